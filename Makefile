@@ -1,0 +1,47 @@
+# Scope for Growth coach. `make run` to chat, `make test` to test. Both set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.deps-stamp
+WEB_STAMP := bot/web/node_modules/.stamp
+
+.PHONY: run test test-fast lint bench model setup clean teams-package
+
+$(STAMP): pyproject.toml requirements.lock scripts/install_spacy_model.py
+	@test -x $(PY) || { python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' || { echo "$(VENV) is not Python 3.10: remove it and run make again"; exit 1; }
+	$(PY) -m pip install -q "pip==24.3.1" "setuptools==70.3.0" "wheel==0.45.1"
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	$(PY) scripts/install_spacy_model.py
+	@touch $@
+
+$(WEB_STAMP): bot/web/package.json bot/web/package-lock.json
+	@command -v npm > /dev/null || scripts/system-packages.sh
+	cd bot/web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) $(WEB_STAMP)
+
+model: setup
+	@scripts/model.sh > /dev/null
+
+run: setup
+	@scripts/run.sh
+
+test: setup
+	@scripts/system-packages.sh
+	@scripts/test.sh
+
+lint: setup
+	$(VENV)/bin/ruff check bot actions tests scripts bench
+	$(VENV)/bin/mypy bot actions
+
+bench: setup model
+	@scripts/bench.sh
+
+teams-package: setup
+	$(PY) -m bot.channels.teams_package
+
+clean:
+	rm -rf models var .pytest_cache

@@ -1,0 +1,107 @@
+"""The plan as a document to take into the meeting, and sharing chosen items with a manager."""
+
+from __future__ import annotations
+
+import secrets
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.journey import journey
+from actions.store import person_of, store
+from bot import journey as journeys
+from bot.documents import render_html, render_pdf
+from bot.plan import build_plan_document
+from bot.settings import load_settings
+
+DOCUMENT_PATH = "/webhooks/web/documents/"
+
+
+class ActionSendPlan(Action):
+    """Render the plan (HTML and PDF) under an unguessable name and send the links."""
+
+    def name(self) -> Text:
+        return "action_send_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        answers = store().answers(person_of(tracker))
+        include_journal = tracker.get_slot("choice") == "with_journal"
+        document = build_plan_document(journey(), answers, include_journal=include_journal)
+        if not document.sections and not document.segment:
+            dispatcher.utter_message(text="There's nothing in your plan yet. Shall we start?",
+                                     buttons=[{"title": "Prepare for my career conversation",
+                                               "payload": "/start_journey"}])
+            return []
+        settings = load_settings()
+        settings.documents_dir.mkdir(parents=True, exist_ok=True)
+        name = secrets.token_urlsafe(18)
+        (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
+        (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
+        base = settings.public_url + DOCUMENT_PATH + name
+        dispatcher.utter_message(
+            text=f"Here's your plan to take into your conversation{' (with your journal)' if include_journal else ''}:"
+                 f"\nPDF: {base}.pdf\nWeb page: {base}.html\nThe links are private to you.",
+            attachment={"type": "file", "payload": {"src": f"{base}.pdf", "title": "My development plan (PDF)"}},
+        )
+        if not include_journal:
+            dispatcher.utter_message(text="Would you like a copy that includes your journal too?", buttons=[
+                {"title": "Yes, include my journal", "payload": '/send_plan{"choice": "with_journal"}'},
+            ])
+        return [SlotSet("choice", None)]
+
+
+class ActionShareWithManager(Action):
+    """List the person's answers; each is shared only if they pick it and confirm."""
+
+    def name(self) -> Text:
+        return "action_share_with_manager"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        answers = store().answers(person_of(tracker))
+        prompts = [p for p in journeys.prompts_in_order(journey(), list(answers)) if not answers[p.id].skipped]
+        if not prompts:
+            dispatcher.utter_message(text="You haven't written anything to share yet.")
+            return []
+        lines, share_buttons = [], []
+        for number, prompt in enumerate(prompts, start=1):
+            mark = " (shared)" if answers[prompt.id].shared else ""
+            lines.append(f"{number}. {journeys.quote(prompt.text, 12)}{mark}")
+            share_buttons.append({"title": f"Share {number}", "payload": '/share_answer{"prompt": "%s"}' % prompt.id})
+        dispatcher.utter_message(
+            text="Nothing is shared unless you choose. Pick an answer to share with your manager; I'll show you "
+                 "exactly what they'll see and ask you to confirm.\n" + "\n".join(lines),
+            buttons=share_buttons,
+        )
+        return []
+
+
+class ActionAskShareAnswer(Action):
+    def name(self) -> Text:
+        return "action_ask_share_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        answers = store().answers(person_of(tracker))
+        prompt_id = tracker.get_slot("prompt") or ""
+        if prompt_id not in answers:
+            dispatcher.utter_message(text="I couldn't find that answer.")
+            return [SlotSet("prompt", None)]
+        dispatcher.utter_message(
+            text=f"Your manager would see exactly this: “{answers[prompt_id].text}”. Share it?",
+            buttons=[{"title": "Yes, share it", "payload": "/affirm"}, {"title": "No, keep it private",
+                                                                         "payload": "/deny"}],
+        )
+        return [SlotSet("pending_confirmation", "share_answer")]
+
+
+class ActionShareAnswer(Action):
+    def name(self) -> Text:
+        return "action_share_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        shared = store().set_shared(person_of(tracker), [tracker.get_slot("prompt") or ""])
+        dispatcher.utter_message(text="Shared. Only that answer is visible to your manager." if shared
+                                 else "I couldn't find that answer, so nothing was shared.")
+        return [SlotSet("pending_confirmation", None), SlotSet("prompt", None)]

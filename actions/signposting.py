@@ -1,0 +1,47 @@
+"""Finding resources: by topic buttons or a free-text search."""
+
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import signposting
+
+
+def _describe(resource: signposting.Resource) -> str:
+    parts = [f"• {resource.name}: {resource.description}"]
+    contact = [c for c in (getattr(resource, "phone", None), getattr(resource, "text", None)) if c]
+    if contact:
+        parts.append(" (" + ", ".join(contact) + ")")
+    if getattr(resource, "url", None):
+        parts.append(f" {resource.url}")
+    return "".join(parts)
+
+
+class ActionFindResources(Action):
+    def name(self) -> Text:
+        return "action_find_resources"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        topic = tracker.get_slot("topic")
+        if not topic:
+            dispatcher.utter_message(
+                text="Which topic would you like resources on?",
+                buttons=[{"title": t.label, "payload": '/find_resources{"topic": "%s"}' % t.id}
+                         for t in signposting.topics()],
+            )
+            return []
+        found = signposting.find_resources(str(topic))
+        if not found:
+            dispatcher.utter_message(
+                text=f"I couldn't find resources about “{topic}”. Here are the topics I know about.",
+                buttons=[{"title": t.label, "payload": '/find_resources{"topic": "%s"}' % t.id}
+                         for t in signposting.topics()],
+            )
+        else:
+            dispatcher.utter_message(text="Here's what might help:\n" + "\n".join(_describe(r) for r in found))
+        return [SlotSet("topic", None)]

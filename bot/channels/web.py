@@ -1,0 +1,142 @@
+"""The web chat channel: Socket.IO for the widget, with sessions bound to signed tokens.
+
+Rasa's own socketio channel trusts whatever ``session_id`` the client sends and
+(on Rasa 3.6) calls ``enter_room`` without awaiting it. This channel takes the
+conversation id from a verified token only, and also serves the widget files,
+the demo page, session tokens and the person's plan documents.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels import tokens
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+STATIC_FILES = {
+    "widget.js": (WEB_DIR / "widget.js", "application/javascript"),
+    "widget.css": (WEB_DIR / "widget.css", "text/css"),
+    "socket.io.min.js": (WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
+                         "application/javascript"),
+}
+DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
+MAX_MESSAGE_CHARS = 20_000
+
+
+class WebChatInput(InputChannel):
+    """Socket.IO channel for the coach's web widget (``/webhooks/web/``)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(socketio_path=credentials.get("socketio_path", "/socket.io"))
+
+    def __init__(self, socketio_path: Text = "/socket.io") -> None:
+        self.socketio_path = socketio_path
+        self.sio: Optional[AsyncServer] = None
+        self.sessions: Dict[str, str] = {}  # socket id -> the conversation its token allows
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return SocketIOOutput(self.sio, "bot_uttered") if self.sio else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        secret = load_settings().token_secret
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        self.sio = sio
+        web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
+
+        @web.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            if not request.path.endswith("/"):  # the page loads widget.js by a relative path
+                return response.redirect(request.path + "/")
+            return await response.file(WEB_DIR / "index.html", mime_type="text/html")
+
+        @web.route("/<name:str>", methods=["GET"])
+        async def static(_: Request, name: str) -> HTTPResponse:
+            if name not in STATIC_FILES or not STATIC_FILES[name][0].exists():
+                return response.json({"error": "not found"}, status=404)
+            path, mime = STATIC_FILES[name]
+            return await response.file(path, mime_type=mime)
+
+        @web.route("/session", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            body = request.json if isinstance(request.json, dict) else {}
+            if body.get("token"):  # resuming: the token must be genuine and in date
+                claims = tokens.verify(body["token"], secret)
+                if claims is None:
+                    return response.json({"error": "invalid or expired token"}, status=401)
+                return response.json({"session_id": tokens.sender_id(claims), "token": body["token"]})
+            token = tokens.mint(secret)
+            return response.json({"session_id": tokens.sender_id(tokens.verify(token, secret) or {}), "token": token})
+
+        @web.route("/documents/<name:str>", methods=["GET"])
+        async def document(_: Request, name: str) -> HTTPResponse:
+            path = load_settings().documents_dir / name
+            if not DOCUMENT_NAME.match(name) or not path.exists():
+                return response.json({"error": "not found"}, status=404)
+            mime = "application/pdf" if name.endswith(".pdf") else "text/html"
+            return await response.file(path, mime_type=mime)
+
+        @sio.on("connect")
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            claims = tokens.verify((auth or {}).get("token"), secret)
+            if claims is None:
+                logger.info("web chat connection refused: missing or invalid token")
+                return False
+            self.sessions[sid] = tokens.sender_id(claims)
+            return True
+
+        @sio.on("disconnect")
+        async def disconnect(sid: Text) -> None:
+            self.sessions.pop(sid, None)
+
+        @sio.on("session_request")
+        async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
+            sender = self.sessions.get(sid)
+            if sender is None:
+                return
+            joined = sio.enter_room(sid, sender)
+            if inspect.isawaitable(joined):
+                await joined
+            await sio.emit("session_confirm", sender, room=sid)
+
+        @sio.on("user_uttered")
+        async def handle_message(sid: Text, data: Dict) -> None:
+            sender = self.sessions.get(sid)
+            if sender is None or not isinstance(data, dict):
+                return
+            text = str(data.get("message", ""))
+            if len(text) > MAX_MESSAGE_CHARS:
+                # Say so rather than cut it: nothing a person typed is silently dropped.
+                await sio.emit("bot_uttered", {"text": "That message is too long for me to take in one go "
+                               f"(over {MAX_MESSAGE_CHARS:,} characters). Could you send it in parts?"}, room=sid)
+                return
+            metadata = data.get("customData") or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            await on_new_message(UserMessage(text, SocketIOOutput(sio, "bot_uttered"), sender,
+                                             input_channel=self.name(), metadata=metadata))
+
+        return web

@@ -1,0 +1,158 @@
+"""``coach``: the command-line face of the coach's core.
+
+Each sub-command is a small function that parses nothing itself: argparse
+does that, and bad arguments exit with status 2 and a clear message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Callable, Dict, List, Optional, Sequence
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=None))
+
+
+# --- suggest / export-outcomes (framework placement and interventions) -------
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """Place a person on the framework and print suggested interventions as JSON."""
+    from bot.engine import suggest, suggestion_as_dict
+    from bot.framework import STAFF_GROUPS, Profile, normalise_band, place
+    from bot.staff import band_from_text, read_staff_details, staff_group_for
+
+    aspiration = " ".join((args.aspiration or "").split())
+    band: Optional[str] = None
+    if args.band is not None:
+        band = normalise_band(args.band)
+        if band is None:
+            raise ValueError(
+                f"--band {args.band!r} is not an Agenda for Change band: "
+                'use 1-7, 8a-8d or 9 (e.g. 5, 8a, "AfC band 3")'
+            )
+    staff_group: Optional[str] = None
+    if args.staff_group is not None:
+        # Accept "Nursing", "allied health", "AHP" or a role such as "HCA".
+        wanted = "_".join(args.staff_group.strip().lower().replace("-", " ").split())
+        staff_group = wanted if wanted in STAFF_GROUPS else staff_group_for(args.staff_group)
+        if staff_group is None:
+            raise ValueError(f"--staff-group {args.staff_group!r} is not known: use one of {', '.join(STAFF_GROUPS)}")
+    if band is None and aspiration and band_from_text(aspiration) is not None:
+        # "I'm a band 5 staff nurse hoping to become a ward manager": take the band
+        # (and staff group) from their words, and keep the hope as the aspiration.
+        details = read_staff_details(aspiration)
+        band = details.band
+        staff_group = staff_group or details.staff_group
+        aspiration = details.aspiration or aspiration
+    profile = Profile(
+        band=band,
+        staff_group=staff_group,
+        growth=args.growth,
+        impact=args.impact,
+        readiness=args.readiness,
+        age=args.age,
+        aspiration=aspiration,
+    )
+    placement = place(profile)
+    suggestions = suggest(profile, placement, limit=args.limit)
+    _print_json(
+        {
+            "segment": {
+                "id": placement.segment.id,
+                "name": placement.segment.name,
+                "description": placement.segment.description,
+            },
+            "growth": placement.growth,
+            "impact": placement.impact,
+            "readiness": placement.readiness,
+            "band": profile.band,
+            "staff_group": profile.staff_group,
+            "explanation": placement.explanation,
+            "interventions": [suggestion_as_dict(s) for s in suggestions],
+        }
+    )
+    return 0
+
+
+def cmd_export_outcomes(args: argparse.Namespace) -> int:
+    """Write recorded outcomes as CSV."""
+    raise NotImplementedError
+
+
+# --- analyse-question (manager rehearsal) ------------------------------------
+
+
+def cmd_analyse_question(args: argparse.Namespace) -> int:
+    """Classify coaching questions and print JSON (one line per question on stdin)."""
+    from bot.questions import analyse, analysis_as_dict  # imported here: keeps `coach --help` fast
+
+    if args.question is not None:
+        if not args.question.strip():
+            raise ValueError("the question is empty; give a question to analyse")
+        _print_json(analysis_as_dict(analyse(args.question)))
+        return 0
+    lines = [line.strip() for line in sys.stdin if line.strip()]
+    if not lines:
+        raise ValueError("no questions on stdin; give one question per line, or pass a question as an argument")
+    for line in lines:
+        _print_json(analysis_as_dict(analyse(line)))
+    return 0
+
+
+# --- safety-check (signposting and safety) ------------------------------------
+
+
+def cmd_safety_check(args: argparse.Namespace) -> int:
+    """Print the safety assessment of a message as JSON."""
+    raise NotImplementedError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="coach", description="Scope for Growth coach tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    suggest = sub.add_parser("suggest", help="place on the framework and suggest interventions")
+    suggest.add_argument("--json", action="store_true", help="print JSON (the only format for now)")
+    suggest.add_argument("--band", help='Agenda for Change band, e.g. "5", "8a", "AfC band 3"')
+    suggest.add_argument("--staff-group", default=None, help="staff group, e.g. nursing, support, medical")
+    suggest.add_argument("--growth", choices=["consolidate", "depth", "breadth", "stretch"], required=True)
+    suggest.add_argument("--impact", choices=["developing", "solid", "strong"], default="solid")
+    suggest.add_argument("--readiness", choices=["not_now", "ready_later", "ready_now"], default=None)
+    suggest.add_argument("--age", type=int, default=None, help="age in years, if the person chose to say")
+    suggest.add_argument("--aspiration", default="", help="the person's aspiration in their own words")
+    suggest.add_argument("--limit", type=int, default=5)
+    suggest.set_defaults(handler=cmd_suggest)
+
+    export = sub.add_parser("export-outcomes", help="write recorded outcomes as CSV")
+    export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
+    export.set_defaults(handler=cmd_export_outcomes)
+
+    analyse = sub.add_parser("analyse-question", help="classify a coaching question")
+    analyse.add_argument("question", nargs="?", help="the question; omit to read one per line from stdin")
+    analyse.set_defaults(handler=cmd_analyse_question)
+
+    safety = sub.add_parser("safety-check", help="assess a message for risk of harm")
+    safety.add_argument("message")
+    safety.set_defaults(handler=cmd_safety_check)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the ``coach`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except ValueError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Line manager preparation content: the preparation list, bias check and conversation checklist.
+
+The items live in ``bot/content/manager_preparation.yml`` (data an organisation
+can replace); this module validates and loads them, and spots which checklist
+items a manager's rehearsal questions have covered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, List, Sequence, Tuple
+
+from pydantic import BaseModel, validator
+
+from bot.content import Sourced, cached_items
+from bot.language import nlp
+
+FILENAME = "manager_preparation.yml"
+
+
+class PreparationItem(Sourced):
+    """Something to reflect on before the conversation."""
+
+    id: str
+    title: str
+    prompt: str
+    why: str
+
+    class Config:
+        allow_mutation = False
+
+
+class BiasTrigger(Sourced):
+    """A situation that makes biased judgements more likely, with a question to ask yourself."""
+
+    id: str
+    trigger: str
+    question: str
+
+    class Config:
+        allow_mutation = False
+
+
+class ChecklistItem(Sourced):
+    """An item of the in-conversation checklist, with words that show it was covered."""
+
+    id: str
+    title: str
+    prompt: str
+    keywords: Tuple[str, ...]
+
+    class Config:
+        allow_mutation = False
+
+    @validator("keywords")
+    def _has_keywords(cls, value: Tuple[str, ...]) -> Tuple[str, ...]:  # noqa: N805 (pydantic validator)
+        if not value or not all(word.strip() for word in value):
+            raise ValueError("needs at least one non-empty keyword")
+        return value
+
+
+class RehearsalTip(BaseModel):
+    """A tip shown after a rehearsal; ``{missing}`` is filled in by the summary."""
+
+    id: str
+    text: str
+
+    class Config:
+        allow_mutation = False
+
+
+def preparation_items() -> Tuple[PreparationItem, ...]:
+    """The manager's preparation list, in the order to work through it."""
+    return tuple(cached_items(FILENAME, PreparationItem, key="preparation"))
+
+
+def bias_check() -> Tuple[BiasTrigger, ...]:
+    """The triggers of bias, each with a reflective question."""
+    return tuple(cached_items(FILENAME, BiasTrigger, key="bias_check"))
+
+
+def conversation_checklist() -> Tuple[ChecklistItem, ...]:
+    """The checklist to follow during the conversation."""
+    return tuple(cached_items(FILENAME, ChecklistItem, key="conversation_checklist"))
+
+
+def rehearsal_tips() -> Tuple[RehearsalTip, ...]:
+    """Tips the rehearsal summary chooses from."""
+    return tuple(cached_items(FILENAME, RehearsalTip, key="rehearsal_tips"))
+
+
+def rehearsal_tip(tip_id: str) -> RehearsalTip:
+    """One rehearsal tip by id; ``KeyError`` if the content has no such tip."""
+    for tip in rehearsal_tips():
+        if tip.id == tip_id:
+            return tip
+    raise KeyError(tip_id)
+
+
+@lru_cache(maxsize=4096)
+def lemmas_of(text: str) -> Tuple[str, ...]:
+    """Lower-case lemmas of ``text`` without punctuation (cached: keywords repeat a lot)."""
+    return tuple(tok.lemma_.lower() for tok in nlp()(text) if not tok.is_punct)
+
+
+def mentions_keyword(text_lemmas: Sequence[str], keyword: str, max_gap: int = 2) -> bool:
+    """Do the keyword's lemmas appear in order, with at most ``max_gap`` words between them?"""
+    wanted = lemmas_of(keyword)
+    if not wanted:
+        return False
+    for start, lemma in enumerate(text_lemmas):
+        if lemma != wanted[0]:
+            continue
+        position = start
+        for word in wanted[1:]:
+            window = text_lemmas[position + 1 : position + 2 + max_gap]
+            if word not in window:
+                break
+            position = position + 1 + window.index(word)
+        else:
+            return True
+    return False
+
+
+def covered_checklist_items(questions: Iterable[str]) -> Tuple[str, ...]:
+    """Ids of checklist items that any of ``questions`` touches, in checklist order."""
+    lemma_lists: List[Tuple[str, ...]] = [lemmas_of(q) for q in questions if q.strip()]
+    covered = []
+    for item in conversation_checklist():
+        if any(mentions_keyword(lemmas, keyword) for lemmas in lemma_lists for keyword in item.keywords):
+            covered.append(item.id)
+    return tuple(covered)

@@ -1,0 +1,1 @@
+"""Rasa graph components. Together with ``bot.channels`` the only code in ``bot`` that imports Rasa."""

@@ -1,0 +1,166 @@
+"""From saved answers to a placement, suggestions and the development plan.
+
+The journey stores answers by prompt id; this module reads them as a
+:class:`~bot.framework.Profile`, and builds the plan the person takes into
+their conversation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol
+
+from bot import engine, framework
+from bot.journey import Journey
+
+
+class SavedAnswer(Protocol):
+    text: str
+    status: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    explanation: str
+
+
+def choice_options(name: str) -> list[Choice]:
+    """The options for a choice prompt: ``impact``, ``growth`` or ``readiness``."""
+    content = framework.framework()
+    if name == "growth":
+        return [Choice(o.id, o.label, f"{o.explanation} For example: {'; '.join(o.examples)}.")
+                for o in framework.growth_options()]
+    if name == "impact":
+        return [Choice(e.id, e.label, " ".join(e.description.split())) for e in content.impact]
+    if name == "readiness":
+        return [Choice(e.id, e.label, " ".join(e.description.split())) for e in content.readiness]
+    raise KeyError(f"unknown choice list '{name}'")
+
+
+def match_choice(name: str, text: str) -> Optional[str]:
+    """The option a person typed, by its id or the words of its label ("I'd say depth")."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for option in choice_options(name):
+        option_words = set(re.findall(r"[a-z]+", option.id.replace("_", " ")))
+        label_words = set(re.findall(r"[a-z]+", option.label.lower())) - {"a", "the", "and", "or", "for", "i", "m"}
+        if option_words <= words or (label_words and label_words <= words):
+            return option.id
+    return None
+
+
+def _value(answers: Mapping[str, SavedAnswer], prompt_id: str) -> Optional[Any]:
+    answer = answers.get(prompt_id)
+    if answer is None or answer.status != "answered":
+        return None
+    return answer.value
+
+
+def _text(answers: Mapping[str, SavedAnswer], prompt_id: str) -> str:
+    answer = answers.get(prompt_id)
+    return answer.text if answer is not None and answer.status == "answered" else ""
+
+
+def profile_from_answers(answers: Mapping[str, SavedAnswer]) -> framework.Profile:
+    """What the person has told the coach, read as a framework profile."""
+    from bot.staff import read_staff_details
+
+    details = read_staff_details(_text(answers, "journal.details.role")) if _text(
+        answers, "journal.details.role") else None
+    aspiration = _text(answers, "stage2.aspiration") or _text(answers, "journal.career.vision")
+    growth = _value(answers, "stage2.growth") or "consolidate"
+    impact = _value(answers, "stage2.impact") or "solid"
+    readiness = _value(answers, "stage2.readiness")
+    return framework.Profile(
+        band=details.band if details else None,
+        staff_group=details.staff_group if details else None,
+        growth=str(growth),
+        impact=str(impact),
+        readiness=str(readiness) if readiness else None,
+        age=None,
+        aspiration=aspiration,
+    )
+
+
+def placement_for(answers: Mapping[str, SavedAnswer]) -> framework.Placement:
+    """Where the person's answers place them (they confirm or change it)."""
+    return framework.place(profile_from_answers(answers))
+
+
+def suggestions_for(answers: Mapping[str, SavedAnswer], limit: int = 5) -> list[engine.Suggestion]:
+    """Interventions suggested for the person's profile and placement."""
+    profile = profile_from_answers(answers)
+    return engine.suggest(profile, framework.place(profile), limit=limit)
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """Everything the person takes into the conversation, in their own words."""
+
+    title: str
+    segment: Optional[str]
+    placement_explanation: Optional[str]
+    interventions: tuple[str, ...]
+    review_date: Optional[dt.date]
+    sections: tuple[tuple[str, tuple[PlanItem, ...]], ...]
+    created: dt.date
+
+
+def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *, include_journal: bool = False,
+                        today: Optional[dt.date] = None) -> PlanDocument:
+    """The plan document: stages 1 to 3 (and the journal if the person chooses), answers verbatim."""
+    flows = [f for f in journey.staff_flows() if include_journal or f.id != "journal"]
+    sections: list[tuple[str, tuple[PlanItem, ...]]] = []
+    for flow in flows:
+        items = tuple(
+            PlanItem(p.text, answers[p.id].text)
+            for p in flow.prompts
+            if p.id in answers and answers[p.id].status == "answered" and p.kind in ("text", "date")
+            and answers[p.id].text.strip()
+        )
+        if items:
+            sections.append((flow.title, items))
+    segment_value = _value(answers, "stage2.placement")
+    segment_name = explanation = None
+    if isinstance(segment_value, dict):
+        segment_name = segment_value.get("name")
+        explanation = segment_value.get("explanation")
+    chosen = _value(answers, "stage3.interventions") or []
+    names = {item.id: item.name for item in engine.catalogue()}
+    review = _value(answers, "stage3.review")
+    return PlanDocument(
+        title="My aspirational career development plan",
+        segment=segment_name,
+        placement_explanation=explanation,
+        interventions=tuple(names.get(i, i) for i in chosen),
+        review_date=dt.date.fromisoformat(review) if isinstance(review, str) else None,
+        sections=tuple(sections),
+        created=today or dt.date.today(),
+    )
+
+
+def summary_lines(document: PlanDocument) -> list[str]:
+    """A short read-back of the plan for the person to confirm before saving."""
+    lines: list[str] = []
+    for title, items in document.sections:
+        if title.startswith("Stage 3"):
+            for item in items:
+                lines.append(f"• {item.question} {item.answer}")
+    if document.segment:
+        lines.insert(0, f"• Where you sit: {document.segment}")
+    if document.interventions:
+        lines.append("• Development options: " + "; ".join(document.interventions))
+    if document.review_date:
+        lines.append(f"• Review by: {document.review_date.strftime('%-d %B %Y')}")
+    return lines

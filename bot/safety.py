@@ -1,0 +1,753 @@
+"""Safety detector: does a message disclose a risk of harm, or strain?
+
+``assess(text)`` returns a :class:`SafetyAssessment` with one of three levels:
+
+* ``crisis``: risk of harm to self or others, abuse or acute distress. The
+  conversation must stop whatever form it is in and give urgent signposting.
+* ``strain``: stress, burnout, exhaustion, feeling overwhelmed. A lighter
+  wellbeing path, no alarm.
+* ``none``.
+
+How it decides (all words come from ``bot/content/safety_lexicon.yml``):
+
+1. Patterns are matched over one spaCy parse of the message, token by token, on
+   the lower-case form, spaCy's norm and lemma and a rough stem, so typos,
+   missing apostrophes and lower case do not hide a disclosure.
+2. Workplace idioms ("this rota is killing me") veto the matches they overlap.
+3. Matches of clinical vocabulary ("overdose", "suicidal") count only when the
+   sentence is not about a patient, a training course or similar: a missing or
+   first-person subject counts (the speaker), and so does an unclear one.
+4. A plain denial ("I would never hurt myself") lowers a match to strain unless
+   a contrast follows ("... but I keep thinking about it"); hedges ("I'm not
+   sure I want to live") do not deny anything.
+
+The detector errs towards crisis for anything the speaker says about
+themselves: a false alarm costs a gentle message, a miss can cost a life.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Literal, Optional, Sequence, Set, Tuple
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content import ContentError, content_path, read_yaml
+from bot.language import nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+CRISIS = "crisis"
+STRAIN = "strain"
+NONE = "none"
+LEXICON_FILE = "safety_lexicon.yml"
+
+# Messages longer than this are parsed as head + tail; the middle gets a cheap
+# lexical scan (tokenizer only), so a disclosure anywhere is still seen.
+MAX_PARSED_CHARS = 4000
+# Beyond this, only the first and last half of this many characters are scanned at all.
+MAX_SCANNED_CHARS = 400_000
+
+# Most severe first: the category reported when several match.
+CRISIS_ORDER = ("suicide", "self_harm", "harm_to_others", "abuse", "acute_distress")
+SELF_CATEGORIES = frozenset({"suicide", "self_harm", "acute_distress"})
+DENIED_RISK = "denied_risk"
+_NEGATIONS = frozenset({"not", "never", "no", "n't", "nt"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "they", "someone", "somebody", "him", "her", "them"})
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
+# Verb particles that turn a harm verb into an ordinary phrasal verb ("kicked me off the rota").
+_HARMLESS_PARTICLES = frozenset({"off", "out", "back", "down", "in", "over", "through", "on", "around"})
+
+
+@dataclass(frozen=True)
+class SafetyAssessment:
+    """The outcome for one message: level, the most severe category, and why."""
+
+    level: str
+    category: Optional[str]
+    reasons: Tuple[str, ...]
+
+    @property
+    def is_crisis(self) -> bool:
+        """True when the message needs urgent signposting."""
+        return self.level == CRISIS
+
+    def as_dict(self) -> Dict[str, object]:
+        """A JSON-ready view (used by the CLI)."""
+        return {"level": self.level, "category": self.category, "reasons": list(self.reasons)}
+
+
+# --- lexicon file schema --------------------------------------------------------
+
+
+class _RuleSpec(BaseModel):
+    id: str
+    level: Literal["crisis", "strain"]
+    category: str
+    anchored: bool = False
+    patterns: List[str]
+
+
+class _RelationSpec(BaseModel):
+    id: str
+    level: Literal["crisis", "strain"]
+    category: str
+    verbs: List[str]
+    subject: Literal["self", "person", "any"]
+    object: Literal["self", "reflexive", "person"]
+
+
+class _IdiomSpec(BaseModel):
+    id: str
+    level: Literal["none", "strain"]
+    patterns: List[str]
+    unless_subject: Optional[str] = None
+
+
+class _ContextSpec(BaseModel):
+    work_persons: List[str]
+    work_nouns: List[str]
+    work_verbs: List[str]
+    experience_verbs: List[str]
+    hedge_words: List[str]
+    contrast_words: List[str]
+    first_person: List[str]
+    clause_end: List[str]
+
+
+class _LexiconSpec(BaseModel):
+    version: int
+    last_checked: date
+    source: str
+    spellings: Dict[str, str]
+    classes: Dict[str, List[str]]
+    rules: List[_RuleSpec]
+    relations: List[_RelationSpec]
+    idioms: List[_IdiomSpec]
+    context: _ContextSpec
+
+
+# --- compiled patterns ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Slot:
+    words: FrozenSet[str] = frozenset()
+    optional: bool = False
+    gap: int = 0
+    clause_end: bool = False
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    owner: str
+    text: str
+    slots: Tuple[_Slot, ...]
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """A rule or idiom that patterns belong to."""
+
+    id: str
+    kind: Literal["rule", "idiom"]
+    level: str
+    category: str
+    anchored: bool
+    unless_subject: Optional[str]
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """The compiled safety lexicon. Build with :func:`load_lexicon`."""
+
+    spellings: Dict[str, str]
+    classes: Dict[str, FrozenSet[str]]
+    owners: Dict[str, _Owner]
+    index: Dict[str, Tuple[_Pattern, ...]]
+    relations: Tuple[_RelationSpec, ...]
+    work_words: FrozenSet[str]
+    work_verbs: FrozenSet[str]
+    experience_verbs: FrozenSet[str]
+    hedge_words: FrozenSet[str]
+    contrast_words: FrozenSet[str]
+    first_person: FrozenSet[str]
+    clause_end: FrozenSet[str]
+    person_words: FrozenSet[str]
+
+
+def _slot_variants(token: str, classes: Dict[str, List[str]], where: str) -> List[List[_Slot]]:
+    """The slot sequences one pattern token stands for (several when a class has multi-word members)."""
+    if token == "$":
+        return [[_Slot(clause_end=True)]]
+    if re.fullmatch(r"~\d+", token):
+        return [[_Slot(gap=int(token[1:]))]]
+    optional = token.startswith("?")
+    body = token[1:] if optional else token
+    if "|" in body and ("$" in body or "~" in body):
+        raise ContentError(f"{where}: '$' and '~N' cannot be alternatives")
+    words: Set[str] = set()
+    multi: List[List[str]] = []
+    for alternative in body.split("|"):
+        if alternative.startswith("<") and alternative.endswith(">"):
+            name = alternative[1:-1]
+            if name not in classes:
+                raise ContentError(f"{where}: unknown class <{name}>")
+            for member in classes[name]:
+                parts = member.lower().split()
+                if len(parts) == 1:
+                    words.add(parts[0])
+                else:
+                    multi.append(parts)
+        elif alternative:
+            words.add(alternative.lower())
+    variants: List[List[_Slot]] = []
+    if words:
+        variants.append([_Slot(words=frozenset(words), optional=optional)])
+    for parts in multi:
+        variants.append([_Slot(words=frozenset({part})) for part in parts])
+    if optional and multi:
+        variants.append([])
+    return variants
+
+
+def _compile(owner: str, text: str, classes: Dict[str, List[str]]) -> List[_Pattern]:
+    where = f"{LEXICON_FILE}: pattern {text!r} ({owner})"
+    sequences: List[List[_Slot]] = [[]]
+    for token in text.split():
+        options = _slot_variants(token, classes, where)
+        sequences = [seq + option for seq in sequences for option in options]
+    patterns: List[_Pattern] = []
+    for seq in sequences:
+        # An optional first slot becomes two patterns so every pattern starts with a required word.
+        while seq and seq[0].optional:
+            patterns.extend(_compile_fixed(owner, text, [_Slot(words=seq[0].words)] + seq[1:], where))
+            seq = seq[1:]
+        patterns.extend(_compile_fixed(owner, text, seq, where))
+    return patterns
+
+
+def _compile_fixed(owner: str, text: str, seq: List[_Slot], where: str) -> List[_Pattern]:
+    if not seq or not seq[0].words:
+        raise ContentError(f"{where}: a pattern must start with a word")
+    return [_Pattern(owner=owner, text=text, slots=tuple(seq))]
+
+
+def load_lexicon(directory: Optional[Path] = None) -> Lexicon:
+    """Read and compile ``safety_lexicon.yml`` (the override folder first, then the default)."""
+    path = content_path(LEXICON_FILE, directory)
+    try:
+        spec = _LexiconSpec.parse_obj(read_yaml(path))
+    except ValidationError as exc:
+        raise ContentError(f"{path}: invalid safety lexicon: {exc}") from exc
+    classes = {name: [m.lower() for m in members] for name, members in spec.classes.items()}
+    owners: Dict[str, _Owner] = {}
+    index: Dict[str, List[_Pattern]] = {}
+
+    def add(owner: _Owner, texts: Iterable[str]) -> None:
+        if owner.id in owners:
+            raise ContentError(f"{path}: duplicate rule or idiom id {owner.id!r}")
+        owners[owner.id] = owner
+        for text in texts:
+            for pattern in _compile(owner.id, text, classes):
+                for word in pattern.slots[0].words:
+                    index.setdefault(word, []).append(pattern)
+
+    for rule in spec.rules:
+        add(_Owner(rule.id, "rule", rule.level, rule.category, rule.anchored, None), rule.patterns)
+    for idiom in spec.idioms:
+        if idiom.unless_subject is not None and idiom.unless_subject not in classes:
+            raise ContentError(f"{path}: idiom {idiom.id}: unknown class {idiom.unless_subject!r}")
+        add(_Owner(idiom.id, "idiom", idiom.level, "idiom", True, idiom.unless_subject), idiom.patterns)
+    ctx = spec.context
+    person_words = frozenset(classes.get("person", [])) | frozenset(classes.get("abuser", [])) | _PERSON_PRONOUNS
+    return Lexicon(
+        spellings={k.lower(): v.lower() for k, v in spec.spellings.items()},
+        classes={name: frozenset(members) for name, members in classes.items()},
+        owners=owners,
+        index={word: tuple(patterns) for word, patterns in index.items()},
+        relations=tuple(spec.relations),
+        work_words=frozenset(w.lower() for w in ctx.work_persons + ctx.work_nouns),
+        work_verbs=frozenset(ctx.work_verbs),
+        experience_verbs=frozenset(ctx.experience_verbs),
+        hedge_words=frozenset(ctx.hedge_words),
+        contrast_words=frozenset(ctx.contrast_words),
+        first_person=frozenset(ctx.first_person),
+        clause_end=frozenset(ctx.clause_end),
+        person_words=person_words,
+    )
+
+
+@lru_cache(maxsize=None)
+def default_lexicon() -> Lexicon:
+    """The configured lexicon, compiled once per process."""
+    return load_lexicon()
+
+
+# --- text clean-up --------------------------------------------------------------
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\ufeff]")
+_SELF_HARM = re.compile(r"\bself[\s\-_‐‑–]*(harm|injur|mutilat)", re.IGNORECASE)
+_BURN_OUT = re.compile(r"\bburn(?:t|ed|ing)?[\s\-‐‑–]+out\b", re.IGNORECASE)
+_ANY_MORE = re.compile(r"\bany\s+(?:more|longer)\b", re.IGNORECASE)
+_REPEATS = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def clean_text(text: str) -> str:
+    """Normalise a raw chat message for analysis: no HTML, plain quotes, joined compounds."""
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG.sub(" ", text))
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _CONTROL.sub(" ", text)
+    text = _SELF_HARM.sub(lambda m: "self" + m.group(1).lower(), text)
+    text = _BURN_OUT.sub("burnout", text)
+    text = _ANY_MORE.sub("anymore", text)  # one token for "I can't do this any more"
+    # "sooooo tired", "diiiie": three or more repeats become two.
+    text = _REPEATS.sub(r"\1\1", text)
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        text = text.lower()  # the small English model parses shouting badly
+    return text
+
+
+def _stems(word: str) -> Set[str]:
+    """Rough stems so "cutting", "overdosed" and "hits" meet their pattern words."""
+    out = {word}
+    if len(word) > 4 and word.endswith("ing"):
+        base = word[:-3]
+        out |= {base, base + "e"}
+        if len(base) > 2 and base[-1] == base[-2]:
+            out.add(base[:-1])
+    if len(word) > 3 and word.endswith("ed"):
+        base = word[:-2]
+        out |= {base, word[:-1]}
+        if len(base) > 2 and base[-1] == base[-2]:
+            out.add(base[:-1])
+        if base.endswith("i"):
+            out.add(base[:-1] + "y")
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        out.add(word[:-1])
+        if word.endswith("es"):
+            out.add(word[:-2])
+        if word.endswith("ies"):
+            out.add(word[:-3] + "y")
+    return out
+
+
+# --- token view -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tok:
+    lower: str
+    forms: FrozenSet[str]
+    ends_clause: bool
+    ends_sentence: bool
+
+
+def _token_view(token: "Token", lex: Lexicon) -> _Tok:
+    lemma = token.lemma_.lower() if token.pos_ != "PRON" else ""
+    return _view(token.lower_, token.norm_.lower(), lemma, token.pos_, token.is_punct or token.is_space,
+                 "\n" in token.text, lex)
+
+
+@lru_cache(maxsize=20_000)
+def _view(lower: str, norm: str, lemma: str, pos: str, punct: bool, newline: bool, lex: Lexicon) -> _Tok:
+    """Token view from its strings; cached because long messages repeat words."""
+    forms = {lower} | _stems(lower)
+    spelled = lex.spellings.get(lower)
+    if spelled:
+        forms |= _stems(spelled)
+    if norm:
+        forms.add(lex.spellings.get(norm, norm))
+    if lemma:
+        forms.add(lemma)
+    is_punct = punct or not any(ch.isalnum() for ch in lower)
+    ends_sentence = newline or lower in {".", "!", "?", "...", "\u2026"}
+    ends_clause = is_punct or lower in lex.clause_end or pos in {"CCONJ", "SCONJ", "SYM", "INTJ"}
+    return _Tok(lower=lower, forms=frozenset(forms), ends_clause=ends_clause, ends_sentence=ends_sentence)
+
+
+def _match_at(slots: Tuple[_Slot, ...], k: int, toks: Sequence[_Tok], i: int) -> int:
+    """End index of a match of ``slots[k:]`` starting at token ``i``, or -1."""
+    if k == len(slots):
+        return i
+    slot = slots[k]
+    if slot.gap:
+        for skip in range(slot.gap + 1):
+            j = i + skip
+            if j > len(toks) or (skip and toks[j - 1].ends_sentence):
+                break
+            end = _match_at(slots, k + 1, toks, j)
+            if end >= 0:
+                return end
+        return -1
+    if slot.clause_end:
+        return _match_at(slots, k + 1, toks, i) if i >= len(toks) or toks[i].ends_clause else -1
+    if i < len(toks) and toks[i].forms & slot.words:
+        end = _match_at(slots, k + 1, toks, i + 1)
+        if end >= 0:
+            return end
+    return _match_at(slots, k + 1, toks, i) if slot.optional else -1
+
+
+@dataclass(frozen=True)
+class _Hit:
+    owner: _Owner
+    start: int
+    end: int
+    text: str
+
+
+def _pattern_hits(toks: Sequence[_Tok], lex: Lexicon) -> List[_Hit]:
+    hits: Dict[Tuple[str, int], _Hit] = {}
+    for i, tok in enumerate(toks):
+        seen: Set[int] = set()
+        for form in tok.forms:
+            for pattern in lex.index.get(form, ()):
+                if id(pattern) in seen:
+                    continue
+                seen.add(id(pattern))
+                end = _match_at(pattern.slots, 0, toks, i)
+                if end > i:
+                    key = (pattern.owner, i)
+                    if key not in hits or hits[key].end < end:
+                        hits[key] = _Hit(lex.owners[pattern.owner], i, end, pattern.text)
+    return sorted(hits.values(), key=lambda h: (h.start, h.end))
+
+
+# --- parse-based context ----------------------------------------------------------
+
+
+def _lower_forms(token: "Token") -> Set[str]:
+    return {token.lower_, token.lemma_.lower()}
+
+
+def _is_work(token: "Token", lex: Lexicon) -> bool:
+    return bool(_lower_forms(token) & lex.work_words)
+
+
+def _subject(token: "Token") -> Optional["Token"]:
+    for child in token.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return child
+    return None
+
+
+def _is_person(token: "Token", lex: Lexicon) -> bool:
+    return bool(_lower_forms(token) & lex.person_words) or token.pos_ == "PROPN" or token.ent_type_ == "PERSON"
+
+
+def _classify_subject(subject: "Token", verb: "Token", lex: Lexicon, strict: bool = True) -> str:
+    """'self', 'other' (clinical or training talk) or 'third' (someone else, not clearly work)."""
+    lower = subject.lower_
+    if lower in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        subject = verb.head
+        lower = subject.lower_
+    if lower in ("i", "me", "myself"):
+        if strict and verb.lemma_.lower() in lex.work_verbs:
+            return "other"
+        if any(c.dep_ in ("dobj", "dative") and _is_work(c, lex) for c in verb.children):
+            return "other"  # "I lost a patient to suicide"
+        return "self"
+    if _is_work(subject, lex):
+        return "other"
+    if verb.lemma_.lower() in lex.work_verbs:
+        return "other"  # "we admitted an overdose"
+    owned = any(c.lower_ == "my" for c in subject.children)
+    if owned and not _is_person(subject, lex):
+        return "self"  # "my life is falling apart", "my thoughts are ..."
+    return "third"
+
+
+def _experiencer(span_start: int, span_end: int, doc: "Doc", lex: Lexicon, strict: bool = True) -> str:
+    """Whose experience a matched span is: 'self', 'other' or 'third'/'unknown'.
+
+    ``strict`` also treats work words attached to the match as clinical talk
+    ("suicide in patients"); strain is checked without it, since stress is
+    usually about work ("overwhelmed by my workload").
+    """
+    span = doc[span_start:span_end]
+    trigger = span.root
+    inside = set(range(span_start, span_end))
+    # "suicide in patients", "self harm assessment"
+    for child in trigger.children if strict else ():
+        if child.i in inside:
+            continue
+        if child.dep_ in ("compound", "amod", "nmod", "poss") and _is_work(child, lex):
+            return "other"
+        if child.dep_ == "prep" and any(g.dep_ == "pobj" and _is_work(g, lex) for g in child.children):
+            return "other"
+    token = trigger
+    for _ in range(10):
+        if token.i not in inside and _is_work(token, lex) and token.pos_ in ("NOUN", "PROPN"):
+            return "other"  # "suicide prevention training", "a course on self harm"
+        subject = _subject(token)
+        if subject is not None and subject.i not in inside:
+            return _classify_subject(subject, token, lex, strict)
+        if token.pos_ == "VERB" and token.lemma_.lower() in lex.experience_verbs and token.dep_ == "ROOT":
+            return "self"  # "feeling suicidal again": no subject means the speaker
+        if token.head is token:
+            break
+        token = token.head
+    return "unknown"
+
+
+def _sentence_has_work(span_start: int, doc: "Doc", lex: Lexicon) -> bool:
+    sentence = doc[span_start].sent
+    return any(_is_work(t, lex) or t.lemma_.lower() in lex.work_verbs for t in sentence)
+
+
+def _hedged_above(token: "Token", lex: Lexicon) -> bool:
+    node = token
+    for _ in range(4):
+        if node.head is node:
+            return False
+        node = node.head
+        if _lower_forms(node) & lex.hedge_words:
+            return True
+    return False
+
+
+def _negated(span_start: int, span_end: int, doc: "Doc", lex: Lexicon) -> bool:
+    """A plain denial governs the span ("I would never hurt myself", "I'm not suicidal")."""
+    inside = set(range(span_start, span_end))
+    token = doc[span_start:span_end].root
+    for _ in range(4):
+        if _lower_forms(token) & lex.hedge_words:
+            return False  # "I can't stop thinking about it", "not sure I want to live"
+        for child in token.children:
+            if child.i in inside:
+                continue
+            if child.dep_ == "neg" or (child.lower_ in ("never", "no") and child.dep_ in ("advmod", "det")):
+                return not _hedged_above(token, lex)
+        if token.head is token or token.dep_ not in (
+            "xcomp", "acomp", "attr", "dobj", "pobj", "prep", "amod", "compound", "ccomp", "pcomp", "advmod"
+        ):
+            return False
+        token = token.head
+    return False
+
+
+def _subject_near(start: int, end: int, doc: "Doc") -> Optional["Token"]:
+    for token in doc[start:end]:
+        subject = _subject(token)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _relation_hits(doc: "Doc", lex: Lexicon) -> List[Tuple[_RelationSpec, int, int]]:
+    found: List[Tuple[_RelationSpec, int, int]] = []
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX", "NOUN"):
+            continue
+        lemmas = _lower_forms(verb) | _stems(verb.lower_)
+        if any(c.dep_ == "prt" and c.lower_ in _HARMLESS_PARTICLES for c in verb.children):
+            continue
+        subject = _subject(verb)
+        passive = subject is not None and subject.dep_ == "nsubjpass"
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if passive:
+            obj = subject
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subject = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+        if subject is None:
+            # "I want to kill him": the subject sits on the governing verb.
+            node = verb
+            for _ in range(3):
+                if node.dep_ not in ("xcomp", "conj", "advcl", "ccomp") or node.head is node:
+                    break
+                node = node.head
+                subject = _subject(node)
+                if subject is not None:
+                    break
+        if obj is None:
+            continue
+        for relation in lex.relations:
+            if not lemmas & set(relation.verbs):
+                continue
+            if relation.object == "self" and obj.lower_ not in ("me", "i"):
+                continue
+            if relation.object == "reflexive" and obj.lower_ not in ("myself", "meself"):
+                continue
+            if relation.object == "person" and not _is_person(obj, lex):
+                continue
+            if relation.subject == "self" and (subject is None or subject.lower_ not in ("i", "me")):
+                continue
+            if relation.subject == "person" and (subject is None or not _is_person(subject, lex)):
+                continue
+            if relation.subject == "person" and subject is not None and subject.lower_ in ("i", "me", "it"):
+                continue
+            found.append((relation, min(verb.i, obj.i), max(verb.i, obj.i) + 1))
+    return found
+
+
+# --- window-based context for the unparsed middle of huge messages ----------------
+
+
+def _window_other(start: int, end: int, toks: Sequence[_Tok], lex: Lexicon) -> bool:
+    before = toks[max(0, start - 3):start]
+    if any(t.lower in lex.first_person for t in before):
+        return False
+    near = toks[max(0, start - 8):end + 8]
+    return any(t.forms & (lex.work_words | lex.work_verbs) for t in near)
+
+
+def _window_negated(start: int, toks: Sequence[_Tok], lex: Lexicon) -> bool:
+    before = toks[max(0, start - 3):start]
+    if not any(t.forms & _NEGATIONS for t in before):
+        return False
+    return not any(t.forms & lex.hedge_words for t in toks[max(0, start - 6):start])
+
+
+# --- putting it together ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Finding:
+    level: str  # crisis, strain, denied (a negated self-risk) or none
+    category: str
+    start: int
+    end: int
+    reason: str
+
+
+def _region_findings(toks: Sequence[_Tok], doc: Optional["Doc"], lex: Lexicon) -> List[_Finding]:
+    """Findings for one stretch of text; ``doc`` is None for the unparsed scan."""
+    hits = _pattern_hits(toks, lex)
+    idioms: List[_Hit] = []
+    rule_hits: List[Tuple[_Owner, int, int, str]] = []
+    for hit in hits:
+        if hit.owner.kind == "idiom":
+            cls = hit.owner.unless_subject
+            if cls is not None:
+                members = lex.classes[cls]
+                if doc is not None:
+                    subject = _subject_near(hit.start, hit.end, doc)
+                    if subject is not None and _lower_forms(subject) & members:
+                        continue
+                elif any(t.forms & members for t in toks[max(0, hit.start - 3):hit.start]):
+                    continue
+            idioms.append(hit)
+        else:
+            rule_hits.append((hit.owner, hit.start, hit.end, hit.text))
+    if doc is not None:
+        for relation, start, end in _relation_hits(doc, lex):
+            owner = _Owner(relation.id, "rule", relation.level, relation.category, True, None)
+            rule_hits.append((owner, start, end, " ".join(relation.verbs[:3]) + " ..."))
+
+    findings: List[_Finding] = []
+    for idiom in idioms:
+        findings.append(_Finding(idiom.owner.level, "idiom", idiom.start, idiom.end, f"idiom ({idiom.owner.id})"))
+    for owner, start, end, pattern in rule_hits:
+        quoted = " ".join(t.lower for t in toks[start:end])
+        if any(i.start < end and start < i.end for i in idioms):
+            findings.append(_Finding(NONE, owner.category, start, end, f"not counted (idiom): '{quoted}'"))
+            continue
+        if not owner.anchored:
+            strict = owner.level == CRISIS
+            if doc is not None:
+                who = _experiencer(start, end, doc, lex, strict)
+                if strict and who in ("third", "unknown") and _sentence_has_work(start, doc, lex):
+                    who = "other"
+            else:
+                who = "other" if strict and _window_other(start, end, toks, lex) else "unknown"
+            if who == "other":
+                findings.append(
+                    _Finding(NONE, owner.category, start, end, f"not counted (clinical or work talk): '{quoted}'")
+                )
+                continue
+        negated = _negated(start, end, doc, lex) if doc is not None else _window_negated(start, toks, lex)
+        if negated:
+            if owner.level == CRISIS and owner.category in SELF_CATEGORIES:
+                findings.append(_Finding("denied", owner.category, start, end, f"denied: '{quoted}' ({owner.id})"))
+            else:
+                findings.append(_Finding(NONE, owner.category, start, end, f"not counted (negated): '{quoted}'"))
+            continue
+        findings.append(_Finding(owner.level, owner.category, start, end, f"{owner.category}: '{quoted}' ({owner.id})"))
+    return findings
+
+
+def _resolve_denials(findings: List[_Finding], toks: Sequence[_Tok], lex: Lexicon) -> List[_Finding]:
+    """A denial followed by "but ..." is ambivalence, not reassurance: crisis unless only strain follows."""
+    resolved: List[_Finding] = []
+    for finding in findings:
+        if finding.level != "denied":
+            resolved.append(finding)
+            continue
+        contrast = next(
+            (i for i in range(finding.end, min(len(toks), finding.end + 25)) if toks[i].lower in lex.contrast_words),
+            None,
+        )
+        if contrast is None:
+            resolved.append(_Finding(STRAIN, DENIED_RISK, finding.start, finding.end, finding.reason))
+            continue
+        strain_after = any(f.level == STRAIN and f.start > contrast for f in findings)
+        level = STRAIN if strain_after else CRISIS
+        category = DENIED_RISK if strain_after else finding.category
+        resolved.append(_Finding(level, category, finding.start, finding.end, finding.reason + " followed by a contrast"))
+    return resolved
+
+
+def _split_huge(text: str) -> Tuple[str, str, str]:
+    """Head and tail to parse, middle to scan lexically (cut at whitespace)."""
+    half = MAX_PARSED_CHARS // 2
+    head_end = text.rfind(" ", 0, half)
+    head_end = half if head_end < half // 2 else head_end
+    tail_start = text.find(" ", len(text) - half)
+    tail_start = len(text) - half if tail_start < 0 else tail_start
+    middle = text[head_end:tail_start]
+    if len(middle) > MAX_SCANNED_CHARS:
+        keep = MAX_SCANNED_CHARS // 2
+        middle = middle[:keep] + " . " + middle[-keep:]
+    return text[:head_end], middle, text[tail_start:]
+
+
+def assess(text: str, doc: Optional["Doc"] = None, *, lexicon: Optional[Lexicon] = None) -> SafetyAssessment:
+    """Assess one message. ``doc`` is an optional spaCy parse of ``text`` to reuse."""
+    lex = lexicon if lexicon is not None else default_lexicon()
+    raw = text if isinstance(text, str) else str(text or "")
+    cleaned = clean_text(raw)
+    if not cleaned.strip():
+        return SafetyAssessment(NONE, None, ())
+    findings: List[_Finding] = []
+    if doc is not None and doc.text == cleaned:
+        parsed = [doc]
+    elif len(cleaned) <= MAX_PARSED_CHARS:
+        parsed = [nlp()(cleaned)]
+    else:
+        head, middle, tail = _split_huge(cleaned)
+        parsed = [nlp()(head + "\n\n" + tail)]
+        scan = nlp().tokenizer(middle)
+        scan_toks = [_token_view(t, lex) for t in scan]
+        findings += _resolve_denials(_region_findings(scan_toks, None, lex), scan_toks, lex)
+    for parsed_doc in parsed:
+        toks = [_token_view(t, lex) for t in parsed_doc]
+        findings += _resolve_denials(_region_findings(toks, parsed_doc, lex), toks, lex)
+    return _summarise(findings)
+
+
+def _summarise(findings: List[_Finding]) -> SafetyAssessment:
+    reasons = tuple(dict.fromkeys(f.reason for f in findings))[:12]
+    crisis = [f for f in findings if f.level == CRISIS]
+    if crisis:
+        order = {c: i for i, c in enumerate(CRISIS_ORDER)}
+        worst = min(crisis, key=lambda f: order.get(f.category, len(order)))
+        return SafetyAssessment(CRISIS, worst.category, reasons)
+    strain = [f for f in findings if f.level == STRAIN]
+    if strain:
+        # A named strain category beats the generic denial or idiom marker.
+        named = [f for f in strain if f.category not in (DENIED_RISK, "idiom")]
+        pick = named[0] if named else strain[0]
+        return SafetyAssessment(STRAIN, pick.category if pick.category != "idiom" else "stress", reasons)
+    return SafetyAssessment(NONE, None, reasons)

@@ -1,0 +1,105 @@
+"""Tables. A person is pseudonymous: channels map their own user ids onto it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Person(Base):
+    __tablename__ = "person"
+    id = Column(String(32), primary_key=True, default=_new_id)
+    created_at = Column(DateTime, nullable=False, default=_now)
+
+
+class ChannelIdentity(Base):
+    """One channel user (e.g. a Teams AAD object id, a web session) belonging to a person."""
+
+    __tablename__ = "channel_identity"
+    __table_args__ = (UniqueConstraint("sender_id", name="uq_identity_sender"),)
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=_now)
+
+
+class Answer(Base):
+    """The latest answer to one prompt of a flow (journal, stages, manager preparation)."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("person_id", "flow", "prompt_id", name="uq_answer_prompt"),)
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    flow = Column(String(40), nullable=False)
+    prompt_id = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False, default="")
+    status = Column(String(16), nullable=False, default="answered")  # answered | skipped
+    value = Column(JSON, nullable=True)  # structured reading: a choice, a date, chosen interventions
+    shared = Column(Boolean, nullable=False, default=False)
+    updated_at = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+
+
+class AnswerRevision(Base):
+    """Every earlier version of an answer: an edit never silently loses what was typed."""
+
+    __tablename__ = "answer_revision"
+    id = Column(Integer, primary_key=True)
+    answer_id = Column(Integer, ForeignKey("answer.id", ondelete="CASCADE"), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    status = Column(String(16), nullable=False)
+    replaced_at = Column(DateTime, nullable=False, default=_now)
+
+
+class Plan(Base):
+    """The aspirational career development plan: drafted in chat, confirmed by the person."""
+
+    __tablename__ = "plan"
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="draft")  # draft | confirmed
+    segment_id = Column(String(80), nullable=True)
+    interventions = Column(JSON, nullable=False, default=list)
+    review_date = Column(Date, nullable=True)
+    confirmed_at = Column(DateTime, nullable=True)
+    updated_at = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+
+
+class Outcome(Base):
+    """The outcome agreed in the real conversation, for workforce and succession planning."""
+
+    __tablename__ = "outcome"
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    segment_id = Column(String(80), nullable=False)
+    interventions = Column(JSON, nullable=False, default=list)
+    next_steps = Column(Text, nullable=False, default="")
+    review_date = Column(Date, nullable=True)
+    agreed_by = Column(String(255), nullable=False, default="")
+    agreed_at = Column(DateTime, nullable=False, default=_now)
+    band = Column(String(8), nullable=True)
+    staff_group = Column(String(40), nullable=True)
+    confirmed_by_person = Column(Boolean, nullable=False, default=False)
+
+
+class Rehearsal(Base):
+    """A manager's saved rehearsal summary, to compare with the next one."""
+
+    __tablename__ = "rehearsal"
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    persona_id = Column(String(40), nullable=False)
+    summary = Column(JSON, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=_now)

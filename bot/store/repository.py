@@ -1,0 +1,307 @@
+"""The coach's repository: every read and write the actions make goes through here.
+
+An engine is made only by :func:`open_store` (never at import), so tests and
+servers inject their own database URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store import models
+from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, Plan, Rehearsal
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer as the core sees it."""
+
+    prompt_id: str
+    text: str
+    status: str
+    value: Any = None
+    shared: bool = False
+    updated_at: Optional[dt.datetime] = None
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    status: str
+    segment_id: Optional[str]
+    interventions: list[str]
+    review_date: Optional[dt.date]
+    confirmed_at: Optional[dt.datetime]
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    """An agreed outcome, as written to the CSV export."""
+
+    person_id: str
+    segment_id: str
+    interventions: list[str]
+    next_steps: str
+    review_date: Optional[dt.date]
+    agreed_by: str
+    agreed_at: dt.datetime
+    band: Optional[str] = None
+    staff_group: Optional[str] = None
+    confirmed_by_person: bool = False
+
+
+@dataclass(frozen=True)
+class KeptData:
+    """What the coach keeps about one person: the honest answer to "what do you keep?"."""
+
+    answers_by_flow: dict[str, int] = field(default_factory=dict)
+    shared_answers: int = 0
+    plan_status: Optional[str] = None
+    outcomes: int = 0
+    rehearsals: int = 0
+    channels: int = 0
+
+
+def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # pragma: no cover - driver hook
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+class CoachStore:
+    """Repository over one SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # -- people and channels -------------------------------------------------
+
+    def person_id(self, sender_id: str) -> str:
+        """The person behind a channel sender id, created on first sight."""
+        with self.session() as s:
+            found = s.execute(select(ChannelIdentity.person_id).where(ChannelIdentity.sender_id == sender_id))
+            person_id = found.scalar_one_or_none()
+            if person_id:
+                return str(person_id)
+            person = Person()
+            s.add(person)
+            s.flush()
+            s.add(ChannelIdentity(sender_id=sender_id, person_id=person.id))
+            return str(person.id)
+
+    def link(self, sender_id: str, person_id: str) -> None:
+        """Point ``sender_id`` at an existing person (same person on another channel)."""
+        with self.session() as s:
+            identity = s.execute(select(ChannelIdentity).where(ChannelIdentity.sender_id == sender_id)).scalar()
+            if identity is None:
+                s.add(ChannelIdentity(sender_id=sender_id, person_id=person_id))
+            else:
+                identity.person_id = person_id
+
+    def sender_ids(self, person_id: str) -> list[str]:
+        with self.session() as s:
+            rows = s.execute(select(ChannelIdentity.sender_id).where(ChannelIdentity.person_id == person_id))
+            return [str(r) for r in rows.scalars()]
+
+    # -- answers ---------------------------------------------------------------
+
+    def save_answer(self, person_id: str, flow: str, prompt_id: str, text: str, status: str = "answered",
+                    value: Any = None) -> None:
+        """Save an answer as given; an earlier version is kept as a revision, never lost."""
+        with self.session() as s:
+            row = s.execute(
+                select(Answer).where(Answer.person_id == person_id, Answer.flow == flow, Answer.prompt_id == prompt_id)
+            ).scalar()
+            if row is None:
+                s.add(Answer(person_id=person_id, flow=flow, prompt_id=prompt_id, text=text, status=status,
+                             value=value))
+                return
+            if row.text or row.status != status:
+                s.add(AnswerRevision(answer_id=row.id, text=row.text, status=row.status))
+            row.text, row.status, row.value = text, status, value
+
+    def answers(self, person_id: str, flow: Optional[str] = None) -> dict[str, StoredAnswer]:
+        """Answers keyed by prompt id (for one flow, or all flows)."""
+        with self.session() as s:
+            query = select(Answer).where(Answer.person_id == person_id)
+            if flow is not None:
+                query = query.where(Answer.flow == flow)
+            rows = s.execute(query.order_by(Answer.id)).scalars()
+            return {
+                r.prompt_id: StoredAnswer(r.prompt_id, r.text, r.status, r.value, r.shared, r.updated_at)
+                for r in rows
+            }
+
+    def revisions(self, person_id: str, flow: str, prompt_id: str) -> list[str]:
+        """Earlier texts of one answer, oldest first."""
+        with self.session() as s:
+            rows = s.execute(
+                select(AnswerRevision.text)
+                .join(Answer, Answer.id == AnswerRevision.answer_id)
+                .where(Answer.person_id == person_id, Answer.flow == flow, Answer.prompt_id == prompt_id)
+                .order_by(AnswerRevision.id)
+            )
+            return [str(t) for t in rows.scalars()]
+
+    def delete_answer(self, person_id: str, flow: str, prompt_id: str) -> bool:
+        """Delete one answer (and its history). True when something was deleted."""
+        with self.session() as s:
+            row = s.execute(
+                select(Answer).where(Answer.person_id == person_id, Answer.flow == flow, Answer.prompt_id == prompt_id)
+            ).scalar()
+            if row is None:
+                return False
+            s.execute(delete(AnswerRevision).where(AnswerRevision.answer_id == row.id))
+            s.delete(row)
+            return True
+
+    def set_shared(self, person_id: str, prompt_ids: Sequence[str], shared: bool = True) -> int:
+        """Mark the person's chosen answers as shared with their manager."""
+        with self.session() as s:
+            rows = s.execute(
+                select(Answer).where(Answer.person_id == person_id, Answer.prompt_id.in_(list(prompt_ids)))
+            ).scalars()
+            count = 0
+            for row in rows:
+                row.shared = shared
+                count += 1
+            return count
+
+    def shared_answers(self, person_id: str) -> dict[str, StoredAnswer]:
+        """Only what the person chose to share: the manager's whole view of the journal."""
+        return {k: v for k, v in self.answers(person_id).items() if v.shared}
+
+    # -- plan -------------------------------------------------------------------
+
+    def plan(self, person_id: str) -> Optional[StoredPlan]:
+        with self.session() as s:
+            row = s.execute(select(Plan).where(Plan.person_id == person_id)).scalar()
+            if row is None:
+                return None
+            return StoredPlan(row.status, row.segment_id, list(row.interventions or []), row.review_date,
+                              row.confirmed_at)
+
+    def save_plan(self, person_id: str, *, segment_id: Optional[str] = None,
+                  interventions: Optional[list[str]] = None, review_date: Optional[dt.date] = None,
+                  confirmed: bool = False) -> None:
+        """Update the draft plan with whatever is given; ``confirmed`` makes it final."""
+        with self.session() as s:
+            row = s.execute(select(Plan).where(Plan.person_id == person_id)).scalar()
+            if row is None:
+                row = Plan(person_id=person_id, interventions=[])
+                s.add(row)
+            if segment_id is not None:
+                row.segment_id = segment_id
+            if interventions is not None:
+                row.interventions = list(interventions)
+            if review_date is not None:
+                row.review_date = review_date
+            if confirmed:
+                row.status = "confirmed"
+                row.confirmed_at = models._now()
+
+    # -- outcomes and rehearsals ------------------------------------------------
+
+    def save_outcome(self, record: OutcomeRecord) -> int:
+        with self.session() as s:
+            row = Outcome(
+                person_id=record.person_id, segment_id=record.segment_id, interventions=record.interventions,
+                next_steps=record.next_steps, review_date=record.review_date, agreed_by=record.agreed_by,
+                agreed_at=record.agreed_at, band=record.band, staff_group=record.staff_group,
+                confirmed_by_person=record.confirmed_by_person,
+            )
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def confirm_outcome(self, outcome_id: int) -> None:
+        with self.session() as s:
+            row = s.get(Outcome, outcome_id)
+            if row is not None:
+                row.confirmed_by_person = True
+
+    def outcomes(self) -> list[OutcomeRecord]:
+        with self.session() as s:
+            rows = s.execute(select(Outcome).order_by(Outcome.agreed_at, Outcome.id)).scalars()
+            return [
+                OutcomeRecord(r.person_id, r.segment_id, list(r.interventions or []), r.next_steps, r.review_date,
+                              r.agreed_by, r.agreed_at, r.band, r.staff_group, r.confirmed_by_person)
+                for r in rows
+            ]
+
+    def save_rehearsal(self, person_id: str, persona_id: str, summary: dict[str, Any]) -> None:
+        with self.session() as s:
+            s.add(Rehearsal(person_id=person_id, persona_id=persona_id, summary=summary))
+
+    def last_rehearsal(self, person_id: str) -> Optional[dict[str, Any]]:
+        with self.session() as s:
+            row = s.execute(
+                select(Rehearsal).where(Rehearsal.person_id == person_id).order_by(Rehearsal.id.desc()).limit(1)
+            ).scalar()
+            return dict(row.summary) if row is not None else None
+
+    # -- privacy ----------------------------------------------------------------
+
+    def kept_data(self, person_id: str) -> KeptData:
+        """Count what is stored about a person, for an honest "what do you keep?"."""
+        answers = self.answers(person_id)
+        by_flow: dict[str, int] = {}
+        with self.session() as s:
+            for row in s.execute(select(Answer.flow).where(Answer.person_id == person_id)).scalars():
+                by_flow[row] = by_flow.get(row, 0) + 1
+            outcomes = len(s.execute(select(Outcome.id).where(Outcome.person_id == person_id)).all())
+            rehearsals = len(s.execute(select(Rehearsal.id).where(Rehearsal.person_id == person_id)).all())
+        plan = self.plan(person_id)
+        return KeptData(
+            answers_by_flow=by_flow,
+            shared_answers=sum(1 for a in answers.values() if a.shared),
+            plan_status=plan.status if plan else None,
+            outcomes=outcomes,
+            rehearsals=rehearsals,
+            channels=len(self.sender_ids(person_id)),
+        )
+
+    def erase_person(self, person_id: str) -> None:
+        """Delete the journal, stage notes, plan, outcomes and rehearsals of a person.
+
+        The person's channel identities stay, so their next message starts afresh
+        under the same pseudonymous id rather than creating a dangling record.
+        """
+        with self.session() as s:
+            answer_ids = select(Answer.id).where(Answer.person_id == person_id)
+            s.execute(
+                delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids)),
+                execution_options={"synchronize_session": False},
+            )
+            for table in (Answer, Plan, Outcome, Rehearsal):
+                s.execute(delete(table).where(table.person_id == person_id))  # type: ignore[attr-defined]
+
+
+def open_store(database_url: str, *, migrate: bool = True) -> CoachStore:
+    """Create the engine for ``database_url`` and bring the schema up to date."""
+    engine = create_engine(database_url, future=True, pool_pre_ping=True)
+    _enable_sqlite_foreign_keys(engine)
+    if migrate:
+        from bot.store.migrations import upgrade
+
+        upgrade(engine)
+    return CoachStore(engine)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server (REST + web chat), print the chat page's URL.
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s.%N)
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+model=$(scripts/model.sh)
+mkdir -p var/log
+export COACH_PUBLIC_URL=${COACH_PUBLIC_URL:-http://localhost:$RASA_PORT}
+# Web sessions are signed with this secret: made once per installation unless you set one.
+if [ -z "${COACH_TOKEN_SECRET:-}" ]; then
+  [ -s var/token-secret ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/token-secret)
+  COACH_TOKEN_SECRET=$(cat var/token-secret)
+  export COACH_TOKEN_SECRET
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping the coach..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
+pids+=($!)
+.venv/bin/rasa run --model "$model" --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
+pids+=($!)
+
+wait_for() {  # url, name, pid
+  for _ in $(seq 1 600); do
+    if curl -fs "$1" > /dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see var/log/." >&2; exit 1; fi
+    sleep 0.2
+  done
+  echo "The $2 did not start in time; see var/log/." >&2; exit 1
+}
+wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "action server" "${pids[0]}"
+wait_for "http://127.0.0.1:$RASA_PORT/status" "Rasa server" "${pids[1]}"
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+printf '\nThe coach is ready (started in %.1f s).\n' "$elapsed"
+echo "  Chat in your browser:  http://localhost:$RASA_PORT/webhooks/web/"
+echo "  REST:                  POST http://localhost:$RASA_PORT/webhooks/rest/webhook"
+echo "  Logs:                  var/log/"
+echo "Press Ctrl-C to stop."
+wait -n "${pids[@]}"

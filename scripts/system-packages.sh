@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs: Chromium for the browser tests, npm for the widget's client library.
+set -euo pipefail
+need=()
+command -v chromium > /dev/null 2>&1 || need+=(chromium)
+command -v npm > /dev/null 2>&1 || need+=(npm)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${need[*]}"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+if ! command -v apt-get > /dev/null 2>&1; then
+  echo "Please install ${need[*]} with your system's package manager, then run make again." >&2
+  exit 1
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" > /dev/null

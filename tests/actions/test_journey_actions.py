@@ -1,0 +1,126 @@
+"""The journey's actions, called as the Rasa server calls them, over a real SQLite store."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.journey import ActionAskAnswer, ActionResume, ActionStartJourney, ValidateCoachForm
+from bot.store import CoachStore
+from tests.conftest import tracker_dict
+
+SENDER = "web:journey-test"
+
+
+def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, Any]] = None,
+            entities: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+    base = {"flow": "journal", "prompt_id": None, "editing": None, "answer": text, "requested_slot": "answer"}
+    base.update(slots or {})
+    return Tracker.from_dict(tracker_dict(SENDER, slots=base, text=text, intent=intent, entities=entities,
+                                          active_loop="coach_form"))
+
+
+async def validate(text: str, **kwargs: Any) -> tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateCoachForm().validate_answer(text, dispatcher, tracker(text, **kwargs), {})
+    return result, dispatcher.messages
+
+
+async def ask(**slots: Any) -> List[Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    await ActionAskAnswer().run(dispatcher, tracker(slots=slots), {})
+    return dispatcher.messages
+
+
+async def test_the_first_question_comes_with_the_intro_and_progress(action_store: CoachStore) -> None:
+    messages = await ask()
+    assert "reflection journal" in messages[0]["text"]
+    assert "Section 1 of 6" in messages[1]["text"]
+
+
+async def test_an_answer_is_saved_as_given_and_reflected_back(action_store: CoachStore) -> None:
+    result, messages = await validate("I'm a band 5 nurse 😊 <b>proud</b>",
+                                      slots={"prompt_id": "journal.details.role"})
+    assert result == {"answer": None}  # ask the next question
+    person = action_store.person_id(SENDER)
+    assert action_store.answers(person)["journal.details.role"].text == "I'm a band 5 nurse 😊 <b>proud</b>"
+    assert "band 5 nurse" in messages[0]["text"]
+
+
+async def test_skip_records_a_skip_and_moves_on(action_store: CoachStore) -> None:
+    await validate("skip", slots={"prompt_id": "journal.details.role"})
+    person = action_store.person_id(SENDER)
+    assert action_store.answers(person)["journal.details.role"].skipped
+    messages = await ask()
+    assert "Section 2 of 6" in messages[-1]["text"]
+
+
+async def test_a_risk_message_is_never_stored_as_an_answer(action_store: CoachStore) -> None:
+    result, _ = await validate("I want to kill myself", slots={"prompt_id": "journal.details.role"})
+    assert result == {"answer": None}
+    assert action_store.answers(action_store.person_id(SENDER)) == {}
+
+
+async def test_an_empty_message_gets_a_kind_nudge_and_nothing_is_saved(action_store: CoachStore) -> None:
+    result, messages = await validate("   ", slots={"prompt_id": "journal.details.role"})
+    assert result == {"answer": None} and "skip" in messages[0]["text"]
+    assert action_store.answers(action_store.person_id(SENDER)) == {}
+
+
+async def test_a_huge_answer_is_kept_whole(action_store: CoachStore) -> None:
+    text = "I care about my patients. " * 2000
+    _, messages = await validate(text, slots={"prompt_id": "journal.details.role"})
+    assert action_store.answers(action_store.person_id(SENDER))["journal.details.role"].text == text
+    assert "kept all of it" in messages[0]["text"]
+
+
+async def test_a_button_choice_is_read_as_the_option(action_store: CoachStore) -> None:
+    result, messages = await validate(
+        '/choose{"choice": "depth"}', intent="choose", entities=[{"entity": "choice", "value": "depth"}],
+        slots={"flow": "stage2", "prompt_id": "stage2.growth"},
+    )
+    saved = action_store.answers(action_store.person_id(SENDER))["stage2.growth"]
+    assert saved.value == "depth" and result == {"answer": None}
+
+
+async def test_words_that_match_no_option_are_kept_as_a_note(action_store: CoachStore) -> None:
+    result, messages = await validate("hmm, somewhere between the two", slots={"flow": "stage2",
+                                                                              "prompt_id": "stage2.growth"})
+    answers = action_store.answers(action_store.person_id(SENDER))
+    assert result == {"answer": None}
+    assert "stage2.growth" not in answers
+    assert answers["stage2.growth.note"].text == "hmm, somewhere between the two"
+
+
+async def test_a_review_date_is_read_and_stored(action_store: CoachStore) -> None:
+    await validate("by March next year", slots={"flow": "stage3", "prompt_id": "stage3.review"})
+    saved = action_store.answers(action_store.person_id(SENDER))["stage3.review"]
+    assert saved.text == "by March next year" and saved.value.endswith("-03-31")
+
+
+async def test_the_last_answer_of_a_flow_completes_the_form(action_store: CoachStore) -> None:
+    person = action_store.person_id(SENDER)
+    for prompt in ["stage1.motivation", "stage1.experience", "stage1.behaviours"]:
+        action_store.save_answer(person, "stage1", prompt, "an answer")
+    result, _ = await validate("I'd rather keep that private", slots={"flow": "stage1",
+                                                                      "prompt_id": "stage1.fairness"})
+    assert result == {"answer": "done"}
+
+
+async def test_where_was_i_finds_the_next_unanswered_prompt(action_store: CoachStore) -> None:
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, tracker(slots={"flow": None}), {})
+    assert {"event": "slot", "name": "flow", "value": "journal", "timestamp": None} in events
+    assert "section 2 of 6" in dispatcher.messages[0]["text"]
+
+
+async def test_starting_again_welcomes_back_with_how_far_they_got(action_store: CoachStore) -> None:
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    dispatcher = CollectingDispatcher()
+    await ActionStartJourney().run(dispatcher, tracker(slots={"flow": None}), {})
+    assert "Welcome back" in dispatcher.messages[0]["text"] and "1 of 10" in dispatcher.messages[0]["text"]

@@ -1,0 +1,80 @@
+"""The chat page served by the real coach, in headless Chromium, tried as a new user would."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator
+
+import pytest
+import requests
+
+from tests.browser.chat_page import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.servers import CoachServers
+
+pytestmark = [pytest.mark.browser, pytest.mark.servers]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def bot_texts(page: Any) -> list[str]:
+    return list(page.evaluate("() => [...document.querySelectorAll('.sfg-coach-msg--bot')].map(b => b.textContent)"))
+
+
+def test_a_new_user_opens_the_page_says_hi_and_gets_the_greeting_with_buttons(browser: Any,
+                                                                              coach: CoachServers) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{coach.base_url}/webhooks/web/")
+    box = page.get_by_label("Message to the coach")
+    box.fill("hi")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].some(b => b.textContent.includes('career'))",
+        timeout=30_000,
+    )
+    assert any("nothing is shared" in t.lower() or "nothing is shared" in t.lower().replace("\n", " ")
+               or "say-so" in t for t in bot_texts(page))
+    button = page.get_by_role("button", name="Prepare for my career conversation")
+    button.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].some(b => b.textContent.includes('Section 1 of'))",
+        timeout=30_000,
+    )
+    page.reload()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].some(b => b.textContent.includes('Section 1 of'))",
+        timeout=10_000,
+    )
+    context.close()
+
+
+def test_a_client_cannot_open_someone_elses_conversation_by_guessing_a_session_id(coach: CoachServers) -> None:
+    first = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    second = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    assert first["session_id"] != second["session_id"]
+    forged = requests.post(f"{coach.base_url}/webhooks/web/session", json={"token": first["token"] + "x"}, timeout=10)
+    assert forged.status_code == 401
+    import socketio
+
+    refused = socketio.Client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        refused.connect(coach.base_url, auth={"token": "forged"}, transports=["polling"], wait_timeout=10)
+
+    confirmed: list[str] = []
+    client = socketio.Client()
+    client.on("session_confirm", confirmed.append)
+    client.connect(coach.base_url, auth={"token": first["token"]}, transports=["polling"], wait_timeout=10)
+    client.emit("session_request", {"session_id": second["session_id"]})  # asking for someone else's
+    deadline = time.monotonic() + 10
+    while not confirmed and time.monotonic() < deadline:
+        time.sleep(0.1)
+    client.disconnect()
+    assert confirmed == [first["session_id"]]

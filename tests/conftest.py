@@ -1,0 +1,52 @@
+"""Shared fixtures: a real SQLite store per test, and Rasa tracker builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+from bot.store import CoachStore, open_store
+from tests.e2e.servers import CoachServers, trained_model
+
+
+@pytest.fixture
+def coach_store(tmp_path: Path) -> CoachStore:
+    """A real SQLite database, migrated, in the test's own folder."""
+    return open_store(f"sqlite:///{tmp_path / 'coach.db'}")
+
+
+@pytest.fixture
+def action_store(coach_store: CoachStore) -> Iterator[CoachStore]:
+    """The store the actions use, for the length of one test."""
+    from actions.store import use_store
+
+    use_store(coach_store)
+    yield coach_store
+    use_store(None)
+
+
+def tracker_dict(sender_id: str = "web:tester", *, slots: Optional[Dict[str, Any]] = None, text: str = "",
+                 intent: str = "", entities: Optional[List[Dict[str, Any]]] = None,
+                 active_loop: Optional[str] = None) -> Dict[str, Any]:
+    """The JSON a Rasa server sends to the action server, for ``Tracker.from_dict``."""
+    return {
+        "sender_id": sender_id,
+        "slots": dict(slots or {}),
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0} if intent else {},
+                           "entities": entities or []},
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {"name": active_loop} if active_loop else {},
+        "latest_action_name": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def coach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoachServers]:
+    """The real coach (action server + Rasa server), started once for the whole test session."""
+    servers = CoachServers(Path(tmp_path_factory.mktemp("coach")), trained_model()).start()
+    yield servers
+    servers.stop()

@@ -1,0 +1,137 @@
+"""Start the real action server and Rasa server for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def trained_model() -> Path:
+    """The cached model for the current data (trains it if needed)."""
+    given = os.environ.get("COACH_TEST_MODEL")
+    if given:
+        return Path(given)
+    out = subprocess.run([str(ROOT / "scripts" / "model.sh")], cwd=ROOT, check=True, capture_output=True, text=True)
+    return ROOT / out.stdout.strip()
+
+
+@dataclass
+class CoachServers:
+    """The two servers a user talks to, over a database in ``workdir``."""
+
+    workdir: Path
+    model: Path
+    env_extra: Dict[str, str] = field(default_factory=dict)
+    rasa_port: int = 0
+    actions_port: int = 0
+    processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def database_url(self) -> str:
+        return self.env_extra.get("DATABASE_URL") or f"sqlite:///{self.workdir / 'coach.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def environment(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "DATABASE_URL": self.database_url,
+            "COACH_DOCUMENTS_DIR": str(self.workdir / "documents"),
+            "COACH_PUBLIC_URL": self.base_url,
+            "COACH_TOKEN_SECRET": "an-end-to-end-test-secret-of-32-bytes",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SANIC_HOST": "127.0.0.1",
+        })
+        env.update(self.env_extra)
+        return env
+
+    def start(self) -> "CoachServers":
+        self.rasa_port, self.actions_port = free_port(), free_port()
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            (ROOT / "endpoints.yml").read_text().replace("127.0.0.1:5055", f"127.0.0.1:{self.actions_port}")
+        )
+        env = self.environment()
+        logs = self.workdir / "logs"
+        logs.mkdir(exist_ok=True)
+        self.processes = [
+            subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                              "-p", str(self.actions_port)], cwd=ROOT, env=env,
+                             stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT),
+            subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api",
+                              "-i", "127.0.0.1", "-p", str(self.rasa_port), "--credentials",
+                              str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+                             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT),
+        ]
+        self._wait(f"http://127.0.0.1:{self.actions_port}/health")
+        self._wait(f"{self.base_url}/status")
+        return self
+
+    def _wait(self, url: str, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a server exited while starting; see {self.workdir / 'logs'}")
+            try:
+                if requests.get(url, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{url} did not answer in {timeout} s")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes = []
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def say(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Send one message over REST, as a user would, and return the coach's replies."""
+        body: Dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        reply = requests.post(f"{self.base_url}/webhooks/rest/webhook", json=body, timeout=60)
+        reply.raise_for_status()
+        return list(reply.json())
+
+    def tracker(self, sender: str, all_events: bool = False) -> Dict[str, Any]:
+        """The conversation as Rasa stores it (every event ever kept, with ``all_events``)."""
+        params = {"include_events": "ALL" if all_events else "AFTER_RESTART"}
+        return dict(requests.get(f"{self.base_url}/conversations/{sender}/tracker", params=params, timeout=30).json())
+
+
+def texts(replies: List[Dict[str, Any]]) -> str:
+    """All reply texts joined, for readable assertions."""
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def button_payloads(replies: List[Dict[str, Any]]) -> List[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]

@@ -1,0 +1,153 @@
+"""A member of staff prepares for their conversation with the real coach, as a new user would."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from pathlib import Path
+from typing import List
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from bot.store import open_store
+from tests.e2e.servers import CoachServers, button_payloads, texts
+
+pytestmark = pytest.mark.servers
+
+JOURNAL_ANSWERS = [
+    "Band 5 staff nurse on a surgical ward",
+    "Tired after a busy winter, but mostly well",
+    "More predictable shifts would help me",
+    "Giving patients dignity matters most to me",
+    "Teaching students energises me; paperwork drains me",
+    "Staying calm when the ward is busy",
+    "skip",
+    "I showed curiosity by starting a falls audit",
+    "I'd like to be a ward manager in three years",
+    "Shadowing a ward manager and a leadership course",
+]
+STAGE1_ANSWERS = ["Seeing patients recover", "Leading the falls audit", "I listen first", "skip"]
+
+
+def answer_all(coach: CoachServers, user: str, answers: List[str]) -> List[dict]:
+    replies: List[dict] = []
+    for answer in answers:
+        replies = coach.say(user, answer)
+    return replies
+
+
+def test_a_member_of_staff_completes_all_three_stages_and_downloads_a_plan_in_their_own_words(
+    coach: CoachServers,
+) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    first = texts(coach.say(user, "/start_journey"))
+    assert "Section 1 of 6" in first
+    answer_all(coach, user, JOURNAL_ANSWERS)
+    replies = coach.say(user, "/where_was_i")  # the journal is done: carry on to stage 1
+    assert "Stage 1" in texts(replies)
+    answer_all(coach, user, STAGE1_ANSWERS)
+    coach.say(user, "/where_was_i")
+    coach.say(user, "Strongest in clinical skills, less so in budgets")
+    coach.say(user, '/choose{"choice": "solid"}')
+    coach.say(user, "Positive feedback from my matron and the audit results")
+    coach.say(user, '/choose{"choice": "stretch"}')
+    coach.say(user, '/choose{"choice": "ready_later"}')
+    placement = coach.say(user, "I want to become a ward manager")
+    assert "That feels right" in str(placement)
+    coach.say(user, '/choose{"choice": "confirm"}')
+    coach.say(user, "/where_was_i")
+    suggestions = coach.say(user, "Lead a team; finish my leadership course")
+    payloads = [p for p in button_payloads(suggestions) if '"choice"' in p and "done" not in p]
+    assert payloads, "suggestions should come as buttons"
+    coach.say(user, payloads[0])
+    coach.say(user, '/choose{"choice": "done"}')
+    coach.say(user, "My manager and a mentor from the practice development team")
+    review = texts(coach.say(user, "by March next year"))
+    assert "31 March" in review
+    saved = texts(coach.say(user, '/choose{"choice": "save"}'))
+    assert "plan is saved" in saved.lower()
+
+    sent = coach.say(user, "send me my plan")
+    link = re.search(r"(http://\S+\.pdf)", texts(sent))
+    assert link, texts(sent)
+    pdf = requests.get(link.group(1), timeout=30)
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    flat = " ".join(text.split())
+    for words in ["Lead a team; finish my leadership course", "My manager and a mentor from the practice",
+                  "Seeing patients recover"]:
+        assert words in flat
+    assert "Giving patients dignity" not in flat  # the journal is left out unless the person asks
+
+
+def test_a_disclosure_mid_journal_gets_urgent_help_and_is_never_stored(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 6 physiotherapist")
+    replies = texts(coach.say(user, "honestly I don't want to be alive any more"))
+    assert "116 123" in replies and "999" in replies and "85258" in replies
+    store = open_store(coach.database_url)
+    person = store.person_id(user)
+    stored = [a.text for a in store.answers(person).values()]
+    assert "Band 6 physiotherapist" in stored
+    assert not any("alive" in text for text in stored)
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+    resumed = texts(coach.say(user, "/where_was_i"))
+    assert "How are you feeling about work" in resumed
+
+
+def test_a_question_mid_form_is_answered_then_the_form_resumes(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    replies = texts(coach.say(user, "what does breadth mean?"))
+    assert "other areas" in replies.lower()
+    assert "What is your current role" in replies
+
+
+def test_skipping_editing_and_deleting_answers(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "skip")
+    coach.say(user, "Feeling good")
+    review = coach.say(user, "review my journal")
+    assert "(skipped)" in texts(review)
+    edit = next(p for p in button_payloads(review) if "journal.wellbeing.now" in p and "edit" in p)
+    assert "Before, you said" in texts(coach.say(user, edit))
+    coach.say(user, "Feeling much better now")
+    store = open_store(coach.database_url)
+    person = store.person_id(user)
+    assert store.answers(person)["journal.wellbeing.now"].text == "Feeling much better now"
+    assert store.revisions(person, "journal", "journal.wellbeing.now") == ["Feeling good"]
+    delete = next(p for p in button_payloads(coach.say(user, "review my journal"))
+                  if "journal.wellbeing.now" in p and "delete" in p)
+    coach.say(user, delete)
+    coach.say(user, "/affirm")
+    assert "journal.wellbeing.now" not in store.answers(person)
+
+
+def test_what_is_kept_and_deleting_everything(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 3 healthcare assistant")
+    kept = texts(coach.say(user, "what do you keep about me?"))
+    assert "1 answer in your reflection journal" in kept
+    assert "Are you sure" in texts(coach.say(user, "delete my data"))
+    done = texts(coach.say(user, "/affirm"))
+    assert "deleted" in done.lower()
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(user)) == {}
+    events = coach.tracker(user, all_events=True).get("events", [])
+    assert not any(e.get("text") == "Band 3 healthcare assistant" for e in events)
+
+
+def test_where_was_i_survives_a_server_restart(tmp_path: Path, coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 4 admin lead")
+    coach.say(user, "Pretty well")
+    coach.restart()
+    resumed = texts(coach.say(user, "where was I?"))
+    assert "What would help you to be at your best" in resumed

@@ -1,0 +1,92 @@
+"""Storage on a real SQLite database: nothing typed is lost, and a person can erase everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from bot.store import CoachStore, open_store
+from bot.store.repository import OutcomeRecord
+
+
+def test_a_channel_user_maps_to_the_same_person_every_time(coach_store: CoachStore) -> None:
+    assert coach_store.person_id("web:abc") == coach_store.person_id("web:abc")
+    assert coach_store.person_id("web:abc") != coach_store.person_id("web:xyz")
+
+
+def test_linking_a_second_channel_shares_the_record(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("teams:aad-1")
+    coach_store.save_answer(person, "journal", "q1", "hello")
+    coach_store.link("web:session-9", person)
+    assert coach_store.answers(coach_store.person_id("web:session-9"))["q1"].text == "hello"
+
+
+def test_an_edit_keeps_the_earlier_words_as_a_revision(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:a")
+    coach_store.save_answer(person, "journal", "q1", "first words")
+    coach_store.save_answer(person, "journal", "q1", "second words")
+    assert coach_store.answers(person)["q1"].text == "second words"
+    assert coach_store.revisions(person, "journal", "q1") == ["first words"]
+
+
+def test_emoji_html_and_other_languages_are_stored_exactly(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:a")
+    text = "<script>alert(1)</script> 😊 Rwy'n hoffi fy swydd — 我喜欢我的工作"
+    coach_store.save_answer(person, "journal", "q1", text)
+    assert coach_store.answers(person)["q1"].text == text
+
+
+def test_only_chosen_answers_are_shared(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:a")
+    coach_store.save_answer(person, "journal", "q1", "private")
+    coach_store.save_answer(person, "journal", "q2", "for my manager")
+    coach_store.set_shared(person, ["q2"])
+    assert list(coach_store.shared_answers(person)) == ["q2"]
+
+
+def test_erasing_a_person_removes_journal_plan_outcomes_and_rehearsals(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:a")
+    coach_store.save_answer(person, "journal", "q1", "one")
+    coach_store.save_answer(person, "journal", "q1", "two")
+    coach_store.save_plan(person, segment_id="depth-solid-ready_now", confirmed=True)
+    coach_store.save_outcome(
+        OutcomeRecord(
+            person,
+            "depth-solid-ready_now",
+            ["coaching"],
+            "meet monthly",
+            dt.date(2027, 3, 31),
+            "manager",
+            dt.datetime(2026, 11, 23),
+        )
+    )
+    coach_store.save_rehearsal(person, "hca", {"open_share": 0.5})
+    coach_store.erase_person(person)
+    kept = coach_store.kept_data(person)
+    assert kept.answers_by_flow == {} and kept.plan_status is None and kept.outcomes == 0 and kept.rehearsals == 0
+    assert coach_store.revisions(person, "journal", "q1") == []
+
+
+def test_data_survives_reopening_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    first = open_store(url)
+    person = first.person_id("web:a")
+    first.save_answer(person, "journal", "q1", "kept")
+    second = open_store(url)  # migrations run again: an upgrade never loses data
+    assert second.answers(second.person_id("web:a"))["q1"].text == "kept"
+
+
+def test_migrations_create_every_table(coach_store: CoachStore) -> None:
+    tables = set(inspect(coach_store.engine).get_table_names())
+    assert {
+        "person",
+        "channel_identity",
+        "answer",
+        "answer_revision",
+        "plan",
+        "outcome",
+        "rehearsal",
+        "alembic_version",
+    } <= tables
