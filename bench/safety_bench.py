@@ -102,9 +102,9 @@ def main() -> None:
     both["false_alarm_rate"] = (
         dev["false_alarm_rate"] * dev["non_risk"] + held["false_alarm_rate"] * held["non_risk"]
     ) / both["non_risk"]
-    both["strain_accuracy"] = (
-        dev["strain_accuracy"] * dev["strain"] + held["strain_accuracy"] * held["strain"]
-    ) / max(both["strain"], 1)
+    both["strain_accuracy"] = (dev["strain_accuracy"] * dev["strain"] + held["strain_accuracy"] * held["strain"]) / max(
+        both["strain"], 1
+    )
     both["non_risk_level_accuracy"] = (
         dev["non_risk_level_accuracy"] * dev["non_risk"] + held["non_risk_level_accuracy"] * held["non_risk"]
     ) / both["non_risk"]

@@ -108,7 +108,10 @@ def cmd_analyse_question(args: argparse.Namespace) -> int:
 
 def cmd_safety_check(args: argparse.Namespace) -> int:
     """Print the safety assessment of a message as JSON."""
-    raise NotImplementedError
+    from bot.safety import assess
+
+    _print_json(assess(args.message).as_dict())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

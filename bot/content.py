@@ -56,7 +56,8 @@ def read_yaml(path: Path) -> Any:
 def _describe(path: Path, key: str, error: ValidationError, data: Any) -> str:
     lines = [f"{path}: invalid content"]
     for problem in error.errors():
-        loc = list(problem["loc"])
+        # parse_obj_as wraps the list in a "__root__" model; that is noise to a content author.
+        loc = [part for part in problem["loc"] if part != "__root__"]
         where = key
         if loc and isinstance(loc[0], int):
             index = loc.pop(0)

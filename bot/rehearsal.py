@@ -98,14 +98,16 @@ def get_persona(persona_id: str) -> Persona:
 def _best_topic(persona: Persona, question: str, stage: int) -> Optional[PersonaTopic]:
     """The topic whose keywords the question mentions most: current stage first, then the others."""
     lemmas = lemmas_of(question)
-    ordered = [persona.stage(stage)] + [s for s in persona.stages if s.stage != stage]
-    for entry in ordered:
+    current = [persona.stage(stage)]
+    others = [s for s in persona.stages if s.stage != stage]
+    for entries in (current, others):
         best: Optional[PersonaTopic] = None
         best_hits = 0
-        for topic in entry.topics:
-            hits = sum(1 for keyword in topic.keywords if mentions_keyword(lemmas, keyword))
-            if hits > best_hits:
-                best, best_hits = topic, hits
+        for entry in entries:
+            for topic in entry.topics:
+                hits = sum(1 for keyword in topic.keywords if mentions_keyword(lemmas, keyword))
+                if hits > best_hits:
+                    best, best_hits = topic, hits
         if best is not None:
             return best
     return None

@@ -32,7 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Literal, Optional, Sequence, Set, Tuple
 
@@ -285,7 +285,7 @@ def load_lexicon(directory: Optional[Path] = None) -> Lexicon:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_lexicon() -> Lexicon:
     """The configured lexicon, compiled once per process."""
     return load_lexicon()
@@ -354,10 +354,11 @@ class _Tok:
     ends_sentence: bool
 
 
-def _token_view(token: "Token", lex: Lexicon) -> _Tok:
+def _token_view(token: Token, lex: Lexicon) -> _Tok:
     lemma = token.lemma_.lower() if token.pos_ != "PRON" else ""
-    return _view(token.lower_, token.norm_.lower(), lemma, token.pos_, token.is_punct or token.is_space,
-                 "\n" in token.text, lex)
+    return _view(
+        token.lower_, token.norm_.lower(), lemma, token.pos_, token.is_punct or token.is_space, "\n" in token.text, lex
+    )
 
 
 @lru_cache(maxsize=20_000)
@@ -428,26 +429,26 @@ def _pattern_hits(toks: Sequence[_Tok], lex: Lexicon) -> List[_Hit]:
 # --- parse-based context ----------------------------------------------------------
 
 
-def _lower_forms(token: "Token") -> Set[str]:
+def _lower_forms(token: Token) -> Set[str]:
     return {token.lower_, token.lemma_.lower()}
 
 
-def _is_work(token: "Token", lex: Lexicon) -> bool:
+def _is_work(token: Token, lex: Lexicon) -> bool:
     return bool(_lower_forms(token) & lex.work_words)
 
 
-def _subject(token: "Token") -> Optional["Token"]:
+def _subject(token: Token) -> Optional[Token]:
     for child in token.children:
         if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
             return child
     return None
 
 
-def _is_person(token: "Token", lex: Lexicon) -> bool:
+def _is_person(token: Token, lex: Lexicon) -> bool:
     return bool(_lower_forms(token) & lex.person_words) or token.pos_ == "PROPN" or token.ent_type_ == "PERSON"
 
 
-def _classify_subject(subject: "Token", verb: "Token", lex: Lexicon, strict: bool = True) -> str:
+def _classify_subject(subject: Token, verb: Token, lex: Lexicon, strict: bool = True) -> str:
     """'self', 'other' (clinical or training talk) or 'third' (someone else, not clearly work)."""
     lower = subject.lower_
     if lower in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -469,7 +470,7 @@ def _classify_subject(subject: "Token", verb: "Token", lex: Lexicon, strict: boo
     return "third"
 
 
-def _experiencer(span_start: int, span_end: int, doc: "Doc", lex: Lexicon, strict: bool = True) -> str:
+def _experiencer(span_start: int, span_end: int, doc: Doc, lex: Lexicon, strict: bool = True) -> str:
     """Whose experience a matched span is: 'self', 'other' or 'third'/'unknown'.
 
     ``strict`` also treats work words attached to the match as clinical talk
@@ -479,14 +480,22 @@ def _experiencer(span_start: int, span_end: int, doc: "Doc", lex: Lexicon, stric
     span = doc[span_start:span_end]
     trigger = span.root
     inside = set(range(span_start, span_end))
+    who = _walk_to_subject(trigger, inside, lex, strict)
+    if who == "self" or not strict:
+        return who  # an explicit "I" beats any work word nearby: "I self-harmed on the ward"
     # "suicide in patients", "self harm assessment"
-    for child in trigger.children if strict else ():
+    for child in trigger.children:
         if child.i in inside:
             continue
         if child.dep_ in ("compound", "amod", "nmod", "poss") and _is_work(child, lex):
             return "other"
         if child.dep_ == "prep" and any(g.dep_ == "pobj" and _is_work(g, lex) for g in child.children):
             return "other"
+    return who
+
+
+def _walk_to_subject(trigger: Token, inside: Set[int], lex: Lexicon, strict: bool) -> str:
+    """Climb the parse from the match to the first subject and classify it."""
     token = trigger
     for _ in range(10):
         if token.i not in inside and _is_work(token, lex) and token.pos_ in ("NOUN", "PROPN"):
@@ -502,12 +511,12 @@ def _experiencer(span_start: int, span_end: int, doc: "Doc", lex: Lexicon, stric
     return "unknown"
 
 
-def _sentence_has_work(span_start: int, doc: "Doc", lex: Lexicon) -> bool:
+def _sentence_has_work(span_start: int, doc: Doc, lex: Lexicon) -> bool:
     sentence = doc[span_start].sent
     return any(_is_work(t, lex) or t.lemma_.lower() in lex.work_verbs for t in sentence)
 
 
-def _hedged_above(token: "Token", lex: Lexicon) -> bool:
+def _hedged_above(token: Token, lex: Lexicon) -> bool:
     node = token
     for _ in range(4):
         if node.head is node:
@@ -518,7 +527,7 @@ def _hedged_above(token: "Token", lex: Lexicon) -> bool:
     return False
 
 
-def _negated(span_start: int, span_end: int, doc: "Doc", lex: Lexicon) -> bool:
+def _negated(span_start: int, span_end: int, doc: Doc, lex: Lexicon) -> bool:
     """A plain denial governs the span ("I would never hurt myself", "I'm not suicidal")."""
     inside = set(range(span_start, span_end))
     token = doc[span_start:span_end].root
@@ -531,14 +540,24 @@ def _negated(span_start: int, span_end: int, doc: "Doc", lex: Lexicon) -> bool:
             if child.dep_ == "neg" or (child.lower_ in ("never", "no") and child.dep_ in ("advmod", "det")):
                 return not _hedged_above(token, lex)
         if token.head is token or token.dep_ not in (
-            "xcomp", "acomp", "attr", "dobj", "pobj", "prep", "amod", "compound", "ccomp", "pcomp", "advmod"
+            "xcomp",
+            "acomp",
+            "attr",
+            "dobj",
+            "pobj",
+            "prep",
+            "amod",
+            "compound",
+            "ccomp",
+            "pcomp",
+            "advmod",
         ):
             return False
         token = token.head
     return False
 
 
-def _subject_near(start: int, end: int, doc: "Doc") -> Optional["Token"]:
+def _subject_near(start: int, end: int, doc: Doc) -> Optional[Token]:
     for token in doc[start:end]:
         subject = _subject(token)
         if subject is not None:
@@ -546,7 +565,7 @@ def _subject_near(start: int, end: int, doc: "Doc") -> Optional["Token"]:
     return None
 
 
-def _relation_hits(doc: "Doc", lex: Lexicon) -> List[Tuple[_RelationSpec, int, int]]:
+def _relation_hits(doc: Doc, lex: Lexicon) -> List[Tuple[_RelationSpec, int, int]]:
     found: List[Tuple[_RelationSpec, int, int]] = []
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX", "NOUN"):
@@ -596,18 +615,18 @@ def _relation_hits(doc: "Doc", lex: Lexicon) -> List[Tuple[_RelationSpec, int, i
 
 
 def _window_other(start: int, end: int, toks: Sequence[_Tok], lex: Lexicon) -> bool:
-    before = toks[max(0, start - 3):start]
+    before = toks[max(0, start - 3) : start]
     if any(t.lower in lex.first_person for t in before):
         return False
-    near = toks[max(0, start - 8):end + 8]
+    near = toks[max(0, start - 8) : end + 8]
     return any(t.forms & (lex.work_words | lex.work_verbs) for t in near)
 
 
 def _window_negated(start: int, toks: Sequence[_Tok], lex: Lexicon) -> bool:
-    before = toks[max(0, start - 3):start]
+    before = toks[max(0, start - 3) : start]
     if not any(t.forms & _NEGATIONS for t in before):
         return False
-    return not any(t.forms & lex.hedge_words for t in toks[max(0, start - 6):start])
+    return not any(t.forms & lex.hedge_words for t in toks[max(0, start - 6) : start])
 
 
 # --- putting it together ------------------------------------------------------------
@@ -622,7 +641,7 @@ class _Finding:
     reason: str
 
 
-def _region_findings(toks: Sequence[_Tok], doc: Optional["Doc"], lex: Lexicon) -> List[_Finding]:
+def _region_findings(toks: Sequence[_Tok], doc: Optional[Doc], lex: Lexicon) -> List[_Finding]:
     """Findings for one stretch of text; ``doc`` is None for the unparsed scan."""
     hits = _pattern_hits(toks, lex)
     idioms: List[_Hit] = []
@@ -636,7 +655,7 @@ def _region_findings(toks: Sequence[_Tok], doc: Optional["Doc"], lex: Lexicon) -
                     subject = _subject_near(hit.start, hit.end, doc)
                     if subject is not None and _lower_forms(subject) & members:
                         continue
-                elif any(t.forms & members for t in toks[max(0, hit.start - 3):hit.start]):
+                elif any(t.forms & members for t in toks[max(0, hit.start - 3) : hit.start]):
                     continue
             idioms.append(hit)
         else:
@@ -649,7 +668,7 @@ def _region_findings(toks: Sequence[_Tok], doc: Optional["Doc"], lex: Lexicon) -
     findings: List[_Finding] = []
     for idiom in idioms:
         findings.append(_Finding(idiom.owner.level, "idiom", idiom.start, idiom.end, f"idiom ({idiom.owner.id})"))
-    for owner, start, end, pattern in rule_hits:
+    for owner, start, end, _pattern in rule_hits:
         quoted = " ".join(t.lower for t in toks[start:end])
         if any(i.start < end and start < i.end for i in idioms):
             findings.append(_Finding(NONE, owner.category, start, end, f"not counted (idiom): '{quoted}'"))
@@ -695,7 +714,8 @@ def _resolve_denials(findings: List[_Finding], toks: Sequence[_Tok], lex: Lexico
         strain_after = any(f.level == STRAIN and f.start > contrast for f in findings)
         level = STRAIN if strain_after else CRISIS
         category = DENIED_RISK if strain_after else finding.category
-        resolved.append(_Finding(level, category, finding.start, finding.end, finding.reason + " followed by a contrast"))
+        reason = finding.reason + " followed by a contrast"
+        resolved.append(_Finding(level, category, finding.start, finding.end, reason))
     return resolved
 
 
@@ -713,7 +733,7 @@ def _split_huge(text: str) -> Tuple[str, str, str]:
     return text[:head_end], middle, text[tail_start:]
 
 
-def assess(text: str, doc: Optional["Doc"] = None, *, lexicon: Optional[Lexicon] = None) -> SafetyAssessment:
+def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] = None) -> SafetyAssessment:
     """Assess one message. ``doc`` is an optional spaCy parse of ``text`` to reuse."""
     lex = lexicon if lexicon is not None else default_lexicon()
     raw = text if isinstance(text, str) else str(text or "")

@@ -1,0 +1,247 @@
+"""Signposting: the resource catalogue, topic lists, search and the crisis reply.
+
+The catalogue is content (``bot/content/resources.yml``) plus an optional
+``resources_local.yml`` from the organisation (same schema; same id replaces,
+new ids are added). Phone numbers live only in those files: the messages here
+are assembled from them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content import ContentError, Sourced, content_path, load_items, read_yaml
+
+RESOURCES_FILE = "resources.yml"
+LOCAL_RESOURCES_FILE = "resources_local.yml"
+
+
+class Topic(BaseModel):
+    """A signposting topic with the words people use for it."""
+
+    id: str
+    label: str
+    keywords: List[str] = []
+
+
+class Resource(Sourced):
+    """One place to get help."""
+
+    id: str
+    name: str
+    description: str
+    topics: List[str]
+    phone: Optional[str] = None
+    text_keyword: Optional[str] = None
+    text_number: Optional[str] = None
+    url: Optional[str] = None
+    audience: str = "all staff"
+    urgent: bool = False
+    crisis_line: Optional[str] = None
+    keywords: List[str] = []
+    verify: bool = False
+    note: Optional[str] = None
+
+    @property
+    def contact(self) -> str:
+        """How to reach it, in words ("call 116 123", "text SHOUT to 85258")."""
+        ways = []
+        if self.phone:
+            ways.append(f"call {self.phone}")
+        if self.text_keyword and self.text_number:
+            ways.append(f"text {self.text_keyword} to {self.text_number}")
+        if self.url:
+            ways.append(self.url)
+        return ", ".join(ways)
+
+
+class Messages(BaseModel):
+    """The wording around the crisis and strain lists."""
+
+    crisis_intro: str
+    crisis_outro: str
+    strain_intro: str
+    strain_outro: str
+    strain_topic: str = "wellbeing"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Topics, resources (default merged with local) and message wording."""
+
+    topics: Tuple[Topic, ...]
+    resources: Tuple[Resource, ...]
+    messages: Messages
+
+
+def _merge(defaults: Sequence[Topic] | Sequence[Resource], local: Sequence[Topic] | Sequence[Resource]) -> list:
+    merged: Dict[str, object] = {item.id: item for item in defaults}
+    for item in local:
+        merged[item.id] = item  # same id: the organisation's version wins
+    return list(merged.values())
+
+
+def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
+    """Read resources.yml and, when present, resources_local.yml (override folder first)."""
+    topics: list = load_items(RESOURCES_FILE, Topic, key="topics", directory=directory)
+    resources: list = load_items(RESOURCES_FILE, Resource, key="items", directory=directory)
+    path = content_path(RESOURCES_FILE, directory)
+    try:
+        messages = Messages.parse_obj((read_yaml(path) or {}).get("messages"))
+    except ValidationError as exc:
+        raise ContentError(f"{path}: invalid 'messages': {exc}") from exc
+    local_path = content_path(LOCAL_RESOURCES_FILE, directory)
+    if local_path.exists():
+        local_data = read_yaml(local_path) or {}
+        if "items" in local_data:
+            resources = _merge(resources, load_items(LOCAL_RESOURCES_FILE, Resource, key="items", directory=directory))
+        if "topics" in local_data:
+            topics = _merge(topics, load_items(LOCAL_RESOURCES_FILE, Topic, key="topics", directory=directory))
+    known = {topic.id for topic in topics}
+    for resource in resources:
+        unknown = [t for t in resource.topics if t not in known]
+        if unknown:
+            raise ContentError(f"resource {resource.id}: unknown topic(s) {', '.join(unknown)}")
+    return Catalogue(topics=tuple(topics), resources=tuple(resources), messages=messages)
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The configured catalogue, read once per process."""
+    return load_catalogue()
+
+
+def _cat(catalogue: Optional[Catalogue]) -> Catalogue:
+    return catalogue if catalogue is not None else default_catalogue()
+
+
+def topics(*, catalogue: Optional[Catalogue] = None) -> List[Topic]:
+    """All topics, in file order (the urgent-help topic last)."""
+    found = list(_cat(catalogue).topics)
+    return [t for t in found if t.id != "crisis"] + [t for t in found if t.id == "crisis"]
+
+
+def resources_for_topic(topic_id: str, *, catalogue: Optional[Catalogue] = None) -> List[Resource]:
+    """Resources listed under ``topic_id`` (urgent ones first). Unknown topic: ValueError."""
+    cat = _cat(catalogue)
+    if topic_id not in {t.id for t in cat.topics}:
+        raise ValueError(f"unknown topic: {topic_id!r}")
+    chosen = [r for r in cat.resources if topic_id in r.topics]
+    return sorted(chosen, key=lambda r: not r.urgent)
+
+
+def urgent_resources(*, catalogue: Optional[Catalogue] = None) -> List[Resource]:
+    """The urgent items, in file order, excluding any marked verify."""
+    return [r for r in _cat(catalogue).resources if r.urgent and not r.verify]
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Everyday words for the same thing; both sides are reduced with _stem.
+SYNONYMS: Dict[str, Tuple[str, ...]] = {
+    "retire": ("pension", "retirement"),
+    "pension": ("retire", "retirement"),
+    "burnout": ("wellbeing", "stress", "exhausted"),
+    "burnt": ("burnout", "wellbeing"),
+    "stress": ("wellbeing", "burnout"),
+    "whistleblow": ("speak", "concern", "guardian"),
+    "whistleblowing": ("speak", "concern", "guardian"),
+    "whistle": ("speak", "concern", "guardian"),
+    "bully": ("speak", "concern"),
+    "apprentice": ("apprenticeship",),
+    "promotion": ("career", "progression"),
+    "part": ("flexible",),
+    "hours": ("flexible",),
+    "manager": ("leadership",),
+    "counselling": ("therapy", "talking"),
+    "therapy": ("talking", "counselling"),
+    "suicidal": ("urgent", "crisis"),
+    "crisis": ("urgent",),
+    "diversity": ("edi", "inclusion"),
+    "inclusion": ("edi", "diversity"),
+}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ments", "ment", "ings", "ing", "ers", "er", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str) -> List[str]:
+    return [_stem(w) for w in _WORD.findall(text.lower())]
+
+
+def _query_terms(query: str) -> List[str]:
+    terms = _terms(query)
+    expanded = list(terms)
+    for word in _WORD.findall(query.lower()):
+        for key in (word, _stem(word)):
+            for synonym in SYNONYMS.get(key, ()):
+                expanded.append(_stem(synonym))
+    return list(dict.fromkeys(expanded))
+
+
+def find_resources(query: str, limit: int = 5, *, catalogue: Optional[Catalogue] = None) -> List[Resource]:
+    """Best matching resources for free text ("pension", "speak up", "burnout"), best first."""
+    cat = _cat(catalogue)
+    terms = _query_terms(query)
+    phrase = " ".join(_terms(query))
+    if not terms:
+        return []
+    topic_words = {t.id: set(_terms(" ".join([t.label, t.id.replace("_", " ")] + t.keywords))) for t in cat.topics}
+    scored: List[Tuple[float, int, Resource]] = []
+    for order, resource in enumerate(cat.resources):
+        name = set(_terms(resource.name))
+        keywords = set(_terms(" ".join(resource.keywords)))
+        body = set(_terms(resource.description))
+        topics_of = set().union(*(topic_words.get(t, set()) for t in resource.topics)) if resource.topics else set()
+        score = 0.0
+        for term in terms:
+            score += 3 * (term in name) + 2 * (term in keywords) + 1 * (term in body) + 0.5 * (term in topics_of)
+        if len(phrase.split()) > 1 and phrase in " ".join(_terms(" ".join(resource.keywords + [resource.name]))):
+            score += 3  # the whole phrase, e.g. "speak up"
+        if score > 0:
+            scored.append((score, order, resource))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    if scored:
+        best = scored[0][0]
+        scored = [s for s in scored if s[0] >= best / 3]  # drop incidental one-word matches
+    return [resource for _, _, resource in scored[: max(limit, 0)]]
+
+
+def _line(resource: Resource) -> str:
+    template = resource.crisis_line or f"{resource.name}: {resource.contact or resource.description}"
+    return template.format(
+        phone=resource.phone or "",
+        text_keyword=resource.text_keyword or "",
+        text_number=resource.text_number or "",
+        name=resource.name,
+    ).strip()
+
+
+def crisis_message(*, catalogue: Optional[Catalogue] = None) -> str:
+    """The urgent reply: warm, short, then every urgent resource from the catalogue."""
+    cat = _cat(catalogue)
+    lines = [cat.messages.crisis_intro.strip(), ""]
+    lines += [f"- {_line(r)}" for r in urgent_resources(catalogue=cat)]
+    lines += ["", cat.messages.crisis_outro.strip()]
+    return "\n".join(lines)
+
+
+def strain_message(*, catalogue: Optional[Catalogue] = None, limit: int = 4) -> str:
+    """The lighter wellbeing reply: acknowledgement, a few non-urgent wellbeing resources, a choice."""
+    cat = _cat(catalogue)
+    chosen = [
+        r for r in resources_for_topic(cat.messages.strain_topic, catalogue=cat) if not r.urgent and not r.verify
+    ][:limit]
+    lines = [cat.messages.strain_intro.strip(), ""]
+    lines += [f"- {r.name}: {r.contact + '. ' if r.contact else ''}{r.description}" for r in chosen]
+    lines += ["", cat.messages.strain_outro.strip()]
+    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""Signposting catalogue: topics, search, crisis and strain replies, local additions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from bot import signposting
+from bot.content import ContentError
+from bot.signposting import (
+    crisis_message,
+    find_resources,
+    load_catalogue,
+    resources_for_topic,
+    strain_message,
+    topics,
+    urgent_resources,
+)
+
+BRIEF_NUMBERS = {"999", "111", "116 123", "85258"}
+REQUIRED_TOPICS = {
+    "wellbeing",
+    "career",
+    "leadership",
+    "edi",
+    "flexible_working",
+    "pensions",
+    "apprenticeships",
+    "speak_up",
+}
+
+
+def _numbers(text: str) -> set:
+    """Every run of three or more digits, allowing single inner spaces ("116 123")."""
+    return set(re.findall(r"\d{3,}(?: \d{3,})*", text))
+
+
+def test_every_brief_topic_is_offered_with_a_label() -> None:
+    found = {t.id: t.label for t in topics()}
+    assert set(found) >= REQUIRED_TOPICS
+    assert found["speak_up"] == "Freedom to Speak Up"
+
+
+def test_every_topic_has_at_least_one_resource() -> None:
+    for topic in topics():
+        assert resources_for_topic(topic.id), topic.id
+
+
+def test_unknown_topic_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown topic"):
+        resources_for_topic("astrology")
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("pension", "nhs_pensions"),
+        ("when can I retire", "nhs_pensions"),
+        ("I'm burnt out", "wellbeing_team"),
+        ("burnout", "wellbeing_team"),
+        ("how do I speak up", "speak_up_guardian"),
+        ("whistleblowing", "speak_up_guardian"),
+        ("apprenticeships", "nhs_apprenticeships"),
+        ("part time hours", "flexible_working_by_default"),
+        ("Mary Seacole", "mary_seacole"),
+    ],
+)
+def test_search_finds_the_right_resource_near_the_top(query: str, expected: str) -> None:
+    assert expected in [r.id for r in find_resources(query, limit=3)]
+
+
+def test_search_respects_the_limit_and_ignores_empty_queries() -> None:
+    assert len(find_resources("leadership programme", limit=2)) == 2
+    assert find_resources("") == []
+    assert find_resources("zzzz qqqq") == []
+
+
+def test_crisis_message_contains_exactly_the_brief_numbers() -> None:
+    message = crisis_message()
+    assert _numbers(message) == BRIEF_NUMBERS
+    assert "SHOUT" in message
+    assert "mental health option" in message
+    assert "occupational health" in message
+
+
+def test_crisis_message_never_lists_the_frontline_line_or_unverified_services() -> None:
+    message = crisis_message()
+    assert "FRONTLINE" not in message.upper()
+    assert "0300" not in message
+    assert all(not r.verify for r in urgent_resources())
+
+
+def test_urgent_resources_come_in_order_of_urgency() -> None:
+    assert [r.id for r in urgent_resources()][:4] == ["emergency_999", "nhs_111_mental_health", "samaritans", "shout"]
+
+
+def test_strain_message_offers_wellbeing_support_without_alarm() -> None:
+    message = strain_message()
+    assert "occupational health" in message
+    assert "999" not in message
+
+
+def test_every_item_says_where_it_came_from_and_when_it_was_checked() -> None:
+    for resource in load_catalogue().resources:
+        assert resource.source.strip(), resource.id
+        assert isinstance(resource.last_checked, dt.date), resource.id
+
+
+def test_only_brief_numbers_appear_in_the_default_catalogue() -> None:
+    phones = {r.phone for r in load_catalogue().resources if r.phone}
+    assert phones == {"999", "111", "116 123", "0300 0303 300"}
+    practitioner = next(r for r in load_catalogue().resources if r.id == "nhs_practitioner_health")
+    assert practitioner.verify and practitioner.note
+
+
+def test_local_file_is_merged_and_can_replace_a_default(tmp_path: Path) -> None:
+    (tmp_path / "resources_local.yml").write_text(
+        """
+items:
+  - id: local_oh_example
+    name: Occupational Health, Example Trust
+    description: Confidential support at work, self-referral welcome.
+    topics: [wellbeing]
+    phone: "01234 000000"
+    urgent: false
+    source: Example Trust intranet
+    last_checked: 2026-11-23
+  - id: wellbeing_team
+    name: Example Trust wellbeing hub
+    description: Our wellbeing hub.
+    topics: [wellbeing]
+    source: Example Trust intranet
+    last_checked: 2026-11-23
+""",
+        encoding="utf-8",
+    )
+    catalogue = load_catalogue(directory=tmp_path)
+    ids = [r.id for r in catalogue.resources]
+    assert "local_oh_example" in ids and "samaritans" in ids
+    assert ids.count("wellbeing_team") == 1
+    hub = next(r for r in catalogue.resources if r.id == "wellbeing_team")
+    assert hub.name == "Example Trust wellbeing hub"
+    local = find_resources("occupational health example", catalogue=catalogue)
+    assert local[0].id == "local_oh_example"
+    assert local[0].contact == "call 01234 000000"
+
+
+def test_a_broken_local_file_names_the_problem(tmp_path: Path) -> None:
+    (tmp_path / "resources_local.yml").write_text("items:\n  - id: x\n    name: X\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="resources_local.yml"):
+        load_catalogue(directory=tmp_path)
+
+
+def test_the_default_catalogue_is_cached() -> None:
+    assert signposting.default_catalogue() is signposting.default_catalogue()
