@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import abc
+import json
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,11 +23,15 @@ from bot import safety
 LONG_ANSWER = 5000
 
 
-class CoachFormValidation(FormValidationAction):
-    """Base class for the coach's forms: subclasses implement :meth:`take_answer`."""
+class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
+    """Base class for the coach's forms: subclasses implement :meth:`take_answer`.
 
-    def name(self) -> Text:  # pragma: no cover - subclasses name themselves
-        raise NotImplementedError
+    Abstract, so the action server registers only the concrete forms.
+    """
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The validation action's name, ``validate_<form>``."""
 
     @staticmethod
     def chosen(tracker: Tracker) -> Optional[str]:
@@ -40,8 +46,10 @@ class CoachFormValidation(FormValidationAction):
 
     async def validate_answer(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        text = "" if slot_value is None else str(slot_value)
+    ) -> Dict[str, Any]:
+        if slot_value is None:
+            return {"answer": None}  # the slot was only reset (e.g. as the form started): nothing was said
+        text = str(slot_value)
         choice = self.chosen(tracker)
         if choice is None:
             if not text.strip():
@@ -56,21 +64,26 @@ class CoachFormValidation(FormValidationAction):
                 )
         return self.take_answer(text, choice, dispatcher, tracker)
 
+    @abc.abstractmethod
     def take_answer(
         self, text: str, choice: Optional[str], dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         """Store or act on one answer; return ``{"answer": None}`` to ask again, a value to finish."""
-        raise NotImplementedError
 
     @staticmethod
-    def done() -> Dict[Text, Any]:
+    def done() -> Dict[str, Any]:
         return {"answer": "done"}
 
     @staticmethod
-    def ask_again() -> Dict[Text, Any]:
+    def ask_again() -> Dict[str, Any]:
         return {"answer": None}
+
+
+def payload(intent: str, **entities: str) -> str:
+    """A button payload that bypasses NLU: ``/intent{"entity": "value"}``."""
+    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
 
 
 def buttons(options: List[tuple[str, str]]) -> List[Dict[str, str]]:
     """Quick-reply buttons that send ``/choose{"choice": id}``."""
-    return [{"title": title, "payload": '/choose{"choice": "%s"}' % value} for value, title in options]
+    return [{"title": title, "payload": payload("choose", choice=value)} for value, title in options]

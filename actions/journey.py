@@ -8,14 +8,14 @@ change the questions without retraining and "where was I?" is a lookup.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachFormValidation, buttons
+from actions.base import CoachFormValidation, buttons, payload
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot import plan, safety, signposting
@@ -55,7 +55,7 @@ def start_events(prompt: Optional[Prompt]) -> List[EventType]:
 class ActionStartJourney(Action):
     """Start (or pick up) the journal and stages for a member of staff."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_journey"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -75,7 +75,7 @@ class ActionStartJourney(Action):
 class ActionResume(Action):
     """"Where was I?": continue at the next unanswered prompt, on any channel, after any restart."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_resume"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -97,7 +97,7 @@ class ActionResume(Action):
 class ActionAskAnswer(Action):
     """Ask the current prompt, with progress, and buttons for choices."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -173,17 +173,17 @@ def _draft(answers: Dict[str, Any], prompt: Prompt) -> List[str]:
 class ValidateCoachForm(CoachFormValidation):
     """Takes each answer: saves it as given, reflects it back, moves on."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_coach_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[str]:
         if tracker.get_slot("editing"):
             return ["answer"]
         return ["answer"] if current_prompt(tracker, person_of(tracker)) is not None else []
 
     def take_answer(self, text: str, choice: Optional[str], dispatcher: CollectingDispatcher,
-                    tracker: Tracker) -> Dict[Text, Any]:
+                    tracker: Tracker) -> Dict[str, Any]:
         person = person_of(tracker)
         prompt_id = tracker.get_slot("prompt_id")
         prompt = journey().find_prompt(prompt_id) if prompt_id else current_prompt(tracker, person)
@@ -202,7 +202,7 @@ class ValidateCoachForm(CoachFormValidation):
             return self.ask_again()
         return self._next(person, prompt, editing, dispatcher)
 
-    def _next(self, person: str, prompt: Prompt, editing: bool, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _next(self, person: str, prompt: Prompt, editing: bool, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
         if editing:
             dispatcher.utter_message(text="Updated.")
             return {**self.done(), "editing": None, "flow": None}
@@ -326,7 +326,7 @@ TAKERS = {"choice": take_choice, "placement": take_placement, "suggestions": tak
 class ActionFlowComplete(Action):
     """After a flow: say so, and offer what comes next."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_flow_complete"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -362,7 +362,7 @@ class ActionFlowComplete(Action):
 class ActionReviewJournal(Action):
     """Show the person's answers with buttons to edit or delete any of them."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_review_journal"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -378,9 +378,9 @@ class ActionReviewJournal(Action):
             answer = answers[prompt.id]
             shown = "(skipped)" if answer.skipped else f"“{journeys.quote(answer.text, 25)}”"
             lines.append(f"{number}. {prompt.text}\n   {shown}")
-            edit_buttons.append({"title": f"Edit {number}", "payload": '/edit_answer{"prompt": "%s"}' % prompt.id})
+            edit_buttons.append({"title": f"Edit {number}", "payload": payload("edit_answer", prompt=prompt.id)})
             edit_buttons.append({"title": f"Delete {number}",
-                                 "payload": '/delete_answer{"prompt": "%s"}' % prompt.id})
+                                 "payload": payload("delete_answer", prompt=prompt.id)})
         dispatcher.utter_message(text="Here's what you've written. Only you can see it.\n" + "\n".join(lines),
                                  buttons=edit_buttons)
         return []
@@ -389,7 +389,7 @@ class ActionReviewJournal(Action):
 class ActionEditAnswer(Action):
     """Ask one earlier prompt again; the old answer is kept as a revision."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_edit_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -405,7 +405,7 @@ class ActionEditAnswer(Action):
 class ActionExplainPrompt(Action):
     """"Why are you asking?" in the middle of a question."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_prompt"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import payload
 from actions.journey import journey
 from actions.store import person_of, store
 from bot import journey as journeys
@@ -23,7 +24,7 @@ DOCUMENT_PATH = "/webhooks/web/documents/"
 class ActionSendPlan(Action):
     """Render the plan (HTML and PDF) under an unguessable name and send the links."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_send_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -56,7 +57,7 @@ class ActionSendPlan(Action):
 class ActionShareWithManager(Action):
     """List the person's answers; each is shared only if they pick it and confirm."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_share_with_manager"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -69,7 +70,7 @@ class ActionShareWithManager(Action):
         for number, prompt in enumerate(prompts, start=1):
             mark = " (shared)" if answers[prompt.id].shared else ""
             lines.append(f"{number}. {journeys.quote(prompt.text, 12)}{mark}")
-            share_buttons.append({"title": f"Share {number}", "payload": '/share_answer{"prompt": "%s"}' % prompt.id})
+            share_buttons.append({"title": f"Share {number}", "payload": payload("share_answer", prompt=prompt.id)})
         dispatcher.utter_message(
             text="Nothing is shared unless you choose. Pick an answer to share with your manager; I'll show you "
                  "exactly what they'll see and ask you to confirm.\n" + "\n".join(lines),
@@ -79,7 +80,7 @@ class ActionShareWithManager(Action):
 
 
 class ActionAskShareAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_share_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -97,7 +98,7 @@ class ActionAskShareAnswer(Action):
 
 
 class ActionShareAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_share_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

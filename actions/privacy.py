@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.journey import journey
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot.privacy import describe_kept
 
-from actions.journey import journey
-
 
 class ActionWhatWeKeep(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_what_we_keep"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -26,7 +25,7 @@ class ActionWhatWeKeep(Action):
 
 
 class ActionAskDeleteData(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_delete_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -42,7 +41,7 @@ class ActionAskDeleteData(Action):
 class ActionDeleteData(Action):
     """Erase the journal, stage notes, plan and conversation history, after a confirmation."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_delete_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -53,7 +52,7 @@ class ActionDeleteData(Action):
 
 
 class ActionCancelConfirmation(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_confirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -62,7 +61,7 @@ class ActionCancelConfirmation(Action):
 
 
 class ActionAskDeleteAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_delete_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -80,7 +79,7 @@ class ActionAskDeleteAnswer(Action):
 
 
 class ActionDeleteAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_delete_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,7 +18,7 @@ class ActionUrgentSignpost(Action):
     Nothing from the message is stored; the form (if any) is paused by the rule.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_urgent_signpost"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import payload
 from bot import signposting
 
 
@@ -23,7 +24,7 @@ def _describe(resource: signposting.Resource) -> str:
 
 
 class ActionFindResources(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_find_resources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -31,7 +32,7 @@ class ActionFindResources(Action):
         if not topic:
             dispatcher.utter_message(
                 text="Which topic would you like resources on?",
-                buttons=[{"title": t.label, "payload": '/find_resources{"topic": "%s"}' % t.id}
+                buttons=[{"title": t.label, "payload": payload("find_resources", topic=t.id)}
                          for t in signposting.topics()],
             )
             return []
@@ -39,7 +40,7 @@ class ActionFindResources(Action):
         if not found:
             dispatcher.utter_message(
                 text=f"I couldn't find resources about “{topic}”. Here are the topics I know about.",
-                buttons=[{"title": t.label, "payload": '/find_resources{"topic": "%s"}' % t.id}
+                buttons=[{"title": t.label, "payload": payload("find_resources", topic=t.id)}
                          for t in signposting.topics()],
             )
         else:

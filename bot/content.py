@@ -11,7 +11,7 @@ Every loader validates against a pydantic schema and raises
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, List, Optional, Type, TypeVar
 
@@ -57,10 +57,10 @@ def _describe(path: Path, key: str, error: ValidationError, data: Any) -> str:
     lines = [f"{path}: invalid content"]
     for problem in error.errors():
         # parse_obj_as wraps the list in a "__root__" model; that is noise to a content author.
-        loc = [part for part in problem["loc"] if part != "__root__"]
+        loc: list[Any] = [part for part in problem["loc"] if part != "__root__"]
         where = key
         if loc and isinstance(loc[0], int):
-            index = loc.pop(0)
+            index: int = loc.pop(0)
             where += f"[{index}]"
             item = data[index] if isinstance(data, list) and index < len(data) else None
             if isinstance(item, dict) and "id" in item:
@@ -94,7 +94,7 @@ def load_items(filename: str, schema: Type[T], key: str = "items", directory: Op
     return parsed
 
 
-@lru_cache(maxsize=None)
+@cache
 def cached_items(filename: str, schema: Type[T], key: str = "items") -> List[T]:
     """:func:`load_items` from the configured folders, read once per process."""
     return load_items(filename, schema, key)

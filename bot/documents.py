@@ -42,7 +42,8 @@ def render_html(document: PlanDocument) -> str:
         "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5;color:#212b32}"
         "h1{color:#005eb8}dt{font-weight:600;margin-top:.8rem}dd{margin:0 0 0 1rem;white-space:pre-wrap}</style>",
         "</head><body>",
-        f"<h1>{e(document.title)}</h1><p>Prepared on {_date(document)}. This is yours: share it only if you choose.</p>",
+        f"<h1>{e(document.title)}</h1>",
+        f"<p>Prepared on {_date(document)}. This is yours: share it only if you choose.</p>",
     ]
     if document.segment:
         parts.append(f"<h2>Where I sit on the framework</h2><p><strong>{e(document.segment)}</strong></p>")

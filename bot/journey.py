@@ -113,7 +113,8 @@ class Progress:
 
 
 class AnswerLike(Protocol):
-    status: str
+    @property
+    def status(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.settings import load_settings
@@ -11,8 +11,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 
-@lru_cache(maxsize=None)
-def nlp() -> "Language":
+@cache
+def nlp() -> Language:
     """Return the English spaCy pipeline named by ``COACH_SPACY_MODEL``."""
     import spacy
 

@@ -18,9 +18,12 @@ from bot.journey import Journey
 
 
 class SavedAnswer(Protocol):
-    text: str
-    status: str
-    value: Any
+    @property
+    def text(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ export TF_CPP_MIN_LOG_LEVEL=2
 started=$(date +%s)
 step() { printf '\n== %s (%ds)\n' "$1" "$(( $(date +%s) - started ))"; }
 
-step "Lint (ruff)"
+step "Lint and types (ruff, mypy)"
 ruff check bot actions tests scripts bench
+mypy bot actions
 
 step "Rasa data validation"
 rasa data validate --fail-on-warnings --quiet

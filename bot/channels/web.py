@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -42,15 +42,15 @@ class WebChatInput(InputChannel):
     """Socket.IO channel for the coach's web widget (``/webhooks/web/``)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "web"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
         return cls(socketio_path=credentials.get("socketio_path", "/socket.io"))
 
-    def __init__(self, socketio_path: Text = "/socket.io") -> None:
+    def __init__(self, socketio_path: str = "/socket.io") -> None:
         self.socketio_path = socketio_path
         self.sio: Optional[AsyncServer] = None
         self.sessions: Dict[str, str] = {}  # socket id -> the conversation its token allows
@@ -71,7 +71,9 @@ class WebChatInput(InputChannel):
             return await response.file(WEB_DIR / "index.html", mime_type="text/html")
 
         @web.route("/<name:str>", methods=["GET"])
-        async def static(_: Request, name: str) -> HTTPResponse:
+        async def static(request: Request, name: str) -> HTTPResponse:
+            if name in ("", "index.html"):  # Sanic routes ".../web/" here rather than to page()
+                return await response.file(WEB_DIR / "index.html", mime_type="text/html")
             if name not in STATIC_FILES or not STATIC_FILES[name][0].exists():
                 return response.json({"error": "not found"}, status=404)
             path, mime = STATIC_FILES[name]
@@ -97,7 +99,7 @@ class WebChatInput(InputChannel):
             return await response.file(path, mime_type=mime)
 
         @sio.on("connect")
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
             claims = tokens.verify((auth or {}).get("token"), secret)
             if claims is None:
                 logger.info("web chat connection refused: missing or invalid token")
@@ -106,11 +108,11 @@ class WebChatInput(InputChannel):
             return True
 
         @sio.on("disconnect")
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             self.sessions.pop(sid, None)
 
         @sio.on("session_request")
-        async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
+        async def session_request(sid: str, data: Optional[Dict] = None) -> None:
             sender = self.sessions.get(sid)
             if sender is None:
                 return
@@ -120,7 +122,7 @@ class WebChatInput(InputChannel):
             await sio.emit("session_confirm", sender, room=sid)
 
         @sio.on("user_uttered")
-        async def handle_message(sid: Text, data: Dict) -> None:
+        async def handle_message(sid: str, data: Dict) -> None:
             sender = self.sessions.get(sid)
             if sender is None or not isinstance(data, dict):
                 return

@@ -4,6 +4,10 @@ When :func:`bot.safety.assess` finds risk of harm it overwrites the intent with
 ``risk_of_harm`` at confidence 1.0, so the safety rules win over any form, FAQ
 or fallback, and the form's slot mapping (``not_intent: risk_of_harm``) never
 stores the message as an answer.
+
+The detector is the authority. When DIET alone guesses ``risk_of_harm`` (its
+examples are few, so it over-reaches on words like "feeling"), the message takes
+the gentle wellbeing path (``feeling_stressed``) instead of the crisis reply.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import safety
 
 RISK_INTENT = "risk_of_harm"
+GENTLE_INTENT = "feeling_stressed"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -34,7 +39,7 @@ class SafetyGate(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafetyGate":
+               execution_context: ExecutionContext) -> SafetyGate:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -43,10 +48,14 @@ class SafetyGate(GraphComponent, IntentClassifier):
             if not text or text.startswith("/"):
                 continue  # button payloads are ours, not the person's words
             assessment = safety.assess(text, doc=message.get(SPACY_DOCS[TEXT]))
-            if not assessment.is_crisis:
-                continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != RISK_INTENT]
-            top = {"name": RISK_INTENT, "confidence": 1.0}
+            if assessment.is_crisis:
+                top = {"name": RISK_INTENT, "confidence": 1.0}
+            elif (message.get(INTENT) or {}).get("name") == RISK_INTENT:
+                top = {"name": GENTLE_INTENT, "confidence": message.get(INTENT).get("confidence", 0.0)}
+                ranking = [r for r in ranking if r.get("name") != GENTLE_INTENT]
+            else:
+                continue
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
         return messages

@@ -63,7 +63,7 @@ class CoachServers:
         env.update(self.env_extra)
         return env
 
-    def start(self) -> "CoachServers":
+    def start(self) -> CoachServers:
         self.rasa_port, self.actions_port = free_port(), free_port()
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
@@ -72,15 +72,16 @@ class CoachServers:
         env = self.environment()
         logs = self.workdir / "logs"
         logs.mkdir(exist_ok=True)
-        self.processes = [
-            subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                              "-p", str(self.actions_port)], cwd=ROOT, env=env,
-                             stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT),
-            subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api",
-                              "-i", "127.0.0.1", "-p", str(self.rasa_port), "--credentials",
-                              str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
-                             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT),
-        ]
+        commands = {
+            "actions": ["run", "actions", "--actions", "actions", "-p", str(self.actions_port)],
+            "rasa": ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                     "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+        }
+        self.processes = []
+        for name, args in commands.items():
+            with open(logs / f"{name}.log", "ab") as log:  # the child keeps its own handle
+                self.processes.append(subprocess.Popen([str(VENV_BIN / "rasa"), *args], cwd=ROOT, env=env,
+                                                       stdout=log, stderr=subprocess.STDOUT))
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
         self._wait(f"{self.base_url}/status")
         return self

@@ -66,7 +66,7 @@ def test_answers_that_mention_skip_words_are_still_answers(text: str) -> None:
 def test_reflecting_back_quotes_the_persons_own_words_and_varies() -> None:
     answers = [f"I enjoy teaching students on placement number {i}" for i in range(12)]
     replies = [journey.reflect_back(a) for a in answers]
-    assert all(a in r for a, r in zip(answers, replies))
+    assert all(a in r for a, r in zip(answers, replies, strict=True))
     assert len({r.split("“")[0] for r in replies}) > 1
 
 
