@@ -21,13 +21,28 @@ from rasa_sdk.types import DomainDict
 from bot import safety
 
 LONG_ANSWER = 5000
+HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"stop\" to pause (I'll keep your "
+                "place), or ask me about the framework. Here's the question again.")
+
+
+def reads_like_a_question(text: str) -> bool:
+    """Short requests and questions, as opposed to a reflective answer."""
+    words = text.split()
+    return len(words) <= 12 or (text.rstrip().endswith("?") and len(words) <= 30)
 
 
 class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
     """Base class for the coach's forms: subclasses implement :meth:`take_answer`.
 
-    Abstract, so the action server registers only the concrete forms.
+    Abstract, so the action server registers only the concrete forms. Each form
+    has one free-text slot, named by ``slot``.
     """
+
+    slot = "answer"
+    # Intents answered in place (then the question is asked again) when the message reads like
+    # a question or a short request. Longer text is kept as the answer: a misread intent must
+    # never swallow what someone wrote.
+    interruptions: frozenset[str] = frozenset({"faq", "ask_why", "help"})
 
     @abc.abstractmethod
     def name(self) -> str:
@@ -48,21 +63,40 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         if slot_value is None:
-            return {"answer": None}  # the slot was only reset (e.g. as the form started): nothing was said
+            return {self.slot: None}  # the slot was only reset (e.g. as the form started): nothing was said
         text = str(slot_value)
         choice = self.chosen(tracker)
         if choice is None:
             if not text.strip():
                 dispatcher.utter_message(text="I didn't get any words there. Take your time, or say \"skip\".")
-                return {"answer": None}
+                return {self.slot: None}
             if safety.assess(text).is_crisis:
                 # The gate should have caught this; never store it as an answer either way.
-                return {"answer": None}
+                return {self.slot: None}
+            if self.answer_interruption(text, dispatcher, tracker):
+                return {self.slot: None}
             if len(text) > LONG_ANSWER:
                 dispatcher.utter_message(
                     text="That's a long answer. I've kept all of it; you can review or edit it later."
                 )
         return self.take_answer(text, choice, dispatcher, tracker)
+
+    def answer_interruption(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Answer a question asked mid-form ("what is breadth?", "why are you asking?"); True if answered."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in self.interruptions or not reads_like_a_question(text):
+            return False
+        if intent == "faq":
+            selected = (tracker.latest_message.get("response_selector") or {}).get("faq", {}).get("response", {})
+            key = selected.get("intent_response_key")
+            if not key:
+                return False
+            dispatcher.utter_message(response=f"utter_{key}")
+        elif intent == "ask_why":
+            dispatcher.utter_message(response="utter_ask_why")
+        else:
+            dispatcher.utter_message(text=HELP_IN_FORM)
+        return True
 
     @abc.abstractmethod
     def take_answer(
@@ -70,13 +104,11 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
     ) -> Dict[str, Any]:
         """Store or act on one answer; return ``{"answer": None}`` to ask again, a value to finish."""
 
-    @staticmethod
-    def done() -> Dict[str, Any]:
-        return {"answer": "done"}
+    def done(self) -> Dict[str, Any]:
+        return {self.slot: "done"}
 
-    @staticmethod
-    def ask_again() -> Dict[str, Any]:
-        return {"answer": None}
+    def ask_again(self) -> Dict[str, Any]:
+        return {self.slot: None}
 
 
 def payload(intent: str, **entities: str) -> str:

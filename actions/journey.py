@@ -7,6 +7,7 @@ change the questions without retraining and "where was I?" is a lookup.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
@@ -17,11 +18,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import CoachFormValidation, buttons, payload
 from actions.store import person_of, store
+from bot import engine, plan, safety, signposting
 from bot import journey as journeys
-from bot import plan, safety, signposting
 from bot.dates import read_date
 from bot.journey import Journey, Prompt
+from bot.manager import preparation_flow
+from bot.outcomes import outcome_from_answers, outcome_lines
 
+MANAGER_FLOWS = {"manager_prep", "outcome"}
 DONE_WORDS = {"done", "that's all", "thats all", "that is all", "finished", "none", "none of these", "no more"}
 YES_WORDS = {"yes", "yes please", "yeah", "yep", "right", "that's right", "correct", "save", "save it", "ok",
              "okay", "that feels right", "sounds right"}
@@ -29,7 +33,8 @@ YES_WORDS = {"yes", "yes please", "yeah", "yep", "right", "that's right", "corre
 
 @lru_cache(maxsize=1)
 def journey() -> Journey:
-    return journeys.load_journey()
+    """The staff flows and the outcome flow from journey.yml, plus the manager's preparation flow."""
+    return Journey(journeys.load_journey().flows + (preparation_flow(),))
 
 
 def _words(text: str) -> str:
@@ -144,7 +149,7 @@ def ask_placement(dispatcher: CollectingDispatcher, prompt: Prompt, header: str,
 
 def ask_suggestions(dispatcher: CollectingDispatcher, prompt: Prompt, header: str, answers: Dict[str, Any]) -> None:
     picked = set(_draft(answers, prompt))
-    suggestions = plan.suggestions_for(answers)
+    suggestions = plan.suggestions_for(answers, prompt.flow)
     lines = "\n".join(f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}: {s.reason}"
                       for i, s in enumerate(suggestions, start=1))
     options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
@@ -156,10 +161,19 @@ def ask_suggestions(dispatcher: CollectingDispatcher, prompt: Prompt, header: st
 
 
 def ask_summary(dispatcher: CollectingDispatcher, prompt: Prompt, header: str, answers: Dict[str, Any]) -> None:
-    document = plan.build_plan_document(journey(), answers)
-    lines = "\n".join(plan.summary_lines(document)) or "• (nothing yet)"
-    dispatcher.utter_message(text=f"{header}\n{lines}\n{prompt.text}",
-                             buttons=buttons([("save", "Save my plan"), ("change", "I want to change something")]))
+    if prompt.flow == "outcome":
+        record = outcome_from_answers(answers, agreed_by="line manager", agreed_at=dt.datetime.now())
+        lines = "\n".join(outcome_lines(record, intervention_names()))
+        labels = [("save", "Record it"), ("change", "I want to change something")]
+    else:
+        document = plan.build_plan_document(journey(), answers)
+        lines = "\n".join(plan.summary_lines(document)) or "• (nothing yet)"
+        labels = [("save", "Save my plan"), ("change", "I want to change something")]
+    dispatcher.utter_message(text=f"{header}\n{lines}\n{prompt.text}", buttons=buttons(labels))
+
+
+def intervention_names() -> Dict[str, str]:
+    return {item.id: item.name for item in engine.catalogue()}
 
 
 ASKERS = {"choice": ask_choice, "placement": ask_placement, "suggestions": ask_suggestions, "summary": ask_summary}
@@ -271,11 +285,12 @@ def take_suggestions(form: ValidateCoachForm, person: str, prompt: Prompt, text:
                      dispatcher: CollectingDispatcher) -> bool:
     answers = store().answers(person)
     picked = _draft(answers, prompt)
-    suggestions = {s.intervention.id: s.intervention.name for s in plan.suggestions_for(answers)}
+    suggestions = {s.intervention.id: s.intervention.name for s in plan.suggestions_for(answers, prompt.flow)}
     if choice == "done" or (choice is None and _words(text) in DONE_WORDS):
         names = "; ".join(suggestions.get(i, i) for i in picked) or "None for now"
         store().save_answer(person, prompt.flow, prompt.id, names, value=picked)
-        store().save_plan(person, interventions=picked)
+        if prompt.flow == "stage3":
+            store().save_plan(person, interventions=picked)
         dispatcher.utter_message(text=f"In your plan: {names}.")
         return True
     if choice is None:
@@ -302,7 +317,8 @@ def take_date(form: ValidateCoachForm, person: str, prompt: Prompt, text: str, c
                           "I couldn't read a date from that. Could you give a month, or something like "
                           "\"in six months\"?")
     store().save_answer(person, prompt.flow, prompt.id, text, value=when.isoformat())
-    store().save_plan(person, review_date=when)
+    if prompt.flow == "stage3":
+        store().save_plan(person, review_date=when)
     dispatcher.utter_message(text=f"I've noted a review date of {when.strftime('%-d %B %Y')}.")
     return True
 
@@ -310,6 +326,14 @@ def take_date(form: ValidateCoachForm, person: str, prompt: Prompt, text: str, c
 def take_summary(form: ValidateCoachForm, person: str, prompt: Prompt, text: str, choice: Optional[str],
                  dispatcher: CollectingDispatcher) -> bool:
     if choice == "save" or (choice is None and _words(text) in YES_WORDS):
+        if prompt.flow == "outcome":
+            record = outcome_from_answers(store().answers(person, "outcome"), agreed_by="line manager",
+                                          agreed_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+            code = store().record_outcome(record, recorded_by=person)
+            store().save_answer(person, prompt.flow, prompt.id, code, value=code)
+            dispatcher.utter_message(text=f"Recorded, waiting for their confirmation. Their code is {code}. "
+                                          f"They can say \"confirm outcome {code}\" to check it and make it final.")
+            return True
         store().save_answer(person, prompt.flow, prompt.id, "confirmed", value="confirmed")
         store().save_plan(person, confirmed=True)
         return True
@@ -344,12 +368,16 @@ class ActionFlowComplete(Action):
         if journeys.next_prompt(flow, answers) is not None:  # stopped early, e.g. "change something"
             return events
         dispatcher.utter_message(text=flow.outro)
-        if flow.next:
+        if flow.id in MANAGER_FLOWS:
+            dispatcher.utter_message(response="utter_manager_menu")
+        elif flow.next:
             following = journey().flow(flow.next)
-            dispatcher.utter_message(text=f"Next is {following.title.lower()}. Shall we carry on?", buttons=[
-                {"title": f"Carry on to {following.title.split(':')[0].lower()}", "payload": "/where_was_i"},
-                {"title": "Stop for now", "payload": "/stop"},
-            ])
+            choices = [{"title": f"Carry on to {following.title.split(':')[0].lower()}", "payload": "/where_was_i"},
+                       {"title": "Stop for now", "payload": "/stop"}]
+            if flow.resources:
+                choices.append({"title": "See resources that might help",
+                                "payload": payload("find_resources", topic=flow.resources)})
+            dispatcher.utter_message(text=f"Next is {following.title.lower()}. Shall we carry on?", buttons=choices)
         else:
             dispatcher.utter_message(text="What would you like to do with your plan?", buttons=[
                 {"title": "Send me my plan", "payload": "/send_plan"},
@@ -400,14 +428,3 @@ class ActionEditAnswer(Action):
             dispatcher.utter_message(text="I couldn't find that question. Say \"review my journal\" to see them all.")
             return [SlotSet("flow", None), SlotSet("editing", None)]
         return [SlotSet("editing", prompt.id), SlotSet("flow", prompt.flow), SlotSet("answer", None)]
-
-
-class ActionExplainPrompt(Action):
-    """"Why are you asking?" in the middle of a question."""
-
-    def name(self) -> str:
-        return "action_explain_prompt"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_ask_why")
-        return []

@@ -14,13 +14,12 @@ from bot import signposting
 
 
 def _describe(resource: signposting.Resource) -> str:
-    parts = [f"• {resource.name}: {resource.description}"]
-    contact = [c for c in (getattr(resource, "phone", None), getattr(resource, "text", None)) if c]
-    if contact:
-        parts.append(" (" + ", ".join(contact) + ")")
-    if getattr(resource, "url", None):
-        parts.append(f" {resource.url}")
-    return "".join(parts)
+    line = f"• {resource.name}: {resource.description}"
+    if resource.contact:
+        line += f" ({resource.contact})"
+    if resource.verify and resource.note:
+        line += f" Note: {resource.note}"
+    return line
 
 
 class ActionFindResources(Action):

@@ -79,8 +79,21 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_export_outcomes(args: argparse.Namespace) -> int:
-    """Write recorded outcomes as CSV."""
-    raise NotImplementedError
+    """Write recorded outcomes as CSV (columns: see ``bot.outcomes``)."""
+    from bot.engine import catalogue
+    from bot.outcomes import write_outcomes_csv
+    from bot.settings import load_settings
+    from bot.store import open_store
+
+    store = open_store(args.database_url or load_settings().database_url)
+    names = {item.id: item.name for item in catalogue()}
+    if args.output == "-":
+        count = write_outcomes_csv(store.outcomes(), sys.stdout, names)
+    else:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            count = write_outcomes_csv(store.outcomes(), out, names)
+        print(f"wrote {count} outcome(s) to {args.output}", file=sys.stderr)
+    return 0
 
 
 # --- analyse-question (manager rehearsal) ------------------------------------
@@ -133,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-outcomes", help="write recorded outcomes as CSV")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
+    export.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
     export.set_defaults(handler=cmd_export_outcomes)
 
     analyse = sub.add_parser("analyse-question", help="classify a coaching question")

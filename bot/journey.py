@@ -48,6 +48,7 @@ class _FlowSchema(BaseModel):
     intro: str
     outro: str
     next: Optional[str] = None
+    resources: Optional[str] = None  # a resource topic to offer when the flow is done
     sections: list[_SectionSchema]
 
 
@@ -83,6 +84,7 @@ class Flow:
     outro: str
     sections: tuple[Section, ...]
     next: Optional[str] = None
+    resources: Optional[str] = None
 
     @property
     def prompts(self) -> tuple[Prompt, ...]:
@@ -159,7 +161,7 @@ def load_journey(directory: Optional[object] = None) -> Journey:
         raise ContentError(f"{path}: invalid content\n{exc}") from exc
     flows = tuple(
         Flow(
-            id=f.id, title=f.title, intro=f.intro.strip(), outro=f.outro.strip(), next=f.next,
+            id=f.id, title=f.title, intro=f.intro.strip(), outro=f.outro.strip(), next=f.next, resources=f.resources,
             sections=tuple(
                 Section(s.id, s.title, tuple(
                     Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from)

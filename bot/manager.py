@@ -8,12 +8,15 @@ items a manager's rehearsal questions have covered.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Iterable, List, Sequence, Tuple
 
 from pydantic import BaseModel, validator
 
 from bot.content import Sourced, cached_items
 from bot.language import nlp
+
+if TYPE_CHECKING:
+    from bot.journey import Flow
 
 FILENAME = "manager_preparation.yml"
 
@@ -130,3 +133,33 @@ def covered_checklist_items(questions: Iterable[str]) -> Tuple[str, ...]:
         if any(mentions_keyword(lemmas, keyword) for lemmas in lemma_lists for keyword in item.keywords):
             covered.append(item.id)
     return tuple(covered)
+
+
+def preparation_flow() -> Flow:
+    """The manager's preparation as a journey flow: a short bias check, then each preparation item.
+
+    Built from this module's content, so it runs in the same prompt loop as the
+    journal: one question at a time, skippable, saved as the manager's private notes.
+    """
+    from bot.journey import Flow, Prompt, Section
+
+    triggers = "; ".join(t.trigger[:1].lower() + t.trigger[1:] for t in bias_check())
+    bias = Prompt(
+        id="manager_prep.bias_check", flow="manager_prep", section="bias",
+        text=f"First, a short bias check. Judgements slip most when we are: {triggers}. "
+             "Which of these might be true for you in this conversation, and what will you do about it?",
+    )
+    items = tuple(
+        Prompt(id=f"manager_prep.{item.id}", flow="manager_prep", section="preparation",
+               text=f"{item.title}. {' '.join(item.prompt.split())}")
+        for item in preparation_items()
+    )
+    return Flow(
+        id="manager_prep",
+        title="Preparing as a line manager",
+        intro="Let's prepare for the conversation, one item at a time. Your notes are private to you. "
+              "Say \"skip\" for anything that doesn't apply, or \"stop\" to pause.",
+        outro="You're prepared. When you're ready, you can rehearse your coaching questions with a practice "
+              "colleague.",
+        sections=(Section("bias", "Bias check", (bias,)), Section("preparation", "Preparation", items)),
+    )

@@ -69,35 +69,57 @@ def _text(answers: Mapping[str, SavedAnswer], prompt_id: str) -> str:
     return answer.text if answer is not None and answer.status == "answered" else ""
 
 
-def profile_from_answers(answers: Mapping[str, SavedAnswer]) -> framework.Profile:
-    """What the person has told the coach, read as a framework profile."""
+@dataclass(frozen=True)
+class ProfileKeys:
+    """Which prompts hold the parts of a profile, for one flow."""
+
+    growth: str
+    impact: str
+    readiness: str
+    details: str
+    aspirations: tuple[str, ...]
+
+
+# A member of staff places themself in stage 2; a manager records the agreed outcome with them.
+PROFILE_KEYS = {
+    "stage2": ProfileKeys("stage2.growth", "stage2.impact", "stage2.readiness", "journal.details.role",
+                          ("stage2.aspiration", "journal.career.vision")),
+    "stage3": ProfileKeys("stage2.growth", "stage2.impact", "stage2.readiness", "journal.details.role",
+                          ("stage2.aspiration", "journal.career.vision")),
+    "outcome": ProfileKeys("outcome.growth", "outcome.impact", "outcome.readiness", "outcome.details",
+                           ("outcome.next_steps",)),
+}
+
+
+def profile_from_answers(answers: Mapping[str, SavedAnswer], flow: str = "stage2") -> framework.Profile:
+    """What the person has told the coach in ``flow``, read as a framework profile."""
     from bot.staff import read_staff_details
 
-    details = read_staff_details(_text(answers, "journal.details.role")) if _text(
-        answers, "journal.details.role") else None
-    aspiration = _text(answers, "stage2.aspiration") or _text(answers, "journal.career.vision")
-    growth = _value(answers, "stage2.growth") or "consolidate"
-    impact = _value(answers, "stage2.impact") or "solid"
-    readiness = _value(answers, "stage2.readiness")
+    keys = PROFILE_KEYS[flow]
+    details_text = _text(answers, keys.details)
+    details = read_staff_details(details_text) if details_text else None
+    aspiration = next((_text(answers, key) for key in keys.aspirations if _text(answers, key)), "")
+    readiness = _value(answers, keys.readiness)
     return framework.Profile(
         band=details.band if details else None,
         staff_group=details.staff_group if details else None,
-        growth=str(growth),
-        impact=str(impact),
+        growth=str(_value(answers, keys.growth) or "consolidate"),
+        impact=str(_value(answers, keys.impact) or "solid"),
         readiness=str(readiness) if readiness else None,
         age=None,
         aspiration=aspiration,
     )
 
 
-def placement_for(answers: Mapping[str, SavedAnswer]) -> framework.Placement:
-    """Where the person's answers place them (they confirm or change it)."""
-    return framework.place(profile_from_answers(answers))
+def placement_for(answers: Mapping[str, SavedAnswer], flow: str = "stage2") -> framework.Placement:
+    """Where the answers in ``flow`` place the person (they confirm or change it)."""
+    return framework.place(profile_from_answers(answers, flow))
 
 
-def suggestions_for(answers: Mapping[str, SavedAnswer], limit: int = 5) -> list[engine.Suggestion]:
-    """Interventions suggested for the person's profile and placement."""
-    profile = profile_from_answers(answers)
+def suggestions_for(answers: Mapping[str, SavedAnswer], flow: str = "stage3",
+                    limit: int = 5) -> list[engine.Suggestion]:
+    """Interventions suggested for the profile in ``flow`` and its placement."""
+    profile = profile_from_answers(answers, flow)
     return engine.suggest(profile, framework.place(profile), limit=limit)
 
 

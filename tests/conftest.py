@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 
 import pytest
 
 from bot.store import CoachStore, open_store
 from tests.e2e.servers import CoachServers, trained_model
+
+if TYPE_CHECKING:
+    from tests.teams.fake_microsoft import FakeMicrosoft
 
 
 @pytest.fixture
@@ -45,8 +48,22 @@ def tracker_dict(sender_id: str = "web:tester", *, slots: Optional[Dict[str, Any
 
 
 @pytest.fixture(scope="session")
-def coach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoachServers]:
-    """The real coach (action server + Rasa server), started once for the whole test session."""
-    servers = CoachServers(Path(tmp_path_factory.mktemp("coach")), trained_model()).start()
+def microsoft() -> Iterator[FakeMicrosoft]:
+    """A local stand-in for Microsoft's login, signing keys and Bot Connector (Teams)."""
+    from tests.teams.fake_microsoft import FakeMicrosoft
+
+    with FakeMicrosoft() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def coach(tmp_path_factory: pytest.TempPathFactory, microsoft: FakeMicrosoft) -> Iterator[CoachServers]:
+    """The real coach (action server + Rasa server), started once for the whole test session.
+
+    Its Teams channel is registered against the local fake of Microsoft.
+    """
+    teams = {"TEAMS_APP_ID": microsoft.app_id, "TEAMS_APP_PASSWORD": microsoft.app_password,
+             "TEAMS_OPENID_METADATA_URL": microsoft.openid_url, "TEAMS_TOKEN_ENDPOINT": microsoft.token_endpoint()}
+    servers = CoachServers(Path(tmp_path_factory.mktemp("coach")), trained_model(), env_extra=teams).start()
     yield servers
     servers.stop()

@@ -83,7 +83,10 @@ class Outcome(Base):
 
     __tablename__ = "outcome"
     id = Column(Integer, primary_key=True)
-    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    # Empty until the member of staff confirms the record with its code.
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)
+    recorded_by = Column(String(32), nullable=True)  # the person id of whoever recorded it (the manager)
+    code = Column(String(12), nullable=True, unique=True)
     segment_id = Column(String(80), nullable=False)
     interventions = Column(JSON, nullable=False, default=list)
     next_steps = Column(Text, nullable=False, default="")

@@ -7,6 +7,8 @@ servers inject their own database URL.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import models
 from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, Plan, Rehearsal
+
+# Confirmation codes look like "KTP-482": no 0/O or 1/I, so they survive being read aloud or copied by hand.
+CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_DIGITS = "23456789"
+CODE_PATTERN = re.compile(r"\b([A-HJ-NP-Z]{3})-?([2-9]{3})\b", re.IGNORECASE)
+
+
+def find_code(text: str) -> Optional[str]:
+    """A confirmation code in what someone typed ("confirm ktp482" -> "KTP-482")."""
+    match = CODE_PATTERN.search(text)
+    return f"{match.group(1).upper()}-{match.group(2)}" if match else None
 
 
 @dataclass(frozen=True)
@@ -47,9 +60,9 @@ class StoredPlan:
 
 @dataclass(frozen=True)
 class OutcomeRecord:
-    """An agreed outcome, as written to the CSV export."""
+    """An agreed outcome, as written to the CSV export. ``person_id`` is None until the person confirms."""
 
-    person_id: str
+    person_id: Optional[str]
     segment_id: str
     interventions: list[str]
     next_steps: str
@@ -233,20 +246,40 @@ class CoachStore:
             s.flush()
             return int(row.id)
 
-    def confirm_outcome(self, outcome_id: int) -> None:
+    def record_outcome(self, record: OutcomeRecord, recorded_by: str) -> str:
+        """Store an outcome recorded by a manager, unconfirmed; returns the code the person confirms it with."""
+        code = "".join(secrets.choice(CODE_LETTERS) for _ in range(3)) + "-" + "".join(
+            secrets.choice(CODE_DIGITS) for _ in range(3))
         with self.session() as s:
-            row = s.get(Outcome, outcome_id)
-            if row is not None:
-                row.confirmed_by_person = True
+            s.add(Outcome(
+                person_id=None, recorded_by=recorded_by, code=code, segment_id=record.segment_id,
+                interventions=record.interventions, next_steps=record.next_steps, review_date=record.review_date,
+                agreed_by=record.agreed_by, agreed_at=record.agreed_at, band=record.band,
+                staff_group=record.staff_group, confirmed_by_person=False,
+            ))
+        return code
+
+    def pending_outcome(self, code: str) -> Optional[OutcomeRecord]:
+        """The unconfirmed outcome with this code, if any."""
+        with self.session() as s:
+            row = s.execute(select(Outcome).where(Outcome.code == code.upper(),
+                                                  Outcome.confirmed_by_person.is_(False))).scalar()
+            return _outcome_record(row) if row is not None else None
+
+    def confirm_outcome(self, code: str, person_id: str) -> bool:
+        """The person confirms the outcome as theirs: it becomes final and linked to them."""
+        with self.session() as s:
+            row = s.execute(select(Outcome).where(Outcome.code == code.upper(),
+                                                  Outcome.confirmed_by_person.is_(False))).scalar()
+            if row is None:
+                return False
+            row.person_id, row.confirmed_by_person, row.code = person_id, True, None
+            return True
 
     def outcomes(self) -> list[OutcomeRecord]:
         with self.session() as s:
             rows = s.execute(select(Outcome).order_by(Outcome.agreed_at, Outcome.id)).scalars()
-            return [
-                OutcomeRecord(r.person_id, r.segment_id, list(r.interventions or []), r.next_steps, r.review_date,
-                              r.agreed_by, r.agreed_at, r.band, r.staff_group, r.confirmed_by_person)
-                for r in rows
-            ]
+            return [_outcome_record(r) for r in rows]
 
     def save_rehearsal(self, person_id: str, persona_id: str, summary: dict[str, Any]) -> None:
         with self.session() as s:
@@ -294,6 +327,12 @@ class CoachStore:
             )
             for table in (Answer, Plan, Outcome, Rehearsal):
                 s.execute(delete(table).where(table.person_id == person_id))  # type: ignore[attr-defined]
+
+
+def _outcome_record(row: Outcome) -> OutcomeRecord:
+    return OutcomeRecord(row.person_id, row.segment_id, list(row.interventions or []), row.next_steps,
+                         row.review_date, row.agreed_by, row.agreed_at, row.band, row.staff_group,
+                         row.confirmed_by_person)
 
 
 def open_store(database_url: str, *, migrate: bool = True) -> CoachStore:

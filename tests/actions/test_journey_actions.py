@@ -124,3 +124,26 @@ async def test_starting_again_welcomes_back_with_how_far_they_got(action_store: 
     dispatcher = CollectingDispatcher()
     await ActionStartJourney().run(dispatcher, tracker(slots={"flow": None}), {})
     assert "Welcome back" in dispatcher.messages[0]["text"] and "1 of 10" in dispatcher.messages[0]["text"]
+
+
+def faq_message(text: str) -> Dict[str, Any]:
+    return {"response_selector": {"faq": {"response": {"intent_response_key": "faq/what_is_breadth"}}}}
+
+
+async def test_a_question_mid_form_is_answered_and_asked_again_not_stored(action_store: CoachStore) -> None:
+    tracker_state = tracker("what does breadth mean?", intent="faq", slots={"prompt_id": "journal.details.role"})
+    tracker_state.latest_message.update(faq_message("what does breadth mean?"))
+    dispatcher = CollectingDispatcher()
+    result = await ValidateCoachForm().validate_answer("what does breadth mean?", dispatcher, tracker_state, {})
+    assert result == {"answer": None}
+    assert dispatcher.messages[0]["response"] == "utter_faq/what_is_breadth"
+    assert action_store.answers(action_store.person_id(SENDER)) == {}
+
+
+async def test_a_long_answer_misread_as_a_question_is_kept_as_the_answer(action_store: CoachStore) -> None:
+    text = ("ok so I have been a staff nurse for six years and what I really enjoy is teaching the students "
+            "who come onto the ward")
+    tracker_state = tracker(text, intent="faq", slots={"prompt_id": "journal.details.role"})
+    tracker_state.latest_message.update(faq_message(text))
+    await ValidateCoachForm().validate_answer(text, CollectingDispatcher(), tracker_state, {})
+    assert action_store.answers(action_store.person_id(SENDER))["journal.details.role"].text == text

@@ -90,3 +90,20 @@ def test_migrations_create_every_table(coach_store: CoachStore) -> None:
         "rehearsal",
         "alembic_version",
     } <= tables
+
+
+def test_upgrading_an_older_database_keeps_every_row(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from bot.store.migrations import upgrade
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}", future=True)
+    upgrade(engine, "0001")  # a database from the first release
+    with engine.begin() as db:
+        db.execute(text("INSERT INTO person (id, created_at) VALUES ('p1', '2026-01-01 00:00:00')"))
+        db.execute(text("INSERT INTO outcome (person_id, segment_id, interventions, next_steps, agreed_by, agreed_at,"
+                        " confirmed_by_person) VALUES ('p1', 'depth-solid-ready_now', '[]', 'keep going', 'manager',"
+                        " '2026-01-02 00:00:00', 1)"))
+    store = open_store(str(engine.url))  # upgrades to the latest schema
+    [kept] = store.outcomes()
+    assert kept.person_id == "p1" and kept.next_steps == "keep going" and kept.confirmed_by_person

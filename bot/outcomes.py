@@ -1,0 +1,103 @@
+"""Agreed outcomes as CSV, in a fixed column layout for ESR or a local HR system.
+
+Columns (one row per recorded outcome, UTF-8, comma-separated, header row first):
+
+| column | meaning |
+| --- | --- |
+| outcome_id | running number of the record |
+| person_id | pseudonymous person id (no name or email) |
+| agreed_at | when it was agreed, ISO 8601 (UTC) |
+| segment_id | framework segment, e.g. `depth-solid-ready_now` |
+| growth, impact, readiness | the segment's three parts |
+| interventions | agreed intervention ids, separated by `;` |
+| intervention_names | their names, separated by `;` |
+| next_steps | free text |
+| review_date | ISO date, or empty |
+| agreed_by | who recorded it with the person (e.g. the line manager's role) |
+| band, staff_group | as the person chose to give them, or empty |
+| confirmed_by_person | `yes` once the person confirmed the record, else `no` |
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Optional
+
+from bot.store.repository import OutcomeRecord
+
+if TYPE_CHECKING:
+    from bot.plan import SavedAnswer
+
+COLUMNS = ("outcome_id", "person_id", "agreed_at", "segment_id", "growth", "impact", "readiness", "interventions",
+           "intervention_names", "next_steps", "review_date", "agreed_by", "band", "staff_group",
+           "confirmed_by_person")
+
+
+def _segment_parts(segment_id: str) -> tuple[str, str, str]:
+    parts = segment_id.split("-", 2)
+    return (parts + ["", "", ""])[:3] if len(parts) < 3 else (parts[0], parts[1], parts[2])
+
+
+def write_outcomes_csv(records: Iterable[OutcomeRecord], out: IO[str], names: Mapping[str, str]) -> int:
+    """Write ``records`` as CSV to ``out``; ``names`` maps intervention ids to names. Returns the row count."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for number, record in enumerate(records, start=1):
+        growth, impact, readiness = _segment_parts(record.segment_id)
+        writer.writerow([
+            number, record.person_id, record.agreed_at.isoformat(timespec="seconds"), record.segment_id,
+            growth, impact, readiness, ";".join(record.interventions),
+            ";".join(names.get(i, i) for i in record.interventions), record.next_steps,
+            record.review_date.isoformat() if record.review_date else "", record.agreed_by,
+            record.band or "", record.staff_group or "", "yes" if record.confirmed_by_person else "no",
+        ])
+        count += 1
+    return count
+
+
+def outcome_from_answers(answers: Mapping[str, SavedAnswer], *, agreed_by: str,
+                         agreed_at: dt.datetime) -> OutcomeRecord:
+    """The outcome a manager recorded in the ``outcome`` flow, not yet confirmed by the person."""
+    from bot.plan import placement_for, profile_from_answers
+
+    profile = profile_from_answers(answers, "outcome")
+    placement = placement_for(answers, "outcome")
+
+    def answered(prompt_id: str) -> Optional[SavedAnswer]:
+        answer = answers.get(prompt_id)
+        return answer if answer is not None and answer.status == "answered" else None
+
+    chosen = answered("outcome.interventions")
+    review = answered("outcome.review")
+    steps = answered("outcome.next_steps")
+    return OutcomeRecord(
+        person_id=None,
+        segment_id=placement.segment.id,
+        interventions=list(chosen.value or []) if chosen else [],
+        next_steps=steps.text if steps else "",
+        review_date=dt.date.fromisoformat(review.value) if review and isinstance(review.value, str) else None,
+        agreed_by=agreed_by,
+        agreed_at=agreed_at,
+        band=profile.band,
+        staff_group=profile.staff_group,
+    )
+
+
+def outcome_lines(record: OutcomeRecord, names: Mapping[str, str]) -> list[str]:
+    """The outcome read back in plain words, for the manager and then the person to check."""
+    from bot.framework import framework
+
+    segment = next((s for s in framework().segments if s.id == record.segment_id), None)
+    lines = [f"• Where they sit: {segment.name if segment else record.segment_id}"]
+    if record.interventions:
+        lines.append("• Development actions: " + "; ".join(names.get(i, i) for i in record.interventions))
+    if record.next_steps:
+        lines.append(f"• Next steps: {record.next_steps}")
+    if record.review_date:
+        lines.append(f"• Review by: {record.review_date.strftime('%-d %B %Y')}")
+    if record.band or record.staff_group:
+        lines.append(f"• Band and staff group: {record.band or '-'}, {record.staff_group or '-'}")
+    return lines

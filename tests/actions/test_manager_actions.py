@@ -1,0 +1,100 @@
+"""Manager mode actions over a real store: preparation, rehearsal and recording an outcome."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.journey import ValidateCoachForm
+from actions.manager import ActionAskConfirmOutcome, ActionConfirmOutcome, ActionStartOutcome, ValidateRehearsalForm
+from bot.manager import preparation_flow
+from bot.store import CoachStore
+from tests.conftest import tracker_dict
+
+MANAGER = "web:manager"
+STAFF = "web:staff"
+
+
+def tracker(sender: str, text: str = "", *, intent: str = "inform", slots: Optional[Dict[str, Any]] = None,
+            choice: Optional[str] = None, loop: Optional[str] = None) -> Tracker:
+    entities = [{"entity": "choice", "value": choice}] if choice else []
+    return Tracker.from_dict(tracker_dict(sender, slots=slots or {}, text=text, intent="choose" if choice else intent,
+                                          entities=entities, active_loop=loop))
+
+
+async def rehearse(text: str, slots: Dict[str, Any], choice: Optional[str] = None) -> tuple[Dict[str, Any], List[str]]:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateRehearsalForm().validate_question(
+        text, dispatcher, tracker(MANAGER, text, slots=slots, choice=choice, loop="rehearsal_form"), {})
+    return result, [m["text"] for m in dispatcher.messages]
+
+
+def test_preparation_starts_with_a_bias_check_then_each_preparation_item() -> None:
+    flow = preparation_flow()
+    texts = [p.text for p in flow.prompts]
+    assert "bias check" in texts[0] and "hurrying" in texts[0].lower() and "tired" in texts[0].lower()
+    for topic in ["framework", "evidence", "reasonable adjustments", "WRES", "bias", "psychological safety"]:
+        assert any(topic.lower() in t.lower() for t in texts[1:]), topic
+
+
+async def test_a_rehearsal_question_gets_an_in_character_reply_and_specific_feedback(action_store: CoachStore) -> None:
+    slots = {"persona": "hca_nursing", "rehearsal_stage": "1", "rehearsal_log": []}
+    result, said = await rehearse("Do you enjoy your job?", slots)
+    assert said[0].startswith("Amira:")
+    assert "closed" in said[1].lower() and "Try:" in said[1]
+    assert result["rehearsal_log"] == [{"question": "Do you enjoy your job?", "stage": 1}]
+
+
+async def test_choosing_a_persona_by_button(action_store: CoachStore) -> None:
+    result, said = await rehearse('/choose{"choice": "not_now_wellbeing"}', {"persona": None},
+                                  choice="not_now_wellbeing")
+    assert result["persona"] == "not_now_wellbeing" and "Sam" in said[0]
+
+
+async def test_finishing_a_rehearsal_summarises_saves_and_compares(action_store: CoachStore) -> None:
+    log = [{"question": "What matters most to you at work?", "stage": 1},
+           {"question": "Don't you think you should apply for band 4?", "stage": 2}]
+    slots = {"persona": "hca_nursing", "rehearsal_stage": "2", "rehearsal_log": log}
+    result, said = await rehearse("finish", slots, choice="finish")
+    assert result == {"question": "done"}
+    assert "50% open" in said[0] and "Try next time" in said[0]
+    better = log + [{"question": "How would you like to develop next year?", "stage": 3}]
+    _, said_again = await rehearse("finish", {**slots, "rehearsal_log": better}, choice="finish")
+    assert "rose from 50% to 67%" in said_again[0]
+
+
+async def test_an_outcome_is_recorded_then_confirmed_by_the_person(action_store: CoachStore) -> None:
+    manager = action_store.person_id(MANAGER)
+    await ActionStartOutcome().run(CollectingDispatcher(), tracker(MANAGER), {})
+    for prompt_id, value, text in [("outcome.growth", "depth", "Depth"), ("outcome.impact", "strong", "Strong"),
+                                   ("outcome.readiness", "ready_now", "Ready now")]:
+        action_store.save_answer(manager, "outcome", prompt_id, text, value=value)
+    action_store.save_answer(manager, "outcome", "outcome.details", "band 7 diabetes specialist nurse")
+    action_store.save_answer(manager, "outcome", "outcome.interventions", "Mentoring", value=["mentoring"])
+    action_store.save_answer(manager, "outcome", "outcome.next_steps", "Find a mentor by January")
+    action_store.save_answer(manager, "outcome", "outcome.review", "in six months", value="2027-05-23")
+    dispatcher = CollectingDispatcher()
+    await ValidateCoachForm().validate_answer(
+        "save", dispatcher, tracker(MANAGER, "save", choice="save", loop="coach_form",
+                                    slots={"flow": "outcome", "prompt_id": "outcome.summary"}), {})
+    code = dispatcher.messages[0]["text"].split("code is ")[1][:7]
+    pending = action_store.outcomes()[0]
+    assert pending.person_id is None and not pending.confirmed_by_person and pending.band == "7"
+
+    staff_dispatcher = CollectingDispatcher()
+    events = await ActionAskConfirmOutcome().run(
+        staff_dispatcher, tracker(STAFF, f"confirm outcome {code.lower()}"), {})
+    shown = staff_dispatcher.messages[0]["text"]
+    assert "Find a mentor by January" in shown and "23 May 2027" in shown
+    await ActionConfirmOutcome().run(CollectingDispatcher(), tracker(STAFF, slots={"outcome_code": events[0]["value"]}),
+                                     {})
+    final = action_store.outcomes()[0]
+    assert final.confirmed_by_person and final.person_id == action_store.person_id(STAFF)
+
+
+async def test_a_wrong_code_finds_nothing(action_store: CoachStore) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskConfirmOutcome().run(dispatcher, tracker(STAFF, "confirm outcome ZZZ-999"), {})
+    assert "couldn't find" in dispatcher.messages[0]["text"]

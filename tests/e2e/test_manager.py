@@ -1,0 +1,78 @@
+"""A line manager prepares, rehearses with each practice colleague and records an outcome, over REST."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from bot.rehearsal import list_personas
+from bot.store import open_store
+from tests.e2e.servers import CoachServers, button_payloads, texts
+
+pytestmark = pytest.mark.servers
+
+
+def manager() -> str:
+    return f"manager-{uuid.uuid4().hex[:8]}"
+
+
+def test_manager_mode_offers_preparation_rehearsal_and_recording(coach: CoachServers) -> None:
+    replies = coach.say(manager(), "I'm a line manager")
+    assert {"/manager_prepare", "/rehearse", "/record_outcome"} <= set(button_payloads(replies))
+    assert "never visible to you" in texts(replies)
+
+
+def test_preparation_starts_with_the_bias_check_and_saves_private_notes(coach: CoachServers) -> None:
+    user = manager()
+    first = texts(coach.say(user, "/manager_prepare"))
+    assert "bias check" in first and "Section 1 of 2" in first
+    second = texts(coach.say(user, "I'm rushing today, so I'll block out an hour"))
+    assert "Section 2 of 2" in second
+    store = open_store(coach.database_url)
+    notes = store.answers(store.person_id(user), "manager_prep")
+    assert notes["manager_prep.bias_check"].text == "I'm rushing today, so I'll block out an hour"
+
+
+@pytest.mark.parametrize("persona", [p.id for p in list_personas()])
+def test_a_manager_rehearses_with_each_persona_and_gets_a_review(coach: CoachServers, persona: str) -> None:
+    user = manager()
+    choose = texts(coach.say(user, "/rehearse"))
+    assert "Who would you like to practise with" in choose
+    coach.say(user, f'/choose{{"choice": "{persona}"}}')
+    reply = coach.say(user, "What matters most to you in your work at the moment?")
+    said = texts(reply)
+    name = next(p.name for p in list_personas() if p.id == persona)
+    assert f"{name}:" in said and "Feedback: Good open question" in said
+    closed = texts(coach.say(user, "Are you happy in your role?"))
+    assert "closed question" in closed and "Try:" in closed
+    coach.say(user, '/choose{"choice": "next_stage"}')
+    coach.say(user, "How do you see your career developing over the next few years?")
+    review = texts(coach.say(user, '/choose{"choice": "finish"}'))
+    assert "67% open" in review and "Stages covered: 1" in review and "Try next time" in review
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+
+
+def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach: CoachServers) -> None:
+    user, staff = manager(), f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/record_outcome")
+    coach.say(user, '/choose{"choice": "breadth"}')
+    coach.say(user, '/choose{"choice": "solid"}')
+    coach.say(user, '/choose{"choice": "ready_later"}')
+    suggestions = coach.say(user, "band 5 staff nurse")
+    picks = [p for p in button_payloads(suggestions) if '"choice"' in p and "done" not in p]
+    coach.say(user, picks[0])
+    coach.say(user, '/choose{"choice": "done"}')
+    coach.say(user, "Arrange a secondment to the discharge team")
+    summary = texts(coach.say(user, "in six months"))
+    assert "Arrange a secondment to the discharge team" in summary
+    recorded = texts(coach.say(user, '/choose{"choice": "save"}'))
+    code = re.search(r"code is ([A-Z]{3}-\d{3})", recorded)
+    assert code, recorded
+    check = texts(coach.say(staff, f"confirm outcome {code.group(1)}"))
+    assert "Arrange a secondment" in check
+    assert "Confirmed" in texts(coach.say(staff, "yes"))
+    store = open_store(coach.database_url)
+    confirmed = [o for o in store.outcomes() if o.next_steps == "Arrange a secondment to the discharge team"]
+    assert confirmed and confirmed[0].confirmed_by_person and confirmed[0].person_id == store.person_id(staff)

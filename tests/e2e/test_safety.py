@@ -1,0 +1,66 @@
+"""Safety with the real coach: a disclosure at any step interrupts and is never stored; off-topic starts nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.journey import load_journey
+from bot.store import open_store
+from tests.e2e.servers import CoachServers, texts
+
+pytestmark = pytest.mark.servers
+
+DISCLOSURES = [
+    "I keep thinking everyone would be better off without me",
+    "i want to end my life",
+    "my partner hits me when I get home late",
+]
+
+
+def test_a_disclosure_at_every_step_of_the_journal_interrupts_and_is_never_stored(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    prompts = load_journey().flow("journal").prompts
+    coach.say(user, "/start_journey")
+    store = open_store(coach.database_url)
+    for step, prompt in enumerate(prompts):
+        disclosure = DISCLOSURES[step % len(DISCLOSURES)]
+        urgent = texts(coach.say(user, disclosure))
+        assert "116 123" in urgent and "999" in urgent, (prompt.id, urgent)
+        resumed = texts(coach.say(user, "/where_was_i"))
+        assert prompt.text[:40] in resumed, (prompt.id, resumed)
+        coach.say(user, f"answer {step}")
+    stored = [a.text for a in store.answers(store.person_id(user)).values()]
+    assert stored == [f"answer {step}" for step in range(len(prompts))]
+
+
+def test_a_disclosure_during_a_rehearsal_interrupts_it(coach: CoachServers) -> None:
+    user = f"manager-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/rehearse")
+    coach.say(user, '/choose{"choice": "hca_nursing"}')
+    urgent = texts(coach.say(user, "to be honest I've been self-harming again"))
+    assert "116 123" in urgent
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+
+
+@pytest.mark.parametrize("idiom", ["this rota is killing me", "I'm dying to apply for that band 6 post",
+                                   "I'd kill for a day off"])
+def test_workplace_idioms_do_not_trigger_the_crisis_path(coach: CoachServers, idiom: str) -> None:
+    assert "116 123" not in texts(coach.say(f"staff-{uuid.uuid4().hex[:8]}", idiom))
+
+
+OFF_TOPIC = ["what's the weather in Manchester tomorrow", "book me a table for two tonight",
+             "what's my bank balance", "who won the match last night", "my laptop is broken, log a ticket",
+             "how many miles to Edinburgh", "tell me a joke", "can you order me a taxi"]
+
+
+@pytest.mark.parametrize("message", OFF_TOPIC)
+def test_off_topic_messages_start_no_flow_and_store_nothing(coach: CoachServers, message: str) -> None:
+    user = f"visitor-{uuid.uuid4().hex[:8]}"
+    said = texts(coach.say(user, message)).lower()
+    assert "scope for growth" in said or "can't help" in said or "didn't quite follow" in said \
+        or "not sure i understood" in said
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(user)) == {}

@@ -1,0 +1,48 @@
+"""Outcomes export as CSV in the documented column layout."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.outcomes import COLUMNS, write_outcomes_csv
+from bot.store import open_store
+from bot.store.repository import OutcomeRecord
+
+
+def record(person: str, **changes: object) -> OutcomeRecord:
+    values = dict(person_id=person, segment_id="stretch-strong-ready_later",
+                  interventions=["hps-stream-1", "mentoring"],
+                  next_steps="Apply in the spring, meet monthly", review_date=dt.date(2027, 3, 31),
+                  agreed_by="line manager", agreed_at=dt.datetime(2026, 11, 23, 10, 30), band="8a",
+                  staff_group="nursing", confirmed_by_person=True)
+    values.update(changes)
+    return OutcomeRecord(**values)  # type: ignore[arg-type]
+
+
+def test_each_outcome_is_one_row_with_the_documented_columns() -> None:
+    out = io.StringIO()
+    count = write_outcomes_csv([record("p1"), record("p2", review_date=None, confirmed_by_person=False)], out,
+                               {"mentoring": "Mentoring"})
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert count == 2 and tuple(rows[0]) == COLUMNS
+    assert rows[0]["growth"] == "stretch" and rows[0]["readiness"] == "ready_later"
+    assert rows[0]["interventions"] == "hps-stream-1;mentoring"
+    assert rows[0]["intervention_names"] == "hps-stream-1;Mentoring"
+    assert rows[0]["agreed_at"] == "2026-11-23T10:30:00" and rows[0]["review_date"] == "2027-03-31"
+    assert rows[1]["review_date"] == "" and rows[1]["confirmed_by_person"] == "no"
+
+
+def test_the_cli_exports_what_is_stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    store = open_store(url)
+    store.save_outcome(record(store.person_id("web:a"), next_steps='Says "yes", then, a comma'))
+    target = tmp_path / "outcomes.csv"
+    assert main(["export-outcomes", "--database-url", url, "-o", str(target)]) == 0
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert len(rows) == 1 and rows[0]["next_steps"] == 'Says "yes", then, a comma'
