@@ -87,7 +87,9 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
         if intent not in self.interruptions or not reads_like_a_question(text):
             return False
         if intent == "faq":
-            selected = (tracker.latest_message.get("response_selector") or {}).get("faq", {}).get("response", {})
+            # The ResponseSelector files its answer under the retrieval intent, or "default" when it serves all.
+            selectors = tracker.latest_message.get("response_selector") or {}
+            selected = (selectors.get("faq") or selectors.get("default") or {}).get("response", {})
             key = selected.get("intent_response_key")
             if not key:
                 return False

@@ -36,8 +36,8 @@ COLUMNS = ("outcome_id", "person_id", "agreed_at", "segment_id", "growth", "impa
 
 
 def _segment_parts(segment_id: str) -> tuple[str, str, str]:
-    parts = segment_id.split("-", 2)
-    return (parts + ["", "", ""])[:3] if len(parts) < 3 else (parts[0], parts[1], parts[2])
+    parts = segment_id.split("-", 2) + ["", ""]
+    return parts[0], parts[1], parts[2]
 
 
 def write_outcomes_csv(records: Iterable[OutcomeRecord], out: IO[str], names: Mapping[str, str]) -> int:

@@ -19,7 +19,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -47,7 +46,9 @@ class SafetyGate(GraphComponent, IntentClassifier):
             text: Optional[str] = message.get(TEXT)
             if not text or text.startswith("/"):
                 continue  # button payloads are ours, not the person's words
-            assessment = safety.assess(text, doc=message.get(SPACY_DOCS[TEXT]))
+            # Parsed again with the coach's own pipeline: the detector's matchers belong to its
+            # vocabulary, and matching a Doc from Rasa's separately loaded model crashes spaCy.
+            assessment = safety.assess(text)
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != RISK_INTENT]
             if assessment.is_crisis:
                 top = {"name": RISK_INTENT, "confidence": 1.0}

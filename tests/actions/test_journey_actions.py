@@ -127,7 +127,9 @@ async def test_starting_again_welcomes_back_with_how_far_they_got(action_store: 
 
 
 def faq_message(text: str) -> Dict[str, Any]:
-    return {"response_selector": {"faq": {"response": {"intent_response_key": "faq/what_is_breadth"}}}}
+    # The shape Rasa sends: a ResponseSelector serving every retrieval intent files under "default".
+    return {"response_selector": {"all_retrieval_intents": ["faq"],
+                                  "default": {"response": {"intent_response_key": "faq/what_is_breadth"}}}}
 
 
 async def test_a_question_mid_form_is_answered_and_asked_again_not_stored(action_store: CoachStore) -> None:
