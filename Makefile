@@ -1,5 +1,6 @@
 # Scope for Growth coach. `make run` to chat, `make test` to test. Both set everything up.
 SHELL := /bin/bash
+export TF_CPP_MIN_LOG_LEVEL := 2
 .DEFAULT_GOAL := run
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -119,12 +119,17 @@ class ActionAskQuestion(Action):
             )
             return []
         stage = _stage(tracker)
+        log = tracker.get_slot("rehearsal_log") or []
+        if log and int(log[-1]["stage"]) == stage:
+            return []  # mid-stage: the feedback message already carries the buttons, so don't repeat ourselves
         persona = rehearsal.get_persona(persona_id)
-        dispatcher.utter_message(
-            text=f"Stage {stage} of 3, {STAGES[stage]}. Ask {persona.name} your question.",
-            buttons=buttons([*([("next_stage", "Next stage")] if stage < 3 else []), ("finish", "Finish and review")]),
-        )
+        dispatcher.utter_message(text=f"Stage {stage} of 3, {STAGES[stage]}. Ask {persona.name} your question.",
+                                 buttons=stage_buttons(stage))
         return []
+
+
+def stage_buttons(stage: int) -> List[Dict[str, str]]:
+    return buttons([*([("next_stage", "Next stage")] if stage < 3 else []), ("finish", "Finish and review")])
 
 
 def summary_as_dict(summary: RehearsalSummary) -> Dict[str, Any]:
@@ -174,7 +179,7 @@ class ValidateRehearsalForm(CoachFormValidation):
         persona = rehearsal.get_persona(persona_id)
         analysis = analyse(text)
         dispatcher.utter_message(text=f"{persona.name}: {rehearsal.persona_reply(persona, text, stage)}")
-        dispatcher.utter_message(text=f"Feedback: {rehearsal.feedback(analysis)}")
+        dispatcher.utter_message(text=f"Feedback: {rehearsal.feedback(analysis)}", buttons=stage_buttons(stage))
         return {"question": None, "rehearsal_log": [*log_data, {"question": text, "stage": stage}]}
 
     @staticmethod

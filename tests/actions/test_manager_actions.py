@@ -98,3 +98,18 @@ async def test_a_wrong_code_finds_nothing(action_store: CoachStore) -> None:
     dispatcher = CollectingDispatcher()
     await ActionAskConfirmOutcome().run(dispatcher, tracker(STAFF, "confirm outcome ZZZ-999"), {})
     assert "couldn't find" in dispatcher.messages[0]["text"]
+
+
+async def test_the_stage_prompt_is_shown_once_per_stage_not_after_every_question(action_store: CoachStore) -> None:
+    from actions.manager import ActionAskQuestion
+
+    async def asked(log: List[Dict[str, Any]], stage: str) -> List[Dict[str, Any]]:
+        dispatcher = CollectingDispatcher()
+        slots = {"persona": "hca_nursing", "rehearsal_stage": stage, "rehearsal_log": log}
+        await ActionAskQuestion().run(dispatcher, tracker(MANAGER, slots=slots, loop="rehearsal_form"), {})
+        return dispatcher.messages
+
+    one_question = [{"question": "What matters to you?", "stage": 1}]
+    assert "Stage 1 of 3" in (await asked([], "1"))[0]["text"]
+    assert await asked(one_question, "1") == []
+    assert "Stage 2 of 3" in (await asked(one_question, "2"))[0]["text"]
