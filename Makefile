@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-stamp
 WEB_STAMP := bot/web/node_modules/.stamp
 
-.PHONY: run test test-fast lint bench model setup clean teams-package
+.PHONY: run test lint bench model setup clean teams-package
 
 $(STAMP): pyproject.toml requirements.lock scripts/install_spacy_model.py
 	@test -x $(PY) || { python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
