@@ -85,7 +85,10 @@ class ActionResume(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         answers = store().answers(person_of(tracker))
-        prompt = journeys.resume_point(journey(), answers)
+        # The flow that was paused (a manager's preparation, say) comes first; else the staff journey.
+        paused = tracker.get_slot("flow")
+        prompt = journeys.next_prompt(journey().flow(paused), answers) if paused else None
+        prompt = prompt or journeys.resume_point(journey(), answers)
         if prompt is None:
             if answers:
                 dispatcher.utter_message(text="You've answered everything in your journal and the three stages.")

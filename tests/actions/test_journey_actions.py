@@ -149,3 +149,12 @@ async def test_a_long_answer_misread_as_a_question_is_kept_as_the_answer(action_
     tracker_state.latest_message.update(faq_message(text))
     await ValidateCoachForm().validate_answer(text, CollectingDispatcher(), tracker_state, {})
     assert action_store.answers(action_store.person_id(SENDER))["journal.details.role"].text == text
+
+
+async def test_where_was_i_resumes_a_paused_manager_preparation_first(action_store: CoachStore) -> None:
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "manager_prep", "manager_prep.bias_check", "I'm tired today")
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, tracker(slots={"flow": "manager_prep"}), {})
+    assert {"event": "slot", "name": "flow", "value": "manager_prep", "timestamp": None} in events
+    assert "preparing as a line manager" in dispatcher.messages[0]["text"]
