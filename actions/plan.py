@@ -15,10 +15,21 @@ from actions.journey import journey
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot.documents import render_html, render_pdf
-from bot.plan import build_plan_document
+from bot.plan import PlanDocument, build_plan_document, build_shared_document
 from bot.settings import load_settings
 
 DOCUMENT_PATH = "/webhooks/web/documents/"
+
+
+def publish(document: PlanDocument, *, pdf: bool = True) -> str:
+    """Render a document under an unguessable name; returns its address without the extension."""
+    settings = load_settings()
+    settings.documents_dir.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_urlsafe(18)
+    (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
+    if pdf:
+        (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
+    return settings.public_url + DOCUMENT_PATH + name
 
 
 class ActionSendPlan(Action):
@@ -36,12 +47,7 @@ class ActionSendPlan(Action):
                                      buttons=[{"title": "Prepare for my career conversation",
                                                "payload": "/start_journey"}])
             return []
-        settings = load_settings()
-        settings.documents_dir.mkdir(parents=True, exist_ok=True)
-        name = secrets.token_urlsafe(18)
-        (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
-        (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
-        base = settings.public_url + DOCUMENT_PATH + name
+        base = publish(document)
         dispatcher.utter_message(
             text=f"Here's your plan to take into your conversation{' (with your journal)' if include_journal else ''}:"
                  f"\nPDF: {base}.pdf\nWeb page: {base}.html\nThe links are private to you.",
@@ -102,7 +108,12 @@ class ActionShareAnswer(Action):
         return "action_share_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        shared = store().set_shared(person_of(tracker), [tracker.get_slot("prompt") or ""])
-        dispatcher.utter_message(text="Shared. Only that answer is visible to your manager." if shared
-                                 else "I couldn't find that answer, so nothing was shared.")
+        person = person_of(tracker)
+        if not store().set_shared(person, [tracker.get_slot("prompt") or ""]):
+            dispatcher.utter_message(text="I couldn't find that answer, so nothing was shared.")
+        else:
+            link = publish(build_shared_document(journey(), store().answers(person)), pdf=False)
+            dispatcher.utter_message(
+                text=f"Shared. Send your manager this private link; it shows only what you've chosen to share, "
+                     f"nothing else from your journal:\n{link}.html")
         return [SlotSet("pending_confirmation", None), SlotSet("prompt", None)]

@@ -175,6 +175,21 @@ def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
     )
 
 
+def build_shared_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
+                          today: Optional[dt.date] = None) -> PlanDocument:
+    """Only the answers the person chose to share with their manager, in their own words."""
+    sections: list[tuple[str, tuple[PlanItem, ...]]] = []
+    for flow in journey.staff_flows():
+        items = tuple(PlanItem(p.text, answers[p.id].text) for p in flow.prompts
+                      if p.id in answers and getattr(answers[p.id], "shared", False)
+                      and answers[p.id].status == "answered")
+        if items:
+            sections.append((flow.title, items))
+    return PlanDocument(title="What I've chosen to share with my manager", segment=None,
+                        placement_explanation=None, interventions=(), review_date=None, sections=tuple(sections),
+                        created=today or dt.date.today())
+
+
 def summary_lines(document: PlanDocument) -> list[str]:
     """A short read-back of the plan for the person to confirm before saving."""
     lines: list[str] = []

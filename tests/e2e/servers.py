@@ -136,3 +136,8 @@ def texts(replies: List[Dict[str, Any]]) -> str:
 
 def button_payloads(replies: List[Dict[str, Any]]) -> List[str]:
     return [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+def suggestion_payloads(replies: List[Dict[str, Any]]) -> List[str]:
+    """The buttons that pick a suggested intervention (not "done")."""
+    return [p for p in button_payloads(replies) if '"choice"' in p and "done" not in p]

@@ -13,7 +13,7 @@ import requests
 from pypdf import PdfReader
 
 from bot.store import open_store
-from tests.e2e.servers import CoachServers, button_payloads, texts
+from tests.e2e.servers import CoachServers, button_payloads, suggestion_payloads, texts
 
 pytestmark = pytest.mark.servers
 
@@ -60,9 +60,9 @@ def test_a_member_of_staff_completes_all_three_stages_and_downloads_a_plan_in_th
     coach.say(user, '/choose{"choice": "confirm"}')
     coach.say(user, "/where_was_i")
     suggestions = coach.say(user, "Lead a team; finish my leadership course")
-    payloads = [p for p in button_payloads(suggestions) if '"choice"' in p and "done" not in p]
-    assert payloads, "suggestions should come as buttons"
-    coach.say(user, payloads[0])
+    picks = suggestion_payloads(suggestions)
+    assert picks, "suggestions should come as buttons"
+    coach.say(user, picks[0])
     coach.say(user, '/choose{"choice": "done"}')
     coach.say(user, "My manager and a mentor from the practice development team")
     review = texts(coach.say(user, "by March next year"))
@@ -151,3 +151,19 @@ def test_where_was_i_survives_a_server_restart(tmp_path: Path, coach: CoachServe
     coach.restart()
     resumed = texts(coach.say(user, "where was I?"))
     assert "What would help you to be at your best" in resumed
+
+
+def test_sharing_gives_the_manager_only_the_chosen_answer(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 6 occupational therapist")
+    coach.say(user, "Struggling at home at the moment")
+    share = coach.say(user, "share with my manager")
+    assert "Nothing is shared unless you choose" in texts(share)
+    role = next(p for p in button_payloads(share) if "journal.details.role" in p)
+    assert "Band 6 occupational therapist" in texts(coach.say(user, role))
+    shared = texts(coach.say(user, "yes"))
+    link = re.search(r"(http://\S+\.html)", shared)
+    assert link, shared
+    page = requests.get(link.group(1), timeout=30).text
+    assert "Band 6 occupational therapist" in page and "Struggling at home" not in page

@@ -9,7 +9,7 @@ import pytest
 
 from bot.rehearsal import list_personas
 from bot.store import open_store
-from tests.e2e.servers import CoachServers, button_payloads, texts
+from tests.e2e.servers import CoachServers, button_payloads, suggestion_payloads, texts
 
 pytestmark = pytest.mark.servers
 
@@ -61,7 +61,8 @@ def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach
     coach.say(user, '/choose{"choice": "solid"}')
     coach.say(user, '/choose{"choice": "ready_later"}')
     suggestions = coach.say(user, "band 5 staff nurse")
-    picks = [p for p in button_payloads(suggestions) if '"choice"' in p and "done" not in p]
+    picks = suggestion_payloads(suggestions)
+    assert picks, "suggestions should come as buttons"
     coach.say(user, picks[0])
     coach.say(user, '/choose{"choice": "done"}')
     coach.say(user, "Arrange a secondment to the discharge team")

@@ -66,3 +66,17 @@ def test_the_summary_reads_back_stage_three_and_the_review_date() -> None:
     lines = "\n".join(summary_lines(document()))
     assert "Lead the night team" in lines and "Review by: 31 March 2027" in lines
     assert "Seeing people get home safely" not in lines
+
+
+@dataclass
+class SharedSaved(Saved):
+    shared: bool = False
+
+
+def test_the_manager_copy_holds_only_what_the_person_chose_to_share() -> None:
+    from bot.plan import build_shared_document
+
+    answers = {"journal.matters.values": SharedSaved("Kindness to patients", shared=True),
+               "journal.wellbeing.now": SharedSaved("Struggling since my divorce", shared=False)}
+    page = render_html(build_shared_document(load_journey(), answers, today=dt.date(2026, 11, 23)))
+    assert "Kindness to patients" in page and "divorce" not in page
