@@ -29,7 +29,8 @@ async def session(base_url: str, timings: list[float], failures: list[str]) -> N
     replies: asyncio.Queue[dict] = asyncio.Queue()
     client = socketio.AsyncClient()
     client.on("bot_uttered", replies.put_nowait)
-    await client.connect(base_url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
+    # Long-polling: the websocket transport of this python-engineio needs a newer aiohttp than Rasa allows.
+    await client.connect(base_url, auth={"token": token}, transports=["polling"], wait_timeout=30)
     await client.emit("session_request", {"session_id": None})
     try:
         for text in SCRIPT:
