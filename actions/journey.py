@@ -41,16 +41,16 @@ def _words(text: str) -> str:
     return " ".join(text.lower().strip(" .!").split())
 
 
-def current_prompt(tracker: Tracker, person: str) -> Optional[Prompt]:
-    """The prompt to ask now: the one being edited, else the flow's first unanswered prompt."""
+def current_prompt(tracker: Tracker, answers: Dict[str, Any]) -> Optional[Prompt]:
+    """The prompt to ask now: the one being edited, else the flow's first unanswered prompt.
+
+    ``answers`` are the person's saved answers (all flows, or just the current one).
+    """
     editing = tracker.get_slot("editing")
     if editing:
         return journey().find_prompt(editing)
     flow_id = tracker.get_slot("flow")
-    if not flow_id:
-        return None
-    flow = journey().flow(flow_id)
-    return journeys.next_prompt(flow, store().answers(person, flow.id))
+    return journeys.next_prompt(journey().flow(flow_id), answers) if flow_id else None
 
 
 def start_events(prompt: Optional[Prompt]) -> List[EventType]:
@@ -109,13 +109,12 @@ class ActionAskAnswer(Action):
         return "action_ask_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        person = person_of(tracker)
-        prompt = current_prompt(tracker, person)
+        answers = store().answers(person_of(tracker))  # read once: the prompt, progress and summaries use it
+        prompt = current_prompt(tracker, answers)
         if prompt is None:
             dispatcher.utter_message(text="There's nothing left to ask here.")
             return []
         flow = journey().flow(prompt.flow)
-        answers = store().answers(person)
         editing = tracker.get_slot("editing")
         if not editing and journeys.answered_count(flow, answers)[0] == 0:
             dispatcher.utter_message(text=flow.intro)
@@ -197,13 +196,16 @@ class ValidateCoachForm(CoachFormValidation):
                              domain: DomainDict) -> List[str]:
         if tracker.get_slot("editing"):
             return ["answer"]
-        return ["answer"] if current_prompt(tracker, person_of(tracker)) is not None else []
+        flow_id = tracker.get_slot("flow")
+        answers = store().answers(person_of(tracker), flow_id) if flow_id else {}
+        return ["answer"] if current_prompt(tracker, answers) is not None else []
 
     def take_answer(self, text: str, choice: Optional[str], dispatcher: CollectingDispatcher,
                     tracker: Tracker) -> Dict[str, Any]:
         person = person_of(tracker)
         prompt_id = tracker.get_slot("prompt_id")
-        prompt = journey().find_prompt(prompt_id) if prompt_id else current_prompt(tracker, person)
+        prompt = (journey().find_prompt(prompt_id) if prompt_id
+                  else current_prompt(tracker, store().answers(person, tracker.get_slot("flow"))))
         if prompt is None:
             return self.done()
         editing = bool(tracker.get_slot("editing"))

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional, Protocol
 
 from pydantic import BaseModel, validator
@@ -90,12 +91,6 @@ class Flow:
     def prompts(self) -> tuple[Prompt, ...]:
         return tuple(p for s in self.sections for p in s.prompts)
 
-    def prompt(self, prompt_id: str) -> Prompt:
-        for p in self.prompts:
-            if p.id == prompt_id:
-                return p
-        raise KeyError(prompt_id)
-
 
 @dataclass(frozen=True)
 class Progress:
@@ -149,11 +144,9 @@ class Journey:
         return tuple(ordered)
 
 
-def load_journey(directory: Optional[object] = None) -> Journey:
+def load_journey(directory: Optional[Path] = None) -> Journey:
     """Read and validate ``journey.yml``; errors name the file and the field."""
-    from pathlib import Path
-
-    path = content_path("journey.yml", Path(str(directory)) if directory else None)
+    path = content_path("journey.yml", directory)
     raw = read_yaml(path)
     try:
         schema = _JourneySchema.parse_obj(raw)
