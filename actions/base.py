@@ -70,8 +70,8 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
             if not text.strip():
                 dispatcher.utter_message(text="I didn't get any words there. Take your time, or say \"skip\".")
                 return {self.slot: None}
-            if safety.assess(text).is_crisis:
-                # The gate should have caught this; never store it as an answer either way.
+            if safety.verdict(text, tracker.latest_message).needs_urgent_help:
+                # The gate's rules should have paused the form; never store it as an answer either way.
                 return {self.slot: None}
             if self.answer_interruption(text, dispatcher, tracker):
                 return {self.slot: None}

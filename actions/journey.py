@@ -237,7 +237,7 @@ def take_text(form: ValidateCoachForm, person: str, prompt: Prompt, text: str, c
         text = choice
     store().save_answer(person, prompt.flow, prompt.id, text)
     reply = journeys.reflect_back(text)
-    if safety.assess(text).level == "strain":
+    if safety.assess(text, second_opinion=False).level == "strain":
         reply += "\n" + signposting.strain_message()
     dispatcher.utter_message(text=reply)
     return True

@@ -1,4 +1,4 @@
-"""Urgent signposting when a message shows risk of harm."""
+"""Urgent signposting when a message shows risk of harm, and the gentle check-in when it may."""
 
 from __future__ import annotations
 
@@ -31,6 +31,28 @@ class ActionUrgentSignpost(Action):
                 {"title": "Show wellbeing support", "payload": '/find_resources{"topic": "wellbeing"}'},
                 {"title": "Carry on where I was", "payload": "/where_was_i"},
                 {"title": "Stop for now", "payload": "/stop"},
+            ],
+        )
+        return [SlotSet("answer", None)]
+
+
+class ActionSafetyCheckIn(Action):
+    """The middle path: ask whether the person is safe, with the urgent numbers in the same reply.
+
+    Nothing from the message is stored; a form in progress is paused by the rule and "I'm safe"
+    takes the person back to where they were.
+    """
+
+    def name(self) -> str:
+        return "action_safety_check_in"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(
+            text=signposting.check_in_message(),
+            buttons=[
+                {"title": "I'm safe, carry on", "payload": "/where_was_i"},
+                {"title": "I need help now", "payload": "/risk_of_harm"},
+                {"title": "Talk to someone", "payload": "/talk_to_person"},
             ],
         )
         return [SlotSet("answer", None)]

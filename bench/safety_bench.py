@@ -1,12 +1,15 @@
-"""Safety detector figures on the labelled messages in tests/data/risk_messages.yml.
+"""Safety detector figures on the labelled messages (tests/safety_sets.py), tuning and held-out apart.
 
-Prints, for the dev part, the held-out part and both together:
-  recall        share of risk messages assessed "crisis" (goal: 100%)
-  false alarms  share of non-risk messages assessed "crisis"
-  strain acc.   share of messages labelled exactly "strain" assessed "strain"
-  non-risk acc. share of non-risk messages whose level is one of the expected levels
-and the mean time per message. ``--show`` lists the dev mistakes; held-out
-mistakes are only listed with ``--show-held-out`` (read them only after tuning).
+For each set:
+  crisis recall   share of risk messages assessed "crisis"
+  urgent recall   share of risk messages that get the urgent numbers (crisis, or the check-in)
+  false alarms    share of non-risk messages that get the urgent numbers (crisis or check-in)
+  idiom/stress    false alarms among workplace idioms and stress messages, as "1 per N"
+  level accuracy  share of non-risk messages whose level is one of the expected ones
+and the mean time per message. This is the detector alone; bench/safety_servers.py measures what a
+person gets from the running coach (DIET's second opinion included), cold and mid-form.
+``--show`` lists the tuning mistakes; held-out mistakes are listed only with ``--show-held-out``
+(read them only after tuning, and never fix one by adding its wording).
 
 Usage: python bench/safety_bench.py [--show] [--show-held-out]
 """
@@ -19,107 +22,82 @@ import time
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.language import nlp  # noqa: E402
-from bot.safety import assess  # noqa: E402
+from bot.risk_classifier import Example
+from bot.safety import CONCERN, CRISIS, assess  # noqa: E402
+from tests.safety_sets import held_out, tuning  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "risk_messages.yml"
-
-
-def _expected(item: Dict[str, object]) -> List[str]:
-    expect = item.get("expect", "none")
-    return [str(e) for e in expect] if isinstance(expect, list) else [str(expect)]
+URGENT = (CRISIS, CONCERN)
 
 
-def _run(section: Dict[str, List[Dict[str, object]]]) -> Tuple[Dict[str, float], List[str]]:
-    mistakes: List[str] = []
-    risk = section["risk"]
-    non_risk = section["non_risk"]
-    caught = 0
-    for item in risk:
-        result = assess(str(item["text"]))
-        if result.is_crisis:
-            caught += 1
-        else:
-            mistakes.append(f"MISSED  [{result.level}] {item['text']!r} {list(result.reasons)[:3]}")
-    alarms = strain_total = strain_ok = level_ok = 0
-    for item in non_risk:
-        expected = _expected(item)
-        result = assess(str(item["text"]))
-        if result.is_crisis:
-            alarms += 1
-            mistakes.append(f"ALARM   {item['text']!r} {list(result.reasons)[:3]}")
-        elif result.level not in expected:
-            mistakes.append(f"LEVEL   [{result.level} not {expected}] {item['text']!r} {list(result.reasons)[:3]}")
-        level_ok += result.level in expected
-        if expected == ["strain"]:
-            strain_total += 1
-            strain_ok += result.level == "strain"
-    figures = {
+def figures(items: Tuple[Example, ...], levels: Dict[str, str]) -> Dict[str, float]:
+    """Figures for one labelled set, given the level each text got."""
+    risk = [m for m in items if m.risk]
+    calm = [m for m in items if not m.risk]
+    idioms = [m for m in calm if m.is_idiom_or_stress]
+    alarms = [m for m in calm if levels[m.text] in URGENT]
+    return {
         "risk": len(risk),
-        "recall": caught / len(risk) if risk else 1.0,
-        "non_risk": len(non_risk),
-        "false_alarm_rate": alarms / len(non_risk) if non_risk else 0.0,
-        "strain": strain_total,
-        "strain_accuracy": strain_ok / strain_total if strain_total else 1.0,
-        "non_risk_level_accuracy": level_ok / len(non_risk) if non_risk else 1.0,
+        "crisis_recall": sum(levels[m.text] == CRISIS for m in risk) / len(risk),
+        "urgent_recall": sum(levels[m.text] in URGENT for m in risk) / len(risk),
+        "non_risk": len(calm),
+        "false_alarm_rate": len(alarms) / len(calm),
+        "crisis_false_alarm_rate": sum(levels[m.text] == CRISIS for m in calm) / len(calm),
+        "idiom_or_stress": len(idioms),
+        "idiom_or_stress_alarms": sum(levels[m.text] in URGENT for m in idioms),
+        "level_accuracy": sum(levels[m.text] in m.expect for m in calm) / len(calm),
     }
-    return figures, mistakes
 
 
-def _line(name: str, f: Dict[str, float]) -> str:
+def line(name: str, f: Dict[str, float]) -> str:
+    idiom_alarms = int(f["idiom_or_stress_alarms"])
+    per = f"1 per {f['idiom_or_stress'] / idiom_alarms:.0f}" if idiom_alarms else "none"
     return (
-        f"{name:9} recall {f['recall']:7.1%} of {int(f['risk']):3d} risk | "
-        f"false alarms {f['false_alarm_rate']:6.1%} of {int(f['non_risk']):3d} non-risk | "
-        f"strain acc. {f['strain_accuracy']:6.1%} of {int(f['strain']):2d} | "
-        f"non-risk level acc. {f['non_risk_level_accuracy']:6.1%}"
+        f"{name:9} recall: crisis {f['crisis_recall']:6.1%}, urgent help {f['urgent_recall']:6.1%} of "
+        f"{int(f['risk'])} risk | false alarms {f['false_alarm_rate']:5.1%}"
+        f" (crisis {f['crisis_false_alarm_rate']:4.1%}) of {int(f['non_risk'])} non-risk;"
+        f" idioms and stress: {idiom_alarms} of {int(f['idiom_or_stress'])} ({per})"
+        f" | level acc. {f['level_accuracy']:5.1%}"
     )
+
+
+def mistakes(items: Tuple[Example, ...], levels: Dict[str, str]) -> List[str]:
+    out = []
+    for m in items:
+        level = levels[m.text]
+        if m.risk and level != CRISIS:
+            out.append(f"MISSED  [{level}] {m.text!r} ({m.category}) {list(assess(m.text).reasons)[:3]}")
+        elif not m.risk and level not in m.expect:
+            out.append(f"LEVEL   [{level} not {list(m.expect)}] {m.text!r} {list(assess(m.text).reasons)[:3]}")
+    return out
 
 
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", action="store_true", help="list dev mistakes")
+    parser.add_argument("--show", action="store_true", help="list tuning mistakes")
     parser.add_argument("--show-held-out", action="store_true", help="list held-out mistakes too")
     args = parser.parse_args()
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     nlp()  # load the model before timing
     assess("warm up")
+    sets = {"tuned": tuning(), "held-out": held_out()}
+    texts = {m.text for items in sets.values() for m in items}
     started = time.perf_counter()
-    dev, dev_mistakes = _run(data["dev"])
-    held, held_mistakes = _run(data["held_out"])
+    levels = {text: assess(text).level for text in texts}
     elapsed = time.perf_counter() - started
-    total_msgs = dev["risk"] + dev["non_risk"] + held["risk"] + held["non_risk"]
-    both = {
-        "risk": dev["risk"] + held["risk"],
-        "non_risk": dev["non_risk"] + held["non_risk"],
-        "strain": dev["strain"] + held["strain"],
-    }
-    both["recall"] = (dev["recall"] * dev["risk"] + held["recall"] * held["risk"]) / both["risk"]
-    both["false_alarm_rate"] = (
-        dev["false_alarm_rate"] * dev["non_risk"] + held["false_alarm_rate"] * held["non_risk"]
-    ) / both["non_risk"]
-    both["strain_accuracy"] = (dev["strain_accuracy"] * dev["strain"] + held["strain_accuracy"] * held["strain"]) / max(
-        both["strain"], 1
-    )
-    both["non_risk_level_accuracy"] = (
-        dev["non_risk_level_accuracy"] * dev["non_risk"] + held["non_risk_level_accuracy"] * held["non_risk"]
-    ) / both["non_risk"]
-    print(_line("all", both))
-    print(_line("dev", dev))
-    print(_line("held-out", held))
-    print(f"mean time per message: {elapsed / total_msgs * 1000:.1f} ms ({total_msgs} messages)")
+    for name, items in sets.items():
+        print(line(name, figures(items, levels)))
+    print(f"mean time per message: {elapsed / len(texts) * 1000:.1f} ms ({len(texts)} messages)")
     huge = ("I want to kill myself. " + "The rota and the audit and the ward meeting. " * 2300)[:100_000]
     started = time.perf_counter()
     result = assess(huge)
     print(f"100k-character message: {result.level} in {(time.perf_counter() - started) * 1000:.0f} ms")
     if args.show:
-        print("\n".join(["", "dev mistakes:"] + dev_mistakes))
+        print("\n".join(["", "tuning mistakes:"] + mistakes(sets["tuned"], levels)))
     if args.show_held_out:
-        print("\n".join(["", "held-out mistakes:"] + held_mistakes))
+        print("\n".join(["", "held-out mistakes:"] + mistakes(sets["held-out"], levels)))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """Safety detector: does a message disclose a risk of harm, or strain?
 
-``assess(text)`` returns a :class:`SafetyAssessment` with one of three levels:
+``assess(text)`` returns a :class:`SafetyAssessment` with one of four levels:
 
 * ``crisis``: risk of harm to self or others, abuse or acute distress. The
   conversation must stop whatever form it is in and give urgent signposting.
+* ``concern``: wording that often means risk but may not ("I just want it all to
+  stop"). The coach asks gently whether the person is safe, with the urgent
+  numbers in the same reply.
 * ``strain``: stress, burnout, exhaustion, feeling overwhelmed. A lighter
   wellbeing path, no alarm.
 * ``none``.
@@ -27,6 +30,7 @@ themselves: a false alarm costs a gentle message, a miss can cost a life.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import unicodedata
@@ -34,17 +38,19 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Literal, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Literal, Optional, Sequence, Set, Tuple
 
 from pydantic import BaseModel, ValidationError
 
 from bot.content import ContentError, content_path, read_yaml
 from bot.language import nlp
+from bot.risk_classifier import CHECK_IN_PROBABILITY, RiskClassifier, default_classifier
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 CRISIS = "crisis"
+CONCERN = "concern"
 STRAIN = "strain"
 NONE = "none"
 LEXICON_FILE = "safety_lexicon.yml"
@@ -54,6 +60,11 @@ LEXICON_FILE = "safety_lexicon.yml"
 MAX_PARSED_CHARS = 4000
 # Beyond this, only the first and last half of this many characters are scanned at all.
 MAX_SCANNED_CHARS = 400_000
+
+FUZZY_MIN_LENGTH = 6
+# A misspelling must share the first letter and be this close (difflib's ratio) to a lexicon word:
+# "suacide" and "overdoes" are near enough, "overdue" (0.80 to "overdose") is not.
+FUZZY_CUTOFF = 0.85
 
 # Most severe first: the category reported when several match.
 CRISIS_ORDER = ("suicide", "self_harm", "harm_to_others", "abuse", "acute_distress")
@@ -73,15 +84,42 @@ class SafetyAssessment:
     level: str
     category: Optional[str]
     reasons: Tuple[str, ...]
+    # Risk words were found but read as an idiom, clinical talk or a plain denial.
+    explained_away: bool = False
 
     @property
     def is_crisis(self) -> bool:
         """True when the message needs urgent signposting."""
         return self.level == CRISIS
 
+    @property
+    def needs_check_in(self) -> bool:
+        """True when the coach should ask whether the person is safe (the middle path)."""
+        return self.level == CONCERN
+
+    @property
+    def needs_urgent_help(self) -> bool:
+        """True when the reply must carry the urgent numbers (the crisis reply or the check-in)."""
+        return self.level in (CRISIS, CONCERN)
+
     def as_dict(self) -> Dict[str, object]:
-        """A JSON-ready view (used by the CLI)."""
-        return {"level": self.level, "category": self.category, "reasons": list(self.reasons)}
+        """A JSON-ready view (used by the CLI and carried in the parse data)."""
+        return {"level": self.level, "category": self.category, "reasons": list(self.reasons),
+                "explained_away": self.explained_away}
+
+
+def verdict(text: str, parse_data: Dict[str, Any]) -> SafetyAssessment:
+    """The safety gate's verdict carried in a message's parse data; assessed afresh only if it is missing."""
+    given = parse_data.get("safety")
+    if isinstance(given, dict) and given.get("level") in (CRISIS, CONCERN, STRAIN, NONE):
+        return SafetyAssessment(str(given["level"]), given.get("category"), tuple(given.get("reasons") or ()),
+                                bool(given.get("explained_away")))
+    return assess(text)
+
+
+def prepare() -> None:
+    """Load the spaCy model, the lexicon and the classifier now, so the first person does not wait."""
+    assess("warm up")
 
 
 # --- lexicon file schema --------------------------------------------------------
@@ -89,7 +127,7 @@ class SafetyAssessment:
 
 class _RuleSpec(BaseModel):
     id: str
-    level: Literal["crisis", "strain"]
+    level: Literal["crisis", "concern", "strain"]
     category: str
     anchored: bool = False
     patterns: List[str]
@@ -127,6 +165,7 @@ class _LexiconSpec(BaseModel):
     last_checked: date
     source: str
     spellings: Dict[str, str]
+    fuzzy: List[str] = []
     classes: Dict[str, List[str]]
     rules: List[_RuleSpec]
     relations: List[_RelationSpec]
@@ -169,11 +208,13 @@ class Lexicon:
     """The compiled safety lexicon. Build with :func:`load_lexicon`."""
 
     spellings: Dict[str, str]
+    fuzzy: Tuple[str, ...]
     classes: Dict[str, FrozenSet[str]]
     owners: Dict[str, _Owner]
     index: Dict[str, Tuple[_Pattern, ...]]
     relations: Tuple[_RelationSpec, ...]
     work_words: FrozenSet[str]
+    work_persons: FrozenSet[str]
     work_verbs: FrozenSet[str]
     experience_verbs: FrozenSet[str]
     hedge_words: FrozenSet[str]
@@ -270,11 +311,13 @@ def load_lexicon(directory: Optional[Path] = None) -> Lexicon:
     person_words = frozenset(classes.get("person", [])) | frozenset(classes.get("abuser", [])) | _PERSON_PRONOUNS
     return Lexicon(
         spellings={k.lower(): v.lower() for k, v in spec.spellings.items()},
+        fuzzy=tuple(w.lower() for w in spec.fuzzy),
         classes={name: frozenset(members) for name, members in classes.items()},
         owners=owners,
         index={word: tuple(patterns) for word, patterns in index.items()},
         relations=tuple(spec.relations),
         work_words=frozenset(w.lower() for w in ctx.work_persons + ctx.work_nouns),
+        work_persons=frozenset(w.lower() for w in ctx.work_persons),
         work_verbs=frozenset(ctx.work_verbs),
         experience_verbs=frozenset(ctx.experience_verbs),
         hedge_words=frozenset(ctx.hedge_words),
@@ -298,6 +341,10 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u20
 _SELF_HARM = re.compile(r"\bself[\s\-_‐‑–]*(harm|injur|mutilat)", re.IGNORECASE)
 _BURN_OUT = re.compile(r"\bburn(?:t|ed|ing)?[\s\-‐‑–]+out\b", re.IGNORECASE)
 _ANY_MORE = re.compile(r"\bany\s+(?:more|longer)\b", re.IGNORECASE)
+# "my self", "over dose", "od'd": split or shortened words people type in a hurry.
+_SPLIT_SELF = re.compile(r"\b(my|your|him|her|them|our)[\s\-]+(self|selves)\b", re.IGNORECASE)
+_OVER_DOSE = re.compile(r"\bover[\s\-]+dos(e|ed|es|ing)\b", re.IGNORECASE)
+_OD_PAST = re.compile(r"\bo\.?d(?:'d|'ed|ed)\b", re.IGNORECASE)  # never "odd"
 _REPEATS = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -311,6 +358,9 @@ def clean_text(text: str) -> str:
     text = _SELF_HARM.sub(lambda m: "self" + m.group(1).lower(), text)
     text = _BURN_OUT.sub("burnout", text)
     text = _ANY_MORE.sub("anymore", text)  # one token for "I can't do this any more"
+    text = _SPLIT_SELF.sub(lambda m: m.group(1) + m.group(2), text)
+    text = _OVER_DOSE.sub(lambda m: "overdos" + m.group(1).lower(), text)
+    text = _OD_PAST.sub("overdosed", text)
     # "sooooo tired", "diiiie": three or more repeats become two.
     text = _REPEATS.sub(r"\1\1", text)
     letters = [c for c in text if c.isalpha()]
@@ -372,10 +422,19 @@ def _view(lower: str, norm: str, lemma: str, pos: str, punct: bool, newline: boo
         forms.add(lex.spellings.get(norm, norm))
     if lemma:
         forms.add(lemma)
+    if not spelled and len(lower) >= FUZZY_MIN_LENGTH and lower not in lex.fuzzy:
+        forms |= _stems(_near_spelling(lower, lex))
     is_punct = punct or not any(ch.isalnum() for ch in lower)
     ends_sentence = newline or lower in {".", "!", "?", "...", "\u2026"}
     ends_clause = is_punct or lower in lex.clause_end or pos in {"CCONJ", "SCONJ", "SYM", "INTJ"}
     return _Tok(lower=lower, forms=frozenset(forms), ends_clause=ends_clause, ends_sentence=ends_sentence)
+
+
+def _near_spelling(word: str, lex: Lexicon) -> str:
+    """The fuzzy lexicon word a misspelt ``word`` stands for, or ``word`` itself."""
+    candidates = [w for w in lex.fuzzy if w[0] == word[0]]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=FUZZY_CUTOFF)
+    return close[0] if close else word
 
 
 def _match_at(slots: Tuple[_Slot, ...], k: int, toks: Sequence[_Tok], i: int) -> int:
@@ -438,10 +497,10 @@ def _is_work(token: Token, lex: Lexicon) -> bool:
 
 
 def _subject(token: Token) -> Optional[Token]:
-    for child in token.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            return child
-    return None
+    """The token's subject; with two (a misparse), the nearest one before it ("im scared my partner will kill me")."""
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    before = [c for c in subjects if c.i < token.i]
+    return before[-1] if before else (subjects[0] if subjects else None)
 
 
 def _is_person(token: Token, lex: Lexicon) -> bool:
@@ -457,6 +516,9 @@ def _classify_subject(subject: Token, verb: Token, lex: Lexicon, strict: bool = 
     if lower in ("i", "me", "myself"):
         if strict and verb.lemma_.lower() in lex.work_verbs:
             return "other"
+        if strict and any(c.dep_ == "prep" and c.lower_ == "as" and any(_is_work(g, lex) for g in c.children)
+                          for c in verb.children):
+            return "other"  # "As a mental health nurse I do safety planning with people at risk of suicide"
         if any(c.dep_ in ("dobj", "dative") and _is_work(c, lex) for c in verb.children):
             return "other"  # "I lost a patient to suicide"
         return "self"
@@ -480,17 +542,16 @@ def _experiencer(span_start: int, span_end: int, doc: Doc, lex: Lexicon, strict:
     span = doc[span_start:span_end]
     trigger = span.root
     inside = set(range(span_start, span_end))
+    outside = [child for child in trigger.children if child.i not in inside]
+    # "a staff suicide", "self harm assessment"
+    if strict and any(c.dep_ in ("compound", "amod", "nmod") and _is_work(c, lex) for c in outside):
+        return "other"
     who = _walk_to_subject(trigger, inside, lex, strict)
     if who == "self" or not strict:
-        return who  # an explicit "I" beats any work word nearby: "I self-harmed on the ward"
-    # "suicide in patients", "self harm assessment"
-    for child in trigger.children:
-        if child.i in inside:
-            continue
-        if child.dep_ in ("compound", "amod", "nmod", "poss") and _is_work(child, lex):
-            return "other"
-        if child.dep_ == "prep" and any(g.dep_ == "pobj" and _is_work(g, lex) for g in child.children):
-            return "other"
+        return who  # an explicit "I" beats a work word nearby: "I self-harmed on the ward"
+    # "suicide in patients"
+    if any(c.dep_ == "prep" and any(g.dep_ == "pobj" and _is_work(g, lex) for g in c.children) for c in outside):
+        return "other"
     return who
 
 
@@ -500,15 +561,30 @@ def _walk_to_subject(trigger: Token, inside: Set[int], lex: Lexicon, strict: boo
     for _ in range(10):
         if token.i not in inside and _is_work(token, lex) and token.pos_ in ("NOUN", "PROPN"):
             return "other"  # "suicide prevention training", "a course on self harm"
+        if token.i not in inside and token.pos_ == "NOUN" and _lower_forms(token) & lex.person_words:
+            return "third"  # "people at risk of suicide"
         subject = _subject(token)
         if subject is not None and subject.i not in inside:
             return _classify_subject(subject, token, lex, strict)
         if token.pos_ == "VERB" and token.lemma_.lower() in lex.experience_verbs and token.dep_ == "ROOT":
             return "self"  # "feeling suicidal again": no subject means the speaker
+        if strict and token.pos_ == "VERB" and token.lemma_.lower() in lex.work_verbs:
+            return "other"  # "I want to specialise in domestic abuse"
         if token.head is token:
             break
         token = token.head
     return "unknown"
+
+
+def _about_a_patient(span_start: int, span_end: int, doc: Doc, lex: Lexicon) -> bool:
+    """A sentence about a patient or client whose words are reported ("my patient said he wants to die")."""
+    sentence = doc[span_start].sent
+    persons = [t for t in sentence if _lower_forms(t) & lex.work_persons]
+    # "asking for me, not a patient" is about the speaker
+    if not [t for t in persons if not any(p.lower_ in _NEGATIONS for p in doc[max(0, t.i - 2):t.i])]:
+        return False
+    subject = _subject_near(span_start, span_end, doc) or _subject(doc[span_start:span_end].root.head)
+    return subject is None or subject.lower_ not in lex.first_person
 
 
 def _sentence_has_work(span_start: int, doc: Doc, lex: Lexicon) -> bool:
@@ -527,6 +603,14 @@ def _hedged_above(token: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _denies(neg: int, span_start: int, doc: Doc) -> bool:
+    """A negation denies a match only just before it, in the same clause: not "I don't want to wake up ...
+    and I've made sure I won't", nor "if dinner's not ready he hits me", nor "i cant think i want it all to stop"."""
+    if neg > span_start or neg < span_start - 3:
+        return False
+    return not any(t.dep_ in ("nsubj", "nsubjpass", "mark") or t.pos_ == "SCONJ" for t in doc[neg + 1:span_start])
+
+
 def _negated(span_start: int, span_end: int, doc: Doc, lex: Lexicon) -> bool:
     """A plain denial governs the span ("I would never hurt myself", "I'm not suicidal")."""
     inside = set(range(span_start, span_end))
@@ -536,6 +620,8 @@ def _negated(span_start: int, span_end: int, doc: Doc, lex: Lexicon) -> bool:
             return False  # "I can't stop thinking about it", "not sure I want to live"
         for child in token.children:
             if child.i in inside:
+                continue
+            if not _denies(child.i, span_start, doc):
                 continue
             if child.dep_ == "neg" or (child.lower_ in ("never", "no") and child.dep_ in ("advmod", "det")):
                 return not _hedged_above(token, lex)
@@ -673,8 +759,12 @@ def _region_findings(toks: Sequence[_Tok], doc: Optional[Doc], lex: Lexicon) -> 
         if any(i.start < end and start < i.end for i in idioms):
             findings.append(_Finding(NONE, owner.category, start, end, f"not counted (idiom): '{quoted}'"))
             continue
+        if (owner.anchored and doc is not None and owner.category in SELF_CATEGORIES
+                and _about_a_patient(start, end, doc, lex)):
+            findings.append(_Finding(NONE, owner.category, start, end, f"not counted (about a patient): '{quoted}'"))
+            continue
         if not owner.anchored:
-            strict = owner.level == CRISIS
+            strict = owner.level in (CRISIS, CONCERN)
             if doc is not None:
                 who = _experiencer(start, end, doc, lex, strict)
                 if strict and who in ("third", "unknown") and _sentence_has_work(start, doc, lex):
@@ -733,8 +823,13 @@ def _split_huge(text: str) -> Tuple[str, str, str]:
     return text[:head_end], middle, text[tail_start:]
 
 
-def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] = None) -> SafetyAssessment:
-    """Assess one message. ``doc`` is an optional spaCy parse of ``text`` to reuse."""
+def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] = None,
+           classifier: Optional[RiskClassifier] = None, second_opinion: bool = True) -> SafetyAssessment:
+    """Assess one message. ``doc`` is an optional spaCy parse of ``text`` to reuse.
+
+    With ``second_opinion`` (the default), a message the lexicon found no risk in, and did not explain
+    away, is scored by the trained classifier; a high score makes it ``concern``.
+    """
     lex = lexicon if lexicon is not None else default_lexicon()
     raw = text if isinstance(text, str) else str(text or "")
     cleaned = clean_text(raw)
@@ -754,20 +849,36 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
     for parsed_doc in parsed:
         toks = [_token_view(t, lex) for t in parsed_doc]
         findings += _resolve_denials(_region_findings(toks, parsed_doc, lex), toks, lex)
-    return _summarise(findings)
+    result = _summarise(findings)
+    if not second_opinion or result.level == CRISIS or (result.explained_away and result.level != CONCERN):
+        return result
+    score = (classifier or default_classifier()).probability(cleaned)
+    if score < CHECK_IN_PROBABILITY:
+        return result
+    reasons = result.reasons + (f"reads like risk (classifier {score:.2f})",)
+    if result.level == CONCERN:  # two independent signals: the wording and the classifier
+        return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away)
+    return SafetyAssessment(CONCERN, "unclear", reasons)
 
 
 def _summarise(findings: List[_Finding]) -> SafetyAssessment:
     reasons = tuple(dict.fromkeys(f.reason for f in findings))[:12]
-    crisis = [f for f in findings if f.level == CRISIS]
-    if crisis:
-        order = {c: i for i, c in enumerate(CRISIS_ORDER)}
-        worst = min(crisis, key=lambda f: order.get(f.category, len(order)))
-        return SafetyAssessment(CRISIS, worst.category, reasons)
+    order = {c: i for i, c in enumerate(CRISIS_ORDER)}
+    explained = any(f.level == NONE or f.category in (DENIED_RISK, "idiom") for f in findings)
+    for level in (CRISIS, CONCERN):
+        found = [f for f in findings if f.level == level]
+        if found:
+            worst = min(found, key=lambda f: order.get(f.category, len(order)))
+            # Two different concerning phrases ("I won't be here tomorrow, I've made my mind up") are a crisis.
+            spans = {(f.start, f.end) for f in found}
+            overlapping = len(spans) > 1 and all(a[0] < b[1] and b[0] < a[1] for a in spans for b in spans)
+            if level == CONCERN and len(spans) > 1 and not overlapping:
+                level = CRISIS
+            return SafetyAssessment(level, worst.category, reasons, explained)
     strain = [f for f in findings if f.level == STRAIN]
     if strain:
         # A named strain category beats the generic denial or idiom marker.
         named = [f for f in strain if f.category not in (DENIED_RISK, "idiom")]
         pick = named[0] if named else strain[0]
-        return SafetyAssessment(STRAIN, pick.category if pick.category != "idiom" else "stress", reasons)
-    return SafetyAssessment(NONE, None, reasons)
+        return SafetyAssessment(STRAIN, pick.category if pick.category != "idiom" else "stress", reasons, explained)
+    return SafetyAssessment(NONE, None, reasons, explained)

@@ -69,6 +69,8 @@ class Messages(BaseModel):
     strain_intro: str
     strain_outro: str
     strain_topic: str = "wellbeing"
+    check_in_intro: str
+    check_in_outro: str
 
 
 @dataclass(frozen=True)
@@ -226,13 +228,23 @@ def _line(resource: Resource) -> str:
     ).strip()
 
 
+def _with_urgent_resources(intro: str, outro: str, cat: Catalogue) -> str:
+    lines = [intro.strip(), ""]
+    lines += [f"- {_line(r)}" for r in urgent_resources(catalogue=cat)]
+    lines += ["", outro.strip()]
+    return "\n".join(lines)
+
+
 def crisis_message(*, catalogue: Optional[Catalogue] = None) -> str:
     """The urgent reply: warm, short, then every urgent resource from the catalogue."""
     cat = _cat(catalogue)
-    lines = [cat.messages.crisis_intro.strip(), ""]
-    lines += [f"- {_line(r)}" for r in urgent_resources(catalogue=cat)]
-    lines += ["", cat.messages.crisis_outro.strip()]
-    return "\n".join(lines)
+    return _with_urgent_resources(cat.messages.crisis_intro, cat.messages.crisis_outro, cat)
+
+
+def check_in_message(*, catalogue: Optional[Catalogue] = None) -> str:
+    """The middle path: ask gently whether the person is safe, with the urgent resources in the same reply."""
+    cat = _cat(catalogue)
+    return _with_urgent_resources(cat.messages.check_in_intro, cat.messages.check_in_outro, cat)
 
 
 def strain_message(*, catalogue: Optional[Catalogue] = None, limit: int = 4) -> str:

@@ -1,13 +1,21 @@
-"""The safety gate: a graph component that runs on every user message after DIET.
+"""The safety gate: the last component of the NLU pipeline, so its verdict is final.
 
-When :func:`bot.safety.assess` finds risk of harm it overwrites the intent with
-``risk_of_harm`` at confidence 1.0, so the safety rules win over any form, FAQ
-or fallback, and the form's slot mapping (``not_intent: risk_of_harm``) never
-stores the message as an answer.
+It runs :func:`bot.safety.assess` on every message the person typed and writes the result
+into the parse data (``safety``), where the action server and the logs can read it.
 
-The detector is the authority. When DIET alone guesses ``risk_of_harm`` (its
-examples are few, so it over-reaches on words like "feeling"), the message takes
-the gentle wellbeing path (``feeling_stressed``) instead of the crisis reply.
+* ``crisis``: intent ``risk_of_harm`` at confidence 1.0, and the ranking holds that intent
+  alone. Nothing runs after the gate, so no fallback, response selector or ambiguity check
+  can replace it; the form's slot mapping (``not_intent: risk_of_harm``) never stores the
+  message, and the safety rules pause any form.
+* ``concern`` from the detector, or DIET's own guess of risk (``risk_of_harm`` or
+  ``risk_unclear``, learnt from examples in ``data/nlu/safety.yml``) that the detector did
+  not explain away (a workplace idiom, clinical talk, a plain denial): intent
+  ``risk_unclear``. The coach asks gently whether the person is safe and shows the urgent
+  numbers in the same reply (the middle path; see ``docs/safety.md``).
+* Otherwise the message keeps the intent the classifiers gave it, except that only the gate
+  may say ``risk_of_harm`` or ``risk_unclear``: a classifier's guess the detector explained away becomes
+  ``feeling_stressed`` when the detector found strain, and the classifiers' next guess (or
+  the fallback) otherwise.
 """
 
 from __future__ import annotations
@@ -25,21 +33,67 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import safety
 
 RISK_INTENT = "risk_of_harm"
+UNCLEAR_INTENT = "risk_unclear"
+FALLBACK_INTENT = "nlu_fallback"
+RISK_GUESSES = (RISK_INTENT, UNCLEAR_INTENT)
 GENTLE_INTENT = "feeling_stressed"
+SAFETY_KEY = "safety"
+
+
+def classifier_guess(ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The classifiers' best intent, looking past the fallback (which only says they were unsure)."""
+    return next((r for r in ranking if r.get("name") != FALLBACK_INTENT), None)
+
+
+def verdict_intent(assessment: safety.SafetyAssessment, ranking: List[Dict[str, Any]],
+                   min_guess: float) -> Optional[str]:
+    """The intent the gate imposes, or None to keep the classifiers' intent."""
+    if assessment.is_crisis:
+        return RISK_INTENT
+    if assessment.needs_check_in:
+        return UNCLEAR_INTENT
+    guess = classifier_guess(ranking)
+    if (guess is not None and guess.get("name") in RISK_GUESSES and guess.get("confidence", 0.0) >= min_guess
+            and not assessment.explained_away):
+        return UNCLEAR_INTENT
+    return None
+
+
+def without_risk_guess(assessment: safety.SafetyAssessment, ranking: List[Dict[str, Any]],
+                       fallback_threshold: float) -> List[Dict[str, Any]]:
+    """The ranking once a risk guess the gate did not confirm is taken out of it."""
+    rest = [r for r in ranking if r.get("name") not in (*RISK_GUESSES, FALLBACK_INTENT)]
+    if assessment.level == safety.STRAIN:
+        return [{"name": GENTLE_INTENT, "confidence": 1.0}, *[r for r in rest if r.get("name") != GENTLE_INTENT]]
+    if rest and rest[0].get("confidence", 0.0) >= fallback_threshold:
+        return rest
+    return [{"name": FALLBACK_INTENT, "confidence": 1.0}, *rest]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyGate(GraphComponent, IntentClassifier):
-    """Sets intent ``risk_of_harm`` (confidence 1.0) on messages that show risk of harm."""
+    """Imposes ``risk_of_harm`` or ``risk_unclear`` when a message shows (possible) risk of harm."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {}
+        # DIET's risk guesses below this are too weak even for a gentle check-in; the fallback
+        # threshold matches the FallbackClassifier's, which runs before the gate.
+        return {"min_classifier_confidence": 0.5, "fallback_threshold": 0.45}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self._min_guess = float(config["min_classifier_confidence"])
+        self._fallback_threshold = float(config["fallback_threshold"])
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> SafetyGate:
+        safety.prepare()  # as the server starts, not on the first person's message
+        return cls.create(config, model_storage, resource, execution_context)
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> SafetyGate:
-        return cls()
+        return cls({**cls.get_default_config(), **config})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -49,14 +103,16 @@ class SafetyGate(GraphComponent, IntentClassifier):
             # Parsed again with the coach's own pipeline: the detector's matchers belong to its
             # vocabulary, and matching a Doc from Rasa's separately loaded model crashes spaCy.
             assessment = safety.assess(text)
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != RISK_INTENT]
-            if assessment.is_crisis:
-                top = {"name": RISK_INTENT, "confidence": 1.0}
-            elif (message.get(INTENT) or {}).get("name") == RISK_INTENT:
-                top = {"name": GENTLE_INTENT, "confidence": message.get(INTENT).get("confidence", 0.0)}
-                ranking = [r for r in ranking if r.get("name") != GENTLE_INTENT]
+            message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
+            ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            imposed = verdict_intent(assessment, ranking, self._min_guess)
+            if imposed is not None:
+                # The imposed intent stands alone: nothing can read a close second as ambiguity.
+                ranking = [{"name": imposed, "confidence": 1.0}]
+            elif (classifier_guess(ranking) or {}).get("name") in RISK_GUESSES:
+                ranking = without_risk_guess(assessment, ranking, self._fallback_threshold)
             else:
                 continue
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

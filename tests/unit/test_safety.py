@@ -1,52 +1,59 @@
-"""The safety detector: disclosures are never missed, idioms and clinical talk do not alarm."""
+"""The safety detector: disclosures get urgent help, idioms and clinical talk do not alarm.
+
+Tuning examples (bot/content/safety_examples.yml) are checked one by one. The held-out set
+(tests/data/safety_held_out.yml) is checked only in aggregate, so that its wording is never tuned against.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 import pytest
-import yaml
 
 from bot.language import nlp
-from bot.safety import CRISIS, NONE, STRAIN, assess, clean_text, load_lexicon
+from bot.risk_classifier import Example
+from bot.safety import CONCERN, CRISIS, NONE, STRAIN, assess, clean_text, load_lexicon
+from tests.safety_sets import held_out, tuning
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "risk_messages.yml"
-LABELLED = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-RISK: List[Dict[str, str]] = LABELLED["dev"]["risk"] + LABELLED["held_out"]["risk"]
-NON_RISK: List[Dict[str, object]] = LABELLED["dev"]["non_risk"] + LABELLED["held_out"]["non_risk"]
-STRAIN_ONLY = [m for m in NON_RISK if m["expect"] == STRAIN]
-# Documented ceiling: at most 2% of the labelled non-risk messages may raise a crisis.
-FALSE_ALARM_CEILING = 0.02
-
-
-def _expected(item: Dict[str, object]) -> List[str]:
-    expect = item["expect"]
-    return [str(e) for e in expect] if isinstance(expect, list) else [str(expect)]
+URGENT = (CRISIS, CONCERN)  # both replies carry the urgent numbers
+RISK: List[Example] = [m for m in tuning() if m.risk]
+NON_RISK: List[Example] = [m for m in tuning() if not m.risk]
+STRAIN_ONLY = [m for m in NON_RISK if m.expect == (STRAIN,)]
+# Documented in docs/safety.md: at most 1 alarm per 25 idioms or stress messages, and the held-out
+# recall goal the issue sets.
+IDIOM_ALARM_CEILING = 1 / 25
+HELD_OUT_RECALL_FLOOR = 0.97
 
 
-def test_labelled_set_is_big_enough_and_has_a_held_out_part() -> None:
-    assert len(RISK) >= 120
-    assert len(NON_RISK) >= 120
-    assert len(LABELLED["held_out"]["risk"]) >= 20
-    assert len(LABELLED["held_out"]["non_risk"]) >= 20
+def test_labelled_sets_are_big_enough_and_a_third_is_held_out() -> None:
+    risk = len(RISK) + sum(m.risk for m in held_out())
+    calm = len(NON_RISK) + sum(not m.risk for m in held_out())
+    assert risk >= 400 and calm >= 400
+    assert sum(m.risk for m in held_out()) >= risk / 5
+    assert not {m.text for m in held_out()} & {m.text for m in tuning()}
 
 
-@pytest.mark.parametrize("item", RISK, ids=[m["text"][:50] for m in RISK])
-def test_every_risk_message_gets_urgent_signposting(item: Dict[str, str]) -> None:
-    result = assess(item["text"])
-    assert result.level == CRISIS, result.reasons
-    assert result.is_crisis
+@pytest.mark.parametrize("item", RISK, ids=[m.text[:50] for m in RISK])
+def test_every_tuning_risk_message_gets_urgent_help(item: Example) -> None:
+    assert assess(item.text).level in URGENT
 
 
-def test_false_alarms_on_non_risk_messages_stay_under_the_ceiling() -> None:
-    alarms = [m["text"] for m in NON_RISK if assess(str(m["text"])).is_crisis]
-    assert len(alarms) / len(NON_RISK) <= FALSE_ALARM_CEILING, alarms
+@pytest.mark.parametrize("item", NON_RISK, ids=[m.text[:50] for m in NON_RISK])
+def test_no_tuning_non_risk_message_raises_a_crisis(item: Example) -> None:
+    assert assess(item.text).level != CRISIS
 
 
-@pytest.mark.parametrize("item", NON_RISK, ids=[str(m["text"])[:50] for m in NON_RISK])
-def test_non_risk_message_gets_its_expected_level(item: Dict[str, object]) -> None:
-    assert assess(str(item["text"])).level in _expected(item)
+def test_idioms_and_stress_rarely_get_the_check_in() -> None:
+    calm = [m for m in tuning() + held_out() if m.is_idiom_or_stress]
+    alarms = [m.text for m in calm if assess(m.text).level in URGENT]
+    assert len(alarms) / len(calm) <= IDIOM_ALARM_CEILING, len(alarms)
+
+
+def test_held_out_recall_stays_above_the_floor() -> None:
+    """Counted only: the held-out wording is never shown, so nobody tunes against it."""
+    risk = [m for m in held_out() if m.risk]
+    caught = sum(assess(m.text).level in URGENT for m in risk)
+    assert caught / len(risk) >= HELD_OUT_RECALL_FLOOR, f"{caught} of {len(risk)}"
 
 
 @pytest.mark.parametrize(
@@ -65,11 +72,39 @@ def test_workplace_idioms_never_raise_a_crisis(text: str) -> None:
     assert assess(text).level in (NONE, STRAIN)
 
 
-@pytest.mark.parametrize("text", [m["text"] for m in STRAIN_ONLY][:12])
+@pytest.mark.parametrize("text", [m.text for m in STRAIN_ONLY][:12])
 def test_stress_and_burnout_take_the_lighter_wellbeing_path(text: str) -> None:
     result = assess(str(text))
     assert result.level == STRAIN
     assert not result.is_crisis
+
+
+@pytest.mark.parametrize("text", ["I feel suicidal", "I don't feel safe at home", "i want to kill my self",
+                                  "im going to kil my self tonight", "I'm in danger right now",
+                                  "I'm scared I'll hurt myself tonight", "been thinking about suacide again",
+                                  "i want to end my self", "gonna od after this shift"])
+def test_the_disclosures_that_were_missed_are_a_crisis(text: str) -> None:
+    assert assess(text).level == CRISIS
+
+
+@pytest.mark.parametrize("text", ["I want out.", "This is goodbye.", "my funeral"])
+def test_unclear_wording_gets_the_gentle_check_in(text: str) -> None:
+    assert assess(text, second_opinion=False).level in URGENT
+
+
+def test_the_classifier_turns_an_unexplained_high_score_into_a_check_in() -> None:
+    class Sure:
+        def probability(self, text: str) -> float:
+            return 0.99
+
+    assert assess("the river looks so calm tonight", classifier=Sure()).level == CONCERN  # type: ignore[arg-type]
+    assert assess("this rota is killing me", classifier=Sure()).level == STRAIN  # type: ignore[arg-type]
+    assert assess("This is goodbye.", classifier=Sure()).level == CRISIS  # type: ignore[arg-type]
+
+
+def test_misspellings_near_a_lexicon_word_are_read_as_it_but_overdue_is_not() -> None:
+    assert assess("thinking about sucicide", second_opinion=False).is_crisis
+    assert assess("my appraisal is overdue", second_opinion=False).level == NONE
 
 
 def test_a_plain_denial_is_a_wellbeing_check_not_an_alarm() -> None:
@@ -123,7 +158,7 @@ def test_a_parsed_doc_can_be_reused() -> None:
     ],
 )
 def test_odd_input_does_not_crash(text: str) -> None:
-    assert assess(text).level in (CRISIS, STRAIN, NONE)
+    assert assess(text).level in (CRISIS, CONCERN, STRAIN, NONE)
 
 
 def test_html_is_stripped_before_looking() -> None:

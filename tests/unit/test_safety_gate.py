@@ -2,32 +2,87 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, Dict, List
+
 import spacy
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety_gate import SafetyGate
 
-
-def message(text: str, intent: str, confidence: float = 0.9) -> Message:
-    return Message(data={"text": text, "intent": {"name": intent, "confidence": confidence},
-                         "intent_ranking": [{"name": intent, "confidence": confidence}]})
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_disclosure_becomes_risk_of_harm_whatever_diet_said() -> None:
-    [out] = SafetyGate().process([message("honestly I want to end my life", "greet")])
+def gate() -> SafetyGate:
+    return SafetyGate(SafetyGate.get_default_config())
+
+
+def message(text: str, intent: str, confidence: float = 0.9, *also: Dict[str, Any]) -> Message:
+    ranking: List[Dict[str, Any]] = [{"name": intent, "confidence": confidence}, *also]
+    return Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+
+def test_a_disclosure_becomes_risk_of_harm_alone_in_the_ranking_whatever_diet_said() -> None:
+    [out] = gate().process([message("honestly I want to end my life", "inform", 0.99)])
     assert out.get("intent") == {"name": "risk_of_harm", "confidence": 1.0}
-    assert out.get("intent_ranking")[0]["name"] == "risk_of_harm"
+    assert out.get("intent_ranking") == [{"name": "risk_of_harm", "confidence": 1.0}]
+    assert out.get("safety")["level"] == "crisis"
 
 
-def test_diet_alone_guessing_risk_takes_the_gentle_path() -> None:
-    [out] = SafetyGate().process([message("Feeling much better now", "risk_of_harm", 0.7)])
+def test_the_fallback_cannot_hide_a_disclosure() -> None:
+    """The bug users met: the fallback ran after the gate and read 1.0 vs 0.99 as ambiguity."""
+    fallback = message("I feel suicidal", "nlu_fallback", 1.0, {"name": "inform", "confidence": 0.99})
+    [out] = gate().process([fallback])
+    assert out.get("intent")["name"] == "risk_of_harm"
+
+
+def test_the_gate_is_the_last_component_of_the_pipeline() -> None:
+    """Nothing after it may replace its verdict (docs/safety.md, hazard H16)."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    assert pipeline[-1]["name"] == "bot.nlu.safety_gate.SafetyGate"
+    fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    assert pipeline[-1]["fallback_threshold"] == fallback["threshold"]
+
+
+def test_unclear_wording_gets_the_check_in_intent() -> None:
+    [out] = gate().process([message("This is goodbye.", "inform", 0.8)])
+    assert out.get("intent") == {"name": "risk_unclear", "confidence": 1.0}
+
+
+def test_diet_guessing_risk_that_the_detector_cannot_explain_gets_the_check_in() -> None:
+    [out] = gate().process([message("everything is grey and quiet", "risk_of_harm", 0.8)])
+    assert out.get("intent")["name"] == "risk_unclear"
+
+
+def test_diet_guessing_risk_on_an_idiom_takes_the_gentle_path() -> None:
+    [out] = gate().process([message("this rota is killing me", "risk_of_harm", 0.8)])
     assert out.get("intent")["name"] == "feeling_stressed"
 
 
+def test_diet_guessing_risk_on_clinical_talk_falls_back_to_its_next_guess() -> None:
+    talk = message("a patient self-harmed on the ward", "risk_of_harm", 0.7, {"name": "inform", "confidence": 0.6})
+    [out] = gate().process([talk])
+    assert out.get("intent")["name"] == "inform"
+
+
 def test_ordinary_messages_and_button_payloads_pass_unchanged() -> None:
-    ordinary, button = SafetyGate().process([message("what is breadth?", "faq"),
-                                            message("/choose{\"choice\": \"depth\"}", "choose")])
+    ordinary, button = gate().process([message("what is breadth?", "faq"),
+                                      message("/choose{\"choice\": \"depth\"}", "choose")])
     assert ordinary.get("intent")["name"] == "faq" and button.get("intent")["name"] == "choose"
+
+
+def test_every_form_keeps_risk_out_of_its_answers_and_every_form_has_its_safety_rules() -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    rules = [r for f in (ROOT / "data" / "rules").glob("*.yml") for r in yaml.safe_load(f.read_text())["rules"]]
+    for name, slot in domain["slots"].items():
+        for mapping in slot["mappings"]:
+            if mapping["type"] == "from_text":
+                assert {"risk_of_harm", "risk_unclear"} <= set(mapping.get("not_intent", [])), name
+    for form in domain["forms"]:
+        for intent in ("risk_of_harm", "risk_unclear"):
+            assert any(r.get("condition") == [{"active_loop": form}]
+                       and r["steps"][0] == {"intent": intent} for r in rules), (form, intent)
 
 
 def test_many_messages_with_docs_from_another_spacy_model_do_not_crash() -> None:
@@ -39,4 +94,4 @@ def test_many_messages_with_docs_from_another_spacy_model_do_not_crash() -> None
         m = message(text, "out_of_scope")
         m.set("text_spacy_doc", other(text))
         messages.append(m)
-    assert sum(m.get("intent")["name"] == "risk_of_harm" for m in SafetyGate().process(messages)) == 20
+    assert sum(m.get("intent")["name"] == "risk_of_harm" for m in gate().process(messages)) == 20

@@ -1,0 +1,107 @@
+"""A small trained classifier alongside the safety lexicon: does a message read like risk of harm?
+
+The lexicon (``bot/safety.py``) is precise but only knows the wordings someone wrote down. This
+classifier learns from the labelled examples in ``bot/content/safety_examples.yml`` (risk and
+non-risk) and ``bot/content/safety_everyday.yml`` (ordinary messages), over character n-grams, so
+that misspellings and new phrasings of the same ideas still score high. It never raises a crisis on
+its own: :func:`bot.safety.assess` turns a high score into ``concern``, the gentle check-in with the
+urgent numbers, and only when the lexicon has not explained the words away (an idiom, clinical talk,
+a plain denial).
+
+Training takes about a second and happens once per process, on first use, from the content files,
+so an organisation's own examples (``COACH_CONTENT_DIR``) are used without a separate build step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from bot.content import content_path, read_yaml
+
+EXAMPLES_FILE = "safety_examples.yml"
+EVERYDAY_FILE = "safety_everyday.yml"
+# Chosen by 5-fold cross-validation on the tuning examples alone (bench/safety_bench.py --cv prints
+# it): the highest recall of the lexicon's misses while idioms and stress stay under 1 alarm in 25.
+CHECK_IN_PROBABILITY = 0.7
+# Only the start and end of a long message are scored; the lexicon reads all of it.
+MAX_SCORED_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message: risk or not, its category (risk) or kind (non-risk), acceptable levels."""
+
+    text: str
+    risk: bool
+    category: str = ""
+    expect: Tuple[str, ...] = ()
+
+    @property
+    def is_idiom_or_stress(self) -> bool:
+        return not self.risk and (self.category in ("idiom", "stress") or self.expect == ("strain",))
+
+
+def parse_examples(data: Dict[str, Any]) -> List[Example]:
+    """Examples from a file with ``risk`` and ``non_risk`` lists (the held-out set has the same shape)."""
+    items = [Example(str(m["text"]), True, str(m.get("category", ""))) for m in data.get("risk") or []]
+    for m in data.get("non_risk") or []:
+        expect = m.get("expect", "none")
+        levels = tuple(str(e) for e in expect) if isinstance(expect, list) else (str(expect),)
+        items.append(Example(str(m["text"]), False, str(m.get("kind", "")), levels))
+    return items
+
+
+def load_examples(directory: Optional[Path] = None) -> Tuple[Example, ...]:
+    """The labelled tuning examples (the override folder first, then the default)."""
+    return tuple(parse_examples(read_yaml(content_path(EXAMPLES_FILE, directory))))
+
+
+def load_everyday(directory: Optional[Path] = None) -> Tuple[Example, ...]:
+    """Ordinary messages, as non-risk examples."""
+    data = read_yaml(content_path(EVERYDAY_FILE, directory))
+    return tuple(Example(str(text), False, "everyday", ("none",)) for text in data.get("messages") or [])
+
+
+def scored_text(text: str) -> str:
+    if len(text) <= MAX_SCORED_CHARS:
+        return text
+    half = MAX_SCORED_CHARS // 2
+    return text[:half] + " " + text[-half:]
+
+
+class RiskClassifier:
+    """Logistic regression over word and character n-grams (scikit-learn)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    @classmethod
+    def train(cls, examples: Sequence[Example]) -> RiskClassifier:
+        # Imported here: scikit-learn is heavy, and only the processes that assess messages need it.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+
+        features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
+        )
+        model = make_pipeline(features, LogisticRegression(C=3.0, class_weight="balanced", max_iter=3000))
+        model.fit([e.text for e in examples], [int(e.risk) for e in examples])
+        return cls(model)
+
+    def probability(self, text: str) -> float:
+        """How much the message reads like risk of harm, from 0 to 1."""
+        return float(self._model.predict_proba([scored_text(text)])[0][1])
+
+    def probabilities(self, texts: Sequence[str]) -> List[float]:
+        return [float(p) for p in self._model.predict_proba([scored_text(t) for t in texts])[:, 1]]
+
+
+@cache
+def default_classifier() -> RiskClassifier:
+    """Trained once per process from the configured content."""
+    return RiskClassifier.train(load_examples() + load_everyday())
