@@ -1,3 +1,3 @@
 """The coach's custom actions: thin edges that read the tracker, call ``bot`` and return events."""
 
-from actions import journey, manager, plan, privacy, safety, signposting  # noqa: F401  (registers the actions)
+from actions import journey, manager, plan, privacy, signposting  # noqa: F401  (registers the actions)

@@ -26,6 +26,9 @@ EVERYDAY_FILE = "safety_everyday.yml"
 # Chosen by 5-fold cross-validation on the tuning examples alone (bench/safety_bench.py --cv prints
 # it): the highest recall of the lexicon's misses while idioms and stress stay under 1 alarm in 25.
 CHECK_IN_PROBABILITY = 0.7
+# Below the check-in bar but not low: the detector is unsure, and DIET's own guess of risk may tip it
+# into the check-in (bot/nlu/safety_gate.py). DIET alone never does: it over-reaches on sad words.
+UNSURE_PROBABILITY = 0.4
 # Only the start and end of a long message are scored; the lexicon reads all of it.
 MAX_SCORED_CHARS = 2000
 

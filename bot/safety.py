@@ -30,6 +30,7 @@ themselves: a false alarm costs a gentle message, a miss can cost a life.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import re
@@ -86,6 +87,8 @@ class SafetyAssessment:
     reasons: Tuple[str, ...]
     # Risk words were found but read as an idiom, clinical talk or a plain denial.
     explained_away: bool = False
+    # The classifier's probability, when it was asked (only where the lexicon found no risk).
+    score: Optional[float] = None
 
     @property
     def is_crisis(self) -> bool:
@@ -105,7 +108,7 @@ class SafetyAssessment:
     def as_dict(self) -> Dict[str, object]:
         """A JSON-ready view (used by the CLI and carried in the parse data)."""
         return {"level": self.level, "category": self.category, "reasons": list(self.reasons),
-                "explained_away": self.explained_away}
+                "explained_away": self.explained_away, "score": self.score}
 
 
 def verdict(text: str, parse_data: Dict[str, Any]) -> SafetyAssessment:
@@ -113,7 +116,7 @@ def verdict(text: str, parse_data: Dict[str, Any]) -> SafetyAssessment:
     given = parse_data.get("safety")
     if isinstance(given, dict) and given.get("level") in (CRISIS, CONCERN, STRAIN, NONE):
         return SafetyAssessment(str(given["level"]), given.get("category"), tuple(given.get("reasons") or ()),
-                                bool(given.get("explained_away")))
+                                bool(given.get("explained_away")), given.get("score"))
     return assess(text)
 
 
@@ -852,13 +855,13 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
     result = _summarise(findings)
     if not second_opinion or result.level == CRISIS or (result.explained_away and result.level != CONCERN):
         return result
-    score = (classifier or default_classifier()).probability(cleaned)
+    score = round((classifier or default_classifier()).probability(cleaned), 3)
     if score < CHECK_IN_PROBABILITY:
-        return result
+        return dataclasses.replace(result, score=score)
     reasons = result.reasons + (f"reads like risk (classifier {score:.2f})",)
     if result.level == CONCERN:  # two independent signals: the wording and the classifier
-        return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away)
-    return SafetyAssessment(CONCERN, "unclear", reasons)
+        return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away, score)
+    return SafetyAssessment(CONCERN, "unclear", reasons, score=score)
 
 
 def _summarise(findings: List[_Finding]) -> SafetyAssessment:

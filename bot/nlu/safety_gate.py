@@ -8,14 +8,15 @@ into the parse data (``safety``), where the action server and the logs can read 
   can replace it; the form's slot mapping (``not_intent: risk_of_harm``) never stores the
   message, and the safety rules pause any form.
 * ``concern`` from the detector, or DIET's own guess of risk (``risk_of_harm`` or
-  ``risk_unclear``, learnt from examples in ``data/nlu/safety.yml``) that the detector did
-  not explain away (a workplace idiom, clinical talk, a plain denial): intent
-  ``risk_unclear``. The coach asks gently whether the person is safe and shows the urgent
-  numbers in the same reply (the middle path; see ``docs/safety.md``).
-* Otherwise the message keeps the intent the classifiers gave it, except that only the gate
-  may say ``risk_of_harm`` or ``risk_unclear``: a classifier's guess the detector explained away becomes
-  ``feeling_stressed`` when the detector found strain, and the classifiers' next guess (or
-  the fallback) otherwise.
+  ``risk_unclear``, learnt from examples in ``data/nlu/safety.yml``) where the detector is unsure
+  (its classifier scored the message between the unsure and the check-in bar, and nothing was
+  explained away as an idiom, clinical talk or a plain denial): intent ``risk_unclear``. The
+  coach asks gently whether the person is safe and shows the urgent numbers in the same reply
+  (the middle path; see ``docs/safety.md``).
+* Otherwise the message keeps the intent the classifiers gave it, except that only the gate may
+  say ``risk_of_harm`` or ``risk_unclear``: a guess of either that the gate does not confirm
+  becomes ``feeling_stressed`` when the detector found strain, and the classifiers' next guess
+  (or the fallback) otherwise.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import safety
+from bot.risk_classifier import UNSURE_PROBABILITY
 
 RISK_INTENT = "risk_of_harm"
 UNCLEAR_INTENT = "risk_unclear"
@@ -53,8 +55,8 @@ def verdict_intent(assessment: safety.SafetyAssessment, ranking: List[Dict[str, 
     if assessment.needs_check_in:
         return UNCLEAR_INTENT
     guess = classifier_guess(ranking)
-    if (guess is not None and guess.get("name") in RISK_GUESSES and guess.get("confidence", 0.0) >= min_guess
-            and not assessment.explained_away):
+    unsure = (assessment.score or 0.0) >= UNSURE_PROBABILITY and not assessment.explained_away
+    if unsure and guess is not None and guess.get("name") in RISK_GUESSES and guess.get("confidence", 0.0) >= min_guess:
         return UNCLEAR_INTENT
     return None
 

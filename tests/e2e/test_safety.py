@@ -64,3 +64,15 @@ def test_off_topic_messages_start_no_flow_and_store_nothing(coach: CoachServers,
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
     store = open_store(coach.database_url)
     assert store.answers(store.person_id(user)) == {}
+
+
+def test_a_disclosure_gets_urgent_help_even_when_the_action_server_is_down(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.kill_actions()
+    try:
+        urgent = texts(coach.say(user, "i want to kill my self tonight"))
+        unsure = texts(coach.say(user, "This is goodbye."))
+    finally:
+        coach.restart_actions()
+    assert "116 123" in urgent and "999" in urgent
+    assert "Are you safe" in unsure and "116 123" in unsure

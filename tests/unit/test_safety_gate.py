@@ -9,7 +9,8 @@ import spacy
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.safety_gate import SafetyGate
+from bot import safety
+from bot.nlu.safety_gate import SafetyGate, verdict_intent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,9 +51,12 @@ def test_unclear_wording_gets_the_check_in_intent() -> None:
     assert out.get("intent") == {"name": "risk_unclear", "confidence": 1.0}
 
 
-def test_diet_guessing_risk_that_the_detector_cannot_explain_gets_the_check_in() -> None:
-    [out] = gate().process([message("everything is grey and quiet", "risk_of_harm", 0.8)])
-    assert out.get("intent")["name"] == "risk_unclear"
+def test_diet_guessing_risk_where_the_detector_is_unsure_gets_the_check_in() -> None:
+    unsure = safety.SafetyAssessment(safety.NONE, None, (), score=0.5)
+    sure_not = safety.SafetyAssessment(safety.NONE, None, (), score=0.1)
+    diet = [{"name": "risk_of_harm", "confidence": 0.8}]
+    assert verdict_intent(unsure, diet, 0.5) == "risk_unclear"
+    assert verdict_intent(sure_not, diet, 0.5) is None  # DIET alone over-reaches on sad words
 
 
 def test_diet_guessing_risk_on_an_idiom_takes_the_gentle_path() -> None:

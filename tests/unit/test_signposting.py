@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import signposting
 from bot.content import ContentError
@@ -156,3 +157,10 @@ def test_a_broken_local_file_names_the_problem(tmp_path: Path) -> None:
 
 def test_the_default_catalogue_is_cached() -> None:
     assert signposting.default_catalogue() is signposting.default_catalogue()
+
+
+def test_the_urgent_replies_rasa_renders_itself_are_the_catalogues() -> None:
+    """They live in domain.yml so that they reach the person even when the action server is down."""
+    responses = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())["responses"]
+    assert responses["utter_urgent_signpost"][0]["text"] == signposting.crisis_message()
+    assert responses["utter_safety_check_in"][0]["text"] == signposting.check_in_message()
