@@ -4,9 +4,10 @@
 
 * ``crisis``: risk of harm to self or others, abuse or acute distress. The
   conversation must stop whatever form it is in and give urgent signposting.
-* ``concern``: wording that often means risk but may not ("I just want it all to
-  stop"). The coach asks gently whether the person is safe, with the urgent
-  numbers in the same reply.
+* ``concern``: wording that often means risk but may not ("this is goodbye",
+  "I'm on the bridge"), or a message the trained classifier reads as risk. The
+  coach asks gently whether the person is safe, with the urgent numbers in the
+  same reply.
 * ``strain``: stress, burnout, exhaustion, feeling overwhelmed. A lighter
   wellbeing path, no alarm.
 * ``none``.
@@ -830,8 +831,9 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
            classifier: Optional[RiskClassifier] = None, second_opinion: bool = True) -> SafetyAssessment:
     """Assess one message. ``doc`` is an optional spaCy parse of ``text`` to reuse.
 
-    With ``second_opinion`` (the default), a message the lexicon found no risk in, and did not explain
-    away, is scored by the trained classifier; a high score makes it ``concern``.
+    With ``second_opinion`` (the default), a message the lexicon found no clear risk in, and did not
+    explain away, is scored by the trained classifier: a high score makes it ``concern``, or ``crisis``
+    when the lexicon already found a concerning phrase.
     """
     lex = lexicon if lexicon is not None else default_lexicon()
     raw = text if isinstance(text, str) else str(text or "")
