@@ -349,6 +349,7 @@ _ANY_MORE = re.compile(r"\bany\s+(?:more|longer)\b", re.IGNORECASE)
 _SPLIT_SELF = re.compile(r"\b(my|your|him|her|them|our)[\s\-]+(self|selves)\b", re.IGNORECASE)
 _OVER_DOSE = re.compile(r"\bover[\s\-]+dos(e|ed|es|ing)\b", re.IGNORECASE)
 _OD_PAST = re.compile(r"\bo\.?d(?:'d|'ed|ed)\b", re.IGNORECASE)  # never "odd"
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _REPEATS = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -359,6 +360,7 @@ def clean_text(text: str) -> str:
         text = html.unescape(_TAG.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text)  # spaCy makes a token of a run of spaces, which would split "want to  die"
     text = _SELF_HARM.sub(lambda m: "self" + m.group(1).lower(), text)
     text = _BURN_OUT.sub("burnout", text)
     text = _ANY_MORE.sub("anymore", text)  # one token for "I can't do this any more"

@@ -161,6 +161,11 @@ def test_odd_input_does_not_crash(text: str) -> None:
     assert assess(text).level in (CRISIS, CONCERN, STRAIN, NONE)
 
 
+def test_a_disclosure_wrapped_in_html_or_spaced_out_is_still_a_crisis() -> None:
+    assert assess("<b>i want to</b> <i>die</i> <script>alert(1)</script>").is_crisis
+    assert assess("i   want to \t die").is_crisis
+
+
 def test_html_is_stripped_before_looking() -> None:
     assert clean_text("<p>I want to <b>kill myself</b></p>").split() == ["I", "want", "to", "kill", "myself"]
     assert assess("<p>I want to <b>kill myself</b></p>").is_crisis
