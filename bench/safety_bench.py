@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.language import nlp  # noqa: E402
 from bot.risk_classifier import Example
 from bot.safety import CONCERN, CRISIS, assess  # noqa: E402
-from tests.safety_sets import held_out, tuning  # noqa: E402
+from tests.safety_sets import held_out, held_out_2, tuning  # noqa: E402
 
 URGENT = (CRISIS, CONCERN)
 
@@ -55,7 +55,7 @@ def line(name: str, f: Dict[str, float]) -> str:
     idiom_alarms = int(f["idiom_or_stress_alarms"])
     per = f"1 per {f['idiom_or_stress'] / idiom_alarms:.0f}" if idiom_alarms else "none"
     return (
-        f"{name:9} recall: crisis {f['crisis_recall']:6.1%}, urgent help {f['urgent_recall']:6.1%} of "
+        f"{name:10} recall: crisis {f['crisis_recall']:6.1%}, urgent help {f['urgent_recall']:6.1%} of "
         f"{int(f['risk'])} risk | false alarms {f['false_alarm_rate']:5.1%}"
         f" (crisis {f['crisis_false_alarm_rate']:4.1%}) of {int(f['non_risk'])} non-risk;"
         f" idioms and stress: {idiom_alarms} of {int(f['idiom_or_stress'])} ({per})"
@@ -82,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     nlp()  # load the model before timing
     assess("warm up")
-    sets = {"tuned": tuning(), "held-out": held_out()}
+    sets = {"tuned": tuning(), "held-out": held_out(), "held-out 2": held_out_2()}
     texts = {m.text for items in sets.values() for m in items}
     started = time.perf_counter()
     levels = {text: assess(text).level for text in texts}
