@@ -13,7 +13,7 @@ import pytest
 from bot.language import nlp
 from bot.risk_classifier import Example
 from bot.safety import CONCERN, CRISIS, NONE, STRAIN, assess, clean_text, load_lexicon
-from tests.safety_sets import held_out, tuning
+from tests.safety_sets import held_out, held_out_2, tuning
 
 URGENT = (CRISIS, CONCERN)  # both replies carry the urgent numbers
 RISK: List[Example] = [m for m in tuning() if m.risk]
@@ -26,11 +26,13 @@ HELD_OUT_RECALL_FLOOR = 0.97
 
 
 def test_labelled_sets_are_big_enough_and_a_third_is_held_out() -> None:
-    risk = len(RISK) + sum(m.risk for m in held_out())
-    calm = len(NON_RISK) + sum(not m.risk for m in held_out())
+    kept_apart = held_out() + held_out_2()
+    risk = len(RISK) + sum(m.risk for m in kept_apart)
+    calm = len(NON_RISK) + sum(not m.risk for m in kept_apart)
     assert risk >= 400 and calm >= 400
-    assert sum(m.risk for m in held_out()) >= risk / 5
-    assert not {m.text for m in held_out()} & {m.text for m in tuning()}
+    assert sum(m.risk for m in kept_apart) >= risk / 3
+    assert sum(not m.risk for m in kept_apart) >= calm / 3
+    assert not {m.text for m in kept_apart} & {m.text for m in tuning()}
 
 
 @pytest.mark.parametrize("item", RISK, ids=[m.text[:50] for m in RISK])
