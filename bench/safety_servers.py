@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.e2e.safety_sweep import run, summary  # noqa: E402
+from tests.e2e.safety_sweep import every_context, run, summary  # noqa: E402
 from tests.e2e.servers import CoachServers, trained_model  # noqa: E402
 from tests.safety_sets import held_out, tuning  # noqa: E402
 
@@ -31,9 +31,9 @@ def main() -> None:
             for name, examples in (("tuned", tuning()), ("held-out", held_out())):
                 risk = [e for e in examples if e.risk]
                 started = time.perf_counter()
-                outcomes = run(coaches, risk)
+                outcomes = run(coaches, every_context(risk))
                 elapsed = time.perf_counter() - started
-                calm = run(coaches, [e for e in examples if not e.risk], ["cold"])
+                calm = run(coaches, every_context([e for e in examples if not e.risk], ["cold"]))
                 print("\n".join(summary(name, outcomes, calm)))
                 print(f"{name:9} time per risk message (with its setup turns, {len(outcomes)} sent): "
                       f"{elapsed / len(outcomes) * 1000:.0f} ms")

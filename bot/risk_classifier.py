@@ -1,14 +1,14 @@
 """A small trained classifier alongside the safety lexicon: does a message read like risk of harm?
 
 The lexicon (``bot/safety.py``) is precise but only knows the wordings someone wrote down. This
-classifier learns from the labelled examples in ``bot/content/safety_examples.yml`` (risk and
-non-risk) and ``bot/content/safety_everyday.yml`` (ordinary messages), over character n-grams, so
-that misspellings and new phrasings of the same ideas still score high. It never raises a crisis on
-its own: :func:`bot.safety.assess` turns a high score into ``concern``, the gentle check-in with the
-urgent numbers, and only when the lexicon has not explained the words away (an idiom, clinical talk,
-a plain denial).
+classifier learns from the labelled examples in ``bot/content/safety_examples*.yml`` (risk and
+non-risk, in batches by who wrote them and when) and ``bot/content/safety_everyday.yml`` (ordinary
+messages), over character and word n-grams, so that misspellings and new phrasings of the same
+ideas still score high. It never raises a crisis on its own: :func:`bot.safety.assess` turns a high
+score into ``concern``, the gentle check-in with the urgent numbers, or into ``crisis`` when the
+lexicon also found a concerning phrase.
 
-Training takes about two seconds and happens once per process, on first use, from the content files,
+Training takes a few seconds and happens once per process, on first use, from the content files,
 so an organisation's own examples (``COACH_CONTENT_DIR``) are used without a separate build step.
 """
 
@@ -21,10 +21,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.content import content_path, read_yaml
 
-EXAMPLES_FILE = "safety_examples.yml"
+# Batches of tuning examples, each written by a different hand (see each file's header).
+EXAMPLES_FILES = tuple(f"safety_examples{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5"))
 EVERYDAY_FILE = "safety_everyday.yml"
-# Chosen by 5-fold cross-validation on the tuning examples alone (out-of-fold scores, 2026-12-01): the
-# lowest of the bars tried (0.4 to 0.8) at which idioms and stress stayed under 1 alarm in 25 with the lexicon.
+# Chosen on the tuning batches alone, each scored by a classifier trained on the others (as if written
+# by a new hand; docs/safety.md): below 0.7 false alarms on idioms and stress rise faster than recall.
 CHECK_IN_PROBABILITY = 0.7
 # Below the check-in bar but not low: the detector is unsure, and DIET's own guess of risk may tip it
 # into the check-in (bot/nlu/safety_gate.py). DIET alone never does: it over-reaches on sad words.
@@ -58,8 +59,9 @@ def parse_examples(data: Dict[str, Any]) -> List[Example]:
 
 
 def load_examples(directory: Optional[Path] = None) -> Tuple[Example, ...]:
-    """The labelled tuning examples (the override folder first, then the default)."""
-    return tuple(parse_examples(read_yaml(content_path(EXAMPLES_FILE, directory))))
+    """The labelled tuning examples, every batch (each file from the override folder first, then the default)."""
+    return tuple(example for name in EXAMPLES_FILES
+                 for example in parse_examples(read_yaml(content_path(name, directory))))
 
 
 def load_everyday(directory: Optional[Path] = None) -> Tuple[Example, ...]:
@@ -92,7 +94,7 @@ class RiskClassifier:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True),
             TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
         )
-        model = make_pipeline(features, LogisticRegression(C=3.0, class_weight="balanced", max_iter=3000))
+        model = make_pipeline(features, LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000))
         model.fit([e.text for e in examples], [int(e.risk) for e in examples])
         return cls(model)
 

@@ -833,9 +833,9 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
            classifier: Optional[RiskClassifier] = None, second_opinion: bool = True) -> SafetyAssessment:
     """Assess one message. ``doc`` is an optional spaCy parse of ``text`` to reuse.
 
-    With ``second_opinion`` (the default), a message the lexicon found no clear risk in, and did not
-    explain away, is scored by the trained classifier: a high score makes it ``concern``, or ``crisis``
-    when the lexicon already found a concerning phrase.
+    With ``second_opinion`` (the default), a message the lexicon found no clear risk in is scored by the
+    trained classifier: a high score makes it ``concern``, or ``crisis`` when the lexicon already found a
+    concerning phrase, even where the lexicon explained its words away.
     """
     lex = lexicon if lexicon is not None else default_lexicon()
     raw = text if isinstance(text, str) else str(text or "")
@@ -857,8 +857,10 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
         toks = [_token_view(t, lex) for t in parsed_doc]
         findings += _resolve_denials(_region_findings(toks, parsed_doc, lex), toks, lex)
     result = _summarise(findings)
-    if not second_opinion or result.level == CRISIS or (result.explained_away and result.level != CONCERN):
+    if not second_opinion or result.level == CRISIS:
         return result
+    # Scored even where the lexicon explained the words away ("sh" beside ward talk, a denial beside a
+    # disclosure): on the tuning batches that found more risk for hardly more false alarms (docs/safety.md).
     score = round((classifier or default_classifier()).probability(cleaned), 3)
     if score < CHECK_IN_PROBABILITY:
         return dataclasses.replace(result, score=score)

@@ -10,7 +10,7 @@ import concurrent.futures
 import functools
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Sequence, Tuple
 
 from bot import signposting
 from bot.journey import load_journey
@@ -101,21 +101,35 @@ def in_rehearsal(coach: CoachServers, examples: Sequence[Example]) -> List[Outco
 CONTEXTS: Dict[str, Context] = {"cold": cold, "journal": in_journal, "stage 1": in_stage1, "rehearsal": in_rehearsal}
 
 
-def run(coaches: Sequence[CoachServers], examples: Sequence[Example],
-        contexts: Sequence[str] = tuple(CONTEXTS)) -> List[Outcome]:
-    """Each example in each context, over a few concurrent conversations spread over the coaches.
+Job = Tuple[str, Sequence[Example]]  # a context and the messages to send in it
+
+
+def every_context(examples: Sequence[Example], contexts: Sequence[str] = tuple(CONTEXTS)) -> List[Job]:
+    return [(name, examples) for name in contexts]
+
+
+def cold_and_once_mid_form(examples: Sequence[Example]) -> List[Job]:
+    """Every message cold, and again in one mid-form context: a third of them in each.
+
+    The gate's verdict does not depend on the context (NLU reads the message alone); what the context
+    changes is which rule or form acts on it, and a third of the messages in each is plenty to show
+    that. The full cross product is in bench/safety_servers.py.
+    """
+    mid_form = [name for name in CONTEXTS if name != "cold"]
+    return [("cold", examples)] + [(name, examples[i::len(mid_form)]) for i, name in enumerate(mid_form)]
+
+
+def run(coaches: Sequence[CoachServers], jobs: Sequence[Job]) -> List[Outcome]:
+    """Each job's messages in its context, over a few concurrent conversations spread over the coaches.
 
     Several coaches (each a Rasa server and an action server) use both cores: one Rasa server is bound
     to one. Each conversation stays with one coach.
     """
     workers = WORKERS * len(coaches)
-    chunks = [examples[i::workers] for i in range(workers)]
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(CONTEXTS[name], coaches[i % len(coaches)], chunk)
-                   for name in contexts for i, chunk in enumerate(chunks)]
+        futures = [pool.submit(CONTEXTS[name], coaches[i % len(coaches)], examples[i::workers])
+                   for name, examples in jobs for i in range(workers)]
         return [outcome for future in futures for outcome in future.result()]
-
-
 
 
 def share(outcomes: Sequence[Outcome], level: str = "") -> float:

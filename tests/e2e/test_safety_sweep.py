@@ -1,7 +1,8 @@
 """Every labelled risk message, through the real Rasa and action servers over REST.
 
-Each message is sent cold (a new conversation) and again in the middle of the journal, of stage 1 and
-of a manager's rehearsal. The reply must carry the urgent numbers, at least at the level the detector
+Each message is sent cold (a new conversation) and again in the middle of one of: the journal, stage 1,
+a manager's rehearsal (a third of the messages in each; bench/safety_servers.py sends every message in
+every context). The reply must carry the urgent numbers, at least at the level the detector
 gives the message (the crisis reply where it says crisis), and nothing may be stored. This is the
 test that catches a later pipeline step overriding the safety gate.
 
@@ -17,7 +18,7 @@ import pytest
 
 from bot.store import open_store
 from bot.store.models import Answer, AnswerRevision
-from tests.e2e.safety_sweep import CONTEXTS, RANK, Outcome, run, summary
+from tests.e2e.safety_sweep import CONTEXTS, RANK, Outcome, cold_and_once_mid_form, every_context, run, summary
 from tests.e2e.servers import ROOT, CoachServers
 from tests.safety_sets import held_out, tuning
 
@@ -40,9 +41,9 @@ def coaches(coach: CoachServers, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def outcomes(coaches: List[CoachServers]) -> Dict[str, List[Outcome]]:
-    found = {"tuned": run(coaches, [e for e in tuning() if e.risk]),
-             "held-out": run(coaches, [e for e in held_out() if e.risk]),
-             "calm": run(coaches, [e for e in tuning() + held_out() if e.is_idiom_or_stress], ["cold"])}
+    found = {"tuned": run(coaches, cold_and_once_mid_form([e for e in tuning() if e.risk])),
+             "held-out": run(coaches, cold_and_once_mid_form([e for e in held_out() if e.risk])),
+             "calm": run(coaches, every_context([e for e in tuning() + held_out() if e.is_idiom_or_stress], ["cold"]))}
     # The figures, for the record (bench/safety_servers.py prints the same, with all non-risk messages).
     tuned_calm = [o for o in found["calm"] if o.example in tuning()]
     held_calm = [o for o in found["calm"] if o.example not in tuning()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List
 
+import pytest
 import spacy
 import yaml
 from rasa.shared.nlu.training_data.message import Message
@@ -46,7 +47,15 @@ def test_the_gate_is_the_last_component_of_the_pipeline() -> None:
     assert pipeline[-1]["fallback_threshold"] == fallback["threshold"]
 
 
-def test_unclear_wording_gets_the_check_in_intent() -> None:
+class Unsure:
+    """A classifier that finds no risk, so the lexicon's own reading decides."""
+
+    def probability(self, text: str) -> float:
+        return 0.1
+
+
+def test_unclear_wording_gets_the_check_in_intent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safety, "default_classifier", Unsure)
     [out] = gate().process([message("This is goodbye.", "inform", 0.8)])
     assert out.get("intent") == {"name": "risk_unclear", "confidence": 1.0}
 
