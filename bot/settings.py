@@ -8,6 +8,11 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
+MIN_SECRET_CHARS = 32
+
+
+class MissingSecret(RuntimeError):
+    """A secret the coach needs was not set (or is too short): it never falls back to a default."""
 
 
 @dataclass(frozen=True)
@@ -16,10 +21,27 @@ class Settings:
 
     database_url: str
     content_dir: Path | None
-    token_secret: str
+    token_secret: str | None
     spacy_model: str
     public_url: str
     documents_dir: Path
+
+    def require_token_secret(self) -> str:
+        """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
+        return _required(self.token_secret, "COACH_TOKEN_SECRET", "signs web chat session tokens")
+
+
+def _required(value: str | None, name: str, purpose: str) -> str:
+    if not value:
+        raise MissingSecret(
+            f"{name} is not set. It {purpose}; the coach has no default. Set it to a random value of at least "
+            f"{MIN_SECRET_CHARS} characters, for example: "
+            f"export {name}=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') "
+            "(`make run` makes one under var/ on first start)."
+        )
+    if len(value) < MIN_SECRET_CHARS:
+        raise MissingSecret(f"{name} is too short ({len(value)} characters): use at least {MIN_SECRET_CHARS}.")
+    return value
 
 
 def default_database_url() -> str:
@@ -34,7 +56,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         database_url=env.get("DATABASE_URL") or default_database_url(),
         content_dir=Path(content) if content else None,
-        token_secret=env.get("COACH_TOKEN_SECRET", "dev-only-change-me"),
+        token_secret=env.get("COACH_TOKEN_SECRET") or None,
         spacy_model=env.get("COACH_SPACY_MODEL", "en_core_web_sm"),
         public_url=env.get("COACH_PUBLIC_URL", "http://localhost:5005").rstrip("/"),
         documents_dir=Path(env.get("COACH_DOCUMENTS_DIR") or PROJECT_ROOT / "var" / "documents"),

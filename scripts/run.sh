@@ -7,11 +7,15 @@ start=$(date +%s.%N)
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 model=$(scripts/model.sh)
+# Everything under var/ (database, secrets, documents, logs) is private to the user running the coach.
+umask 077
 mkdir -p var/log
+chmod 700 var
 export COACH_PUBLIC_URL=${COACH_PUBLIC_URL:-http://localhost:$RASA_PORT}
 # Web sessions are signed with this secret: made once per installation unless you set one.
+# The coach has no default secret: without one the Rasa server refuses to start.
 if [ -z "${COACH_TOKEN_SECRET:-}" ]; then
-  [ -s var/token-secret ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/token-secret)
+  [ -s var/token-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/token-secret
   COACH_TOKEN_SECRET=$(cat var/token-secret)
   export COACH_TOKEN_SECRET
 fi

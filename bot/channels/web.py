@@ -59,7 +59,7 @@ class WebChatInput(InputChannel):
         return SocketIOOutput(self.sio, "bot_uttered") if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        secret = load_settings().token_secret
+        secret = load_settings().require_token_secret()  # refuses to start without one
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)

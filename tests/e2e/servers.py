@@ -70,17 +70,20 @@ class CoachServers:
             (ROOT / "endpoints.yml").read_text().replace("127.0.0.1:5055", f"127.0.0.1:{self.actions_port}")
         )
         (self.workdir / "logs").mkdir(exist_ok=True)
-        rasa = ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
-                "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
-        self.processes = [self._spawn("actions", self._actions_args()), self._spawn("rasa", rasa)]
+        self.processes = [self.spawn("actions", self._actions_args()), self.spawn("rasa", self.rasa_args())]
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
         self._wait(f"{self.base_url}/status")
         return self
 
+    def rasa_args(self) -> List[str]:
+        endpoints = self.workdir / "endpoints.yml"
+        return ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
+
     def _actions_args(self) -> List[str]:
         return ["run", "actions", "--actions", "actions", "-p", str(self.actions_port)]
 
-    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+    def spawn(self, name: str, args: List[str]) -> subprocess.Popen:
         with open(self.workdir / "logs" / f"{name}.log", "ab") as log:  # the child keeps its own handle
             return subprocess.Popen([str(VENV_BIN / "rasa"), *args], cwd=ROOT, env=self.environment(),
                                     stdout=log, stderr=subprocess.STDOUT)
@@ -91,7 +94,7 @@ class CoachServers:
         self.processes[0].wait(timeout=20)
 
     def restart_actions(self) -> None:
-        self.processes[0] = self._spawn("actions", self._actions_args())
+        self.processes[0] = self.spawn("actions", self._actions_args())
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
 
     def _wait(self, url: str, timeout: float = 240) -> None:
