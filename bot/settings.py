@@ -25,10 +25,16 @@ class Settings:
     spacy_model: str
     public_url: str
     documents_dir: Path
+    api_token: str | None = None
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
         return _required(self.token_secret, "COACH_TOKEN_SECRET", "signs web chat session tokens")
+
+    def require_api_token(self) -> str:
+        """The token a client of the REST channel must send; :class:`MissingSecret` when it is not set."""
+        return _required(self.api_token, "COACH_API_TOKEN",
+                         "is the bearer token the REST channel requires (and `rasa run --auth-token` should get)")
 
 
 def _required(value: str | None, name: str, purpose: str) -> str:
@@ -60,4 +66,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         spacy_model=env.get("COACH_SPACY_MODEL", "en_core_web_sm"),
         public_url=env.get("COACH_PUBLIC_URL", "http://localhost:5005").rstrip("/"),
         documents_dir=Path(env.get("COACH_DOCUMENTS_DIR") or PROJECT_ROOT / "var" / "documents"),
+        api_token=env.get("COACH_API_TOKEN") or None,
     )
