@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_REQUEST_BYTES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MIN_SECRET_CHARS = 32
@@ -13,6 +15,10 @@ MIN_SECRET_CHARS = 32
 
 class MissingSecret(RuntimeError):
     """A secret the coach needs was not set (or is too short): it never falls back to a default."""
+
+
+class BadSetting(ValueError):
+    """A setting that is present but not usable."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class Settings:
     public_url: str
     documents_dir: Path
     api_token: str | None = None
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -50,6 +58,19 @@ def _required(value: str | None, name: str, purpose: str) -> str:
     return value
 
 
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise BadSetting(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise BadSetting(f"{name} must be more than 0, not {value}")
+    return value
+
+
 def default_database_url() -> str:
     """SQLite file under the git-ignored ``var/`` folder."""
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'coach.db'}"
@@ -67,4 +88,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         public_url=env.get("COACH_PUBLIC_URL", "http://localhost:5005").rstrip("/"),
         documents_dir=Path(env.get("COACH_DOCUMENTS_DIR") or PROJECT_ROOT / "var" / "documents"),
         api_token=env.get("COACH_API_TOKEN") or None,
+        max_message_chars=_positive_int(env, "COACH_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
+        max_request_bytes=_positive_int(env, "COACH_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
     )

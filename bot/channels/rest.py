@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import limit_request_size, refuse_long_messages
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ class CoachRestInput(RestInput):
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        token = load_settings().require_api_token()  # refuses to start without one
-        rest = super().blueprint(on_new_message)
+        settings = load_settings()
+        token = settings.require_api_token()  # refuses to start without one
+        rest = super().blueprint(refuse_long_messages(on_new_message, settings.max_message_chars))
+        limit_request_size(rest, settings)
 
         @rest.middleware("request")
         async def require_token(request: Request) -> Optional[HTTPResponse]:

@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import tokens
+from bot.channels.limits import limit_request_size, refuse_long_messages
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ STATIC_FILES = {
                          "application/javascript"),
 }
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
-MAX_MESSAGE_CHARS = 20_000
 
 
 class WebChatInput(InputChannel):
@@ -59,10 +59,13 @@ class WebChatInput(InputChannel):
         return SocketIOOutput(self.sio, "bot_uttered") if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        secret = load_settings().require_token_secret()  # refuses to start without one
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        settings = load_settings()
+        secret = settings.require_token_secret()  # refuses to start without one
+        on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=settings.max_request_bytes)
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
+        limit_request_size(web, settings)
 
         @web.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
@@ -126,12 +129,7 @@ class WebChatInput(InputChannel):
             sender = self.sessions.get(sid)
             if sender is None or not isinstance(data, dict):
                 return
-            text = str(data.get("message", ""))
-            if len(text) > MAX_MESSAGE_CHARS:
-                # Say so rather than cut it: nothing a person typed is silently dropped.
-                await sio.emit("bot_uttered", {"text": "That message is too long for me to take in one go "
-                               f"(over {MAX_MESSAGE_CHARS:,} characters). Could you send it in parts?"}, room=sid)
-                return
+            text = str(data.get("message", ""))  # an over-long one gets a kind reply, unparsed (see blueprint)
             metadata = data.get("customData") or {}
             if isinstance(metadata, str):
                 try:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import queue
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.e2e.servers import CoachServers, free_port, trained_model
+from bot.store import open_store
+from tests.e2e.servers import CoachServers, free_port, texts, trained_model
 
 pytestmark = pytest.mark.servers
 
@@ -64,3 +67,69 @@ def test_the_http_api_refuses_a_missing_or_wrong_token(coach: CoachServers, toke
     # With the token the same requests are answered.
     assert coach.api_get(f"/conversations/{victim}/tracker").status_code == 200
     assert coach.api_get("/status").status_code == 200
+
+
+# --- limits: nothing over-long reaches the NLU, and big bodies are refused unread ----------------------------------
+
+LONG = "I have so much to say about my rota. " * 1_700  # about 63,000 characters
+
+
+def test_a_60000_character_message_over_rest_gets_a_kind_reply_quickly_and_the_next_one_works(
+        coach: CoachServers) -> None:
+    user = f"web:{uuid.uuid4().hex}"
+    assert len(LONG) > 60_000
+    started = time.monotonic()
+    replies = coach.say(user, LONG)
+    assert time.monotonic() - started < 2
+    assert "longer than I can take in one go" in texts(replies)
+    assert "career conversation" in texts(coach.say(user, "hi"))
+    said = [e.get("text") for e in coach.tracker(user, all_events=True)["events"] if e.get("event") == "user"]
+    assert said == ["hi"]  # the long one was never parsed or stored
+
+
+def test_an_over_long_answer_mid_journal_is_not_stored_and_the_question_still_waits(coach: CoachServers) -> None:
+    person = f"web:{uuid.uuid4().hex}"
+    coach.say(person, "/start_journey")
+    assert "longer than I can take in one go" in texts(coach.say(person, LONG))
+    coach.say(person, "Band 5 staff nurse")
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(person))["journal.details.role"].text == "Band 5 staff nurse"
+
+
+def test_a_60000_character_message_in_the_web_chat_gets_a_kind_reply_quickly_and_the_next_one_works(
+        coach: CoachServers) -> None:
+    import socketio
+
+    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    replies: queue.Queue[dict] = queue.Queue()
+    web = socketio.Client()
+    web.on("bot_uttered", replies.put)
+    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
+    try:
+        web.emit("session_request", {"session_id": session["session_id"]})
+        time.sleep(0.5)
+        started = time.monotonic()
+        web.emit("user_uttered", {"message": LONG})
+        assert "longer than I can take in one go" in replies.get(timeout=5)["text"]
+        assert time.monotonic() - started < 2
+        web.emit("user_uttered", {"message": "hi"})
+        assert "career conversation" in replies.get(timeout=30)["text"]
+    finally:
+        web.disconnect()
+
+
+def test_a_1_mb_body_is_refused_quickly_everywhere(coach: CoachServers) -> None:
+    body = json.dumps({"sender": "web:big", "message": "x" * 1_000_000})
+    routes = [("/webhooks/rest/webhook", coach.rest_headers), ("/webhooks/web/session", {}),
+              ("/webhooks/teams/webhook", {"Authorization": "Bearer x"}),
+              (f"/model/parse?token={coach.api_token}", {}), ("/socket.io/?EIO=4&transport=polling", {})]
+    for path, headers in routes:
+        started = time.monotonic()
+        try:
+            status = requests.post(f"{coach.base_url}{path}", data=body, timeout=10,
+                                   headers={"Content-Type": "application/json", **headers}).status_code
+        except requests.ConnectionError:  # the server may close the connection rather than read the body
+            status = 413
+        assert status == 413, path
+        assert time.monotonic() - started < 2, path
+    assert "career conversation" in texts(coach.say(f"web:{uuid.uuid4().hex}", "hi"))  # still serving

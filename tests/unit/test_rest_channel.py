@@ -121,3 +121,21 @@ async def test_a_malformed_body_is_refused_before_the_coach(rest: RestServer, bo
     status, _ = await rest.post(body, f"Bearer {TOKEN}")
     assert status == 400
     assert rest.agent.messages == []
+
+
+async def test_an_over_long_message_gets_a_kind_reply_and_never_reaches_the_coach(rest: RestServer) -> None:
+    status, replies = await rest.post({"sender": "web:a", "message": "x" * 60_000}, f"Bearer {TOKEN}")
+    assert status == 200
+    [reply] = replies
+    assert reply["recipient_id"] == "web:a"
+    assert "longer than I can take in one go" in reply["text"] and "5,000 characters" in reply["text"]
+    assert rest.agent.messages == []
+    status, replies = await rest.post({"sender": "web:a", "message": "y" * 5_000}, f"Bearer {TOKEN}")
+    assert replies == [{"recipient_id": "web:a", "text": "heard"}]
+    assert [len(m.text or "") for m in rest.agent.messages] == [5_000]
+
+
+async def test_a_body_over_the_size_limit_is_refused_unread(rest: RestServer) -> None:
+    status, _ = await rest.post({"sender": "web:a", "message": "x" * 1_000_000}, f"Bearer {TOKEN}")
+    assert status == 413
+    assert rest.agent.messages == []
