@@ -11,6 +11,7 @@ from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_REQUEST_BYTES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MIN_SECRET_CHARS = 32
+DEFAULT_WEB_TOKEN_MAX_HOURS = 12
 
 
 class MissingSecret(RuntimeError):
@@ -34,6 +35,7 @@ class Settings:
     api_token: str | None = None
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    web_token_max_seconds: int = DEFAULT_WEB_TOKEN_MAX_HOURS * 3600
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -90,4 +92,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_token=env.get("COACH_API_TOKEN") or None,
         max_message_chars=_positive_int(env, "COACH_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
         max_request_bytes=_positive_int(env, "COACH_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
+        web_token_max_seconds=_positive_int(env, "COACH_WEB_TOKEN_MAX_HOURS", DEFAULT_WEB_TOKEN_MAX_HOURS) * 3600,
     )

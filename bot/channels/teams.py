@@ -263,6 +263,17 @@ class SigningKeys:
         return {str(key["kid"]): dict(key) for key in document["keys"] if isinstance(key, dict) and "kid" in key}
 
 
+async def _error_code(reply: aiohttp.ClientResponse) -> str:
+    """The ``error.code`` of a Bot Framework error body, never the rest of it (it may quote what was sent)."""
+    try:
+        body = await reply.json(content_type=None)
+    except (ValueError, aiohttp.ClientError):
+        return "no error code"
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return str(code)[:80] if code else "no error code"
+
+
 def _same_service_url(first: str, second: str) -> bool:
     return first.rstrip("/") == second.rstrip("/")
 
@@ -375,9 +386,9 @@ class BotConnector:
                     if reply.status == 401 and attempt == 1:  # token revoked or rotated early: fetch a new one once
                         self.forget_token()
                         continue
-                    if reply.status >= 300:
-                        logger.error("teams: connector refused an activity (%s): %s", reply.status,
-                                     (await reply.text())[:500])
+                    if reply.status >= 300:  # log the error code only: the body may quote the reply's text
+                        logger.error("teams: connector refused an activity (%s, %s)", reply.status,
+                                     await _error_code(reply))
                         return False
                     return True
             except (aiohttp.ClientError, asyncio.TimeoutError) as error:

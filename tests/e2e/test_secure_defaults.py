@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from bot.store import open_store
-from tests.e2e.servers import CoachServers, free_port, texts, trained_model
+from tests.e2e.servers import TOKEN_SECRET, CoachServers, free_port, texts, trained_model
 
 pytestmark = pytest.mark.servers
 
@@ -133,3 +133,49 @@ def test_a_1_mb_body_is_refused_quickly_everywhere(coach: CoachServers) -> None:
         assert status == 413, path
         assert time.monotonic() - started < 2, path
     assert "career conversation" in texts(coach.say(f"web:{uuid.uuid4().hex}", "hi"))  # still serving
+
+
+# --- web tokens have a maximum lifetime ----------------------------------------------------------------------------
+
+
+def test_a_web_token_older_than_the_maximum_lifetime_is_refused_whatever_its_expiry(coach: CoachServers) -> None:
+    import socketio
+
+    from bot.channels import tokens
+
+    old = tokens.mint(TOKEN_SECRET, sso="jane@example.nhs.uk", lifetime=30 * 24 * 3600, now=time.time() - 13 * 3600)
+    resumed = requests.post(f"{coach.base_url}/webhooks/web/session", json={"token": old}, timeout=10)
+    assert resumed.status_code == 401
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        socketio.Client().connect(coach.base_url, auth={"token": old}, transports=["polling"], wait_timeout=10)
+    fresh = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    claims = tokens.verify(fresh["token"], TOKEN_SECRET)
+    assert claims is not None and claims["exp"] - claims["iat"] <= 12 * 3600
+
+
+# --- no message text in the logs -----------------------------------------------------------------------------------
+
+
+def test_what_people_type_is_not_written_to_the_server_logs(coach: CoachServers) -> None:
+    import socketio
+
+    marker = f"zebracrossing{uuid.uuid4().hex[:10]}"
+    person = f"web:{uuid.uuid4().hex}"
+    coach.say(person, "/start_journey")
+    coach.say(person, f"Band 6 physio, {marker} one")  # a journal answer
+    coach.say(person, f"{marker} two " * 300)  # an over-long message
+    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    replies: queue.Queue[dict] = queue.Queue()
+    web = socketio.Client()
+    web.on("bot_uttered", replies.put)
+    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
+    try:
+        web.emit("session_request", {"session_id": session["session_id"]})
+        time.sleep(0.5)
+        web.emit("user_uttered", {"message": f"hello {marker} three"})
+        replies.get(timeout=30)
+    finally:
+        web.disconnect()
+    time.sleep(1)
+    for log in (coach.workdir / "logs").glob("*.log"):
+        assert marker not in log.read_text(errors="replace"), log.name
