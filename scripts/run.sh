@@ -39,7 +39,7 @@ trap stop INT TERM EXIT
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model "$model" --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --auth-token "$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &
+  --credentials credentials.yml --endpoints endpoints.yml --auth-token="$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &
 pids+=($!)
 
 wait_for() {  # url, name, pid (the URL goes to curl on stdin, so the token never shows in `ps`)

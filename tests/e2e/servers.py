@@ -15,7 +15,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 TOKEN_SECRET = "an-end-to-end-test-secret-of-32-bytes"
-API_TOKEN = "an-end-to-end-test-api-token-of-32-bytes-or-more"
+# Starts with "-", as secrets.token_urlsafe() sometimes does: rasa's argparse must still take it as a value.
+API_TOKEN = "-an-end-to-end-test-api-token-of-32-bytes-or-more"
 
 
 def free_port() -> int:
@@ -91,7 +92,7 @@ class CoachServers:
         endpoints = self.workdir / "endpoints.yml"
         return ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
                 "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints),
-                "--auth-token", self.api_token]
+                f"--auth-token={self.api_token}"]  # one argument, even for a token that starts with "-"
 
     def _actions_args(self) -> List[str]:
         return ["run", "actions", "--actions", "actions", "-p", str(self.actions_port)]
