@@ -14,8 +14,6 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.servers import CoachServers, trained_model  # noqa: E402
 
@@ -71,7 +69,7 @@ def main() -> None:
                   f"throughput={len(concurrent_timings) / elapsed:.1f} turns/s")
             print(f"memory: rasa server {rss_mb(coach.processes[1].pid):.0f} MB, "
                   f"action server {rss_mb(coach.processes[0].pid):.0f} MB")
-            requests.get(f"{coach.base_url}/status", timeout=5)
+            coach.api_get("/status")
         finally:
             coach.stop()
 

@@ -6,8 +6,20 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_REQUEST_BYTES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
+MIN_SECRET_CHARS = 32
+DEFAULT_WEB_TOKEN_MAX_HOURS = 12
+
+
+class MissingSecret(RuntimeError):
+    """A secret the coach needs was not set (or is too short): it never falls back to a default."""
+
+
+class BadSetting(ValueError):
+    """A setting that is present but not usable."""
 
 
 @dataclass(frozen=True)
@@ -16,10 +28,49 @@ class Settings:
 
     database_url: str
     content_dir: Path | None
-    token_secret: str
+    token_secret: str | None
     spacy_model: str
     public_url: str
     documents_dir: Path
+    api_token: str | None = None
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    web_token_max_seconds: int = DEFAULT_WEB_TOKEN_MAX_HOURS * 3600
+
+    def require_token_secret(self) -> str:
+        """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
+        return _required(self.token_secret, "COACH_TOKEN_SECRET", "signs web chat session tokens")
+
+    def require_api_token(self) -> str:
+        """The token a client of the REST channel must send; :class:`MissingSecret` when it is not set."""
+        return _required(self.api_token, "COACH_API_TOKEN",
+                         "is the bearer token the REST channel requires (and `rasa run --auth-token` should get)")
+
+
+def _required(value: str | None, name: str, purpose: str) -> str:
+    if not value:
+        raise MissingSecret(
+            f"{name} is not set. It {purpose}; the coach has no default. Set it to a random value of at least "
+            f"{MIN_SECRET_CHARS} characters, for example: "
+            f"export {name}=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') "
+            "(`make run` makes one under var/ on first start)."
+        )
+    if len(value) < MIN_SECRET_CHARS:
+        raise MissingSecret(f"{name} is too short ({len(value)} characters): use at least {MIN_SECRET_CHARS}.")
+    return value
+
+
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise BadSetting(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise BadSetting(f"{name} must be more than 0, not {value}")
+    return value
 
 
 def default_database_url() -> str:
@@ -34,8 +85,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         database_url=env.get("DATABASE_URL") or default_database_url(),
         content_dir=Path(content) if content else None,
-        token_secret=env.get("COACH_TOKEN_SECRET", "dev-only-change-me"),
+        token_secret=env.get("COACH_TOKEN_SECRET") or None,
         spacy_model=env.get("COACH_SPACY_MODEL", "en_core_web_sm"),
         public_url=env.get("COACH_PUBLIC_URL", "http://localhost:5005").rstrip("/"),
         documents_dir=Path(env.get("COACH_DOCUMENTS_DIR") or PROJECT_ROOT / "var" / "documents"),
+        api_token=env.get("COACH_API_TOKEN") or None,
+        max_message_chars=_positive_int(env, "COACH_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
+        max_request_bytes=_positive_int(env, "COACH_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
+        web_token_max_seconds=_positive_int(env, "COACH_WEB_TOKEN_MAX_HOURS", DEFAULT_WEB_TOKEN_MAX_HOURS) * 3600,
     )

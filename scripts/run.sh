@@ -7,13 +7,23 @@ start=$(date +%s.%N)
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 model=$(scripts/model.sh)
+# Everything under var/ (database, secrets, documents, logs) is private to the user running the coach.
+umask 077
 mkdir -p var/log
+chmod 700 var
 export COACH_PUBLIC_URL=${COACH_PUBLIC_URL:-http://localhost:$RASA_PORT}
 # Web sessions are signed with this secret: made once per installation unless you set one.
+# The coach has no default secret: without one the Rasa server refuses to start.
 if [ -z "${COACH_TOKEN_SECRET:-}" ]; then
-  [ -s var/token-secret ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/token-secret)
+  [ -s var/token-secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/token-secret
   COACH_TOKEN_SECRET=$(cat var/token-secret)
   export COACH_TOKEN_SECRET
+fi
+# Rasa's HTTP API (?token=) and the REST channel (Authorization: Bearer) need this token: made once, like the secret.
+if [ -z "${COACH_API_TOKEN:-}" ]; then
+  [ -s var/api-token ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/api-token
+  COACH_API_TOKEN=$(cat var/api-token)
+  export COACH_API_TOKEN
 fi
 
 pids=()
@@ -29,23 +39,28 @@ trap stop INT TERM EXIT
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model "$model" --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
+  --credentials credentials.yml --endpoints endpoints.yml --auth-token="$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &
 pids+=($!)
 
-wait_for() {  # url, name, pid
+wait_for() {  # url, name, pid (the URL goes to curl on stdin, so the token never shows in `ps`)
   for _ in $(seq 1 600); do
-    if curl -fs "$1" > /dev/null 2>&1; then return 0; fi
+    if printf 'url = "%s"\n' "$1" | curl -fs -K - > /dev/null 2>&1; then return 0; fi
     if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see var/log/." >&2; exit 1; fi
     sleep 0.2
   done
   echo "The $2 did not start in time; see var/log/." >&2; exit 1
 }
 wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "action server" "${pids[0]}"
-wait_for "http://127.0.0.1:$RASA_PORT/status" "Rasa server" "${pids[1]}"
+wait_for "http://127.0.0.1:$RASA_PORT/status?token=$COACH_API_TOKEN" "Rasa server" "${pids[1]}"
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 printf '\nThe coach is ready (started in %.1f s).\n' "$elapsed"
 echo "  Chat in your browser:  http://localhost:$RASA_PORT/webhooks/web/"
 echo "  REST:                  POST http://localhost:$RASA_PORT/webhooks/rest/webhook"
+echo "                         with the header \"Authorization: Bearer \$COACH_API_TOKEN\""
+echo "  HTTP API:              http://localhost:$RASA_PORT/status?token=\$COACH_API_TOKEN"
+if [ -s var/api-token ] && [ "$(cat var/api-token)" = "$COACH_API_TOKEN" ]; then
+  echo "                         (in another shell: export COACH_API_TOKEN=\$(cat var/api-token))"
+fi
 echo "  Logs:                  var/log/"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

@@ -49,6 +49,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import limit_request_size, refuse_long_messages
+from bot.settings import load_settings
+
 logger = logging.getLogger(__name__)
 
 BOTFRAMEWORK_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
@@ -65,7 +68,6 @@ CLOCK_LEEWAY_SECONDS = 300  # Microsoft's own SDKs allow five minutes of clock s
 TOKEN_EXPIRY_MARGIN_SECONDS = 300  # renew the outgoing token this long before it runs out
 HTTP_TIMEOUT_SECONDS = 15
 MAX_SUGGESTED_ACTIONS = 3
-MAX_MESSAGE_CHARS = 20_000
 
 BEARER = re.compile(r"^Bearer\s+(\S+)$", re.IGNORECASE)
 MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
@@ -261,6 +263,17 @@ class SigningKeys:
         return {str(key["kid"]): dict(key) for key in document["keys"] if isinstance(key, dict) and "kid" in key}
 
 
+async def _error_code(reply: aiohttp.ClientResponse) -> str:
+    """The ``error.code`` of a Bot Framework error body, never the rest of it (it may quote what was sent)."""
+    try:
+        body = await reply.json(content_type=None)
+    except (ValueError, aiohttp.ClientError):
+        return "no error code"
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return str(code)[:80] if code else "no error code"
+
+
 def _same_service_url(first: str, second: str) -> bool:
     return first.rstrip("/") == second.rstrip("/")
 
@@ -373,9 +386,9 @@ class BotConnector:
                     if reply.status == 401 and attempt == 1:  # token revoked or rotated early: fetch a new one once
                         self.forget_token()
                         continue
-                    if reply.status >= 300:
-                        logger.error("teams: connector refused an activity (%s): %s", reply.status,
-                                     (await reply.text())[:500])
+                    if reply.status >= 300:  # log the error code only: the body may quote the reply's text
+                        logger.error("teams: connector refused an activity (%s, %s)", reply.status,
+                                     await _error_code(reply))
                         return False
                     return True
             except (aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -604,6 +617,10 @@ class TeamsInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         teams = Blueprint("teams_webhook", __name__)
+        settings = load_settings()
+        # An over-long message gets a kind reply and never reaches the NLU; no body over the size limit is read.
+        on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
+        limit_request_size(teams, settings)
 
         @teams.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -630,11 +647,6 @@ class TeamsInput(InputChannel):
 
             message = incoming_message(activity, self.settings.link_by_aad)
             if message is None:  # conversationUpdate, typing, reactions, empty messages: nothing to answer
-                return response.json({}, status=200)
-            if len(message.text) > MAX_MESSAGE_CHARS:
-                await self.output_for(activity).send_text_message(
-                    message.sender_id, "That message is too long for me to take in one go "
-                    f"(over {MAX_MESSAGE_CHARS:,} characters). Could you send it in parts?")
                 return response.json({}, status=200)
             try:
                 await on_new_message(UserMessage(message.text, self.output_for(activity), message.sender_id,

@@ -12,6 +12,7 @@ import inspect
 import json
 import logging
 import re
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -23,6 +24,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import tokens
+from bot.channels.limits import limit_request_size, refuse_long_messages
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,6 @@ STATIC_FILES = {
                          "application/javascript"),
 }
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
-MAX_MESSAGE_CHARS = 20_000
 
 
 class WebChatInput(InputChannel):
@@ -54,15 +55,20 @@ class WebChatInput(InputChannel):
         self.socketio_path = socketio_path
         self.sio: Optional[AsyncServer] = None
         self.sessions: Dict[str, str] = {}  # socket id -> the conversation its token allows
+        self.expiry: Dict[str, float] = {}  # socket id -> when its token stops being accepted
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return SocketIOOutput(self.sio, "bot_uttered") if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        secret = load_settings().token_secret
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        settings = load_settings()
+        secret = settings.require_token_secret()  # refuses to start without one
+        lifetime = settings.web_token_max_seconds  # no token is accepted for longer than this after it was issued
+        on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=settings.max_request_bytes)
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
+        limit_request_size(web, settings)
 
         @web.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
@@ -83,12 +89,13 @@ class WebChatInput(InputChannel):
         async def session(request: Request) -> HTTPResponse:
             body = request.json if isinstance(request.json, dict) else {}
             if body.get("token"):  # resuming: the token must be genuine and in date
-                claims = tokens.verify(body["token"], secret)
+                claims = tokens.verify(body["token"], secret, max_lifetime=lifetime)
                 if claims is None:
                     return response.json({"error": "invalid or expired token"}, status=401)
                 return response.json({"session_id": tokens.sender_id(claims), "token": body["token"]})
-            token = tokens.mint(secret)
-            return response.json({"session_id": tokens.sender_id(tokens.verify(token, secret) or {}), "token": token})
+            token = tokens.mint(secret, lifetime=lifetime)
+            claims = tokens.verify(token, secret, max_lifetime=lifetime) or {}
+            return response.json({"session_id": tokens.sender_id(claims), "token": token})
 
         @web.route("/documents/<name:str>", methods=["GET"])
         async def document(_: Request, name: str) -> HTTPResponse:
@@ -100,21 +107,31 @@ class WebChatInput(InputChannel):
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
-            claims = tokens.verify((auth or {}).get("token"), secret)
+            claims = tokens.verify((auth or {}).get("token"), secret, max_lifetime=lifetime)
             if claims is None:
                 logger.info("web chat connection refused: missing or invalid token")
                 return False
             self.sessions[sid] = tokens.sender_id(claims)
+            self.expiry[sid] = tokens.expires_at(claims, lifetime)
             return True
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
             self.sessions.pop(sid, None)
+            self.expiry.pop(sid, None)
+
+        def current_sender(sid: str) -> Optional[str]:
+            """The conversation of a connection whose token is still in date, else None."""
+            if time.time() >= self.expiry.get(sid, 0.0):
+                self.sessions.pop(sid, None)
+                return None
+            return self.sessions.get(sid)
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Optional[Dict] = None) -> None:
-            sender = self.sessions.get(sid)
+            sender = current_sender(sid)
             if sender is None:
+                await sio.disconnect(sid)  # the widget then starts afresh with a new token
                 return
             joined = sio.enter_room(sid, sender)
             if inspect.isawaitable(joined):
@@ -123,15 +140,13 @@ class WebChatInput(InputChannel):
 
         @sio.on("user_uttered")
         async def handle_message(sid: str, data: Dict) -> None:
-            sender = self.sessions.get(sid)
-            if sender is None or not isinstance(data, dict):
+            sender = current_sender(sid)
+            if sender is None:
+                await sio.disconnect(sid)  # the token has passed its lifetime since the connection was made
                 return
-            text = str(data.get("message", ""))
-            if len(text) > MAX_MESSAGE_CHARS:
-                # Say so rather than cut it: nothing a person typed is silently dropped.
-                await sio.emit("bot_uttered", {"text": "That message is too long for me to take in one go "
-                               f"(over {MAX_MESSAGE_CHARS:,} characters). Could you send it in parts?"}, room=sid)
+            if not isinstance(data, dict):
                 return
+            text = str(data.get("message", ""))  # an over-long one gets a kind reply, unparsed (see blueprint)
             metadata = data.get("customData") or {}
             if isinstance(metadata, str):
                 try:

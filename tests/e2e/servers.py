@@ -14,6 +14,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
+TOKEN_SECRET = "an-end-to-end-test-secret-of-32-bytes"
+# Starts with "-", as secrets.token_urlsafe() sometimes does: rasa's argparse must still take it as a value.
+API_TOKEN = "-an-end-to-end-test-api-token-of-32-bytes-or-more"
 
 
 def free_port() -> int:
@@ -56,7 +59,8 @@ class CoachServers:
             "DATABASE_URL": self.database_url,
             "COACH_DOCUMENTS_DIR": str(self.workdir / "documents"),
             "COACH_PUBLIC_URL": self.base_url,
-            "COACH_TOKEN_SECRET": "an-end-to-end-test-secret-of-32-bytes",
+            "COACH_TOKEN_SECRET": TOKEN_SECRET,
+            "COACH_API_TOKEN": API_TOKEN,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": "127.0.0.1",
         })
@@ -70,17 +74,30 @@ class CoachServers:
             (ROOT / "endpoints.yml").read_text().replace("127.0.0.1:5055", f"127.0.0.1:{self.actions_port}")
         )
         (self.workdir / "logs").mkdir(exist_ok=True)
-        rasa = ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
-                "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
-        self.processes = [self._spawn("actions", self._actions_args()), self._spawn("rasa", rasa)]
+        self.processes = [self.spawn("actions", self._actions_args()), self.spawn("rasa", self.rasa_args())]
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
-        self._wait(f"{self.base_url}/status")
+        self._wait(f"{self.base_url}/status", params={"token": self.api_token})
         return self
+
+    @property
+    def api_token(self) -> str:
+        """The token of Rasa's HTTP API (``?token=``) and the REST channel (``Authorization: Bearer``)."""
+        return self.environment()["COACH_API_TOKEN"]
+
+    @property
+    def rest_headers(self) -> Dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_token}"}
+
+    def rasa_args(self) -> List[str]:
+        endpoints = self.workdir / "endpoints.yml"
+        return ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints),
+                f"--auth-token={self.api_token}"]  # one argument, even for a token that starts with "-"
 
     def _actions_args(self) -> List[str]:
         return ["run", "actions", "--actions", "actions", "-p", str(self.actions_port)]
 
-    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+    def spawn(self, name: str, args: List[str]) -> subprocess.Popen:
         with open(self.workdir / "logs" / f"{name}.log", "ab") as log:  # the child keeps its own handle
             return subprocess.Popen([str(VENV_BIN / "rasa"), *args], cwd=ROOT, env=self.environment(),
                                     stdout=log, stderr=subprocess.STDOUT)
@@ -91,17 +108,17 @@ class CoachServers:
         self.processes[0].wait(timeout=20)
 
     def restart_actions(self) -> None:
-        self.processes[0] = self._spawn("actions", self._actions_args())
+        self.processes[0] = self.spawn("actions", self._actions_args())
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
 
-    def _wait(self, url: str, timeout: float = 240) -> None:
+    def _wait(self, url: str, timeout: float = 240, params: Optional[Dict[str, str]] = None) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
                     raise RuntimeError(f"a server exited while starting; see {self.workdir / 'logs'}")
             try:
-                if requests.get(url, timeout=2).ok:
+                if requests.get(url, params=params, timeout=2).ok:
                     return
             except requests.RequestException:
                 pass
@@ -127,14 +144,21 @@ class CoachServers:
         body: Dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        reply = requests.post(f"{self.base_url}/webhooks/rest/webhook", json=body, timeout=60)
+        reply = requests.post(f"{self.base_url}/webhooks/rest/webhook", json=body, headers=self.rest_headers,
+                              timeout=60)
         reply.raise_for_status()
         return list(reply.json())
 
     def tracker(self, sender: str, all_events: bool = False) -> Dict[str, Any]:
         """The conversation as Rasa stores it (every event ever kept, with ``all_events``)."""
-        params = {"include_events": "ALL" if all_events else "AFTER_RESTART"}
-        return dict(requests.get(f"{self.base_url}/conversations/{sender}/tracker", params=params, timeout=30).json())
+        params = {"include_events": "ALL" if all_events else "AFTER_RESTART", "token": self.api_token}
+        reply = requests.get(f"{self.base_url}/conversations/{sender}/tracker", params=params, timeout=30)
+        reply.raise_for_status()
+        return dict(reply.json())
+
+    def api_get(self, path: str, **params: str) -> requests.Response:
+        """GET from Rasa's HTTP API with the token, e.g. ``api_get("/status")``."""
+        return requests.get(f"{self.base_url}{path}", params={**params, "token": self.api_token}, timeout=30)
 
 
 def texts(replies: List[Dict[str, Any]]) -> str:

@@ -456,3 +456,29 @@ async def test_simultaneous_first_messages_share_one_key_fetch_and_one_connector
     assert statuses == [200] * 5
     assert (fake.metadata_requests, fake.jwks_requests, len(fake.token_requests)) == (1, 1, 1)
     assert sorted(d.conversation_id for d in fake.deliveries) == [f"a:conversation-{n}" for n in range(5)]
+
+
+# --- limits -------------------------------------------------------------------------------------------------------
+
+
+async def test_an_over_long_message_gets_a_kind_reply_and_never_reaches_the_coach(fake: FakeMicrosoft,
+                                                                                   start_bot: StartBot) -> None:
+    bot = await start_bot()
+    activity = fake.message_activity("x" * 60_000)
+    before = len(fake.activities)
+
+    assert await bot.post(activity, fake.mint_token(activity["serviceUrl"])) == 200
+
+    assert bot.messages == []
+    [reply] = fake.wait_for_activities(before + 1)[before:]
+    assert "longer than I can take in one go" in reply["text"] and "5,000" in reply["text"]
+    ok = fake.message_activity("x" * 5_000)
+    assert await bot.post(ok, fake.mint_token(ok["serviceUrl"])) == 200
+    assert [len(m.text) for m in bot.messages] == [5_000]
+
+
+async def test_a_body_over_the_size_limit_is_refused_unread(fake: FakeMicrosoft, start_bot: StartBot) -> None:
+    bot = await start_bot()
+    activity = fake.message_activity("x" * 1_000_000)
+    assert await bot.post(activity, fake.mint_token(activity["serviceUrl"])) == 413
+    assert bot.messages == []

@@ -1,0 +1,181 @@
+"""Secure by default, tried against the real Rasa server: no default secrets, no access without a token."""
+
+from __future__ import annotations
+
+import json
+import queue
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.store import open_store
+from tests.e2e.servers import TOKEN_SECRET, CoachServers, free_port, texts, trained_model
+
+pytestmark = pytest.mark.servers
+
+
+def test_the_rasa_server_refuses_to_start_without_a_token_secret(tmp_path: Path) -> None:
+    servers = CoachServers(tmp_path, trained_model(), env_extra={"COACH_TOKEN_SECRET": ""})
+    servers.rasa_port, servers.actions_port = free_port(), free_port()
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "endpoints.yml").write_text("")
+    rasa = servers.spawn("rasa", servers.rasa_args())
+    try:
+        assert rasa.wait(timeout=180) != 0
+    finally:
+        if rasa.poll() is None:
+            rasa.kill()
+    log = (tmp_path / "logs" / "rasa.log").read_text()
+    assert "COACH_TOKEN_SECRET is not set" in log
+
+
+# --- the REST channel and Rasa's HTTP API need the token -----------------------------------------------------------
+
+WRONG = "a-wrong-token-that-is-at-least-32-characters"
+
+
+def test_impersonation_over_rest_fails_without_the_token(coach: CoachServers) -> None:
+    victim = f"sso:{uuid.uuid4().hex}"
+    coach.say(victim, "hi")  # the real person (through a trusted client) has a conversation
+    for headers in ({}, {"Authorization": f"Bearer {WRONG}"}, {"Authorization": coach.api_token}):
+        reply = requests.post(f"{coach.base_url}/webhooks/rest/webhook", headers=headers, timeout=30,
+                              json={"sender": victim, "message": "review my journal"})
+        assert reply.status_code == 401
+    csrf = json.dumps({"sender": victim, "message": "delete my data"})  # what a cross-site form can send
+    forged = requests.post(f"{coach.base_url}/webhooks/rest/webhook", timeout=30,
+                           headers={"Content-Type": "text/plain"}, data=csrf)
+    assert forged.status_code == 401
+    said = [e.get("text") for e in coach.tracker(victim, all_events=True)["events"] if e.get("event") == "user"]
+    assert said == ["hi"]
+
+
+@pytest.mark.parametrize("token", [None, WRONG])
+def test_the_http_api_refuses_a_missing_or_wrong_token(coach: CoachServers, token: str | None) -> None:
+    params = {"token": token} if token else {}
+    victim = f"sso:{uuid.uuid4().hex}"
+    coach.say(victim, "hi")
+    assert requests.get(f"{coach.base_url}/conversations/{victim}/tracker", params=params,
+                        timeout=30).status_code in (401, 403)
+    assert requests.post(f"{coach.base_url}/model/parse", params=params, json={"text": "hi"},
+                         timeout=30).status_code in (401, 403)
+    assert requests.put(f"{coach.base_url}/model", params=params, timeout=30,
+                        json={"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}}).status_code in (401, 403)
+    assert requests.get(f"{coach.base_url}/status", params=params, timeout=30).status_code in (401, 403)
+    # With the token the same requests are answered.
+    assert coach.api_get(f"/conversations/{victim}/tracker").status_code == 200
+    assert coach.api_get("/status").status_code == 200
+
+
+# --- limits: nothing over-long reaches the NLU, and big bodies are refused unread ----------------------------------
+
+LONG = "I have so much to say about my rota. " * 1_700  # about 63,000 characters
+
+
+def test_a_60000_character_message_over_rest_gets_a_kind_reply_quickly_and_the_next_one_works(
+        coach: CoachServers) -> None:
+    user = f"web:{uuid.uuid4().hex}"
+    assert len(LONG) > 60_000
+    started = time.monotonic()
+    replies = coach.say(user, LONG)
+    assert time.monotonic() - started < 2
+    assert "longer than I can take in one go" in texts(replies)
+    assert "career conversation" in texts(coach.say(user, "hi"))
+    said = [e.get("text") for e in coach.tracker(user, all_events=True)["events"] if e.get("event") == "user"]
+    assert said == ["hi"]  # the long one was never parsed or stored
+
+
+def test_an_over_long_answer_mid_journal_is_not_stored_and_the_question_still_waits(coach: CoachServers) -> None:
+    person = f"web:{uuid.uuid4().hex}"
+    coach.say(person, "/start_journey")
+    assert "longer than I can take in one go" in texts(coach.say(person, LONG))
+    coach.say(person, "Band 5 staff nurse")
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(person))["journal.details.role"].text == "Band 5 staff nurse"
+
+
+def test_a_60000_character_message_in_the_web_chat_gets_a_kind_reply_quickly_and_the_next_one_works(
+        coach: CoachServers) -> None:
+    import socketio
+
+    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    replies: queue.Queue[dict] = queue.Queue()
+    web = socketio.Client()
+    web.on("bot_uttered", replies.put)
+    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
+    try:
+        web.emit("session_request", {"session_id": session["session_id"]})
+        time.sleep(0.5)
+        started = time.monotonic()
+        web.emit("user_uttered", {"message": LONG})
+        assert "longer than I can take in one go" in replies.get(timeout=5)["text"]
+        assert time.monotonic() - started < 2
+        web.emit("user_uttered", {"message": "hi"})
+        assert "career conversation" in replies.get(timeout=30)["text"]
+    finally:
+        web.disconnect()
+
+
+def test_a_1_mb_body_is_refused_quickly_everywhere(coach: CoachServers) -> None:
+    body = json.dumps({"sender": "web:big", "message": "x" * 1_000_000})
+    routes = [("/webhooks/rest/webhook", coach.rest_headers), ("/webhooks/web/session", {}),
+              ("/webhooks/teams/webhook", {"Authorization": "Bearer x"}),
+              (f"/model/parse?token={coach.api_token}", {}), ("/socket.io/?EIO=4&transport=polling", {})]
+    for path, headers in routes:
+        started = time.monotonic()
+        try:
+            status = requests.post(f"{coach.base_url}{path}", data=body, timeout=10,
+                                   headers={"Content-Type": "application/json", **headers}).status_code
+        except requests.ConnectionError:  # the server may close the connection rather than read the body
+            status = 413
+        assert status == 413, path
+        assert time.monotonic() - started < 2, path
+    assert "career conversation" in texts(coach.say(f"web:{uuid.uuid4().hex}", "hi"))  # still serving
+
+
+# --- web tokens have a maximum lifetime ----------------------------------------------------------------------------
+
+
+def test_a_web_token_older_than_the_maximum_lifetime_is_refused_whatever_its_expiry(coach: CoachServers) -> None:
+    import socketio
+
+    from bot.channels import tokens
+
+    old = tokens.mint(TOKEN_SECRET, sso="jane@example.nhs.uk", lifetime=30 * 24 * 3600, now=time.time() - 13 * 3600)
+    resumed = requests.post(f"{coach.base_url}/webhooks/web/session", json={"token": old}, timeout=10)
+    assert resumed.status_code == 401
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        socketio.Client().connect(coach.base_url, auth={"token": old}, transports=["polling"], wait_timeout=10)
+    fresh = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    claims = tokens.verify(fresh["token"], TOKEN_SECRET)
+    assert claims is not None and claims["exp"] - claims["iat"] <= 12 * 3600
+
+
+# --- no message text in the logs -----------------------------------------------------------------------------------
+
+
+def test_what_people_type_is_not_written_to_the_server_logs(coach: CoachServers) -> None:
+    import socketio
+
+    marker = f"zebracrossing{uuid.uuid4().hex[:10]}"
+    person = f"web:{uuid.uuid4().hex}"
+    coach.say(person, "/start_journey")
+    coach.say(person, f"Band 6 physio, {marker} one")  # a journal answer
+    coach.say(person, f"{marker} two " * 300)  # an over-long message
+    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    replies: queue.Queue[dict] = queue.Queue()
+    web = socketio.Client()
+    web.on("bot_uttered", replies.put)
+    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
+    try:
+        web.emit("session_request", {"session_id": session["session_id"]})
+        time.sleep(0.5)
+        web.emit("user_uttered", {"message": f"hello {marker} three"})
+        replies.get(timeout=30)
+    finally:
+        web.disconnect()
+    time.sleep(1)
+    for log in (coach.workdir / "logs").glob("*.log"):
+        assert marker not in log.read_text(errors="replace"), log.name

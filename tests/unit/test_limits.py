@@ -1,0 +1,33 @@
+"""Message and request limits: settings and the kind reply."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, is_too_long, too_long_reply
+from bot.settings import BadSetting, load_settings
+
+
+def test_the_limits_come_from_the_environment_with_safe_defaults() -> None:
+    defaults = load_settings({})
+    assert defaults.max_message_chars == DEFAULT_MAX_MESSAGE_CHARS == 5_000
+    assert 64 * 1024 <= defaults.max_request_bytes < 1_000_000
+    given = load_settings({"COACH_MAX_MESSAGE_CHARS": "4_000", "COACH_MAX_REQUEST_BYTES": "65536"})
+    assert (given.max_message_chars, given.max_request_bytes) == (4_000, 65_536)
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-1", "4.5"])
+def test_a_bad_limit_is_an_error_not_a_silent_default(value: str) -> None:
+    with pytest.raises(BadSetting, match="COACH_MAX_MESSAGE_CHARS"):
+        load_settings({"COACH_MAX_MESSAGE_CHARS": value})
+
+
+def test_length_counts_characters_not_bytes() -> None:
+    assert not is_too_long("é" * 10, 10)
+    assert is_too_long("é" * 11, 10)
+    assert not is_too_long(None, 10)
+
+
+def test_the_reply_is_kind_and_asks_for_a_shorter_message() -> None:
+    reply = too_long_reply(5_000)
+    assert "Thank you" in reply and "5,000 characters" in reply and "shorter" in reply

@@ -1,0 +1,141 @@
+"""The coach's REST channel, behind a real Sanic server: no token, no conversation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, AsyncIterator, Dict, List, Optional
+
+import aiohttp
+import pytest
+from rasa.core.channels.channel import UserMessage, register
+from sanic import Sanic
+
+from bot.channels.rest import CoachRestInput, bearer_matches
+from bot.settings import MissingSecret
+from tests.e2e.servers import free_port
+
+TOKEN = "a-rest-test-api-token-of-at-least-32-bytes"
+
+
+class EchoAgent:
+    """Stands in for Rasa's agent: records each message and answers "heard"."""
+
+    def __init__(self) -> None:
+        self.messages: List[UserMessage] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "heard")
+
+
+class RestServer:
+    def __init__(self, url: str, agent: EchoAgent, client: aiohttp.ClientSession) -> None:
+        self.url, self.agent, self.client = url, agent, client
+
+    async def post(self, body: Any, authorization: Optional[str] = None, **kwargs: Any) -> tuple[int, Any]:
+        headers = dict(kwargs.pop("headers", {}))
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        async with self.client.post(f"{self.url}/webhooks/rest/webhook", headers=headers,
+                                    **({"json": body} if body is not None else {}), **kwargs) as reply:
+            text = await reply.text()
+            return reply.status, (await reply.json(content_type=None)) if text else None
+
+
+@pytest.fixture
+async def rest(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[RestServer]:
+    monkeypatch.setenv("COACH_API_TOKEN", TOKEN)
+    Sanic.test_mode = True  # lets a second Sanic app start in the same process
+    app = Sanic(f"rest_test_{uuid.uuid4().hex}")
+    app.config.MOTD = False
+    agent = EchoAgent()
+    app.ctx.agent = agent
+    register([CoachRestInput()], app, route="/webhooks/")
+    port = free_port()
+    server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    client = aiohttp.ClientSession()
+    yield RestServer(f"http://127.0.0.1:{port}", agent, client)
+    await client.close()
+    await server.before_stop()
+    await server.close()
+    await server.after_stop()
+
+
+def test_only_the_exact_bearer_token_matches() -> None:
+    assert bearer_matches(f"Bearer {TOKEN}", TOKEN)
+    assert bearer_matches(f"bearer {TOKEN}", TOKEN)
+    assert not bearer_matches(None, TOKEN)
+    assert not bearer_matches("", TOKEN)
+    assert not bearer_matches(TOKEN, TOKEN)
+    assert not bearer_matches(f"Bearer {TOKEN}x", TOKEN)
+    assert not bearer_matches(f"Basic {TOKEN}", TOKEN)
+    assert not bearer_matches(f"Bearer {TOKEN[:-1]}", TOKEN)
+
+
+def test_the_channel_refuses_to_start_without_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def on_new_message(_: UserMessage) -> None:
+        raise AssertionError("no message should arrive")
+
+    monkeypatch.delenv("COACH_API_TOKEN", raising=False)
+    with pytest.raises(MissingSecret, match="COACH_API_TOKEN is not set"):
+        CoachRestInput().blueprint(on_new_message)
+
+
+async def test_a_message_with_the_token_reaches_the_coach(rest: RestServer) -> None:
+    status, replies = await rest.post({"sender": "sso:jane", "message": "hi"}, f"Bearer {TOKEN}")
+    assert status == 200
+    assert replies == [{"recipient_id": "sso:jane", "text": "heard"}]
+    assert [(m.sender_id, m.text) for m in rest.agent.messages] == [("sso:jane", "hi")]
+
+
+@pytest.mark.parametrize("authorization", [None, "", "Bearer wrong-token", f"Basic {TOKEN}", TOKEN,
+                                           f"Bearer {TOKEN}x"])
+async def test_without_the_token_nobody_speaks_as_anyone(rest: RestServer, authorization: Optional[str]) -> None:
+    status, body = await rest.post({"sender": "sso:a-colleague", "message": "review my journal"}, authorization)
+    assert status == 401
+    assert body == {"error": "unauthorized"}
+    assert rest.agent.messages == []
+
+
+async def test_a_cross_site_text_plain_post_is_refused(rest: RestServer) -> None:
+    status, _ = await rest.post(None, data='{"sender": "sso:a-colleague", "message": "delete my data"}',
+                                headers={"Content-Type": "text/plain"})
+    assert status == 401
+    assert rest.agent.messages == []
+
+
+async def test_the_health_route_also_needs_the_token(rest: RestServer) -> None:
+    async with rest.client.get(f"{rest.url}/webhooks/rest/") as reply:
+        assert reply.status == 401
+    async with rest.client.get(f"{rest.url}/webhooks/rest/", headers={"Authorization": f"Bearer {TOKEN}"}) as reply:
+        assert reply.status == 200
+
+
+@pytest.mark.parametrize("body", [[], {"message": "hi"}, {"sender": "", "message": "hi"}, {"sender": "a"},
+                                  {"sender": 1, "message": "hi"}, {"sender": "a", "message": ["hi"]}])
+async def test_a_malformed_body_is_refused_before_the_coach(rest: RestServer, body: Dict[str, Any]) -> None:
+    status, _ = await rest.post(body, f"Bearer {TOKEN}")
+    assert status == 400
+    assert rest.agent.messages == []
+
+
+async def test_an_over_long_message_gets_a_kind_reply_and_never_reaches_the_coach(rest: RestServer) -> None:
+    status, replies = await rest.post({"sender": "web:a", "message": "x" * 60_000}, f"Bearer {TOKEN}")
+    assert status == 200
+    [reply] = replies
+    assert reply["recipient_id"] == "web:a"
+    assert "longer than I can take in one go" in reply["text"] and "5,000 characters" in reply["text"]
+    assert rest.agent.messages == []
+    status, replies = await rest.post({"sender": "web:a", "message": "y" * 5_000}, f"Bearer {TOKEN}")
+    assert replies == [{"recipient_id": "web:a", "text": "heard"}]
+    assert [len(m.text or "") for m in rest.agent.messages] == [5_000]
+
+
+async def test_a_body_over_the_size_limit_is_refused_unread(rest: RestServer) -> None:
+    status, _ = await rest.post({"sender": "web:a", "message": "x" * 1_000_000}, f"Bearer {TOKEN}")
+    assert status == 413
+    assert rest.agent.messages == []
