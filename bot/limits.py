@@ -15,8 +15,21 @@ def is_too_long(text: object, limit: int) -> bool:
     return isinstance(text, str) and len(text) > limit
 
 
-def too_long_reply(limit: int) -> str:
-    """What the coach says instead of reading an over-long message."""
-    return (f"Thank you for writing so much. That message is longer than I can take in one go "
-            f"({limit:,} characters at most), so I haven't read it. Could you send a shorter version, "
-            "or split it into parts? If you need help urgently, tell me in a few words.")
+def too_long_reply(text: str, limit: int) -> str:
+    """What the coach says instead of taking an over-long message in.
+
+    The safety detector still reads all of it (it copes with any length the request limit lets in), so a
+    disclosure inside gets the crisis reply or the check-in, with the urgent numbers, before the request
+    for a shorter message.
+    """
+    # Imported here: the detector loads spaCy and its classifier, which importing this module must not do.
+    from bot import safety, signposting
+
+    note = (f"That message is longer than I can take in one go ({limit:,} characters at most), so I haven't "
+            "used or kept it. Could you send a shorter version, or split it into parts?")
+    verdict = safety.assess(text)
+    if verdict.level == safety.CRISIS:
+        return f"{signposting.crisis_message()}\n\n{note}"
+    if verdict.needs_check_in:
+        return f"{signposting.check_in_message()}\n\n{note}"
+    return f"Thank you for writing so much. {note} If you need help urgently, tell me in a few words."

@@ -17,13 +17,14 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
 def refuse_long_messages(on_new_message: Handler, limit: int) -> Handler:
-    """``on_new_message`` for messages up to ``limit`` characters; longer ones get a kind reply, unparsed."""
+    """``on_new_message`` for messages up to ``limit`` characters; longer ones get a kind reply, never parsed
+    by the NLU (the safety detector alone reads them: see :func:`bot.limits.too_long_reply`)."""
 
     async def guarded(message: UserMessage) -> Any:
         if is_too_long(message.text, limit):
             logger.info("%s: answered a message of %d characters (limit %d) without reading it",
                         message.input_channel, len(message.text or ""), limit)
-            await message.output_channel.send_text_message(message.sender_id, too_long_reply(limit))
+            await message.output_channel.send_text_message(message.sender_id, too_long_reply(message.text, limit))
             return None
         return await on_new_message(message)
 

@@ -108,15 +108,17 @@ def every_context(examples: Sequence[Example], contexts: Sequence[str] = tuple(C
     return [(name, examples) for name in contexts]
 
 
-def cold_and_once_mid_form(examples: Sequence[Example]) -> List[Job]:
-    """Every message cold, and again in one mid-form context: a third of them in each.
+def cold_and_once_mid_form(examples: Sequence[Example], every: int = 1) -> List[Job]:
+    """Every message cold; every ``every``-th again in one mid-form context, a third of those in each.
 
-    The gate's verdict does not depend on the context (NLU reads the message alone); what the context
-    changes is which rule or form acts on it, and a third of the messages in each is plenty to show
-    that. The full cross product is in bench/safety_servers.py.
+    The gate's verdict does not depend on the context (the NLU reads the message alone), and the cold
+    pass checks it for every message; what the context changes is which rule or form acts on it, and
+    hundreds of messages in each context show that. bench/safety_servers.py sends every message in
+    every context.
     """
     mid_form = [name for name in CONTEXTS if name != "cold"]
-    return [("cold", examples)] + [(name, examples[i::len(mid_form)]) for i, name in enumerate(mid_form)]
+    again = examples[::every]
+    return [("cold", examples)] + [(name, again[i::len(mid_form)]) for i, name in enumerate(mid_form)]
 
 
 def run(coaches: Sequence[CoachServers], jobs: Sequence[Job]) -> List[Outcome]:
@@ -145,6 +147,8 @@ def summary(name: str, risk: Sequence[Outcome], calm: Sequence[Outcome]) -> List
         group = [o for o in risk if o.context == context]
         lines.append(f"{name:9} {context:10} risk: urgent help {share(group):6.1%}, "
                      f"crisis reply {share(group, CRISIS):6.1%} of {len(group)}")
+    if not calm:
+        return lines
     idioms = [o for o in calm if o.example.is_idiom_or_stress]
     alarms = sum(o.level != "none" for o in idioms)
     lines.append(f"{name:9} {'cold':10} non-risk: false alarms {share(calm):6.1%} of {len(calm)}; "

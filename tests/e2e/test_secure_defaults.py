@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import time
 import uuid
 from pathlib import Path
+from typing import Any, Iterator, Tuple
 
 import pytest
 import requests
@@ -15,6 +17,24 @@ from bot.store import open_store
 from tests.e2e.servers import TOKEN_SECRET, CoachServers, free_port, texts, trained_model
 
 pytestmark = pytest.mark.servers
+
+
+@contextlib.contextmanager
+def web_chat(coach: CoachServers) -> Iterator[Tuple[Any, queue.Queue[dict]]]:
+    """A web chat session as the widget opens one: a token, a Socket.IO connection, the session request."""
+    import socketio
+
+    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
+    replies: queue.Queue[dict] = queue.Queue()
+    web = socketio.Client()
+    web.on("bot_uttered", replies.put)
+    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
+    try:
+        web.emit("session_request", {"session_id": session["session_id"]})
+        time.sleep(0.5)
+        yield web, replies
+    finally:
+        web.disconnect()
 
 
 def test_the_rasa_server_refuses_to_start_without_a_token_secret(tmp_path: Path) -> None:
@@ -96,26 +116,23 @@ def test_an_over_long_answer_mid_journal_is_not_stored_and_the_question_still_wa
     assert store.answers(store.person_id(person))["journal.details.role"].text == "Band 5 staff nurse"
 
 
+def test_a_disclosure_inside_an_over_long_message_still_gets_the_urgent_numbers(coach: CoachServers) -> None:
+    """The NLU never reads an over-long message, but the safety detector does (bot.limits.too_long_reply)."""
+    person = f"web:{uuid.uuid4().hex}"
+    coach.say(person, "/start_journey")
+    said = texts(coach.say(person, LONG[:30_000] + " i cant go on, im going to end my life tonight. " + LONG[:30_000]))
+    assert "116 123" in said and "999" in said and "shorter version" in said
+
+
 def test_a_60000_character_message_in_the_web_chat_gets_a_kind_reply_quickly_and_the_next_one_works(
         coach: CoachServers) -> None:
-    import socketio
-
-    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
-    replies: queue.Queue[dict] = queue.Queue()
-    web = socketio.Client()
-    web.on("bot_uttered", replies.put)
-    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
-    try:
-        web.emit("session_request", {"session_id": session["session_id"]})
-        time.sleep(0.5)
+    with web_chat(coach) as (web, replies):
         started = time.monotonic()
         web.emit("user_uttered", {"message": LONG})
         assert "longer than I can take in one go" in replies.get(timeout=5)["text"]
         assert time.monotonic() - started < 2
         web.emit("user_uttered", {"message": "hi"})
         assert "career conversation" in replies.get(timeout=30)["text"]
-    finally:
-        web.disconnect()
 
 
 def test_a_1_mb_body_is_refused_quickly_everywhere(coach: CoachServers) -> None:
@@ -157,25 +174,15 @@ def test_a_web_token_older_than_the_maximum_lifetime_is_refused_whatever_its_exp
 
 
 def test_what_people_type_is_not_written_to_the_server_logs(coach: CoachServers) -> None:
-    import socketio
 
     marker = f"zebracrossing{uuid.uuid4().hex[:10]}"
     person = f"web:{uuid.uuid4().hex}"
     coach.say(person, "/start_journey")
     coach.say(person, f"Band 6 physio, {marker} one")  # a journal answer
     coach.say(person, f"{marker} two " * 300)  # an over-long message
-    session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
-    replies: queue.Queue[dict] = queue.Queue()
-    web = socketio.Client()
-    web.on("bot_uttered", replies.put)
-    web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
-    try:
-        web.emit("session_request", {"session_id": session["session_id"]})
-        time.sleep(0.5)
+    with web_chat(coach) as (web, replies):
         web.emit("user_uttered", {"message": f"hello {marker} three"})
         replies.get(timeout=30)
-    finally:
-        web.disconnect()
     time.sleep(1)
     for log in (coach.workdir / "logs").glob("*.log"):
         assert marker not in log.read_text(errors="replace"), log.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import signposting
 from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, is_too_long, too_long_reply
 from bot.settings import BadSetting, load_settings
 
@@ -29,5 +30,14 @@ def test_length_counts_characters_not_bytes() -> None:
 
 
 def test_the_reply_is_kind_and_asks_for_a_shorter_message() -> None:
-    reply = too_long_reply(5_000)
+    reply = too_long_reply("The rota and the audit and the ward meeting. " * 200, 5_000)
     assert "Thank you" in reply and "5,000 characters" in reply and "shorter" in reply
+    assert "116 123" not in reply
+
+
+def test_a_disclosure_inside_an_over_long_message_still_gets_urgent_help() -> None:
+    padding = "The rota and the audit and the ward meeting. " * 1_500
+    crisis = too_long_reply(padding + "I am going to kill myself tonight. " + padding, 5_000)
+    assert crisis.startswith(signposting.crisis_message()) and "shorter" in crisis
+    check_in = too_long_reply(padding + "This is goodbye." + padding, 5_000)
+    assert "116 123" in check_in and "shorter" in check_in
