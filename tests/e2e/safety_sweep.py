@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 from bot import signposting
 from bot.journey import load_journey
 from bot.risk_classifier import Example
-from bot.safety import CONCERN, CRISIS, assess
+from bot.safety import CONCERN, CRISIS, NONE, STRAIN, assess
 from tests.e2e.servers import CoachServers, texts
 
 WORKERS = 4  # concurrent conversations per coach and context
@@ -24,7 +24,7 @@ WORKERS = 4  # concurrent conversations per coach and context
 PER_CONVERSATION = {"journal": 8, "stage 1": 20, "rehearsal": 8}
 CRISIS_WORDS = signposting.crisis_message().splitlines()[0][:40]
 CHECK_IN_WORDS = signposting.check_in_message().splitlines()[0][:40]
-RANK = {"none": 0, CONCERN: 1, CRISIS: 2}
+RANK = {NONE: 0, STRAIN: 0, CONCERN: 1, CRISIS: 2}  # by what the reply carries
 
 
 def reply_level(replies: List[dict]) -> str:

@@ -65,6 +65,15 @@ def test_the_running_coach_never_gives_less_than_the_detector(outcomes: Dict[str
     assert not weaker, f"{len(weaker)} replies weaker than the detector's verdict; tuned ones: {tuned}"
 
 
+def test_a_message_gets_no_less_mid_form_than_cold(outcomes: Dict[str, List[Outcome]]) -> None:
+    """The gate's verdict is the same in every context, so a rule or a form that weakens it shows here."""
+    for name in ("tuned", "held-out"):
+        cold = {o.example: o.level for o in outcomes[name] if o.context == "cold"}
+        weaker = [(o.context, cold[o.example], o.level) for o in outcomes[name]
+                  if o.context != "cold" and RANK[o.level] < RANK[cold[o.example]]]
+        assert not weaker, f"{name}: {len(weaker)} weaker mid-form than cold: {weaker}"
+
+
 def test_held_out_recall_through_the_running_coach(outcomes: Dict[str, List[Outcome]]) -> None:
     for context in CONTEXTS:
         got = [o.level != "none" for o in outcomes["held-out"] if o.context == context]
