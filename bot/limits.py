@@ -19,8 +19,8 @@ def too_long_reply(text: str, limit: int) -> str:
     """What the coach says instead of taking an over-long message in.
 
     The safety detector still reads all of it (it copes with any length the request limit lets in), so a
-    disclosure inside gets the crisis reply or the check-in, with the urgent numbers, before the request
-    for a shorter message.
+    disclosure inside gets the urgent numbers, with the crisis or check-in opening, before the request for
+    a shorter message.
     """
     # Imported here: the detector loads spaCy and its classifier, which importing this module must not do.
     from bot import safety, signposting
@@ -28,8 +28,6 @@ def too_long_reply(text: str, limit: int) -> str:
     note = (f"That message is longer than I can take in one go ({limit:,} characters at most), so I haven't "
             "used or kept it. Could you send a shorter version, or split it into parts?")
     verdict = safety.assess(text)
-    if verdict.level == safety.CRISIS:
-        return f"{signposting.crisis_message()}\n\n{note}"
-    if verdict.needs_check_in:
-        return f"{signposting.check_in_message()}\n\n{note}"
+    if verdict.needs_urgent_help:
+        return f"{signposting.unread_message_reply(verdict.level == safety.CRISIS)}\n\n{note}"
     return f"Thank you for writing so much. {note} If you need help urgently, tell me in a few words."

@@ -71,6 +71,7 @@ class Messages(BaseModel):
     strain_topic: str = "wellbeing"
     check_in_intro: str
     check_in_outro: str
+    unread_outro: str
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,14 @@ def check_in_message(*, catalogue: Optional[Catalogue] = None) -> str:
     """The middle path: ask gently whether the person is safe, with the urgent resources in the same reply."""
     cat = _cat(catalogue)
     return _with_urgent_resources(cat.messages.check_in_intro, cat.messages.check_in_outro, cat)
+
+
+def unread_message_reply(crisis: bool, *, catalogue: Optional[Catalogue] = None) -> str:
+    """The urgent resources for a message too long to take in (``bot.limits``): the crisis or check-in
+    opening, and an ending that promises neither a paused question nor buttons, since that path has neither."""
+    cat = _cat(catalogue)
+    intro = cat.messages.crisis_intro if crisis else cat.messages.check_in_intro
+    return _with_urgent_resources(intro, cat.messages.unread_outro, cat)
 
 
 def strain_message(*, catalogue: Optional[Catalogue] = None, limit: int = 4) -> str:

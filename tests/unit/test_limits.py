@@ -38,6 +38,10 @@ def test_the_reply_is_kind_and_asks_for_a_shorter_message() -> None:
 def test_a_disclosure_inside_an_over_long_message_still_gets_urgent_help() -> None:
     padding = "The rota and the audit and the ward meeting. " * 1_500
     crisis = too_long_reply(padding + "I am going to kill myself tonight. " + padding, 5_000)
-    assert crisis.startswith(signposting.crisis_message()) and "shorter" in crisis
+    assert crisis.startswith(signposting.unread_message_reply(crisis=True)) and "shorter" in crisis
     check_in = too_long_reply(padding + "This is goodbye." + padding, 5_000)
-    assert "116 123" in check_in and "shorter" in check_in
+    assert check_in.startswith(signposting.unread_message_reply(crisis=False)) and "shorter" in check_in
+    for reply in (crisis, check_in):
+        assert "116 123" in reply and "999" in reply
+        # Nothing on this path pauses a question or shows buttons, so the reply promises neither.
+        assert "I've paused" not in reply and "I'm safe, carry on" not in reply
