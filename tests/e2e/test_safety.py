@@ -71,7 +71,7 @@ def test_a_disclosure_gets_urgent_help_even_when_the_action_server_is_down(coach
     coach.kill_actions()
     try:
         urgent = texts(coach.say(user, "i want to kill my self tonight"))
-        unsure = texts(coach.say(user, "This is goodbye."))
+        unsure = texts(coach.say(user, "I keep thinking about the bridge"))  # the check-in (concern)
     finally:
         coach.restart_actions()
     assert "116 123" in urgent and "999" in urgent
