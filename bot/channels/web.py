@@ -23,7 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels import tokens
+from bot.channels import headers, tokens
 from bot.channels.limits import limit_request_size, refuse_long_messages
 from bot.settings import load_settings
 
@@ -33,6 +33,7 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 STATIC_FILES = {
     "widget.js": (WEB_DIR / "widget.js", "application/javascript"),
     "widget.css": (WEB_DIR / "widget.css", "text/css"),
+    "page.css": (WEB_DIR / "page.css", "text/css"),
     "socket.io.min.js": (WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
                          "application/javascript"),
 }
@@ -69,24 +70,30 @@ class WebChatInput(InputChannel):
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
         limit_request_size(web, settings)
+        page_headers = headers.page_headers(settings)  # CSP, nosniff, no referrer (see bot/channels/headers.py)
+        personal_headers = headers.personal_headers(settings)  # the same, for documents, and never cached
 
         @web.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
             if not request.path.endswith("/"):  # the page loads widget.js by a relative path
-                return response.redirect(request.path + "/")
-            return await response.file(WEB_DIR / "index.html", mime_type="text/html")
+                return headers.apply(response.redirect(request.path + "/"), page_headers)
+            return headers.apply(await response.file(WEB_DIR / "index.html", mime_type="text/html"), page_headers)
 
         @web.route("/<name:str>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
             if name in ("", "index.html"):  # Sanic routes ".../web/" here rather than to page()
-                return await response.file(WEB_DIR / "index.html", mime_type="text/html")
+                return headers.apply(await response.file(WEB_DIR / "index.html", mime_type="text/html"),
+                                     page_headers)
             if name not in STATIC_FILES or not STATIC_FILES[name][0].exists():
-                return response.json({"error": "not found"}, status=404)
+                return headers.apply(response.json({"error": "not found"}, status=404), page_headers)
             path, mime = STATIC_FILES[name]
-            return await response.file(path, mime_type=mime)
+            return headers.apply(await response.file(path, mime_type=mime), page_headers)
 
         @web.route("/session", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
+            return headers.apply(await new_or_resumed_session(request), personal_headers)
+
+        async def new_or_resumed_session(request: Request) -> HTTPResponse:
             body = request.json if isinstance(request.json, dict) else {}
             if body.get("token"):  # resuming: the token must be genuine and in date
                 claims = tokens.verify(body["token"], secret, max_lifetime=lifetime)
@@ -101,9 +108,9 @@ class WebChatInput(InputChannel):
         async def document(_: Request, name: str) -> HTTPResponse:
             path = load_settings().documents_dir / name
             if not DOCUMENT_NAME.match(name) or not path.exists():
-                return response.json({"error": "not found"}, status=404)
+                return headers.apply(response.json({"error": "not found"}, status=404), personal_headers)
             mime = "application/pdf" if name.endswith(".pdf") else "text/html"
-            return await response.file(path, mime_type=mime)
+            return headers.apply(await response.file(path, mime_type=mime), personal_headers)
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
