@@ -8,6 +8,7 @@ the demo page, session tokens and the person's plan documents.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
@@ -25,7 +26,8 @@ from socketio import AsyncServer
 
 from bot.channels import headers, tokens
 from bot.channels.limits import limit_request_size, refuse_long_messages
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
+from bot.store import CoachStore, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,28 @@ STATIC_FILES = {
                          "application/javascript"),
 }
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
+
+
+class Revocations:
+    """Whether a person deleted their data after a token was issued: such a token no longer opens the chat."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: Optional[CoachStore] = None
+
+    def _erased_after_issue(self, claims: Dict[str, Any]) -> bool:
+        if self._store is None:  # the action server owns the schema and migrates it
+            self._store = open_store(self.settings.database_url, migrate=False)
+        erased = self._store.erased_at(tokens.sender_id(claims))
+        return erased is not None and float(claims["iat"]) <= erased
+
+    async def revoked(self, claims: Dict[str, Any]) -> bool:
+        """True when the token was issued before the person's last "delete my data" (or that cannot be checked)."""
+        try:
+            return await asyncio.to_thread(self._erased_after_issue, claims)
+        except Exception:  # fail closed: the widget then asks for a fresh token
+            logger.exception("web chat: could not check whether a token was revoked")
+            return True
 
 
 class WebChatInput(InputChannel):
@@ -65,6 +89,7 @@ class WebChatInput(InputChannel):
         settings = load_settings()
         secret = settings.require_token_secret()  # refuses to start without one
         lifetime = settings.web_token_max_seconds  # no token is accepted for longer than this after it was issued
+        revocations = Revocations(settings)  # nor one issued before its person deleted their data
         on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=settings.max_request_bytes)
         self.sio = sio
@@ -97,7 +122,7 @@ class WebChatInput(InputChannel):
             body = request.json if isinstance(request.json, dict) else {}
             if body.get("token"):  # resuming: the token must be genuine and in date
                 claims = tokens.verify(body["token"], secret, max_lifetime=lifetime)
-                if claims is None:
+                if claims is None or await revocations.revoked(claims):
                     return response.json({"error": "invalid or expired token"}, status=401)
                 return response.json({"session_id": tokens.sender_id(claims), "token": body["token"]})
             token = tokens.mint(secret, lifetime=lifetime)
@@ -115,8 +140,8 @@ class WebChatInput(InputChannel):
         @sio.on("connect")
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
             claims = tokens.verify((auth or {}).get("token"), secret, max_lifetime=lifetime)
-            if claims is None:
-                logger.info("web chat connection refused: missing or invalid token")
+            if claims is None or await revocations.revoked(claims):
+                logger.info("web chat connection refused: missing, invalid or revoked token")
                 return False
             self.sessions[sid] = tokens.sender_id(claims)
             self.expiry[sid] = tokens.expires_at(claims, lifetime)
