@@ -48,10 +48,15 @@ class Revocations:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Optional[CoachStore] = None
+        self._schema_ready = False
 
     def _erased_after_issue(self, claims: Dict[str, Any]) -> bool:
-        if self._store is None:  # the action server owns the schema and migrates it
+        if self._store is None:  # the action server owns the schema and migrates it, on first use
             self._store = open_store(self.settings.database_url, migrate=False)
+        if not self._schema_ready:
+            self._schema_ready = self._store.records_erasures()
+            if not self._schema_ready:
+                return False  # no schema yet, so nobody can have deleted their data
         erased = self._store.erased_at(tokens.sender_id(claims))
         return erased is not None and float(claims["iat"]) <= erased
 

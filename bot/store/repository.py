@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -129,6 +129,11 @@ class CoachStore:
                 s.add(ChannelIdentity(sender_id=sender_id, person_id=person_id))
             else:
                 identity.person_id = person_id
+
+    def records_erasures(self) -> bool:
+        """Whether the schema that records erasures exists yet (the action server creates it on first use)."""
+        found = inspect(self.engine)
+        return found.has_table("person") and "erased_at" in {c["name"] for c in found.get_columns("person")}
 
     def erased_at(self, sender_id: str) -> Optional[float]:
         """When the person behind ``sender_id`` last deleted their data (a UNIX time), or None. Creates nobody."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import AsyncIterator, Tuple
 import aiohttp
 import pytest
 import socketio
-from rasa.core.channels.channel import UserMessage, register
+from rasa.core.channels.channel import register
 from sanic import Sanic
 
 from bot.channels import tokens
@@ -21,19 +22,14 @@ from tests.e2e.servers import free_port
 SECRET = "a-web-test-token-secret-of-at-least-32-bytes"
 
 
-@pytest.fixture
-async def web(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[Tuple[str, CoachStore]]:
-    url = f"sqlite:///{tmp_path / 'coach.db'}"
-    store = open_store(url)  # as the action server does: it owns the schema
+@contextlib.asynccontextmanager
+async def web_channel(monkeypatch: pytest.MonkeyPatch, url: str) -> AsyncIterator[str]:
+    """The web channel alone, over the database at ``url``, served on a free port."""
     monkeypatch.setenv("COACH_TOKEN_SECRET", SECRET)
     monkeypatch.setenv("DATABASE_URL", url)
     Sanic.test_mode = True
     app = Sanic(f"web_revocation_test_{uuid.uuid4().hex}")
     app.config.MOTD = False
-
-    async def on_new_message(_: UserMessage) -> None:
-        return None
-
     register([WebChatInput()], app, route="/webhooks/")
     port = free_port()
     server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
@@ -41,10 +37,18 @@ async def web(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[
     await server.startup()
     await server.before_start()
     await server.after_start()
-    yield f"http://127.0.0.1:{port}", store
+    yield f"http://127.0.0.1:{port}"
     await server.before_stop()
     await server.close()
     await server.after_stop()
+
+
+@pytest.fixture
+async def web(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[Tuple[str, CoachStore]]:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    store = open_store(url)  # as the action server does: it owns the schema
+    async with web_channel(monkeypatch, url) as base:
+        yield base, store
 
 
 async def resume(url: str, token: str) -> int:
@@ -101,3 +105,11 @@ def test_erased_at_is_recorded_and_creates_nobody(coach_store: CoachStore) -> No
     erased = coach_store.erased_at("web:someone")
     assert erased is not None and started - 1 <= erased <= time.time() + 1
     assert coach_store.erased_at("web:nobody") is None
+
+
+async def test_the_first_visitor_of_a_fresh_install_connects_before_the_schema_exists(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The action server creates the schema on first use; until then nobody can have deleted their data."""
+    async with web_channel(monkeypatch, f"sqlite:///{tmp_path / 'coach.db'}") as url:
+        visitor = tokens.mint(SECRET, now=time.time() - 5)
+        assert await resume(url, visitor) == 200 and await connects(url, visitor)
