@@ -29,6 +29,11 @@ def _unicode_font() -> Optional[Path]:
     return None
 
 
+# The one inline style of an HTML plan document; the channel allows exactly this by its hash (bot/channels/headers.py).
+HTML_STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5;color:#212b32}"
+              "h1{color:#005eb8}dt{font-weight:600;margin-top:.8rem}dd{margin:0 0 0 1rem;white-space:pre-wrap}")
+
+
 def _date(document: PlanDocument) -> str:
     return document.created.strftime("%-d %B %Y")
 
@@ -39,8 +44,7 @@ def render_html(document: PlanDocument) -> str:
     parts = [
         "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
         f"<title>{e(document.title)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5;color:#212b32}"
-        "h1{color:#005eb8}dt{font-weight:600;margin-top:.8rem}dd{margin:0 0 0 1rem;white-space:pre-wrap}</style>",
+        f"<style>{HTML_STYLE}</style>",
         "</head><body>",
         f"<h1>{e(document.title)}</h1>",
         f"<p>Prepared on {_date(document)}. This is yours: share it only if you choose.</p>",

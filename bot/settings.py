@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MIN_SECRET_CHARS = 32
 DEFAULT_WEB_TOKEN_MAX_HOURS = 12
+DEFAULT_FRAME_ANCESTORS = "'self'"
+# One CSP frame-ancestors source: a scheme ("https:"), or a host with optional scheme, "*." prefix, port and path.
+_FRAME_SOURCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:\*\.)?"
+                           r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:[0-9]{1,5}|\*))?(?:/[A-Za-z0-9._~%/-]*)?)$")
 
 
 class MissingSecret(RuntimeError):
@@ -36,6 +41,7 @@ class Settings:
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     web_token_max_seconds: int = DEFAULT_WEB_TOKEN_MAX_HOURS * 3600
+    frame_ancestors: str = DEFAULT_FRAME_ANCESTORS
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -73,6 +79,30 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _frame_ancestors(env: dict[str, str]) -> str:
+    """``COACH_FRAME_ANCESTORS``: the pages allowed to embed the coach's pages and documents in a frame.
+
+    Space- or comma-separated CSP sources, e.g. ``'self' https://intranet.example.nhs.uk``; ``self`` and ``none``
+    may be written without quotes. Anything that could break out of the header (``;``, quotes, newlines) is refused.
+    """
+    raw = env.get("COACH_FRAME_ANCESTORS", "").strip()
+    if not raw:
+        return DEFAULT_FRAME_ANCESTORS
+    sources = []
+    for item in raw.replace(",", " ").split():
+        keyword = item.strip("'").lower()
+        if keyword in ("self", "none"):
+            sources.append(f"'{keyword}'")
+        elif _FRAME_SOURCE.match(item):
+            sources.append(item)
+        else:
+            raise BadSetting(f"COACH_FRAME_ANCESTORS: {item!r} is not a frame-ancestors source "
+                             "(use 'self', 'none', or origins such as https://intranet.example.nhs.uk)")
+    if "'none'" in sources and len(sources) > 1:
+        raise BadSetting("COACH_FRAME_ANCESTORS: 'none' cannot be combined with other sources")
+    return " ".join(dict.fromkeys(sources))
+
+
 def default_database_url() -> str:
     """SQLite file under the git-ignored ``var/`` folder."""
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'coach.db'}"
@@ -93,4 +123,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_message_chars=_positive_int(env, "COACH_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
         max_request_bytes=_positive_int(env, "COACH_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
         web_token_max_seconds=_positive_int(env, "COACH_WEB_TOKEN_MAX_HOURS", DEFAULT_WEB_TOKEN_MAX_HOURS) * 3600,
+        frame_ancestors=_frame_ancestors(env),
     )

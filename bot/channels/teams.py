@@ -124,6 +124,14 @@ class TeamsSettings:
     issuers: Tuple[str, ...] = (BOTFRAMEWORK_ISSUER,)
     link_by_aad: bool = False
     button_style: str = "auto"
+    allowed_tenants: Tuple[str, ...] = ()  # lower-case tenant ids; empty: any tenant (only with no tenant_id)
+
+    def tenant_allowed(self, activity: Mapping[str, Any]) -> bool:
+        """True when every tenant the activity names is on the allow-list (always, when there is no list)."""
+        if not self.allowed_tenants:
+            return True
+        named = tenants_named(activity)
+        return bool(named) and all(tenant.lower() in self.allowed_tenants for tenant in named)
 
     @property
     def configured(self) -> bool:
@@ -135,9 +143,10 @@ class TeamsSettings:
         """Settings from a credentials.yml entry.
 
         Keys: app_id, app_password, tenant_id, openid_metadata_url (one URL or a list), token_endpoint,
-        issuers (one or a list), link_by_aad, button_style ("auto" or "card"). Values may be ``${ENV}``.
-        When a key is absent, TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID, TEAMS_OPENID_METADATA_URL
-        and TEAMS_TOKEN_ENDPOINT are read from the environment.
+        issuers (one or a list), link_by_aad, button_style ("auto" or "card"), allowed_tenants (one or a list).
+        Values may be ``${ENV}``. When a key is absent, TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID,
+        TEAMS_OPENID_METADATA_URL, TEAMS_TOKEN_ENDPOINT and TEAMS_ALLOWED_TENANTS (comma-separated) are read from
+        the environment. Without an allow-list, a bot with a tenant_id accepts only its own tenant.
         """
         credentials = credentials or {}
         tenant = _credential(credentials, "tenant_id", "TEAMS_TENANT_ID")
@@ -155,6 +164,11 @@ class TeamsSettings:
                 metadata += (f"{MICROSOFT_LOGIN}/{tenant}/v2.0/.well-known/openid-configuration",)
         token_endpoint = _credential(credentials, "token_endpoint", "TEAMS_TOKEN_ENDPOINT") or (
             f"{MICROSOFT_LOGIN}/{tenant}/oauth2/v2.0/token" if tenant else MULTI_TENANT_TOKEN_URL)
+        given_tenants = credentials.get("allowed_tenants")
+        allowed = _strings(given_tenants if isinstance(given_tenants, (list, tuple))
+                           else _credential(credentials, "allowed_tenants", "TEAMS_ALLOWED_TENANTS"))
+        if not allowed and tenant:
+            allowed = (tenant,)
         button_style = str(credentials.get("button_style") or "auto").lower()
         if button_style not in ("auto", "card"):
             raise ValueError(f"teams: button_style must be 'auto' or 'card', not {button_style!r}")
@@ -167,6 +181,7 @@ class TeamsSettings:
             issuers=issuers,
             link_by_aad=_flag(credentials.get("link_by_aad")),
             button_style=button_style,
+            allowed_tenants=tuple(dict.fromkeys(t.lower() for t in allowed)),
         )
 
 
@@ -560,6 +575,13 @@ def tenant_of(activity: Mapping[str, Any]) -> Optional[str]:
     return str(found) if found else None
 
 
+def tenants_named(activity: Mapping[str, Any]) -> Tuple[str, ...]:
+    """Every tenant id the activity gives (``conversation.tenantId`` and ``channelData.tenant.id``)."""
+    conversation = _object(activity, "conversation")
+    tenant = _object(_object(activity, "channelData"), "tenant")
+    return tuple(str(found) for found in (conversation.get("tenantId"), tenant.get("id")) if found)
+
+
 def incoming_message(activity: Mapping[str, Any], link_by_aad: bool = False) -> Optional[IncomingMessage]:
     """The message in a ``message`` activity, or None when there is nothing for the coach to read."""
     if activity.get("type") != "message":
@@ -605,6 +627,9 @@ class TeamsInput(InputChannel):
         if not settings.configured:  # normal when Teams is not in use, so only a note
             logger.info("teams: no app_id/app_password (TEAMS_APP_ID, TEAMS_APP_PASSWORD); "
                         "the Teams webhook will refuse every activity")
+        elif not settings.allowed_tenants:
+            logger.warning("teams: no tenant allow-list (TEAMS_ALLOWED_TENANTS or TEAMS_TENANT_ID): "
+                           "people from any Microsoft 365 tenant can talk to the coach")
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return None  # a reply needs a conversation and serviceUrl, which only an incoming activity gives
@@ -644,6 +669,9 @@ class TeamsInput(InputChannel):
             except Unauthorized as reason:
                 logger.warning("teams: refused an activity: %s", reason)
                 return response.json({"error": "unauthorized"}, status=401)
+            if not self.settings.tenant_allowed(activity):  # genuine, but from an organisation not on the list
+                logger.warning("teams: refused an activity from a tenant not on the allow-list")
+                return response.json({"error": "forbidden"}, status=403)
 
             message = incoming_message(activity, self.settings.link_by_aad)
             if message is None:  # conversationUpdate, typing, reactions, empty messages: nothing to answer

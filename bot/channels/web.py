@@ -8,6 +8,7 @@ the demo page, session tokens and the person's plan documents.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
@@ -23,9 +24,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels import tokens
+from bot.channels import headers, tokens
 from bot.channels.limits import limit_request_size, refuse_long_messages
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
+from bot.store import CoachStore, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +35,38 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 STATIC_FILES = {
     "widget.js": (WEB_DIR / "widget.js", "application/javascript"),
     "widget.css": (WEB_DIR / "widget.css", "text/css"),
+    "page.css": (WEB_DIR / "page.css", "text/css"),
     "socket.io.min.js": (WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
                          "application/javascript"),
 }
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
+
+
+class Revocations:
+    """Whether a person deleted their data after a token was issued: such a token no longer opens the chat."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: Optional[CoachStore] = None
+        self._schema_ready = False
+
+    def _erased_after_issue(self, claims: Dict[str, Any]) -> bool:
+        if self._store is None:  # the action server owns the schema and migrates it, on first use
+            self._store = open_store(self.settings.database_url, migrate=False)
+        if not self._schema_ready:
+            self._schema_ready = self._store.records_erasures()
+            if not self._schema_ready:
+                return False  # no schema yet, so nobody can have deleted their data
+        erased = self._store.erased_at(tokens.sender_id(claims))
+        return erased is not None and float(claims["iat"]) <= erased
+
+    async def revoked(self, claims: Dict[str, Any]) -> bool:
+        """True when the token was issued before the person's last "delete my data" (or that cannot be checked)."""
+        try:
+            return await asyncio.to_thread(self._erased_after_issue, claims)
+        except Exception:  # fail closed: the widget then asks for a fresh token
+            logger.exception("web chat: could not check whether a token was revoked")
+            return True
 
 
 class WebChatInput(InputChannel):
@@ -64,33 +94,40 @@ class WebChatInput(InputChannel):
         settings = load_settings()
         secret = settings.require_token_secret()  # refuses to start without one
         lifetime = settings.web_token_max_seconds  # no token is accepted for longer than this after it was issued
+        revocations = Revocations(settings)  # nor one issued before its person deleted their data
         on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=settings.max_request_bytes)
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
         limit_request_size(web, settings)
+        page_headers = headers.page_headers(settings)  # CSP, nosniff, no referrer (see bot/channels/headers.py)
+        personal_headers = headers.personal_headers(settings)  # the same, for documents, and never cached
 
         @web.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
             if not request.path.endswith("/"):  # the page loads widget.js by a relative path
-                return response.redirect(request.path + "/")
-            return await response.file(WEB_DIR / "index.html", mime_type="text/html")
+                return headers.apply(response.redirect(request.path + "/"), page_headers)
+            return headers.apply(await response.file(WEB_DIR / "index.html", mime_type="text/html"), page_headers)
 
         @web.route("/<name:str>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
             if name in ("", "index.html"):  # Sanic routes ".../web/" here rather than to page()
-                return await response.file(WEB_DIR / "index.html", mime_type="text/html")
+                return headers.apply(await response.file(WEB_DIR / "index.html", mime_type="text/html"),
+                                     page_headers)
             if name not in STATIC_FILES or not STATIC_FILES[name][0].exists():
-                return response.json({"error": "not found"}, status=404)
+                return headers.apply(response.json({"error": "not found"}, status=404), page_headers)
             path, mime = STATIC_FILES[name]
-            return await response.file(path, mime_type=mime)
+            return headers.apply(await response.file(path, mime_type=mime), page_headers)
 
         @web.route("/session", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
+            return headers.apply(await new_or_resumed_session(request), personal_headers)
+
+        async def new_or_resumed_session(request: Request) -> HTTPResponse:
             body = request.json if isinstance(request.json, dict) else {}
             if body.get("token"):  # resuming: the token must be genuine and in date
                 claims = tokens.verify(body["token"], secret, max_lifetime=lifetime)
-                if claims is None:
+                if claims is None or await revocations.revoked(claims):
                     return response.json({"error": "invalid or expired token"}, status=401)
                 return response.json({"session_id": tokens.sender_id(claims), "token": body["token"]})
             token = tokens.mint(secret, lifetime=lifetime)
@@ -101,15 +138,15 @@ class WebChatInput(InputChannel):
         async def document(_: Request, name: str) -> HTTPResponse:
             path = load_settings().documents_dir / name
             if not DOCUMENT_NAME.match(name) or not path.exists():
-                return response.json({"error": "not found"}, status=404)
+                return headers.apply(response.json({"error": "not found"}, status=404), personal_headers)
             mime = "application/pdf" if name.endswith(".pdf") else "text/html"
-            return await response.file(path, mime_type=mime)
+            return headers.apply(await response.file(path, mime_type=mime), personal_headers)
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
             claims = tokens.verify((auth or {}).get("token"), secret, max_lifetime=lifetime)
-            if claims is None:
-                logger.info("web chat connection refused: missing or invalid token")
+            if claims is None or await revocations.revoked(claims):
+                logger.info("web chat connection refused: missing, invalid or revoked token")
                 return False
             self.sessions[sid] = tokens.sender_id(claims)
             self.expiry[sid] = tokens.expires_at(claims, lifetime)

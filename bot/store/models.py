@@ -24,6 +24,7 @@ class Person(Base):
     __tablename__ = "person"
     id = Column(String(32), primary_key=True, default=_new_id)
     created_at = Column(DateTime, nullable=False, default=_now)
+    erased_at = Column(DateTime, nullable=True)  # the last "delete my data": web tokens issued before it are refused
 
 
 class ChannelIdentity(Base):

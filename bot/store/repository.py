@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -129,6 +129,18 @@ class CoachStore:
                 s.add(ChannelIdentity(sender_id=sender_id, person_id=person_id))
             else:
                 identity.person_id = person_id
+
+    def records_erasures(self) -> bool:
+        """Whether the schema that records erasures exists yet (the action server creates it on first use)."""
+        found = inspect(self.engine)
+        return found.has_table("person") and "erased_at" in {c["name"] for c in found.get_columns("person")}
+
+    def erased_at(self, sender_id: str) -> Optional[float]:
+        """When the person behind ``sender_id`` last deleted their data (a UNIX time), or None. Creates nobody."""
+        with self.session() as s:
+            found = s.execute(select(Person.erased_at).join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+                              .where(ChannelIdentity.sender_id == sender_id)).scalar_one_or_none()
+        return found.replace(tzinfo=dt.timezone.utc).timestamp() if found is not None else None
 
     def sender_ids(self, person_id: str) -> list[str]:
         with self.session() as s:
@@ -320,6 +332,9 @@ class CoachStore:
         under the same pseudonymous id rather than creating a dangling record.
         """
         with self.session() as s:
+            person = s.get(Person, person_id)
+            if person is not None:  # web tokens issued up to now stop working (see erased_since)
+                person.erased_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
             answer_ids = select(Answer.id).where(Answer.person_id == person_id)
             s.execute(
                 delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids)),

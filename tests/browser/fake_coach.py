@@ -102,6 +102,7 @@ class FakeCoach:
         app.router.add_get(BASE_PATH, self._index)
         app.router.add_get(BASE_PATH + "widget.js", self._widget_js)
         app.router.add_get(BASE_PATH + "widget.css", self._widget_css)
+        app.router.add_get(BASE_PATH + "page.css", self._page_css)
         app.router.add_get(BASE_PATH + "socket.io.min.js", self._socket_io_js)
         app.router.add_post(BASE_PATH + "session", self._session)
         app.router.add_get("/files/plan.txt", self._plan_file)
@@ -119,6 +120,9 @@ class FakeCoach:
 
     async def _widget_css(self, request: web.Request) -> web.Response:
         return _page_response(WEB_DIR / "widget.css", "text/css")
+
+    async def _page_css(self, request: web.Request) -> web.Response:
+        return _page_response(WEB_DIR / "page.css", "text/css")
 
     async def _socket_io_js(self, request: web.Request) -> web.Response:
         return _page_response(SOCKET_IO_CLIENT, "application/javascript")

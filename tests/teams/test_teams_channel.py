@@ -429,7 +429,7 @@ async def test_a_single_tenant_bot_gets_its_token_from_its_tenant_and_accepts_en
     credentials.update(openid_metadata_url=fake.openid_url,
                        token_endpoint=settings.token_endpoint.replace("https://login.microsoftonline.com", fake.url))
     bot = await start_bot(credentials, reply=answer_with({"text": "hello"}))
-    activity = fake.message_activity("hi")
+    activity = fake.message_activity("hi", tenant_id="t-123")  # a single-tenant bot hears from its own tenant
 
     status = await bot.post(activity, fake.mint_token(activity["serviceUrl"], iss="https://sts.windows.net/t-123/"))
 
@@ -482,3 +482,66 @@ async def test_a_body_over_the_size_limit_is_refused_unread(fake: FakeMicrosoft,
     activity = fake.message_activity("x" * 1_000_000)
     assert await bot.post(activity, fake.mint_token(activity["serviceUrl"])) == 413
     assert bot.messages == []
+
+
+# --- tenant allow-list ------------------------------------------------------------------------------------------
+
+
+async def test_a_single_tenant_bot_refuses_a_genuine_activity_from_another_tenant(fake: FakeMicrosoft,
+                                                                                 start_bot: StartBot) -> None:
+    bot = await start_bot(fake.credentials(tenant_id="tenant-1"), reply=answer_with({"text": "hello"}))
+    own = fake.message_activity("hi", tenant_id="tenant-1")
+    other = fake.message_activity("review my journal", tenant_id="another-trust")
+
+    assert await bot.post(other, fake.mint_token(other["serviceUrl"])) == 403
+    assert bot.messages == [] and fake.activities == []  # not processed, and nothing was sent to Teams
+    assert await bot.post(own, fake.mint_token(own["serviceUrl"])) == 200
+    assert [m.text for m in bot.messages] == ["hi"]
+
+
+async def test_the_allow_list_setting_names_the_tenants_and_replaces_the_default(
+        fake: FakeMicrosoft, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMS_ALLOWED_TENANTS", "Trust-A, trust-b")
+    bot = await start_bot(fake.credentials())  # multi-tenant registration, two trusts allowed
+    assert bot.channel.settings.allowed_tenants == ("trust-a", "trust-b")
+    for tenant, status in [("trust-a", 200), ("TRUST-B", 200), ("tenant-1", 403), ("trust-c", 403)]:
+        activity = fake.message_activity(f"hello from {tenant}", tenant_id=tenant)
+        assert await bot.post(activity, fake.mint_token(activity["serviceUrl"])) == status, tenant
+    assert [m.text for m in bot.messages] == ["hello from trust-a", "hello from TRUST-B"]
+
+
+async def test_conversation_updates_from_another_tenant_are_refused_too(fake: FakeMicrosoft,
+                                                                        start_bot: StartBot) -> None:
+    bot = await start_bot(fake.credentials(allowed_tenants=["tenant-1"]))
+    activity = fake.message_activity(None, activity_type="conversationUpdate", tenant_id="another-trust")
+    assert await bot.post(activity, fake.mint_token(activity["serviceUrl"])) == 403
+
+
+@pytest.mark.parametrize("where", ["mixed", "missing"])
+async def test_an_activity_that_hides_or_mixes_its_tenant_is_refused(fake: FakeMicrosoft, start_bot: StartBot,
+                                                                     where: str) -> None:
+    bot = await start_bot(fake.credentials(allowed_tenants="tenant-1"))
+    activity = fake.message_activity("hi", tenant_id="tenant-1")
+    if where == "mixed":  # the conversation's tenant is allowed, the channel data names another
+        activity["channelData"]["tenant"]["id"] = "another-trust"
+    else:
+        activity["conversation"].pop("tenantId")
+        activity.pop("channelData")
+    assert await bot.post(activity, fake.mint_token(activity["serviceUrl"])) == 403
+    assert bot.messages == []
+
+
+async def test_a_forged_token_is_still_401_whatever_the_tenant(fake: FakeMicrosoft, start_bot: StartBot) -> None:
+    bot = await start_bot(fake.credentials(tenant_id="tenant-1"))
+    activity = fake.message_activity("hi", tenant_id="another-trust")
+    assert await bot.post(activity, fake.mint_token(activity["serviceUrl"], signing_key=new_signing_key())) == 401
+
+
+def test_without_a_tenant_id_or_list_any_tenant_is_accepted_and_a_tenant_id_is_the_default_list() -> None:
+    multi = TeamsSettings.from_credentials({"app_id": "app", "app_password": "secret"})
+    assert multi.allowed_tenants == () and multi.tenant_allowed({"conversation": {"tenantId": "anyone"}})
+    single = TeamsSettings.from_credentials({"app_id": "app", "app_password": "secret", "tenant_id": "T-123"})
+    assert single.allowed_tenants == ("t-123",)
+    listed = TeamsSettings.from_credentials({"app_id": "app", "app_password": "secret", "tenant_id": "t-123",
+                                             "allowed_tenants": ["t-123", "t-456"]})
+    assert listed.allowed_tenants == ("t-123", "t-456")

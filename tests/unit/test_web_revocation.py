@@ -1,0 +1,115 @@
+"""Web tokens issued before a person deleted their data open nothing: not a resumed session, not a connection."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from pathlib import Path
+from typing import AsyncIterator, Tuple
+
+import aiohttp
+import pytest
+import socketio
+from rasa.core.channels.channel import register
+from sanic import Sanic
+
+from bot.channels import tokens
+from bot.channels.web import WebChatInput
+from bot.store import CoachStore, open_store
+from tests.e2e.servers import free_port
+
+SECRET = "a-web-test-token-secret-of-at-least-32-bytes"
+
+
+@contextlib.asynccontextmanager
+async def web_channel(monkeypatch: pytest.MonkeyPatch, url: str) -> AsyncIterator[str]:
+    """The web channel alone, over the database at ``url``, served on a free port."""
+    monkeypatch.setenv("COACH_TOKEN_SECRET", SECRET)
+    monkeypatch.setenv("DATABASE_URL", url)
+    Sanic.test_mode = True
+    app = Sanic(f"web_revocation_test_{uuid.uuid4().hex}")
+    app.config.MOTD = False
+    register([WebChatInput()], app, route="/webhooks/")
+    port = free_port()
+    server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    yield f"http://127.0.0.1:{port}"
+    await server.before_stop()
+    await server.close()
+    await server.after_stop()
+
+
+@pytest.fixture
+async def web(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[Tuple[str, CoachStore]]:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    store = open_store(url)  # as the action server does: it owns the schema
+    async with web_channel(monkeypatch, url) as base:
+        yield base, store
+
+
+async def resume(url: str, token: str) -> int:
+    async with aiohttp.ClientSession() as client, \
+            client.post(f"{url}/webhooks/web/session", json={"token": token}) as reply:
+        return reply.status
+
+
+async def connects(url: str, token: str) -> bool:
+    client = socketio.AsyncClient()
+    try:
+        await client.connect(url, auth={"token": token}, transports=["polling"], wait_timeout=10)
+    except socketio.exceptions.ConnectionError:
+        return False
+    await client.disconnect()
+    return True
+
+
+@pytest.mark.parametrize("sso", [None, "entra-object-id-1"])
+async def test_tokens_issued_before_delete_my_data_are_refused(web: Tuple[str, CoachStore], sso: str) -> None:
+    url, store = web
+    before = tokens.mint(SECRET, sso=sso, now=time.time() - 5)
+    claims = tokens.verify(before, SECRET)
+    assert claims is not None
+    person = store.person_id(tokens.sender_id(claims))  # the person has talked to the coach
+    store.save_answer(person, "journal", "q1", "something personal")
+    assert await resume(url, before) == 200 and await connects(url, before)
+
+    store.erase_person(person)  # "delete my data"
+
+    assert await resume(url, before) == 401
+    assert not await connects(url, before)
+    after = tokens.mint(SECRET, sso=sso, now=time.time() + 2)  # e.g. the host page signs the person in again
+    assert await resume(url, after) == 200 and await connects(url, after)
+
+
+async def test_other_people_and_new_visitors_are_unaffected(web: Tuple[str, CoachStore]) -> None:
+    url, store = web
+    mine, theirs = tokens.mint(SECRET, now=time.time() - 5), tokens.mint(SECRET, now=time.time() - 5)
+    for token in (mine, theirs):
+        store.person_id(tokens.sender_id(tokens.verify(token, SECRET) or {}))
+    store.erase_person(store.person_id(tokens.sender_id(tokens.verify(mine, SECRET) or {})))
+    assert await resume(url, theirs) == 200 and await connects(url, theirs)
+    stranger = tokens.mint(SECRET, now=time.time() - 5)  # never seen by the store: nothing to revoke
+    assert await resume(url, stranger) == 200 and await connects(url, stranger)
+
+
+def test_erased_at_is_recorded_and_creates_nobody(coach_store: CoachStore) -> None:
+    assert coach_store.erased_at("web:nobody") is None
+    person = coach_store.person_id("web:someone")
+    assert coach_store.erased_at("web:someone") is None
+    started = time.time()
+    coach_store.erase_person(person)
+    erased = coach_store.erased_at("web:someone")
+    assert erased is not None and started - 1 <= erased <= time.time() + 1
+    assert coach_store.erased_at("web:nobody") is None
+
+
+async def test_the_first_visitor_of_a_fresh_install_connects_before_the_schema_exists(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The action server creates the schema on first use; until then nobody can have deleted their data."""
+    async with web_channel(monkeypatch, f"sqlite:///{tmp_path / 'coach.db'}") as url:
+        visitor = tokens.mint(SECRET, now=time.time() - 5)
+        assert await resume(url, visitor) == 200 and await connects(url, visitor)
