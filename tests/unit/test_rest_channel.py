@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage, register
-from sanic import Sanic
+from rasa.core.channels.channel import UserMessage
 
 from bot.channels.rest import CoachRestInput, bearer_matches
 from bot.settings import MissingSecret
-from tests.e2e.servers import free_port
+from tests.channel_server import serve_channel
 
 TOKEN = "a-rest-test-api-token-of-at-least-32-bytes"
 
@@ -45,24 +43,9 @@ class RestServer:
 @pytest.fixture
 async def rest(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[RestServer]:
     monkeypatch.setenv("COACH_API_TOKEN", TOKEN)
-    Sanic.test_mode = True  # lets a second Sanic app start in the same process
-    app = Sanic(f"rest_test_{uuid.uuid4().hex}")
-    app.config.MOTD = False
     agent = EchoAgent()
-    app.ctx.agent = agent
-    register([CoachRestInput()], app, route="/webhooks/")
-    port = free_port()
-    server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    client = aiohttp.ClientSession()
-    yield RestServer(f"http://127.0.0.1:{port}", agent, client)
-    await client.close()
-    await server.before_stop()
-    await server.close()
-    await server.after_stop()
+    async with serve_channel(CoachRestInput(), agent) as url, aiohttp.ClientSession() as client:
+        yield RestServer(url, agent, client)
 
 
 def test_only_the_exact_bearer_token_matches() -> None:

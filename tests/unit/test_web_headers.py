@@ -5,20 +5,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import uuid
 from pathlib import Path
 from typing import AsyncIterator, Dict
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage, register
-from sanic import Sanic
 
 from bot.channels.headers import document_policy, page_policy
 from bot.channels.web import WebChatInput
 from bot.documents import HTML_STYLE, render_html
 from bot.settings import BadSetting, load_settings
-from tests.e2e.servers import free_port
+from tests.channel_server import serve_channel
 from tests.unit.test_documents import document
 
 SECRET = "a-web-test-token-secret-of-at-least-32-bytes"
@@ -40,26 +37,8 @@ async def start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frame_ancestors
     monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path))
     monkeypatch.setenv("COACH_FRAME_ANCESTORS", frame_ancestors)
     (tmp_path / DOCUMENT).write_text(render_html(document()), encoding="utf-8")
-    Sanic.test_mode = True  # lets a second Sanic app start in the same process
-    app = Sanic(f"web_headers_test_{uuid.uuid4().hex}")
-    app.config.MOTD = False
-
-    async def on_new_message(_: UserMessage) -> None:
-        raise AssertionError("no message should arrive")
-
-    register([WebChatInput()], app, route="/webhooks/")
-    port = free_port()
-    server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    client = aiohttp.ClientSession()
-    yield WebServer(f"http://127.0.0.1:{port}", client)
-    await client.close()
-    await server.before_stop()
-    await server.close()
-    await server.after_stop()
+    async with serve_channel(WebChatInput()) as url, aiohttp.ClientSession() as client:
+        yield WebServer(url, client)
 
 
 @pytest.fixture

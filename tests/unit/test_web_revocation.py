@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import time
-import uuid
 from pathlib import Path
 from typing import AsyncIterator, Tuple
 
 import aiohttp
 import pytest
 import socketio
-from rasa.core.channels.channel import register
-from sanic import Sanic
 
 from bot.channels import tokens
 from bot.channels.web import WebChatInput
 from bot.store import CoachStore, open_store
-from tests.e2e.servers import free_port
+from tests.channel_server import serve_channel
 
 SECRET = "a-web-test-token-secret-of-at-least-32-bytes"
 
@@ -27,20 +24,8 @@ async def web_channel(monkeypatch: pytest.MonkeyPatch, url: str) -> AsyncIterato
     """The web channel alone, over the database at ``url``, served on a free port."""
     monkeypatch.setenv("COACH_TOKEN_SECRET", SECRET)
     monkeypatch.setenv("DATABASE_URL", url)
-    Sanic.test_mode = True
-    app = Sanic(f"web_revocation_test_{uuid.uuid4().hex}")
-    app.config.MOTD = False
-    register([WebChatInput()], app, route="/webhooks/")
-    port = free_port()
-    server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    yield f"http://127.0.0.1:{port}"
-    await server.before_stop()
-    await server.close()
-    await server.after_stop()
+    async with serve_channel(WebChatInput()) as base:
+        yield base
 
 
 @pytest.fixture
