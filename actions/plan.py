@@ -10,13 +10,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import payload
-from actions.journey import journey
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot.documents import render_html, render_pdf
+from bot.journey_service import coach_journey
 from bot.plan import PlanDocument, build_plan_document, build_shared_document
 from bot.settings import load_settings
+from bot.turn import payload
 
 DOCUMENT_PATH = "/webhooks/web/documents/"
 
@@ -41,7 +41,7 @@ class ActionSendPlan(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         answers = store().answers(person_of(tracker))
         include_journal = tracker.get_slot("choice") == "with_journal"
-        document = build_plan_document(journey(), answers, include_journal=include_journal)
+        document = build_plan_document(coach_journey(), answers, include_journal=include_journal)
         if not document.sections and not document.segment:
             dispatcher.utter_message(text="There's nothing in your plan yet. Shall we start?",
                                      buttons=[{"title": "Prepare for my career conversation",
@@ -68,7 +68,7 @@ class ActionShareWithManager(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         answers = store().answers(person_of(tracker))
-        prompts = [p for p in journeys.prompts_in_order(journey(), list(answers)) if not answers[p.id].skipped]
+        prompts = [p for p in journeys.prompts_in_order(coach_journey(), list(answers)) if not answers[p.id].skipped]
         if not prompts:
             dispatcher.utter_message(text="You haven't written anything to share yet.")
             return []
@@ -112,7 +112,7 @@ class ActionShareAnswer(Action):
         if not store().set_shared(person, [tracker.get_slot("prompt") or ""]):
             dispatcher.utter_message(text="I couldn't find that answer, so nothing was shared.")
         else:
-            link = publish(build_shared_document(journey(), store().answers(person)), pdf=False)
+            link = publish(build_shared_document(coach_journey(), store().answers(person)), pdf=False)
             dispatcher.utter_message(
                 text=f"Shared. Send your manager this private link; it shows only what you've chosen to share, "
                      f"nothing else from your journal:\n{link}.html")

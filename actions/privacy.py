@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.journey import journey
 from actions.store import person_of, store
 from bot import journey as journeys
+from bot.journey_service import coach_journey
 from bot.privacy import describe_kept
 
 
@@ -66,7 +66,7 @@ class ActionAskDeleteAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         try:
-            prompt = journey().find_prompt(tracker.get_slot("prompt") or "")
+            prompt = coach_journey().find_prompt(tracker.get_slot("prompt") or "")
         except KeyError:
             dispatcher.utter_message(text="I couldn't find that answer.")
             return [SlotSet("prompt", None)]
@@ -85,7 +85,7 @@ class ActionDeleteAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         prompt_id = tracker.get_slot("prompt") or ""
         try:
-            prompt = journey().find_prompt(prompt_id)
+            prompt = coach_journey().find_prompt(prompt_id)
             deleted = store().delete_answer(person_of(tracker), prompt.flow, prompt.id)
         except KeyError:
             deleted = False

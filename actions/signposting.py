@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import payload
 from bot import signposting
+from bot.turn import payload
 
 
 def _describe(resource: signposting.Resource) -> str:

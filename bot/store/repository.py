@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -100,11 +101,28 @@ class CoachStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
+        # The session of the unit of work in progress in this context (one per action call), if any.
+        self._current: ContextVar[Optional[Session]] = ContextVar(f"coach-session-{id(self)}", default=None)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """A transaction: the unit of work's, if one is open, else a short one of its own."""
+        current = self._current.get()
+        if current is not None:
+            yield current
+            return
         with self._sessions() as session, session.begin():
-            yield session
+            token = self._current.set(session)
+            try:
+                yield session
+            finally:
+                self._current.reset(token)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """One transaction for everything inside: a turn stores all of its changes, or none of them."""
+        with self.session():
+            yield
 
     # -- people and channels -------------------------------------------------
 

@@ -1,0 +1,433 @@
+"""The journey service: the next prompt, taking an answer, progress, resume, edit and summaries.
+
+It owns the flow logic for the journal, the three stages and the manager's
+flows (preparation and the agreed outcome). It knows nothing of Rasa: it reads
+and writes through the :class:`~bot.store.CoachStore` and answers with a
+:class:`~bot.turn.Turn`. Where the conversation is in the journey travels as a
+:class:`Place` (the ``flow``, ``editing`` and ``prompt_id`` slots).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Dict, List, Mapping, Optional
+
+from bot import engine, plan, signposting
+from bot import journey as journeys
+from bot.dates import read_date
+from bot.journey import Journey, Prompt
+from bot.manager import preparation_flow
+from bot.outcomes import outcome_from_answers, outcome_lines
+from bot.safety import STRAIN
+from bot.store import CoachStore
+from bot.store.repository import StoredAnswer, find_code
+from bot.turn import Message, Turn, button, buttons
+
+MANAGER_FLOWS = {"manager_prep", "outcome"}
+LONG_ANSWER = 5000
+DONE_WORDS = {"done", "that's all", "thats all", "that is all", "finished", "none", "none of these", "no more"}
+YES_WORDS = {"yes", "yes please", "yeah", "yep", "right", "that's right", "correct", "save", "save it", "ok",
+             "okay", "that feels right", "sounds right"}
+HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"stop\" to pause (I'll keep your "
+                "place), or ask me about the framework. Here's the question again.")
+# Intents answered in place (then the question is asked again) when the message reads like a question
+# or a short request. Longer text is kept as the answer: a misread intent must never swallow what someone wrote.
+INTERRUPTIONS = frozenset({"faq", "ask_why", "help"})
+
+Answers = Mapping[str, StoredAnswer]
+
+
+@lru_cache(maxsize=1)
+def coach_journey() -> Journey:
+    """The staff flows and the outcome flow from journey.yml, plus the manager's preparation flow."""
+    return Journey(journeys.load_journey().flows + (preparation_flow(),))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a conversation is in the journey: the flow, the prompt being edited, the prompt last asked."""
+
+    flow: Optional[str] = None
+    editing: Optional[str] = None
+    prompt_id: Optional[str] = None
+
+
+def words(text: str) -> str:
+    return " ".join(text.lower().strip(" .!").split())
+
+
+def reads_like_a_question(text: str) -> bool:
+    """Short requests and questions, as opposed to a reflective answer."""
+    count = len(text.split())
+    return count <= 12 or (text.rstrip().endswith("?") and count <= 30)
+
+
+def screen(message: Message, interruptions: frozenset[str] = INTERRUPTIONS) -> Optional[Turn]:
+    """What every form does before taking an answer; a Turn when the message is not an answer.
+
+    Nothing said mid-form is lost: an empty message gets a nudge, a question is
+    answered in place and the prompt asked again, and a message that needs urgent
+    help is never stored (the gate's rules have already replied to it).
+    """
+    if message.choice is not None:
+        return None
+    if not message.text.strip():
+        return Turn().say("I didn't get any words there. Take your time, or say \"skip\".")
+    if message.safety is not None and message.safety.needs_urgent_help:
+        return Turn()
+    if message.intent in interruptions and reads_like_a_question(message.text):
+        if message.intent == "faq":
+            return Turn().say(response=f"utter_{message.faq}") if message.faq else None
+        if message.intent == "ask_why":
+            return Turn().say(response="utter_ask_why")
+        return Turn().say(HELP_IN_FORM)
+    return None
+
+
+class JourneyService:
+    """The journal, the stages and the manager's flows, for one person at a time."""
+
+    def __init__(self, store: CoachStore, journey: Optional[Journey] = None) -> None:
+        self.store = store
+        self.journey = journey or coach_journey()
+
+    # -- starting, resuming, asking ---------------------------------------------------------------
+
+    def current_prompt(self, place: Place, answers: Answers) -> Optional[Prompt]:
+        """The prompt to ask now: the one being edited, else the flow's first unanswered prompt."""
+        if place.editing:
+            return self.journey.find_prompt(place.editing)
+        return journeys.next_prompt(self.journey.flow(place.flow), answers) if place.flow else None
+
+    @staticmethod
+    def start_at(prompt: Optional[Prompt]) -> Turn:
+        return Turn().set(flow=prompt.flow if prompt else None, editing=None, answer=None)
+
+    def start(self, person: str) -> Turn:
+        """Start (or pick up) the journal and stages for a member of staff."""
+        answers = self.store.answers(person)
+        prompt = journeys.resume_point(self.journey, answers)
+        turn = self.start_at(prompt)
+        if answers and prompt is not None:
+            flow = self.journey.flow(prompt.flow)
+            done, total = journeys.answered_count(flow, answers)
+            return turn.say(f"Welcome back. You're part way through {flow.title.lower()} "
+                            f"({done} of {total} answered). Let's carry on.")
+        if prompt is None:
+            turn.say("You've already prepared everything. You can review your answers, or ask me to send your plan.")
+        return turn
+
+    def resume(self, person: str, place: Place) -> Turn:
+        """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey."""
+        answers = self.store.answers(person)
+        prompt = journeys.next_prompt(self.journey.flow(place.flow), answers) if place.flow else None
+        prompt = prompt or journeys.resume_point(self.journey, answers)
+        if prompt is not None:
+            flow = self.journey.flow(prompt.flow)
+            return self.start_at(prompt).say(
+                f"You were in {flow.title.lower()}: {journeys.progress(flow, prompt).label.lower()}.")
+        if answers:
+            return self.start_at(None).say("You've answered everything in your journal and the three stages.")
+        first = journeys.resume_point(self.journey, {})
+        return self.start_at(first).say("You haven't started yet, so let's begin with your journal.")
+
+    def start_preparation(self, person: str) -> Turn:
+        """A line manager works through the preparation list (or carries on with it)."""
+        flow = self.journey.flow("manager_prep")
+        prompt = journeys.next_prompt(flow, self.store.answers(person, flow.id))
+        turn = self.start_at(prompt)
+        if prompt is None:
+            turn.say("You've worked through the whole preparation list. Say \"review my journal\" to see or edit "
+                     "your notes.")
+        return turn
+
+    def start_outcome(self, person: str) -> Turn:
+        """Record a new agreed outcome: always from a clean form."""
+        for prompt_id in self.store.answers(person, "outcome"):
+            self.store.delete_answer(person, "outcome", prompt_id)
+        return self.start_at(self.journey.flow("outcome").prompts[0])
+
+    def needs_answer(self, person: str, place: Place) -> bool:
+        """Whether the prompt loop has anything left to ask."""
+        if place.editing:
+            return True
+        answers = self.store.answers(person, place.flow) if place.flow else {}
+        return self.current_prompt(place, answers) is not None
+
+    def ask(self, person: str, place: Place) -> Turn:
+        """The current prompt, with progress (and the flow's intro before its first question)."""
+        answers = self.store.answers(person)
+        prompt = self.current_prompt(place, answers)
+        if prompt is None:
+            return Turn().say("There's nothing left to ask here.")
+        turn = Turn().set(prompt_id=prompt.id)
+        flow = self.journey.flow(prompt.flow)
+        if not place.editing and journeys.answered_count(flow, answers)[0] == 0:
+            turn.say(flow.intro)
+        header = journeys.progress(flow, prompt).label
+        if place.editing and prompt.id in answers:
+            header = (f"Editing your answer. Before, you said: “{journeys.quote(answers[prompt.id].text, 40)}”. "
+                      "Give a new answer, or say \"skip\" to keep it.")
+        return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
+
+    def _ask_text(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        return Turn().say(f"{header}\n{prompt.text}")
+
+    def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        options = plan.choice_options(prompt.options_from or "")
+        lines = "\n".join(f"• {o.label}: {o.explanation}" for o in options)
+        return Turn().say(f"{header}\n{prompt.text}\n{lines}", buttons([(o.id, o.label) for o in options]))
+
+    def _ask_placement(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        placement = plan.placement_for(answers)
+        others = [(o.id, f"Change to {o.label.lower()}") for o in plan.choice_options("growth")
+                  if o.id != placement.growth]
+        return Turn().say(f"{header}\n{prompt.text}\n{placement.segment.name}: {placement.explanation}\n"
+                          "You decide: confirm it, or choose a different growth focus.",
+                          buttons([("confirm", "That feels right"), *others]))
+
+    def _ask_suggestions(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        picked = set(draft(answers, prompt))
+        suggestions = plan.suggestions_for(answers, prompt.flow)
+        lines = "\n".join(f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}: "
+                          f"{s.reason}" for i, s in enumerate(suggestions, start=1))
+        options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
+                   for s in suggestions]
+        return Turn().say(f"{header}\n{prompt.text}\n{lines}\nPick as many as you like, then say \"done\".",
+                          buttons([*options, ("done", "Done" if picked else "None of these for now")]))
+
+    def _ask_summary(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        if prompt.flow == "outcome":
+            record = outcome_from_answers(answers, agreed_by="line manager", agreed_at=dt.datetime.now())
+            lines = "\n".join(outcome_lines(record, intervention_names()))
+            labels = [("save", "Record it"), ("change", "I want to change something")]
+        else:
+            document = plan.build_plan_document(self.journey, answers)
+            lines = "\n".join(plan.summary_lines(document)) or "• (nothing yet)"
+            labels = [("save", "Save my plan"), ("change", "I want to change something")]
+        return Turn().say(f"{header}\n{lines}\n{prompt.text}", buttons(labels))
+
+    # -- taking answers ---------------------------------------------------------------------------
+
+    def take(self, person: str, place: Place, message: Message) -> Turn:
+        """Take one message said at a prompt: store or act on it, then ask again or finish.
+
+        The returned state sets ``answer``: None to ask (again), "done" when the flow is finished.
+        """
+        screened = screen(message)
+        if screened is not None:
+            return screened.set(answer=None)
+        prompt = (self.journey.find_prompt(place.prompt_id) if place.prompt_id
+                  else self.current_prompt(place, self.store.answers(person, place.flow)))
+        if prompt is None:
+            return Turn().set(answer="done")
+        turn = Turn()
+        if message.choice is None and len(message.text) > LONG_ANSWER:
+            turn.say("That's a long answer. I've kept all of it; you can review or edit it later.")
+        if message.choice is None and journeys.is_skip(message.text):
+            if place.editing:
+                turn.say("No change: I've kept your answer as it was.")
+            else:
+                self.store.save_answer(person, prompt.flow, prompt.id, "", status="skipped")
+                turn.say("No problem, we'll leave that one.")
+            return turn.then(self._after(person, prompt, bool(place.editing)))
+        taker = TAKERS.get(prompt.kind, JourneyService._take_text)
+        taken = taker(self, person, prompt, message)
+        turn.then(taken)
+        if taken.state.get("answer", "taken") is None:
+            return turn
+        return turn.then(self._after(person, prompt, bool(place.editing)))
+
+    def _after(self, person: str, prompt: Prompt, editing: bool) -> Turn:
+        if editing:
+            return Turn().say("Updated.").set(answer="done", editing=None, flow=None)
+        flow = self.journey.flow(prompt.flow)
+        finished = journeys.next_prompt(flow, self.store.answers(person, flow.id)) is None
+        return Turn().set(answer="done" if finished else None)
+
+    def _keep_note(self, person: str, prompt: Prompt, text: str, hint: str) -> Turn:
+        """Keep words that did not answer a structured question, so nothing typed is lost; ask again."""
+        if text.strip():
+            self.store.save_answer(person, prompt.flow, prompt.id + ".note", text)
+            hint += " I've kept what you wrote as a note."
+        return Turn().say(hint).set(answer=None)
+
+    def _take_text(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        text = message.choice if message.choice is not None else message.text
+        self.store.save_answer(person, prompt.flow, prompt.id, text)
+        reply = journeys.reflect_back(text)
+        if message.safety is not None and message.safety.level == STRAIN:
+            reply += "\n" + signposting.strain_message()
+        return Turn().say(reply)
+
+    def _take_choice(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        name = prompt.options_from or ""
+        options = {o.id: o for o in plan.choice_options(name)}
+        picked = message.choice if message.choice in options else plan.match_choice(name, message.text)
+        if picked is None:
+            return self._keep_note(person, prompt, message.text,
+                                   "I didn't catch which one fits best. Pick a button, or type its name.")
+        self.store.save_answer(person, prompt.flow, prompt.id, options[picked].label, value=picked)
+        return Turn().say(f"You chose: {options[picked].label}.")
+
+    def _take_placement(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        choice, text = message.choice, message.text
+        growth = {o.id: o.label for o in plan.choice_options("growth")}
+        new_growth = choice if choice in growth else plan.match_choice("growth", text) if choice is None else None
+        if new_growth:
+            self.store.save_answer(person, prompt.flow, "stage2.growth", growth[new_growth], value=new_growth)
+            return Turn().say(f"Changed to {growth[new_growth].lower()}.").set(answer=None)
+        if choice == "confirm" or words(text) in YES_WORDS:
+            placement = plan.placement_for(self.store.answers(person))
+            value = {"segment_id": placement.segment.id, "name": placement.segment.name,
+                     "explanation": placement.explanation}
+            self.store.save_answer(person, prompt.flow, prompt.id, placement.segment.name, value=value)
+            self.store.save_plan(person, segment_id=placement.segment.id)
+            return Turn().say(f"Agreed: {placement.segment.name}. It's your call, and you can change it later.")
+        return self._keep_note(person, prompt, text, "Tell me if that feels right, or pick a different growth focus.")
+
+    def _take_suggestions(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        choice, text = message.choice, message.text
+        answers = self.store.answers(person)
+        picked = draft(answers, prompt)
+        suggestions = {s.intervention.id: s.intervention.name for s in plan.suggestions_for(answers, prompt.flow)}
+        if choice == "done" or (choice is None and words(text) in DONE_WORDS):
+            names = "; ".join(suggestions.get(i, i) for i in picked) or "None for now"
+            self.store.save_answer(person, prompt.flow, prompt.id, names, value=picked)
+            if prompt.flow == "stage3":
+                self.store.save_plan(person, interventions=picked)
+            return Turn().say(f"In your plan: {names}.")
+        if choice is None:
+            said = set(words(text).split()) - {"the", "a", "and"}
+            choice = next((i for i, n in suggestions.items() if set(n.lower().split()) & said), None)
+        if choice not in suggestions:
+            return self._keep_note(person, prompt, text, "Pick an option with the buttons, or say \"done\".")
+        turn = Turn().set(answer=None)
+        if choice in picked:
+            picked.remove(choice)
+            turn.say(f"Removed {suggestions[choice]}.")
+        else:
+            picked.append(choice)
+            turn.say(f"Added {suggestions[choice]}.")
+        self.store.save_answer(person, prompt.flow, prompt.id + ".draft", "; ".join(picked), value=picked)
+        return turn
+
+    def _take_date(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        when = read_date(message.text)
+        if when is None:
+            return self._keep_note(person, prompt, message.text,
+                                   "I couldn't read a date from that. Could you give a month, or something like "
+                                   "\"in six months\"?")
+        self.store.save_answer(person, prompt.flow, prompt.id, message.text, value=when.isoformat())
+        if prompt.flow == "stage3":
+            self.store.save_plan(person, review_date=when)
+        return Turn().say(f"I've noted a review date of {when.strftime('%-d %B %Y')}.")
+
+    def _take_summary(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        if message.choice == "save" or (message.choice is None and words(message.text) in YES_WORDS):
+            if prompt.flow == "outcome":
+                record = outcome_from_answers(self.store.answers(person, "outcome"), agreed_by="line manager",
+                                              agreed_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+                code = self.store.record_outcome(record, recorded_by=person)
+                self.store.save_answer(person, prompt.flow, prompt.id, code, value=code)
+                return Turn().say(f"Recorded, waiting for their confirmation. Their code is {code}. "
+                                  f"They can say \"confirm outcome {code}\" to check it and make it final.")
+            self.store.save_answer(person, prompt.flow, prompt.id, "confirmed", value="confirmed")
+            self.store.save_plan(person, confirmed=True)
+            return Turn()
+        return Turn().set(answer=None).say(
+            "Of course. Your plan stays a draft. Say \"review my journal\" to change any answer, then \"where was "
+            "I?\" to come back and save it.", [button("Review my answers", "review_journal")])
+
+    # -- after a flow, review and edit ------------------------------------------------------------
+
+    def complete(self, person: str, place: Place) -> Turn:
+        """After a flow: say so, and offer what comes next."""
+        turn = Turn().set(answer=None, prompt_id=None)
+        if not place.flow:
+            return turn.say("Anything else?", [button("Carry on where I was", "where_was_i"),
+                                               button("Review my journal", "review_journal"),
+                                               button("Send me my plan", "send_plan")])
+        flow = self.journey.flow(place.flow)
+        if journeys.next_prompt(flow, self.store.answers(person, flow.id)) is not None:
+            return turn  # stopped early, e.g. "change something"
+        turn.say(flow.outro).set(flow=None)
+        if flow.id in MANAGER_FLOWS:
+            return turn.say(response="utter_manager_menu")
+        if flow.next:
+            following = self.journey.flow(flow.next)
+            choices = [button(f"Carry on to {following.title.split(':')[0].lower()}", "where_was_i"),
+                       button("Stop for now", "stop")]
+            if flow.resources:
+                choices.append(button("See resources that might help", "find_resources", topic=flow.resources))
+            return turn.say(f"Next is {following.title.lower()}. Shall we carry on?", choices)
+        return turn.say("What would you like to do with your plan?", [
+            button("Send me my plan", "send_plan"), button("Share with my manager", "share_with_manager"),
+            button("Review my answers", "review_journal")])
+
+    def review(self, person: str) -> Turn:
+        """The person's answers, with buttons to edit or delete any of them."""
+        answers = self.store.answers(person)
+        prompts = journeys.prompts_in_order(self.journey, list(answers))
+        if not prompts:
+            return Turn().say("You haven't written anything yet.", [button("Start my journal", "start_journey")])
+        lines = []
+        edits = []
+        for number, prompt in enumerate(prompts, start=1):
+            answer = answers[prompt.id]
+            shown = "(skipped)" if answer.skipped else f"“{journeys.quote(answer.text, 25)}”"
+            lines.append(f"{number}. {prompt.text}\n   {shown}")
+            edits += [button(f"Edit {number}", "edit_answer", prompt=prompt.id),
+                      button(f"Delete {number}", "delete_answer", prompt=prompt.id)]
+        return Turn().say("Here's what you've written. Only you can see it.\n" + "\n".join(lines), edits)
+
+    def edit(self, prompt_id: Optional[str]) -> Turn:
+        """Ask one earlier prompt again; the old answer is kept as a revision."""
+        try:
+            prompt = self.journey.find_prompt(prompt_id or "")
+        except KeyError:
+            return Turn().say("I couldn't find that question. Say \"review my journal\" to see them all.").set(
+                flow=None, editing=None)
+        return Turn().set(editing=prompt.id, flow=prompt.flow, answer=None)
+
+    # -- the agreed outcome, confirmed by the person ----------------------------------------------
+
+    def show_pending_outcome(self, text: str) -> Turn:
+        """A member of staff checks the outcome their manager recorded, by the code in ``text``."""
+        code = find_code(text)
+        record = self.store.pending_outcome(code) if code else None
+        if record is None:
+            return Turn().set(outcome_code=None).say(
+                "I couldn't find an outcome waiting with that code. Codes look like \"KTP-482\"; your manager "
+                "gets one when they record the outcome.")
+        return Turn().set(outcome_code=code, pending_confirmation="confirm_outcome").say(
+            "Here's the outcome recorded for you:\n" + "\n".join(outcome_lines(record, intervention_names()))
+            + "\nIs this what you agreed? It becomes final, and part of your record, when you confirm.",
+            [button("Yes, confirm it", "affirm"), button("No, it needs changing", "deny")])
+
+    def confirm_outcome(self, person: str, code: str) -> Turn:
+        turn = Turn().set(pending_confirmation=None, outcome_code=None)
+        if self.store.confirm_outcome(code, person):
+            return turn.say("Confirmed. The outcome is now final and part of your record.")
+        return turn.say("That outcome was already confirmed or no longer exists.")
+
+
+def intervention_names() -> Dict[str, str]:
+    return {item.id: item.name for item in engine.catalogue()}
+
+
+def draft(answers: Answers, prompt: Prompt) -> List[str]:
+    """The suggestions picked so far at ``prompt``, before the person says "done"."""
+    saved = answers.get(prompt.id + ".draft")
+    return list(saved.value or []) if saved is not None else []
+
+
+Asker = Callable[[JourneyService, Prompt, str, Answers], Turn]
+Taker = Callable[[JourneyService, str, Prompt, Message], Turn]
+ASKERS: Dict[str, Asker] = {"choice": JourneyService._ask_choice, "placement": JourneyService._ask_placement,
+                            "suggestions": JourneyService._ask_suggestions, "summary": JourneyService._ask_summary}
+TAKERS: Dict[str, Taker] = {"choice": JourneyService._take_choice, "placement": JourneyService._take_placement,
+                            "suggestions": JourneyService._take_suggestions, "date": JourneyService._take_date,
+                            "summary": JourneyService._take_summary}

@@ -1,0 +1,72 @@
+"""One turn as the core sees it: the message in, the replies and the new conversation state out.
+
+The services in ``bot`` take a :class:`Message` and return a :class:`Turn`; the
+Rasa actions only translate between these and the tracker, dispatcher and events.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from bot.safety import SafetyAssessment
+
+Button = Dict[str, str]
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the person said, with what the NLU made of it (read once, by the gate and the NLU)."""
+
+    text: str
+    intent: Optional[str] = None
+    choice: Optional[str] = None  # the option picked with a button, if it was a button press
+    safety: Optional[SafetyAssessment] = None  # the gate's verdict, carried in the parse data
+    faq: Optional[str] = None  # the FAQ answer's response key, e.g. "faq/what_is_breadth"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One bot message: free text, or a named domain response, with optional buttons."""
+
+    text: Optional[str] = None
+    buttons: Tuple[Button, ...] = ()
+    response: Optional[str] = None
+
+
+@dataclass
+class Turn:
+    """The replies to send and the conversation state (slot values) to set."""
+
+    replies: List[Reply] = field(default_factory=list)
+    state: Dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: Optional[str] = None, buttons: Sequence[Button] = (),
+            response: Optional[str] = None) -> Turn:
+        self.replies.append(Reply(text, tuple(buttons), response))
+        return self
+
+    def set(self, **state: Any) -> Turn:
+        self.state.update(state)
+        return self
+
+    def then(self, other: Turn) -> Turn:
+        """This turn followed by ``other``: both sets of replies, ``other``'s state on top."""
+        self.replies.extend(other.replies)
+        self.state.update(other.state)
+        return self
+
+
+def payload(intent: str, **entities: str) -> str:
+    """A button payload that bypasses NLU: ``/intent{"entity": "value"}``."""
+    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
+
+
+def buttons(options: Sequence[Tuple[str, str]]) -> List[Button]:
+    """Quick-reply buttons that send ``/choose{"choice": id}``."""
+    return [{"title": title, "payload": payload("choose", choice=value)} for value, title in options]
+
+
+def button(title: str, intent: str, **entities: str) -> Button:
+    return {"title": title, "payload": payload(intent, **entities)}
