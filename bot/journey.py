@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Protocol
 
@@ -20,6 +21,8 @@ from pydantic import BaseModel, validator
 from bot.content import ContentError, content_path, read_yaml
 
 PROMPT_KINDS = ("text", "choice", "date", "placement", "suggestions", "summary")
+# What an answer can mean to the rest of the coach (``feeds`` in journey.yml).
+MEANINGS = ("details", "impact", "growth", "readiness", "aspiration", "placement", "interventions", "review_date")
 SKIP_WORDS = {"skip", "pass", "not relevant", "later", "next", "n/a", "na", "skip this", "skip it", "not now please"}
 
 
@@ -29,11 +32,18 @@ class _PromptSchema(BaseModel):
     kind: str = "text"
     optional: bool = False
     options_from: Optional[str] = None
+    feeds: Optional[str] = None
 
     @validator("kind")
     def _known_kind(cls, value: str) -> str:  # noqa: N805 - pydantic validator
         if value not in PROMPT_KINDS:
             raise ValueError(f"unknown kind '{value}', expected one of {', '.join(PROMPT_KINDS)}")
+        return value
+
+    @validator("feeds")
+    def _known_meaning(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805 - pydantic validator
+        if value is not None and value not in MEANINGS:
+            raise ValueError(f"unknown meaning '{value}', expected one of {', '.join(MEANINGS)}")
         return value
 
 
@@ -68,6 +78,7 @@ class Prompt:
     kind: str = "text"
     optional: bool = False
     options_from: Optional[str] = None
+    feeds: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,22 @@ class Journey:
             current = flow.next
         return tuple(ordered)
 
+    def feeding(self, meaning: str, flow_id: str) -> tuple[Prompt, ...]:
+        """The prompts whose answers mean ``meaning`` for ``flow_id``, latest first.
+
+        A member of staff builds one picture across the journal and stages; any other
+        flow (the manager's record of an outcome) stands on its own answers.
+        """
+        staff = self.staff_flows()
+        scope = staff if flow_id in {f.id for f in staff} else (self.flow(flow_id),)
+        return tuple(p for f in reversed(scope) for p in reversed(f.prompts) if p.feeds == meaning)
+
+
+@lru_cache(maxsize=1)
+def standard_journey() -> Journey:
+    """The journey in ``journey.yml``, read once."""
+    return load_journey()
+
 
 def load_journey(directory: Optional[Path] = None) -> Journey:
     """Read and validate ``journey.yml``; errors name the file and the field."""
@@ -157,7 +184,7 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
             id=f.id, title=f.title, intro=f.intro.strip(), outro=f.outro.strip(), next=f.next, resources=f.resources,
             sections=tuple(
                 Section(s.id, s.title, tuple(
-                    Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from)
+                    Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from, p.feeds)
                     for p in s.prompts
                 ))
                 for s in f.sections

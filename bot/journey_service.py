@@ -93,6 +93,10 @@ class JourneyService:
         self.store = store
         self.journey = journey or coach_journey()
 
+    def in_plan(self, prompt: Prompt) -> bool:
+        """Whether an answer to ``prompt`` belongs in the person's own plan (not a manager's record)."""
+        return prompt.flow in {f.id for f in self.journey.staff_flows()}
+
     # -- starting, resuming, asking ---------------------------------------------------------------
 
     def current_prompt(self, place: Place, answers: Answers) -> Optional[Prompt]:
@@ -277,7 +281,8 @@ class JourneyService:
         growth = {o.id: o.label for o in plan.choice_options("growth")}
         new_growth = choice if choice in growth else plan.match_choice("growth", text) if choice is None else None
         if new_growth:
-            self.store.save_answer(person, prompt.flow, "stage2.growth", growth[new_growth], value=new_growth)
+            focus = self.journey.feeding("growth", prompt.flow)[0]
+            self.store.save_answer(person, focus.flow, focus.id, growth[new_growth], value=new_growth)
             return Turn().say(f"Changed to {growth[new_growth].lower()}.").set(answer=None)
         if choice == "confirm" or words(text) in YES_WORDS:
             placement = plan.placement_for(self.store.answers(person))
@@ -296,7 +301,7 @@ class JourneyService:
         if choice == "done" or (choice is None and words(text) in DONE_WORDS):
             names = "; ".join(suggestions.get(i, i) for i in picked) or "None for now"
             self.store.save_answer(person, prompt.flow, prompt.id, names, value=picked)
-            if prompt.flow == "stage3":
+            if self.in_plan(prompt):
                 self.store.save_plan(person, interventions=picked)
             return Turn().say(f"In your plan: {names}.")
         if choice is None:
@@ -321,7 +326,7 @@ class JourneyService:
                                    "I couldn't read a date from that. Could you give a month, or something like "
                                    "\"in six months\"?")
         self.store.save_answer(person, prompt.flow, prompt.id, message.text, value=when.isoformat())
-        if prompt.flow == "stage3":
+        if self.in_plan(prompt):
             self.store.save_plan(person, review_date=when)
         return Turn().say(f"I've noted a review date of {when.strftime('%-d %B %Y')}.")
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Optional
+from typing import IO, TYPE_CHECKING
 
 from bot.store.repository import OutcomeRecord
 
@@ -61,18 +61,13 @@ def write_outcomes_csv(records: Iterable[OutcomeRecord], out: IO[str], names: Ma
 def outcome_from_answers(answers: Mapping[str, SavedAnswer], *, agreed_by: str,
                          agreed_at: dt.datetime) -> OutcomeRecord:
     """The outcome a manager recorded in the ``outcome`` flow, not yet confirmed by the person."""
-    from bot.plan import placement_for, profile_from_answers
+    from bot.plan import meant, placement_for, profile_from_answers
 
     profile = profile_from_answers(answers, "outcome")
     placement = placement_for(answers, "outcome")
-
-    def answered(prompt_id: str) -> Optional[SavedAnswer]:
-        answer = answers.get(prompt_id)
-        return answer if answer is not None and answer.status == "answered" else None
-
-    chosen = answered("outcome.interventions")
-    review = answered("outcome.review")
-    steps = answered("outcome.next_steps")
+    chosen = meant(answers, "interventions", "outcome")
+    review = meant(answers, "review_date", "outcome")
+    steps = meant(answers, "aspiration", "outcome")
     return OutcomeRecord(
         person_id=None,
         segment_id=placement.segment.id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
 from bot import engine, framework
-from bot.journey import Journey
+from bot.journey import Journey, standard_journey
 
 
 class SavedAnswer(Protocol):
@@ -57,57 +57,36 @@ def match_choice(name: str, text: str) -> Optional[str]:
     return None
 
 
-def _value(answers: Mapping[str, SavedAnswer], prompt_id: str) -> Optional[Any]:
-    answer = answers.get(prompt_id)
-    if answer is None or answer.status != "answered":
-        return None
-    return answer.value
+def meant(answers: Mapping[str, SavedAnswer], meaning: str, flow: str) -> Optional[SavedAnswer]:
+    """The latest answered prompt that means ``meaning`` for ``flow`` (see ``feeds`` in journey.yml)."""
+    for prompt in standard_journey().feeding(meaning, flow):
+        answer = answers.get(prompt.id)
+        if answer is not None and answer.status == "answered" and (answer.value is not None or answer.text):
+            return answer
+    return None
 
 
-def _text(answers: Mapping[str, SavedAnswer], prompt_id: str) -> str:
-    answer = answers.get(prompt_id)
-    return answer.text if answer is not None and answer.status == "answered" else ""
-
-
-@dataclass(frozen=True)
-class ProfileKeys:
-    """Which prompts hold the parts of a profile, for one flow."""
-
-    growth: str
-    impact: str
-    readiness: str
-    details: str
-    aspirations: tuple[str, ...]
-
-
-# A member of staff places themself in stage 2; a manager records the agreed outcome with them.
-PROFILE_KEYS = {
-    "stage2": ProfileKeys("stage2.growth", "stage2.impact", "stage2.readiness", "journal.details.role",
-                          ("stage2.aspiration", "journal.career.vision")),
-    "stage3": ProfileKeys("stage2.growth", "stage2.impact", "stage2.readiness", "journal.details.role",
-                          ("stage2.aspiration", "journal.career.vision")),
-    "outcome": ProfileKeys("outcome.growth", "outcome.impact", "outcome.readiness", "outcome.details",
-                           ("outcome.next_steps",)),
-}
+def meant_value(answers: Mapping[str, SavedAnswer], meaning: str, flow: str) -> Optional[Any]:
+    answer = meant(answers, meaning, flow)
+    return answer.value if answer is not None else None
 
 
 def profile_from_answers(answers: Mapping[str, SavedAnswer], flow: str = "stage2") -> framework.Profile:
     """What the person has told the coach in ``flow``, read as a framework profile."""
     from bot.staff import read_staff_details
 
-    keys = PROFILE_KEYS[flow]
-    details_text = _text(answers, keys.details)
-    details = read_staff_details(details_text) if details_text else None
-    aspiration = next((_text(answers, key) for key in keys.aspirations if _text(answers, key)), "")
-    readiness = _value(answers, keys.readiness)
+    details_answer = meant(answers, "details", flow)
+    details = read_staff_details(details_answer.text) if details_answer is not None else None
+    aspiration = meant(answers, "aspiration", flow)
+    readiness = meant_value(answers, "readiness", flow)
     return framework.Profile(
         band=details.band if details else None,
         staff_group=details.staff_group if details else None,
-        growth=str(_value(answers, keys.growth) or "consolidate"),
-        impact=str(_value(answers, keys.impact) or "solid"),
+        growth=str(meant_value(answers, "growth", flow) or "consolidate"),
+        impact=str(meant_value(answers, "impact", flow) or "solid"),
         readiness=str(readiness) if readiness else None,
         age=None,
-        aspiration=aspiration,
+        aspiration=aspiration.text if aspiration is not None else "",
     )
 
 
@@ -156,14 +135,14 @@ def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
         )
         if items:
             sections.append((flow.title, items))
-    segment_value = _value(answers, "stage2.placement")
+    segment_value = meant_value(answers, "placement", "stage2")
     segment_name = explanation = None
     if isinstance(segment_value, dict):
         segment_name = segment_value.get("name")
         explanation = segment_value.get("explanation")
-    chosen = _value(answers, "stage3.interventions") or []
+    chosen = meant_value(answers, "interventions", "stage3") or []
     names = {item.id: item.name for item in engine.catalogue()}
-    review = _value(answers, "stage3.review")
+    review = meant_value(answers, "review_date", "stage3")
     return PlanDocument(
         title="My aspirational career development plan",
         segment=segment_name,

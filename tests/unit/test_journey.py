@@ -83,3 +83,18 @@ def test_a_broken_journey_file_names_the_file_and_the_field(tmp_path: Path) -> N
     with pytest.raises(ContentError) as error:
         journey.load_journey(tmp_path)
     assert "journey.yml" in str(error.value) and "kind" in str(error.value)
+
+
+def test_what_an_answer_means_comes_from_content_latest_first(coach_journey: journey.Journey) -> None:
+    assert [p.id for p in coach_journey.feeding("aspiration", "stage3")] == ["stage2.aspiration",
+                                                                              "journal.career.vision"]
+    assert [p.id for p in coach_journey.feeding("aspiration", "outcome")] == ["outcome.next_steps"]
+    assert [p.id for p in coach_journey.feeding("growth", "outcome")] == ["outcome.growth"]
+
+
+def test_an_unknown_meaning_is_reported_by_file_and_field(tmp_path: Path) -> None:
+    text = (journey.content_path("journey.yml").read_text(encoding="utf-8")
+            .replace("feeds: growth", "feeds: ambition", 1))
+    (tmp_path / "journey.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match="unknown meaning 'ambition'"):
+        journey.load_journey(tmp_path)

@@ -1,0 +1,110 @@
+"""The journey service on its own: no Rasa, a real SQLite store, messages in and turns out."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import event
+
+from bot.journey_service import JourneyService, Place
+from bot.rehearsal_service import Practice, RehearsalService
+from bot.safety import assess
+from bot.store import CoachStore
+from bot.turn import Message, Turn
+
+
+def said(text: str, *, choice: Optional[str] = None, intent: str = "inform") -> Message:
+    return Message(text, "choose" if choice else intent, choice, assess(text))
+
+
+def texts(turn: Turn) -> str:
+    return "\n".join(r.text or r.response or "" for r in turn.replies)
+
+
+def test_a_new_person_starts_at_the_journal(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:new")
+    assert service.start(person).state == {"flow": "journal", "editing": None, "answer": None}
+    asked = service.ask(person, Place("journal"))
+    assert asked.state == {"prompt_id": "journal.details.role"}
+    assert "reflection journal" in texts(asked) and "Section 1 of 6" in texts(asked)
+
+
+def test_an_answer_is_stored_reflected_and_the_next_prompt_follows(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:answer")
+    place = Place("journal", prompt_id="journal.details.role")
+    turn = service.take(person, place, said("Band 5 staff nurse on a surgical ward"))
+    assert turn.state == {"answer": None}
+    assert "Band 5 staff nurse" in texts(turn)
+    assert coach_store.answers(person)["journal.details.role"].text == "Band 5 staff nurse on a surgical ward"
+    assert "Section 2 of 6" in texts(service.ask(person, Place("journal")))
+
+
+def test_a_disclosure_is_never_stored_whatever_the_prompt(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:risk")
+    for prompt_id in ["journal.details.role", "stage2.growth", "stage3.review"]:
+        flow = prompt_id.split(".")[0]
+        turn = service.take(person, Place(flow, prompt_id=prompt_id), said("i want to end my life tonight"))
+        assert turn.state == {"answer": None}
+    assert coach_store.answers(person) == {}
+
+
+def test_a_question_mid_form_is_answered_in_place_and_nothing_is_stored(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:faq")
+    message = Message("what does breadth mean?", "faq", None, assess("what does breadth mean?"),
+                      "faq/what_is_breadth")
+    turn = service.take(person, Place("journal", prompt_id="journal.details.role"), message)
+    assert turn.replies[0].response == "utter_faq/what_is_breadth" and turn.state == {"answer": None}
+    assert coach_store.answers(person) == {}
+
+
+def test_editing_keeps_the_old_answer_as_a_revision_and_leaves_the_flow(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:edit")
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    place = Place("journal", editing="journal.details.role", prompt_id="journal.details.role")
+    assert "Before, you said: “nurse”" in texts(service.ask(person, place))
+    turn = service.take(person, place, said("ward sister"))
+    assert turn.state == {"answer": "done", "editing": None, "flow": None}
+    assert coach_store.answers(person)["journal.details.role"].text == "ward sister"
+    assert coach_store.revisions(person, "journal", "journal.details.role") == ["nurse"]
+
+
+def test_resume_names_the_section_and_review_lists_what_was_written(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:resume")
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    assert "section 2 of 6" in texts(service.resume(person, Place()))
+    review = service.review(person)
+    assert "“nurse”" in texts(review) and [b["title"] for b in review.replies[0].buttons] == ["Edit 1", "Delete 1"]
+
+
+def test_a_rehearsal_question_gets_a_reply_and_feedback_and_is_logged(coach_store: CoachStore) -> None:
+    service = RehearsalService(coach_store)
+    manager = coach_store.person_id("web:manager")
+    practice = Practice("hca_nursing", 1, [])
+    turn = service.take(manager, practice, said("What matters most to you in your work?"))
+    assert turn.state["question"] is None
+    assert turn.state["rehearsal_log"] == [{"question": "What matters most to you in your work?", "stage": 1}]
+    assert texts(turn).count("\n") >= 1 and "Feedback:" in texts(turn)
+
+
+def test_one_unit_of_work_is_one_transaction_and_a_failure_stores_nothing(coach_store: CoachStore) -> None:
+    begun: list[object] = []
+    event.listen(coach_store.engine, "begin", lambda connection: begun.append(connection))
+    service = JourneyService(coach_store)
+    with coach_store.unit_of_work():
+        person = coach_store.person_id("web:uow")
+        service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+        service.ask(person, Place("journal"))
+    assert len(begun) == 1
+    try:
+        with coach_store.unit_of_work():
+            coach_store.save_answer(person, "journal", "journal.details.band", "6")
+            raise RuntimeError("the server stopped mid-turn")
+    except RuntimeError:
+        pass
+    assert "journal.details.band" not in coach_store.answers(person)
