@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.settings import load_settings
+from bot.store.repository import tune_sqlite
 
 ERASE_ACTION = "action_delete_data"
 
@@ -42,6 +43,7 @@ class CoachTrackerStore(SQLTrackerStore):
             login_db=kwargs.get("login_db"),
             query=dict(url.query) or None,
         )
+        tune_sqlite(self.engine, foreign_keys=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         events = list(tracker.events)

@@ -87,11 +87,23 @@ class KeptData:
     channels: int = 0
 
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
+def tune_sqlite(engine: Engine, *, foreign_keys: bool = True) -> None:
+    """SQLite settings for two processes sharing one file (the action server and the Rasa server).
 
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # pragma: no cover - driver hook
+    Write-ahead logging lets each read while the other writes, and ``synchronous=NORMAL``
+    syncs at checkpoints rather than on every commit: a crash of either server loses
+    nothing committed; a power cut may lose the last moments. PostgreSQL is the choice
+    where that matters (``DATABASE_URL``).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # pragma: no cover - driver hook
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=10000")
+        if foreign_keys:
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
@@ -371,7 +383,7 @@ def _outcome_record(row: Outcome) -> OutcomeRecord:
 def open_store(database_url: str, *, migrate: bool = True) -> CoachStore:
     """Create the engine for ``database_url`` and bring the schema up to date."""
     engine = create_engine(database_url, future=True, pool_pre_ping=True)
-    _enable_sqlite_foreign_keys(engine)
+    tune_sqlite(engine)
     if migrate:
         from bot.store.migrations import upgrade
 

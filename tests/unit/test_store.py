@@ -107,3 +107,16 @@ def test_upgrading_an_older_database_keeps_every_row(tmp_path: Path) -> None:
     store = open_store(str(engine.url))  # upgrades to the latest schema
     [kept] = store.outcomes()
     assert kept.person_id == "p1" and kept.next_steps == "keep going" and kept.confirmed_by_person
+
+
+def test_sqlite_lets_one_server_read_while_the_other_writes(coach_store: CoachStore) -> None:
+    # Write-ahead logging: the Rasa server and the action server share the file without blocking readers.
+    with coach_store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: synced at checkpoints
+    reader = open_store(str(coach_store.engine.url), migrate=False)
+    person = coach_store.person_id("web:writer")
+    with coach_store.unit_of_work():
+        coach_store.save_answer(person, "journal", "q1", "still being written")
+        assert reader.answers(person) == {}  # the other process reads the last committed state, unblocked
+    assert reader.answers(person)["q1"].text == "still being written"
