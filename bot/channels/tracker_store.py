@@ -1,26 +1,43 @@
 """Rasa's SQL tracker store, configured from ``DATABASE_URL`` like the rest of the coach.
 
-It also carries out "delete my data" for the conversation history: when a turn
-ran ``action_delete_data``, every stored event of that conversation is deleted
-and only what came after the deletion is kept.
+- "Delete my data" for the conversation history: when a turn ran
+  ``action_delete_data``, every stored event of that conversation is deleted and
+  only what came after the deletion is kept.
+- Recent conversations stay in memory, so a turn does not rebuild the whole
+  conversation from the database (a cost that grows with every turn). A cached
+  conversation is used only while the database agrees with it: its last stored
+  event id is unchanged (no other server wrote to it) and it holds exactly the
+  events that were saved (a turn that failed half-way is read afresh).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 from bot.settings import load_settings
-from bot.store.repository import tune_sqlite
+from bot.store.repository import make_engine
 
 ERASE_ACTION = "action_delete_data"
+RECENT_CONVERSATIONS = 512
+
+
+@dataclass
+class _Recent:
+    last_event_id: Optional[int]
+    event_count: int
+    tracker: DialogueStateTracker
 
 
 class CoachTrackerStore(SQLTrackerStore):
@@ -43,15 +60,51 @@ class CoachTrackerStore(SQLTrackerStore):
             login_db=kwargs.get("login_db"),
             query=dict(url.query) or None,
         )
-        tune_sqlite(self.engine, foreign_keys=False)
+        if url.drivername.startswith("sqlite"):  # the same pooled, write-ahead-logged engine as the coach's store
+            self.engine.dispose()  # type: ignore[has-type]  # Rasa leaves it unannotated
+            self.engine = make_engine(str(url), foreign_keys=False)
+            self.sessionmaker = sessionmaker(bind=self.engine)
+        self._recent: OrderedDict[str, _Recent] = OrderedDict()
+
+    def _last_event_id(self, sender_id: str) -> Optional[int]:
+        with self.session_scope() as session:
+            found = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id)
+            return found.scalar()  # type: ignore[no-any-return]
+
+    def _remember(self, tracker: DialogueStateTracker, since: int) -> None:
+        """Keep ``tracker`` as the stored state, unless a new session began (then the next read trims it)."""
+        events = list(tracker.events)
+        if any(isinstance(e, SessionStarted) for e in events[since:]) and since > 0:
+            self._recent.pop(tracker.sender_id, None)
+            return
+        self._recent[tracker.sender_id] = _Recent(self._last_event_id(tracker.sender_id), len(events), tracker)
+        self._recent.move_to_end(tracker.sender_id)
+        while len(self._recent) > RECENT_CONVERSATIONS:
+            self._recent.popitem(last=False)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        recent = self._recent.get(sender_id)
+        if recent is not None and len(recent.tracker.events) == recent.event_count \
+                and recent.last_event_id == self._last_event_id(sender_id):
+            self._recent.move_to_end(sender_id)
+            return recent.tracker
+        self._recent.pop(sender_id, None)
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._remember(tracker, 0)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        recent = self._recent.get(tracker.sender_id)
+        since = recent.event_count if recent is not None and recent.tracker is tracker else 0
         events = list(tracker.events)
-        erased_at = next((i for i in range(len(events) - 1, -1, -1)
+        erased_at = next((i for i in range(len(events) - 1, since - 1, -1)
                           if isinstance(events[i], ActionExecuted) and events[i].action_name == ERASE_ACTION), None)
         if erased_at is None:
             await super().save(tracker)
+            self._remember(tracker, since)
             return
+        self._recent.pop(tracker.sender_id, None)
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
             session.commit()

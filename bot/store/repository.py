@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sqlalchemy import create_engine, delete, event, inspect, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.store import models
 from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, Plan, Rehearsal
@@ -85,6 +86,17 @@ class KeptData:
     outcomes: int = 0
     rehearsals: int = 0
     channels: int = 0
+
+
+def make_engine(database_url: str, *, foreign_keys: bool = True) -> Engine:
+    """The engine for ``database_url``. SQLite connections are pooled and reused: opening one per
+    transaction, SQLAlchemy 1.4's default for a file, costs more than a typical query."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite"):
+        return create_engine(url, future=True, pool_pre_ping=True)
+    engine = create_engine(url, future=True, poolclass=QueuePool, connect_args={"check_same_thread": False})
+    tune_sqlite(engine, foreign_keys=foreign_keys)
+    return engine
 
 
 def tune_sqlite(engine: Engine, *, foreign_keys: bool = True) -> None:
@@ -382,8 +394,7 @@ def _outcome_record(row: Outcome) -> OutcomeRecord:
 
 def open_store(database_url: str, *, migrate: bool = True) -> CoachStore:
     """Create the engine for ``database_url`` and bring the schema up to date."""
-    engine = create_engine(database_url, future=True, pool_pre_ping=True)
-    tune_sqlite(engine)
+    engine = make_engine(database_url)
     if migrate:
         from bot.store.migrations import upgrade
 

@@ -1,0 +1,76 @@
+"""The conversation store Rasa uses: recent conversations from memory, but never out of date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+from bot.channels.tracker_store import CoachTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def make_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, domain: Domain) -> CoachTrackerStore:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'coach.db'}")
+    return CoachTrackerStore(domain)
+
+
+async def say(store: CoachTrackerStore, sender: str, text: str) -> None:
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(UserUttered(text, {"name": "inform", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+
+
+async def test_a_conversation_is_read_back_exactly_as_saved(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            domain: Domain) -> None:
+    store = make_store(monkeypatch, tmp_path, domain)
+    for text in ["hi", "band 5 nurse", "skip"]:
+        await say(store, "web:a", text)
+    fresh = make_store(monkeypatch, tmp_path, domain)  # read from the database alone
+    cached, stored = await store.retrieve("web:a"), await fresh.retrieve("web:a")
+    assert cached is not None and stored is not None
+    assert [e.as_dict() for e in cached.events] == [e.as_dict() for e in stored.events]
+
+
+async def test_what_another_server_wrote_is_seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 domain: Domain) -> None:
+    mine, other = make_store(monkeypatch, tmp_path, domain), make_store(monkeypatch, tmp_path, domain)
+    await say(mine, "web:b", "hello")
+    await say(other, "web:b", "said through the other replica")
+    tracker = await mine.retrieve("web:b")
+    assert tracker is not None and tracker.latest_message.text == "said through the other replica"
+
+
+async def test_a_turn_that_failed_half_way_is_read_from_the_database(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path, domain: Domain) -> None:
+    store = make_store(monkeypatch, tmp_path, domain)
+    await say(store, "web:c", "hello")
+    tracker = await store.retrieve("web:c")
+    assert tracker is not None
+    tracker.update(SlotSet("flow", "journal"))  # the turn stops here: never saved
+    again = await store.retrieve("web:c")
+    assert again is not None and again.get_slot("flow") is None
+
+
+async def test_delete_my_data_leaves_only_what_came_after(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                          domain: Domain) -> None:
+    store = make_store(monkeypatch, tmp_path, domain)
+    await say(store, "web:d", "something private")
+    tracker = await store.retrieve("web:d")
+    assert tracker is not None
+    tracker.update(ActionExecuted("action_delete_data"))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    for reader in (store, make_store(monkeypatch, tmp_path, domain)):
+        after = await reader.retrieve("web:d")
+        assert after is not None
+        assert all(not isinstance(e, UserUttered) for e in after.events)
