@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server (REST + web chat), print the chat page's URL.
-# Ctrl-C stops everything this script started.
+# Ctrl-C stops everything this script started. The terminal gets a few short lines: training (when the
+# model's inputs changed) prints one line per step, and the servers' own output goes to var/log/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-start=$(date +%s.%N)
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
-model=$(scripts/model.sh)
+model=$(scripts/model.sh)  # status lines on stderr, Rasa's output in var/log/train-*.log
 # Everything under var/ (database, secrets, documents, logs) is private to the user running the coach.
 umask 077
 mkdir -p var/log
@@ -28,32 +28,38 @@ fi
 
 pids=()
 stop() {
+  local status=$?
   trap - INT TERM EXIT
   echo; echo "Stopping the coach..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "Stopped."
+  exit "$status"
 }
 trap stop INT TERM EXIT
 
+echo "Starting the coach (about a minute)..."
+start=$(date +%s%N)
 SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model "$model" --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml --auth-token="$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &
 pids+=($!)
 
-wait_for() {  # url, name, pid (the URL goes to curl on stdin, so the token never shows in `ps`)
-  for _ in $(seq 1 600); do
+# Loading TensorFlow and the model takes about a minute, several on a busy machine.
+wait_for() {  # url, name, pid, log (the URL goes to curl on stdin, so the token never shows in `ps`)
+  local deadline=$(( SECONDS + 300 ))
+  while [ $SECONDS -lt $deadline ]; do
     if printf 'url = "%s"\n' "$1" | curl -fs -K - > /dev/null 2>&1; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see var/log/." >&2; exit 1; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "The $2 stopped while starting; see $4." >&2; exit 1; fi
     sleep 0.2
   done
-  echo "The $2 did not start in time; see var/log/." >&2; exit 1
+  echo "The $2 did not start within 5 min; see $4." >&2; exit 1
 }
-wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "action server" "${pids[0]}"
-wait_for "http://127.0.0.1:$RASA_PORT/status?token=$COACH_API_TOKEN" "Rasa server" "${pids[1]}"
-elapsed=$(echo "$(date +%s.%N) - $start" | bc)
-printf '\nThe coach is ready (started in %.1f s).\n' "$elapsed"
+wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "action server" "${pids[0]}" var/log/actions.log
+wait_for "http://127.0.0.1:$RASA_PORT/status?token=$COACH_API_TOKEN" "Rasa server" "${pids[1]}" var/log/rasa.log
+tenths=$(( ($(date +%s%N) - start) / 100000000 ))
+printf '\nThe coach is ready (started in %d.%d s).\n' $(( tenths / 10 )) $(( tenths % 10 ))
 echo "  Chat in your browser:  http://localhost:$RASA_PORT/webhooks/web/"
 echo "  REST:                  POST http://localhost:$RASA_PORT/webhooks/rest/webhook"
 echo "                         with the header \"Authorization: Bearer \$COACH_API_TOKEN\""
@@ -63,4 +69,6 @@ if [ -s var/api-token ] && [ "$(cat var/api-token)" = "$COACH_API_TOKEN" ]; then
 fi
 echo "  Logs:                  var/log/"
 echo "Press Ctrl-C to stop."
-wait -n "${pids[@]}"
+wait -n "${pids[@]}" || true
+echo "The coach stopped by itself; see var/log/rasa.log and var/log/actions.log." >&2
+exit 1
