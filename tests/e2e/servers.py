@@ -74,7 +74,7 @@ class CoachServers:
             (ROOT / "endpoints.yml").read_text().replace("127.0.0.1:5055", f"127.0.0.1:{self.actions_port}")
         )
         (self.workdir / "logs").mkdir(exist_ok=True)
-        self.processes = [self.spawn("actions", self._actions_args()), self.spawn("rasa", self.rasa_args())]
+        self.processes = [self.spawn("actions", self.actions_command()), self.spawn("rasa", self.rasa_command())]
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
         self._wait(f"{self.base_url}/status", params={"token": self.api_token})
         return self
@@ -88,18 +88,20 @@ class CoachServers:
     def rest_headers(self) -> Dict[str, str]:
         return {"Authorization": f"Bearer {self.api_token}"}
 
-    def rasa_args(self) -> List[str]:
+    def rasa_command(self) -> List[str]:
         endpoints = self.workdir / "endpoints.yml"
-        return ["run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+        return [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api", "-i", "127.0.0.1",
+                "-p", str(self.rasa_port),
                 "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints),
                 f"--auth-token={self.api_token}"]  # one argument, even for a token that starts with "-"
 
-    def _actions_args(self) -> List[str]:
-        return ["run", "actions", "--actions", "actions", "-p", str(self.actions_port)]
+    def actions_command(self) -> List[str]:
+        # As scripts/run.sh starts it: the action server alone, without Rasa's command line.
+        return [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.actions_port)]
 
-    def spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+    def spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         with open(self.workdir / "logs" / f"{name}.log", "ab") as log:  # the child keeps its own handle
-            return subprocess.Popen([str(VENV_BIN / "rasa"), *args], cwd=ROOT, env=self.environment(),
+            return subprocess.Popen(command, cwd=ROOT, env=self.environment(),
                                     stdout=log, stderr=subprocess.STDOUT)
 
     def kill_actions(self) -> None:
@@ -108,7 +110,7 @@ class CoachServers:
         self.processes[0].wait(timeout=20)
 
     def restart_actions(self) -> None:
-        self.processes[0] = self.spawn("actions", self._actions_args())
+        self.processes[0] = self.spawn("actions", self.actions_command())
         self._wait(f"http://127.0.0.1:{self.actions_port}/health")
 
     def _wait(self, url: str, timeout: float = 240, params: Optional[Dict[str, str]] = None) -> None:

@@ -42,7 +42,7 @@ def test_the_rasa_server_refuses_to_start_without_a_token_secret(tmp_path: Path)
     servers.rasa_port, servers.actions_port = free_port(), free_port()
     (tmp_path / "logs").mkdir()
     (tmp_path / "endpoints.yml").write_text("")
-    rasa = servers.spawn("rasa", servers.rasa_args())
+    rasa = servers.spawn("rasa", servers.rasa_command())
     try:
         assert rasa.wait(timeout=180) != 0
     finally:
