@@ -31,7 +31,9 @@ def message_of(tracker: Tracker, text: Optional[str] = None) -> Message:
     # The ResponseSelector files its answer under the retrieval intent, or "default" when it serves all.
     selectors = latest.get("response_selector") or {}
     faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
-    return Message(said, intent, choice if intent == "choose" else None, safety.verdict(said, latest), faq)
+    if intent == "choose" and choice is not None:  # a button press: our payload, not the person's words
+        return Message(said, intent, choice, None, faq)
+    return Message(said, intent, None, safety.verdict(said, latest), faq)
 
 
 def place_of(tracker: Tracker) -> Place:

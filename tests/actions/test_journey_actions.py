@@ -158,3 +158,22 @@ async def test_where_was_i_resumes_a_paused_manager_preparation_first(action_sto
     events = await ActionResume().run(dispatcher, tracker(slots={"flow": "manager_prep"}), {})
     assert {"event": "slot", "name": "flow", "value": "manager_prep", "timestamp": None} in events
     assert "preparing as a line manager" in dispatcher.messages[0]["text"]
+
+
+async def test_the_gate_verdict_in_the_parse_data_is_reused_not_computed_again(
+        action_store: CoachStore, monkeypatch: Any) -> None:
+    from bot import safety
+
+    def must_not_run(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the action server assessed the message again")
+
+    monkeypatch.setattr(safety, "assess", must_not_run)
+    state = tracker("an ordinary looking answer", slots={"prompt_id": "journal.details.role"})
+    state.latest_message["safety"] = {"level": "crisis", "category": "suicide", "reasons": ["gate"]}
+    result = await ValidateCoachForm().validate_answer("an ordinary looking answer", CollectingDispatcher(), state, {})
+    assert result == {"answer": None}  # the gate said crisis: never stored
+    assert action_store.answers(action_store.person_id(SENDER)) == {}
+    button = tracker('/choose{"choice": "depth"}', intent="choose", entities=[{"entity": "choice", "value": "depth"}],
+                     slots={"flow": "stage2", "prompt_id": "stage2.growth"})
+    await ValidateCoachForm().validate_answer('/choose{"choice": "depth"}', CollectingDispatcher(), button, {})
+    assert action_store.answers(action_store.person_id(SENDER))["stage2.growth"].value == "depth"
