@@ -39,7 +39,7 @@ lint: setup
 	$(VENV)/bin/mypy bot actions
 
 bench: setup model
-	@scripts/bench.sh
+	@scripts/bench.sh $(BENCH)
 
 teams-package: setup
 	$(PY) -m bot.channels.teams_package

@@ -24,10 +24,10 @@ from tests.safety_sets import held_out, tuning  # noqa: E402
 def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         coaches = [CoachServers(Path(work) / name, trained_model()) for name in ("a", "b")]
-        for coach in coaches:
-            coach.workdir.mkdir()
-            coach.start()
-        try:
+        try:  # stops every coach started, also when a later one fails to start
+            for coach in coaches:
+                coach.workdir.mkdir()
+                coach.start()
             for name, examples in (("tuned", tuning()), ("held-out", held_out())):
                 risk = [e for e in examples if e.risk]
                 started = time.perf_counter()

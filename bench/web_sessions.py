@@ -66,8 +66,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=25)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        coach = CoachServers(Path(work), trained_model()).start()
-        try:
+        coach = CoachServers(Path(work), trained_model())
+        try:  # a start that times out has launched the servers all the same
+            coach.start()
             asyncio.run(run(coach.base_url, 1))  # warm-up
             asyncio.run(run(coach.base_url, args.sessions))
         finally:
