@@ -82,6 +82,12 @@ def test_workplace_idioms_never_raise_a_crisis(text: str) -> None:
     assert assess(text).level in (NONE, STRAIN)
 
 
+@pytest.mark.parametrize("text", ["stop", "Stop.", "skip", "pause", "next", "done", "cancel", "where was I?"])
+def test_the_coachs_own_commands_never_get_the_check_in(text: str) -> None:
+    # The introduction tells people to say "stop" to pause; that must not read as a cry for help.
+    assert not assess(text).needs_urgent_help
+
+
 @pytest.mark.parametrize("text", [m.text for m in STRAIN_ONLY][:12])
 def test_stress_and_burnout_take_the_lighter_wellbeing_path(text: str) -> None:
     result = assess(str(text))
