@@ -78,6 +78,8 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
         """The validation action's name, ``validate_<form>``."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # Nothing in a validation awaits I/O, so the transaction never spans a pause in which another
+        # conversation's turn could run and wait on its lock.
         with store().unit_of_work():
             return await super().run(dispatcher, tracker, domain)
 
