@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import uuid
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List, Optional
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage, register
-from sanic import Sanic
+from rasa.core.channels.channel import UserMessage
 
 from bot.channels.teams import TeamsInput, TeamsSettings
+from tests.channel_server import serve_channel
 from tests.teams.fake_microsoft import FakeMicrosoft
 
 Reply = Callable[[UserMessage], Awaitable[None]]
@@ -79,48 +78,21 @@ class TeamsBot:
             return reply.status
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 StartBot = Callable[..., Awaitable[TeamsBot]]
 
 
 @pytest.fixture
 async def start_bot(fake: FakeMicrosoft) -> AsyncIterator[StartBot]:
     """Start the channel (credentials pointing at the fake unless given) behind a real Sanic server."""
-    servers: List[Any] = []
-    clients: List[aiohttp.ClientSession] = []
+    async with contextlib.AsyncExitStack() as opened:  # servers and clients, closed in reverse order
 
-    async def start(credentials: Optional[Dict[str, Any]] = None, reply: Optional[Reply] = None,
-                    **channel_options: Any) -> TeamsBot:
-        # Sanic 21.12 rewrites its request methods when an app starts; without test mode a second app in the
-        # same process fails (sanic-testing sets this too, for the same reason).
-        Sanic.test_mode = True
-        settings = TeamsSettings.from_credentials(fake.credentials() if credentials is None else credentials)
-        channel = TeamsInput(settings, **channel_options)
-        app = Sanic(f"teams_test_{uuid.uuid4().hex}")
-        app.config.MOTD = False
-        agent = FakeAgent(reply)
-        app.ctx.agent = agent
-        register([channel], app, route="/webhooks/")
-        port = free_port()
-        server = await app.create_server("127.0.0.1", port, return_asyncio_server=True, access_log=False)
-        assert server is not None
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        servers.append(server)
-        client = aiohttp.ClientSession()
-        clients.append(client)
-        return TeamsBot(f"http://127.0.0.1:{port}", channel, agent, client)
+        async def start(credentials: Optional[Dict[str, Any]] = None, reply: Optional[Reply] = None,
+                        **channel_options: Any) -> TeamsBot:
+            settings = TeamsSettings.from_credentials(fake.credentials() if credentials is None else credentials)
+            channel = TeamsInput(settings, **channel_options)
+            agent = FakeAgent(reply)
+            url = await opened.enter_async_context(serve_channel(channel, agent))
+            client = await opened.enter_async_context(aiohttp.ClientSession())
+            return TeamsBot(url, channel, agent, client)
 
-    yield start
-    for client in clients:
-        await client.close()
-    for server in servers:
-        await server.before_stop()
-        await server.close()
-        await server.after_stop()
+        yield start

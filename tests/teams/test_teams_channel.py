@@ -10,7 +10,8 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.teams import ADAPTIVE_CARD, TeamsInput, TeamsSettings
-from tests.teams.conftest import Reply, StartBot, free_port
+from tests.e2e.servers import free_port
+from tests.teams.conftest import Reply, StartBot
 from tests.teams.fake_microsoft import FakeMicrosoft, new_signing_key
 
 
