@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, Optional
 
@@ -72,12 +73,13 @@ class CoachTrackerStore(SQLTrackerStore):
             return found.scalar()  # type: ignore[no-any-return]
 
     def _remember(self, tracker: DialogueStateTracker, since: int) -> None:
-        """Keep ``tracker`` as the stored state, unless a new session began (then the next read trims it)."""
-        events = list(tracker.events)
-        if any(isinstance(e, SessionStarted) for e in events[since:]) and since > 0:
+        """Keep ``tracker`` as the stored state, unless a new session began after event ``since`` (then the
+        next read trims it to that session)."""
+        if since > 0 and any(isinstance(e, SessionStarted) for e in islice(tracker.events, since, None)):
             self._recent.pop(tracker.sender_id, None)
             return
-        self._recent[tracker.sender_id] = _Recent(self._last_event_id(tracker.sender_id), len(events), tracker)
+        self._recent[tracker.sender_id] = _Recent(self._last_event_id(tracker.sender_id), len(tracker.events),
+                                                  tracker)
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > RECENT_CONVERSATIONS:
             self._recent.popitem(last=False)
@@ -97,9 +99,9 @@ class CoachTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         recent = self._recent.get(tracker.sender_id)
         since = recent.event_count if recent is not None and recent.tracker is tracker else 0
-        events = list(tracker.events)
-        erased_at = next((i for i in range(len(events) - 1, since - 1, -1)
-                          if isinstance(events[i], ActionExecuted) and events[i].action_name == ERASE_ACTION), None)
+        new = list(islice(tracker.events, since, None))  # only what this turn added, for a cached conversation
+        erased_at = next((i for i in range(len(new) - 1, -1, -1)
+                          if isinstance(new[i], ActionExecuted) and new[i].action_name == ERASE_ACTION), None)
         if erased_at is None:
             await super().save(tracker)
             self._remember(tracker, since)
@@ -109,6 +111,6 @@ class CoachTrackerStore(SQLTrackerStore):
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
             session.commit()
         remaining = DialogueStateTracker.from_events(
-            tracker.sender_id, events[erased_at + 1:], slots=self.domain.slots if self.domain else None
+            tracker.sender_id, new[erased_at + 1:], slots=self.domain.slots if self.domain else None
         )
         await super().save(remaining)
