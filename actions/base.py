@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import abc
+from contextvars import ContextVar
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -19,7 +20,10 @@ from rasa_sdk.types import DomainDict
 from actions.store import store
 from bot import safety
 from bot.journey_service import JourneyService, Place
-from bot.turn import Message, Turn
+from bot.turn import HAND_OVER, PAUSE, Message, Turn
+
+# How the message just taken leaves the form (a Turn's ``leave``); set within one validation call.
+_leaving: ContextVar[Optional[str]] = ContextVar("leaving", default=None)
 
 
 def message_of(tracker: Tracker, text: Optional[str] = None) -> Message:
@@ -80,8 +84,15 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # Nothing in a validation awaits I/O, so the transaction never spans a pause in which another
         # conversation's turn could run and wait on its lock.
+        _leaving.set(None)
         with store().unit_of_work():
-            return await super().run(dispatcher, tracker, domain)
+            events = await super().run(dispatcher, tracker, domain)
+        leaving = _leaving.get()
+        if leaving == PAUSE:  # the documented way for a validation to end its form early
+            events.append(SlotSet("requested_slot", None))
+        elif leaving == HAND_OVER:  # as if the slot mapping had refused it: the rules answer the intent
+            events.append(ActionExecutionRejected(tracker.active_loop.get("name") or self.name()[len("validate_"):]))
+        return events
 
     async def validate_answer(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -90,6 +101,7 @@ class CoachFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
             return {self.slot: None}  # the slot was only reset (e.g. as the form started): nothing was said
         turn = self.take(tracker, message_of(tracker, str(slot_value)))
         send(dispatcher, turn)
+        _leaving.set(turn.leave)
         return turn.state
 
     @abc.abstractmethod

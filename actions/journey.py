@@ -63,6 +63,24 @@ class ActionFlowComplete(CoachAction):
         return journey().complete(person_of(tracker), place_of(tracker))
 
 
+class ActionCarryOn(CoachAction):
+    """Yes (or "next") to "Shall we carry on?": the next stage begins."""
+
+    action_name = "action_carry_on"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().carry_on(person_of(tracker), place_of(tracker))
+
+
+class ActionPause(CoachAction):
+    """"Not now" when offered the next stage: say how to pick up again."""
+
+    action_name = "action_pause"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().pause()
+
+
 class ActionReviewJournal(CoachAction):
     """Show the person's answers with buttons to edit or delete any of them."""
 

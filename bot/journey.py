@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +22,6 @@ from bot.content import ContentError, content_path, read_yaml
 PROMPT_KINDS = ("text", "choice", "date", "placement", "suggestions", "summary")
 # What an answer can mean to the rest of the coach (``feeds`` in journey.yml).
 MEANINGS = ("details", "impact", "growth", "readiness", "aspiration", "placement", "interventions", "review_date")
-SKIP_WORDS = {"skip", "pass", "not relevant", "later", "next", "n/a", "na", "skip this", "skip it", "not now please"}
 
 
 class _PromptSchema(BaseModel):
@@ -227,12 +225,6 @@ def progress(flow: Flow, prompt: Prompt) -> Progress:
             if candidate.id == prompt.id:
                 return Progress(s_index, len(flow.sections), section.title, p_index, len(section.prompts))
     raise KeyError(prompt.id)
-
-
-def is_skip(text: str) -> bool:
-    """True when the person asks to skip the question rather than answer it."""
-    cleaned = re.sub(r"[^\w\s/']", "", text.lower()).strip()
-    return cleaned in SKIP_WORDS or cleaned.startswith(("skip ", "pass on ", "ask me later", "come back to"))
 
 
 def quote(text: str, max_words: int = 18) -> str:

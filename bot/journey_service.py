@@ -10,11 +10,12 @@ and writes through the :class:`~bot.store.CoachStore` and answers with a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, List, Mapping, Optional
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
-from bot import engine, plan, signposting
+from bot import engine, intake, plan, signposting
 from bot import journey as journeys
 from bot.dates import read_date
 from bot.journey import Journey, Prompt
@@ -27,14 +28,11 @@ from bot.turn import Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
 LONG_ANSWER = 5000
-DONE_WORDS = {"done", "that's all", "thats all", "that is all", "finished", "none", "none of these", "no more"}
-YES_WORDS = {"yes", "yes please", "yeah", "yep", "right", "that's right", "correct", "save", "save it", "ok",
-             "okay", "that feels right", "sounds right"}
 HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"stop\" to pause (I'll keep your "
                 "place), or ask me about the framework. Here's the question again.")
-# Intents answered in place (then the question is asked again) when the message reads like a question
-# or a short request. Longer text is kept as the answer: a misread intent must never swallow what someone wrote.
-INTERRUPTIONS = frozenset({"faq", "ask_why", "help"})
+PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
+# Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
+CONFIRMED_KINDS = frozenset({"placement", "summary"})
 
 Answers = Mapping[str, StoredAnswer]
 
@@ -54,22 +52,11 @@ class Place:
     prompt_id: Optional[str] = None
 
 
-def words(text: str) -> str:
-    return " ".join(text.lower().strip(" .!").split())
+def screen(message: Message) -> Optional[Turn]:
+    """What every form does first; a Turn when there is nothing to take.
 
-
-def reads_like_a_question(text: str) -> bool:
-    """Short requests and questions, as opposed to a reflective answer."""
-    count = len(text.split())
-    return count <= 12 or (text.rstrip().endswith("?") and count <= 30)
-
-
-def screen(message: Message, interruptions: frozenset[str] = INTERRUPTIONS) -> Optional[Turn]:
-    """What every form does before taking an answer; a Turn when the message is not an answer.
-
-    Nothing said mid-form is lost: an empty message gets a nudge, a question is
-    answered in place and the prompt asked again, and a message that needs urgent
-    help is never stored (the gate's rules have already replied to it).
+    An empty message gets a nudge, and a message that needs urgent help is never
+    stored (the gate's rules have already replied to it).
     """
     if message.choice is not None:
         return None
@@ -77,13 +64,31 @@ def screen(message: Message, interruptions: frozenset[str] = INTERRUPTIONS) -> O
         return Turn().say("I didn't get any words there. Take your time, or say \"skip\".")
     if message.safety is not None and message.safety.needs_urgent_help:
         return Turn()
-    if message.intent in interruptions and reads_like_a_question(message.text):
-        if message.intent == "faq":
-            return Turn().say(response=f"utter_{message.faq}") if message.faq else None
-        if message.intent == "ask_why":
-            return Turn().say(response="utter_ask_why")
-        return Turn().say(HELP_IN_FORM)
     return None
+
+
+def offered(prompt: Prompt, text: str) -> bool:
+    """Whether ``text`` names what the prompt's buttons offer: an option, or a yes or a no to confirm."""
+    if intake.reads_as_question(text):
+        return False  # "what do you mean by stretch?"
+    if prompt.kind in CONFIRMED_KINDS and intake.confirmation(text) is not None:
+        return True
+    options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
+    return options is not None and len(text.split()) <= 6 and plan.match_choice(options, text) is not None
+
+
+def answer_question(message: Message) -> Turn:
+    """A question about the prompt, answered in place; the prompt is then asked again."""
+    if message.intent == "faq" and message.faq:
+        return Turn().say(response=f"utter_{message.faq}")
+    if message.intent == "ask_why":
+        return Turn().say(response="utter_ask_why")
+    if message.intent == "bot_challenge":
+        return Turn().say(response="utter_bot_challenge")
+    if message.intent == "out_of_scope":
+        return Turn().say("That's outside what I can help with, I'm afraid: I'm here for your career conversation. "
+                          "Here's the question again.")
+    return Turn().say(HELP_IN_FORM)
 
 
 class JourneyService:
@@ -108,6 +113,15 @@ class JourneyService:
     @staticmethod
     def start_at(prompt: Optional[Prompt]) -> Turn:
         return Turn().set(flow=prompt.flow if prompt else None, editing=None, answer=None)
+
+    def carry_on(self, person: str, place: Place) -> Turn:
+        """Yes to "Shall we carry on?": on to the next stage, and the offer is answered."""
+        return self.resume(person, place).set(pending_confirmation=None)
+
+    @staticmethod
+    def pause() -> Turn:
+        """"Not now" to carrying on: the place is kept for "where was I?"."""
+        return Turn().say(response="utter_paused").set(pending_confirmation=None)
 
     def start(self, person: str) -> Turn:
         """Start (or pick up) the journal and stages for a member of staff."""
@@ -167,6 +181,11 @@ class JourneyService:
         if prompt is None:
             return Turn().say("There's nothing left to ask here.")
         turn = Turn().set(prompt_id=prompt.id)
+        pending = answers.get(prompt.id + PENDING)
+        if pending is not None:
+            return turn.say(f"You wrote: “{journeys.quote(pending.text, 40)}”\nThat sounds like part answer, part "
+                            "request. Shall I save it as your answer to this question, or skip the question?",
+                            buttons([("keep", "Save it as my answer"), ("skip", "Skip this question")]))
         flow = self.journey.flow(prompt.flow)
         if not place.editing and journeys.answered_count(flow, answers)[0] == 0:
             turn.say(flow.intro)
@@ -218,7 +237,8 @@ class JourneyService:
     def take(self, person: str, place: Place, message: Message) -> Turn:
         """Take one message said at a prompt: store or act on it, then ask again or finish.
 
-        The returned state sets ``answer``: None to ask (again), "done" when the flow is finished.
+        :func:`bot.intake.read` decides whether it is the answer or a request. The returned state
+        sets ``answer``: None to ask (again), "done" when the flow is finished.
         """
         screened = screen(message)
         if screened is not None:
@@ -227,22 +247,60 @@ class JourneyService:
                   else self.current_prompt(place, self.store.answers(person, place.flow)))
         if prompt is None:
             return Turn().set(answer="done")
+        message, reading = self._with_pending(person, prompt, message)
+        reading = reading or self.read(prompt, message)
+        if reading.kind == intake.QUESTION:
+            return answer_question(message).set(answer=None)
+        if reading.kind == intake.REQUEST:
+            return Turn().set(answer=None).hand_over()
+        if reading.kind == intake.STOP:
+            return Turn().say(response="utter_paused").set(answer=None).pause()
+        if reading.kind == intake.CHANGE:
+            return self.review(person).set(answer=None).pause()
+        if reading.kind == intake.UNCLEAR:
+            self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
+            return Turn().set(answer=None)
         turn = Turn()
-        if message.choice is None and len(message.text) > LONG_ANSWER:
-            turn.say("That's a long answer. I've kept all of it; you can review or edit it later.")
-        if message.choice is None and journeys.is_skip(message.text):
+        if reading.kind in (intake.SKIP, intake.LATER):
             if place.editing:
                 turn.say("No change: I've kept your answer as it was.")
             else:
                 self.store.save_answer(person, prompt.flow, prompt.id, "", status="skipped")
-                turn.say("No problem, we'll leave that one.")
+                turn.say("No problem, we'll leave that one for now. You can come back to it from \"review my "
+                         "journal\"." if reading.kind == intake.LATER else "No problem, we'll leave that one.")
             return turn.then(self._after(person, prompt, bool(place.editing)))
+        if message.choice is None and len(message.text) > LONG_ANSWER:
+            turn.say("That's a long answer. I've kept all of it; you can review or edit it later.")
         taker = TAKERS.get(prompt.kind, JourneyService._take_text)
         taken = taker(self, person, prompt, message)
         turn.then(taken)
         if taken.state.get("answer", "taken") is None:
             return turn
         return turn.then(self._after(person, prompt, bool(place.editing)))
+
+    @staticmethod
+    def read(prompt: Prompt, message: Message) -> intake.Reading:
+        """Answer or request, where a yes or a no, or one of the options offered, is always the answer."""
+        if message.choice is None and offered(prompt, message.text):
+            return intake.Reading(intake.ANSWER)
+        return intake.read(message)
+
+    def _with_pending(self, person: str, prompt: Prompt,
+                      message: Message) -> Tuple[Message, Optional[intake.Reading]]:
+        """The message to take, after a long message the coach asked about ("save that, or skip?").
+
+        "Save it" takes the kept words as the answer; "skip" skips; anything else is taken as new.
+        The kept words are let go either way, once the person has decided.
+        """
+        pending = self.store.answers(person, prompt.flow).get(prompt.id + PENDING)
+        if pending is None:
+            return message, None
+        self.store.delete_answer(person, prompt.flow, prompt.id + PENDING)
+        if message.choice == "keep" or (message.choice is None and intake.confirmation(message.text)):
+            return Message(pending.text, "inform"), intake.Reading(intake.ANSWER)
+        if message.choice == "skip":
+            return message, intake.Reading(intake.SKIP)
+        return message, None
 
     def _after(self, person: str, prompt: Prompt, editing: bool) -> Turn:
         if editing:
@@ -262,6 +320,9 @@ class JourneyService:
         text = message.choice if message.choice is not None else message.text
         self.store.save_answer(person, prompt.flow, prompt.id, text)
         reply = journeys.reflect_back(text)
+        if message.intent == "other_language":
+            reply = ("I've kept your words just as you wrote them. I can only understand English at the moment, so "
+                     "you're welcome to add a few words in English any time from \"review my journal\".")
         if message.safety is not None and message.safety.level == STRAIN:
             reply += "\n" + signposting.strain_message()
         return Turn().say(reply)
@@ -284,7 +345,7 @@ class JourneyService:
             focus = self.journey.feeding("growth", prompt.flow)[0]
             self.store.save_answer(person, focus.flow, focus.id, growth[new_growth], value=new_growth)
             return Turn().say(f"Changed to {growth[new_growth].lower()}.").set(answer=None)
-        if choice == "confirm" or words(text) in YES_WORDS:
+        if choice == "confirm" or (choice is None and intake.confirmation(text)):
             placement = plan.placement_for(self.store.answers(person))
             value = {"segment_id": placement.segment.id, "name": placement.segment.name,
                      "explanation": placement.explanation}
@@ -298,14 +359,14 @@ class JourneyService:
         answers = self.store.answers(person)
         picked = draft(answers, prompt)
         suggestions = {s.intervention.id: s.intervention.name for s in plan.suggestions_for(answers, prompt.flow)}
-        if choice == "done" or (choice is None and words(text) in DONE_WORDS):
+        if choice == "done" or (choice is None and intake.finished(text)):
             names = "; ".join(suggestions.get(i, i) for i in picked) or "None for now"
             self.store.save_answer(person, prompt.flow, prompt.id, names, value=picked)
             if self.in_plan(prompt):
                 self.store.save_plan(person, interventions=picked)
             return Turn().say(f"In your plan: {names}.")
         if choice is None:
-            said = set(words(text).split()) - {"the", "a", "and"}
+            said = set(re.findall(r"[\w']+", text.lower())) - {"the", "a", "and"}
             choice = next((i for i, n in suggestions.items() if set(n.lower().split()) & said), None)
         if choice not in suggestions:
             return self._keep_note(person, prompt, text, "Pick an option with the buttons, or say \"done\".")
@@ -331,7 +392,7 @@ class JourneyService:
         return Turn().say(f"I've noted a review date of {when.strftime('%-d %B %Y')}.")
 
     def _take_summary(self, person: str, prompt: Prompt, message: Message) -> Turn:
-        if message.choice == "save" or (message.choice is None and words(message.text) in YES_WORDS):
+        if message.choice == "save" or (message.choice is None and intake.confirmation(message.text)):
             if prompt.flow == "outcome":
                 record = outcome_from_answers(self.store.answers(person, "outcome"), agreed_by="line manager",
                                               agreed_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
@@ -367,7 +428,8 @@ class JourneyService:
                        button("Stop for now", "stop")]
             if flow.resources:
                 choices.append(button("See resources that might help", "find_resources", topic=flow.resources))
-            return turn.say(f"Next is {following.title.lower()}. Shall we carry on?", choices)
+            return turn.say(f"Next is {following.title.lower()}. Shall we carry on?", choices).set(
+                pending_confirmation="carry_on")
         return turn.say("What would you like to do with your plan?", [
             button("Send me my plan", "send_plan"), button("Share with my manager", "share_with_manager"),
             button("Review my answers", "review_journal")])

@@ -8,6 +8,7 @@ their conversation.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,13 +48,20 @@ def choice_options(name: str) -> list[Choice]:
 
 
 def match_choice(name: str, text: str) -> Optional[str]:
-    """The option a person typed, by its id or the words of its label ("I'd say depth")."""
+    """The option a person typed, by its id or the words of its label ("I'd say depth"), or misspelt ("strech")."""
     words = set(re.findall(r"[a-z]+", text.lower()))
-    for option in choice_options(name):
+    options = choice_options(name)
+    for option in options:
         option_words = set(re.findall(r"[a-z]+", option.id.replace("_", " ")))
         label_words = set(re.findall(r"[a-z]+", option.label.lower())) - {"a", "the", "and", "or", "for", "i", "m"}
         if option_words <= words or (label_words and label_words <= words):
             return option.id
+    if len(words) <= 3:  # a single word typed in a hurry: the closest option id, if it is close
+        ids = {o.id: o.id for o in options if "_" not in o.id}
+        for word in words:
+            close = difflib.get_close_matches(word, list(ids), n=1, cutoff=0.8)
+            if close:
+                return ids[close[0]]
     return None
 
 

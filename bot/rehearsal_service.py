@@ -6,19 +6,17 @@ State travels in the conversation (``persona``, ``rehearsal_stage`` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from bot import rehearsal
-from bot.journey_service import screen, words
+from bot import intake, rehearsal
+from bot.journey_service import screen
 from bot.manager import conversation_checklist
 from bot.questions import analyse
 from bot.rehearsal import STAGES, RehearsalLog, RehearsalSummary
 from bot.store import CoachStore
 from bot.turn import Button, Message, Turn, buttons
-
-FINISH_WORDS = {"finish", "end", "done", "stop rehearsing", "end rehearsal", "finish rehearsal", "that's all"}
-NEXT_WORDS = {"next stage", "next", "move on", "move on to the next stage"}
 
 
 @dataclass(frozen=True)
@@ -78,21 +76,22 @@ class RehearsalService:
 
     def take(self, person: str, practice: Practice, message: Message) -> Turn:
         """One message from the manager: the persona's reply and feedback; ``question`` "done" to finish."""
-        screened = screen(message, interruptions=frozenset())  # every question is for the practice colleague
+        screened = screen(message)  # every other message is a question for the practice colleague
         if screened is not None:
             return screened.set(question=None)
-        choice, said = message.choice, words(message.text)
+        choice = message.choice or intake.rehearsal_step(message.text)
+        said = re.findall(r"[\w']+", message.text.lower())
         if not practice.persona:
             picked = next((p for p in rehearsal.list_personas()
-                           if choice == p.id or (choice is None and p.name.lower() in said.split())), None)
+                           if choice == p.id or (choice is None and p.name.lower() in said)), None)
             if picked is None:
                 return Turn().say("Pick someone to practise with using the buttons.").set(question=None)
             return Turn().say(f"You're meeting {picked.name}. {' '.join(picked.summary.split())}").set(
                 question=None, persona=picked.id, rehearsal_stage="1", rehearsal_log=[])
         stage = practice.stage
-        if choice == "next_stage" or (choice is None and said in NEXT_WORDS):
+        if choice == "next_stage":
             return Turn().set(question=None, rehearsal_stage=str(min(stage + 1, 3)))
-        if choice == "finish" or (choice is None and said in FINISH_WORDS):
+        if choice == "finish":
             return self.review(person, practice).set(question="done")
         persona = rehearsal.get_persona(practice.persona)
         return Turn().set(question=None, rehearsal_log=[*practice.log, {"question": message.text, "stage": stage}]) \

@@ -13,6 +13,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from bot.safety import SafetyAssessment
 
 Button = Dict[str, str]
+PAUSE = "pause"
+HAND_OVER = "hand_over"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Turn:
 
     replies: List[Reply] = field(default_factory=list)
     state: Dict[str, Any] = field(default_factory=dict)
+    # How a turn taken at a question leaves it: PAUSE stops the form (its place is kept), HAND_OVER
+    # leaves the message to the rules for its intent (see bot.intake).
+    leave: Optional[str] = None
 
     def say(self, text: Optional[str] = None, buttons: Sequence[Button] = (),
             response: Optional[str] = None) -> Turn:
@@ -55,6 +60,15 @@ class Turn:
         """This turn followed by ``other``: both sets of replies, ``other``'s state on top."""
         self.replies.extend(other.replies)
         self.state.update(other.state)
+        self.leave = other.leave or self.leave
+        return self
+
+    def pause(self) -> Turn:
+        self.leave = PAUSE
+        return self
+
+    def hand_over(self) -> Turn:
+        self.leave = HAND_OVER
         return self
 
 

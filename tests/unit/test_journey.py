@@ -53,16 +53,6 @@ def test_resuming_moves_on_to_the_next_stage_when_a_flow_is_complete(coach_journ
     assert journey.resume_point(coach_journey, everything) is None
 
 
-@pytest.mark.parametrize("text", ["skip", "Skip.", "not relevant", "later", "skip this one please"])
-def test_skip_words_skip(text: str) -> None:
-    assert journey.is_skip(text)
-
-
-@pytest.mark.parametrize("text", ["I skipped lunch again", "later in my career I want to lead", "pass rates"])
-def test_answers_that_mention_skip_words_are_still_answers(text: str) -> None:
-    assert not journey.is_skip(text)
-
-
 def test_reflecting_back_quotes_the_persons_own_words_and_varies() -> None:
     answers = [f"I enjoy teaching students on placement number {i}" for i in range(12)]
     replies = [journey.reflect_back(a) for a in answers]

@@ -1,0 +1,280 @@
+"""Answer or request? The one place that decides what a message said at a question is.
+
+Every message said while the coach is asking something is read here, from the
+NLU's intent, the words and the prompt: an answer to store, or a request (skip,
+later, stop, a question about the prompt, a change to an earlier answer, another
+request for the rules, or unclear: a long message that also asks for something,
+where the coach keeps the words and asks what to do with them).
+
+The vocabulary is content (``bot/content/intake.yml``), matched on spaCy lemmas.
+Confirmations ("save it?", "carry on?") are read by :func:`confirmation`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
+
+from pydantic import BaseModel
+
+from bot.content import content_path, read_yaml
+from bot.language import nlp
+from bot.turn import Message
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+ANSWER = "answer"
+SKIP = "skip"
+LATER = "later"
+STOP = "stop"
+QUESTION = "question"
+CHANGE = "change"
+REQUEST = "request"  # handed to the rules for the NLU's intent
+UNCLEAR = "unclear"  # keep the words, and ask whether they are the answer
+FILLER = "filler"
+SENSE = "sense:"
+# Kinds the words alone can show, being about the question itself ("can we come back to this one later").
+SELF_EVIDENT = (CHANGE, LATER, SKIP)
+
+# The intents the form hands to the rules (see the not_intent lists in domain.yml and data/rules/).
+REQUEST_INTENTS = frozenset({
+    "review_journal", "send_plan", "share_with_manager", "delete_data", "privacy_what_kept", "talk_to_person",
+    "find_resources", "restart", "where_was_i", "manager_mode", "start_journey", "edit_answer", "delete_answer",
+    "share_answer", "manager_prepare", "rehearse", "record_outcome", "confirm_outcome",
+})
+# What each of the NLU's intents would mean at a question, if the words bear it out.
+INTENT_KINDS: Dict[str, str] = {
+    "skip": SKIP, "stop": STOP, "goodbye": STOP, "faq": QUESTION, "ask_why": QUESTION, "help": QUESTION,
+    "out_of_scope": QUESTION, "bot_challenge": QUESTION, **{intent: REQUEST for intent in REQUEST_INTENTS},
+}
+# Intents that are always the answer at a question (a yes, a no, a statement, a button for this prompt, or
+# words in another language, which are the person's own and are kept as written).
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "thanks", "greet", "choose", "feeling_stressed",
+                            "nlu_fallback", "other_language"})
+# Intents the form's slot mapping keeps out (domain.yml), so they never reach this module: risk of harm, which
+# the safety rules answer, and the buttons that act on an earlier answer.
+KEPT_OUT = frozenset({"risk_of_harm", "risk_unclear", "edit_answer", "delete_answer", "share_answer"})
+# A message of at most this many words that the NLU and the words agree on is that request; longer, the coach
+# asks rather than guesses.
+BRIEF = 15
+# Requests are said early and briefly: only the start of a long message is read for them.
+READ_LIMIT = 600
+QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
+                              "can", "could", "will", "would", "should", "am"})
+
+
+class Vocabulary(BaseModel):
+    filler: List[str]
+    negations: List[str]
+    kinds: Dict[str, List[str]]
+    requests: Dict[str, List[str]]
+    senses: Dict[str, List[List[str]]]
+    yes: List[str]
+    no: List[str]
+    yes_also: List[str]
+    no_also: List[str]
+    done: List[str]
+    rehearsal_next: List[str]
+    rehearsal_finish: List[str]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message said at a prompt is: ``kind``, and for a request the intent its rule answers."""
+
+    kind: str
+    intent: Optional[str] = None
+
+    @property
+    def is_answer(self) -> bool:
+        return self.kind == ANSWER
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A phrase from the vocabulary found in a message: what it asks for, and which tokens it covers."""
+
+    kind: str
+    intent: Optional[str]
+    start: int
+    end: int
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return Vocabulary.parse_obj(read_yaml(content_path("intake.yml")))
+
+
+@cache
+def _matcher() -> PhraseMatcher:
+    from spacy.matcher import PhraseMatcher
+
+    words = vocabulary()
+    matcher = PhraseMatcher(nlp().vocab, attr="LEMMA")
+    labels: List[Tuple[str, List[str]]] = [(FILLER, words.filler)]
+    labels += [(kind, phrases) for kind, phrases in words.kinds.items()]
+    labels += [(f"{REQUEST}:{intent}", phrases) for intent, phrases in words.requests.items()]
+    for name, groups in words.senses.items():
+        labels += [(f"{SENSE}{name}#{number}", group) for number, group in enumerate(groups)]
+    for label, phrases in labels:
+        matcher.add(label, list(nlp().pipe(p.lower() for p in phrases)))
+    return matcher
+
+
+def _parse(text: str) -> Doc:
+    # Lower-cased, so that "Skip" and "skip" share a lemma; the parser and NER are not needed.
+    return nlp()(text[:READ_LIMIT].lower(), disable=["parser", "ner"])
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the vocabulary finds in one message."""
+
+    cues: Tuple[Cue, ...]  # phrases, not negated
+    count: int  # words
+    whole: bool  # every word is part of a phrase or the filler around one
+    senses: FrozenSet[str]  # kinds and request intents whose every word group is present
+    opening: Optional[Cue]  # a phrase of two words or more that, with filler, makes the first clause
+    leading: Optional[Cue]  # a phrase of two words or more that, after filler only, starts the message
+
+
+def analyse(text: str) -> Analysis:
+    doc = _parse(text)
+    negations = set(vocabulary().negations)
+    found: List[Cue] = []
+    covered: set[int] = set()
+    filler: set[int] = set()
+    groups: Dict[str, set[str]] = {}
+    strings = doc.vocab.strings
+    matches = sorted(_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
+    for match_id, start, end in matches:
+        label = strings[match_id]
+        if label == FILLER:
+            filler.update(range(start, end))
+            continue
+        before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
+        if any(t.lower_ in negations or t.lemma_ in negations for t in before):
+            continue
+        if label.startswith(SENSE):
+            name, _, number = label[len(SENSE):].partition("#")
+            groups.setdefault(name, set()).add(number)
+            continue
+        kind, _, intent = label.partition(":")
+        found.append(Cue(kind, intent or None, start, end))
+        covered.update(range(start, end))
+    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
+    clause_end = next((t.i for t in doc if t.is_punct and t.text in ",.;:!-–—"), None)
+    opening = None
+    if clause_end is not None and 0 < clause_end < len(doc) - 1:
+        first = [t for t in doc[:clause_end] if not t.is_punct]
+        inside = [c for c in found if c.end <= clause_end and c.end - c.start > 1]
+        if inside and all(t.i in covered or t.i in filler for t in first):
+            opening = max(inside, key=lambda c: c.end - c.start)
+    starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct for t in doc[:c.start])]
+    leading = min(starts, key=lambda c: c.start) if starts else None
+    whole = all(t.i in covered or t.i in filler for t in words)
+    return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading)
+
+
+def _as_reading(kind: str, intent: Optional[str]) -> Reading:
+    return Reading(kind, intent if kind == REQUEST else None)
+
+
+def read(message: Message) -> Reading:
+    """Whether a message said at a question is the answer, or a request; never a guess that loses words."""
+    if message.choice is not None:
+        return Reading(ANSWER)
+    text = message.text.strip()
+    if not text:
+        return Reading(ANSWER)
+    meant = INTENT_KINDS.get(message.intent or "")
+    if message.intent == "other_language":
+        return Reading(ANSWER)
+    if text.startswith("/") and meant is not None:  # a button from an earlier message ("/review_journal")
+        return _as_reading(meant, message.intent)
+    found = analyse(text)
+    if found.whole:  # "not sure, can we skip this one"
+        cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION))
+        if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
+            return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
+        return _as_reading(cue.kind, cue.intent)
+    if found.opening is not None:  # "gotta go, the ward's kicking off"
+        return _as_reading(found.opening.kind, found.opening.intent)
+    if found.leading is not None and found.leading.kind in (SKIP, LATER, STOP):
+        return Reading(UNCLEAR)  # "I'd rather skip this one because I've never thought about it": ask
+    if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
+        # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
+        sense = message.intent if meant == REQUEST else meant
+        if sense is not None and sense != QUESTION and sense in found.senses:
+            return _as_reading(meant or ANSWER, message.intent)
+        # A request about the question itself, whatever the NLU guessed ("come back to this one").
+        for kind in SELF_EVIDENT:
+            if kind in found.senses:
+                return Reading(kind)
+    if meant == QUESTION and reads_as_question(text):
+        return Reading(QUESTION)
+    if text.rstrip().endswith("?") and reads_as_question(text) and meant != REQUEST:
+        return Reading(QUESTION)  # a question about the question ("is breadth the same as a sideways move?")
+    if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
+        return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
+    return Reading(ANSWER)
+
+
+def reads_as_question(text: str) -> bool:
+    """A short question ("what do you mean by stretch?"), as opposed to a reflective answer."""
+    words = re.findall(r"[\w']+", text.lower())
+    if not words or len(words) > 30:
+        return False
+    return text.rstrip().endswith("?") or words[0] in QUESTION_OPENERS
+
+
+def confirmation(text: str) -> Optional[bool]:
+    """True for a yes ("yes save it", "yep"), False for a no ("not yet"), None when it is neither.
+
+    The whole message must be a yes or a no, with filler and, for a yes, words that only say what
+    is being agreed to ("save it"); a yes with a "but" or a "not" in it is not a yes.
+    """
+    words = vocabulary()
+    said = _said(text)
+    if not said:
+        return None
+    if len(said) >= 6:  # a misspelt phrase typed alone ("that feels rite", "yes pleese")
+        close = difflib.get_close_matches(said, words.yes + words.no, n=1, cutoff=0.85)
+        if close:
+            return close[0] in words.yes
+    for answer, phrases in ((False, words.no), (True, words.yes)):
+        for phrase in sorted(phrases, key=len, reverse=True):
+            if said == phrase or said.startswith(phrase + " "):
+                rest = said[len(phrase):].split()
+                if _only_confirming(rest, answer):
+                    return answer
+    return None
+
+
+def _only_confirming(rest: List[str], answer: bool) -> bool:
+    words = vocabulary()
+    allowed = set(words.yes_also if answer else words.no_also)
+    return all(word in allowed for word in rest)
+
+
+def _said(text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", text.lower().replace("’", "'")))
+
+
+def finished(text: str) -> bool:
+    """Whether the person says they have picked all they want ("done", "none of these")."""
+    return _said(text) in vocabulary().done
+
+
+def rehearsal_step(text: str) -> Optional[str]:
+    """"next_stage" or "finish" when a manager moves a rehearsal along in words, else None."""
+    said = _said(text)
+    if said in vocabulary().rehearsal_next:
+        return "next_stage"
+    return "finish" if said in vocabulary().rehearsal_finish else None

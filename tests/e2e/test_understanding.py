@@ -1,0 +1,152 @@
+"""Requests, answers, typed choices and off-topic messages, read the way a person meant them.
+
+Each case is a message a new user really typed, sent over REST to the running Rasa and action servers,
+with the database read afterwards to see what was kept. bench/understanding.py gives the figures on the
+labelled sets.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import List
+
+import pytest
+
+from bot.store import open_store
+from tests.e2e.servers import CoachServers, texts
+
+pytestmark = pytest.mark.servers
+
+FIRST_PROMPT = "journal.details.role"
+
+
+def new_person(coach: CoachServers) -> str:
+    user = f"understood-{uuid.uuid4().hex[:8]}"
+    assert "Section 1 of 6" in texts(coach.say(user, "/start_journey"))
+    return user
+
+
+def stored(coach: CoachServers, user: str) -> dict:
+    store = open_store(coach.database_url)
+    return {k: v for k, v in store.answers(store.person_id(user)).items() if not k.endswith((".note", ".pending"))}
+
+
+@pytest.mark.parametrize("request_", ["not sure, can we skip this one", "I'd rather not answer that",
+                                      "next question please", "can we come back to this one later?", "skp"])
+def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, request_: str) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, request_))
+    assert "noted" not in reply and request_ not in reply
+    assert "Section 2 of 6" in reply  # the next question
+    answer = stored(coach, user)[FIRST_PROMPT]
+    assert answer.skipped and answer.text == ""
+
+
+@pytest.mark.parametrize("answer", [
+    "ready now if i can afford it, otherwise later", "I'd like to stop doing night shifts eventually",
+    "same as before", "I'm not a manager, this is for me", "Talk to the pensions people",
+    "Sharing knowledge with students", "delete the extra admin",
+])
+def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach: CoachServers, answer: str) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, answer))
+    assert "Section 2 of 6" in reply, reply
+    assert stored(coach, user)[FIRST_PROMPT].text == answer
+
+
+def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers) -> None:
+    user = new_person(coach)
+    assert "paused" in texts(coach.say(user, "gotta go, the ward's kicking off")).lower()
+    assert stored(coach, user) == {}
+    assert "Section 1 of 6" in texts(coach.say(user, "where was I?"))
+
+
+def test_a_request_mid_form_is_acted_on_and_nothing_is_stored(coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, "can you show me my answers"))
+    assert "Here's what you've written" in reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
+def test_a_long_message_that_also_asks_to_skip_is_kept_and_the_person_is_asked(coach: CoachServers) -> None:
+    user = new_person(coach)
+    text = ("honestly I'd rather skip this one because I've never really thought about my role that way and "
+            "it feels a bit much today")
+    replies = coach.say(user, text)
+    assert "Shall I save it as your answer" in texts(replies)
+    coach.say(user, '/choose{"choice": "keep"}')
+    assert stored(coach, user)[FIRST_PROMPT].text == text
+
+
+def finish_journal(coach: CoachServers, user: str) -> List[dict]:
+    replies: List[dict] = []
+    for _ in range(10):
+        replies = coach.say(user, "skip")
+    return replies
+
+
+@pytest.mark.parametrize("yes", ["yes", "yep", "carry on", "next"])
+def test_yes_at_shall_we_carry_on_carries_on_to_the_next_stage(coach: CoachServers, yes: str) -> None:
+    user = new_person(coach)
+    assert "Shall we carry on?" in texts(finish_journal(coach, user))
+    assert "Stage 1" in texts(coach.say(user, yes))
+
+
+def test_no_at_shall_we_carry_on_pauses(coach: CoachServers) -> None:
+    user = new_person(coach)
+    finish_journal(coach, user)
+    reply = texts(coach.say(user, "not now"))
+    assert "where was I" in reply and "Stage 1" not in reply
+
+
+@pytest.mark.parametrize("opener", ["Hello. I've got my career conversation coming up next month",
+                                    "can you help me with my career"])
+def test_natural_openers_start_the_journal(coach: CoachServers, opener: str) -> None:
+    user = f"opener-{uuid.uuid4().hex[:8]}"
+    assert "reflection journal" in texts(coach.say(user, opener))
+
+
+def test_asking_where_to_get_help_with_stress_does_not_start_the_journal(coach: CoachServers) -> None:
+    user = f"stress-{uuid.uuid4().hex[:8]}"
+    reply = texts(coach.say(user, "where can I get help with stress?"))
+    assert "Section 1 of 6" not in reply
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+
+
+@pytest.mark.parametrize("message", ["convert 20 yen to dollars", "where is my online order from last week",
+                                     "can I change my credit limit"])
+def test_off_topic_is_told_plainly_and_starts_nothing(coach: CoachServers, message: str) -> None:
+    user = f"offtopic-{uuid.uuid4().hex[:8]}"
+    reply = texts(coach.say(user, message))
+    assert "Scope for Growth" in reply, reply
+    assert "noted" not in reply and "You haven't written anything" not in reply
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+
+
+def test_another_language_gets_a_kind_reply_in_english(coach: CoachServers) -> None:
+    user = f"language-{uuid.uuid4().hex[:8]}"
+    reply = texts(coach.say(user, "Hola, necesito ayuda con mi carrera profesional"))
+    assert "only understand English" in reply and "999" in reply
+
+
+def test_an_answer_in_another_language_is_kept_as_written_with_a_kind_word(coach: CoachServers) -> None:
+    user = new_person(coach)
+    words = "Me gusta mucho mi trabajo en el hospital"
+    reply = texts(coach.say(user, words))
+    assert "only understand English" in reply and "Section 2 of 6" in reply
+    assert stored(coach, user)[FIRST_PROMPT].text == words
+
+
+def test_typing_a_choice_label_picks_it(coach: CoachServers) -> None:
+    user = new_person(coach)
+    finish_journal(coach, user)
+    coach.say(user, "yes")
+    for _ in range(4):
+        coach.say(user, "skip")  # stage 1
+    coach.say(user, "yes")
+    coach.say(user, "skip")  # competences
+    coach.say(user, "solid")  # impact
+    coach.say(user, "skip")  # evidence
+    coach.say(user, "stretch")
+    assert stored(coach, user)["stage2.growth"].value == "stretch"

@@ -1,0 +1,155 @@
+"""Answer or request? bot.intake on the messages people really typed mid-form, with the NLU's guess."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import intake
+from bot.journey_service import JourneyService, Place
+from bot.store import CoachStore
+from bot.turn import HAND_OVER, PAUSE, Message
+
+
+def reading(text: str, intent: str = "inform") -> intake.Reading:
+    return intake.read(Message(text, intent))
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("Sharing knowledge with students", "share_with_manager"),
+    ("delete the extra admin", "delete_data"),
+    ("Talk to the pensions people", "talk_to_person"),
+    ("same as before", "manager_mode"),
+    ("I'm not a manager, this is for me", "manager_mode"),
+    ("ready now if i can afford it, otherwise later", "goodbye"),
+    ("I'd like to stop doing night shifts eventually", "stop"),
+    ("I want to leave the NHS and retrain", "stop"),
+    ("stretch", "faq"),
+    ("help from my team", "help"),
+    ("I don't want to skip this, I want to say I value my team", "skip"),
+])
+def test_answers_that_share_words_with_commands_are_answers(text: str, intent: str) -> None:
+    assert reading(text, intent).is_answer
+
+
+@pytest.mark.parametrize("text", ["skip", "Skip.", "not relevant", "skip this one please", "n/a"])
+def test_skip_words_skip_whatever_the_nlu_guessed(text: str) -> None:
+    assert reading(text, "inform").kind == intake.SKIP
+
+
+@pytest.mark.parametrize("text", ["I skipped lunch again", "later in my career I want to lead", "pass rates"])
+def test_answers_that_mention_skip_words_are_still_answers(text: str) -> None:
+    assert reading(text, "skip").is_answer
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("not sure, can we skip this one", intake.SKIP),
+    ("I'd rather not answer that", intake.SKIP),
+    ("next question please", intake.SKIP),
+    ("skp", intake.SKIP),
+    ("can we come back to this one later?", intake.LATER),
+    ("gotta go, bye", intake.STOP),
+    ("what do you mean?", intake.QUESTION),
+    ("can I change my last answer", intake.CHANGE),
+])
+def test_requests_are_read_as_requests_whatever_the_nlu_guessed(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
+
+
+def test_a_request_the_nlu_also_saw_is_handed_to_its_rule() -> None:
+    assert reading("can you show me my answers", "review_journal") == intake.Reading(intake.REQUEST,
+                                                                                     "review_journal")
+
+
+def test_a_button_from_an_earlier_message_is_a_request() -> None:
+    assert reading("/send_plan", "send_plan") == intake.Reading(intake.REQUEST, "send_plan")
+
+
+def test_a_long_message_that_also_asks_to_skip_is_asked_about_not_guessed() -> None:
+    text = ("Honestly I'd rather skip this one because I've never really thought about what energises me "
+            "and it feels a bit much today")
+    assert reading(text, "skip").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("yes save it", True), ("yep", True), ("yes please save my plan", True), ("that feels rite", True),
+    ("carry on", True), ("no not yet", False), ("nah", False), ("no, keep it", False),
+    ("yes but change the goal", None), ("I'd like depth", None),
+])
+def test_confirmations_understand_common_yes_and_no(text: str, meant: Optional[bool]) -> None:
+    assert intake.confirmation(text) is meant
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["yes", "yeah", "ok", "save it"]), st.sampled_from(["but", "not", "don't", "except"]),
+       st.text(alphabet="abcdefghij ", min_size=0, max_size=12))
+def test_a_yes_with_a_but_or_a_not_is_never_read_as_yes(yes: str, turn: str, rest: str) -> None:
+    assert intake.confirmation(f"{yes} {turn} {rest}") is not True
+
+
+# Through the journey service: what the person sees, and what is stored.
+
+def test_a_skip_request_is_not_stored_as_the_answer(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:skipper")
+    turn = service.take(person, Place("journal", prompt_id="journal.wellbeing.support"),
+                        Message("not sure, can we skip this one", "inform"))
+    stored = coach_store.answers(person)["journal.wellbeing.support"]
+    assert stored.skipped and stored.text == "" and "leave that one" in turn.replies[0].text
+
+
+def test_stop_pauses_the_form_and_stores_nothing(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:stopper")
+    turn = service.take(person, Place("journal", prompt_id="journal.career.vision"),
+                        Message("that's enough for today", "stop"))
+    assert turn.leave == PAUSE and turn.replies[0].response == "utter_paused"
+    assert coach_store.answers(person) == {}
+
+
+def test_a_request_is_handed_over_and_nothing_is_stored(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:reviewer")
+    turn = service.take(person, Place("journal", prompt_id="journal.career.vision"),
+                        Message("show me my answers", "review_journal"))
+    assert turn.leave == HAND_OVER and not turn.replies and coach_store.answers(person) == {}
+
+
+def test_an_unclear_long_message_is_kept_and_the_person_is_asked(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unclear")
+    place = Place("journal", prompt_id="journal.details.role")
+    text = ("Honestly I'd rather skip this one because I've never really thought about what energises me "
+            "and it feels a bit much today")
+    service.take(person, place, Message(text, "skip"))
+    asked = service.ask(person, Place("journal"))
+    assert "Shall I save it as your answer" in (asked.replies[0].text or "")
+    assert [b["title"] for b in asked.replies[0].buttons] == ["Save it as my answer", "Skip this question"]
+    service.take(person, place, Message("/choose", "choose", "keep"))
+    assert coach_store.answers(person)["journal.details.role"].text == text
+    assert "journal.details.role.pending" not in coach_store.answers(person)
+
+
+def test_yes_save_it_at_the_summary_saves_the_plan(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:saver")
+    service.take(person, Place("stage3", prompt_id="stage3.summary"), Message("yes save it", "affirm"))
+    assert coach_store.answers(person)["stage3.summary"].value == "confirmed"
+
+
+def test_not_now_at_the_summary_leaves_the_plan_a_draft(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:later")
+    turn = service.take(person, Place("stage3", prompt_id="stage3.summary"), Message("not now", "deny"))
+    assert "stage3.summary" not in coach_store.answers(person) and "stays a draft" in (turn.replies[0].text or "")
+
+
+def test_typing_a_choice_label_picks_it_rather_than_explaining_it(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:chooser")
+    service.take(person, Place("stage2", prompt_id="stage2.growth"), Message("stretch", "faq", None, None,
+                                                                             "faq/what_is_stretch"))
+    assert coach_store.answers(person)["stage2.growth"].value == "stretch"
