@@ -1,0 +1,216 @@
+"""Understanding figures on the labelled sets in tests/data, tuning and held-out apart.
+
+The trained model parses each message (the whole NLU pipeline, gates included); what the coach then does
+is read the way the coach reads it: ``JourneyService.read`` for a message said at a question, the rules'
+intents for a first message, and ``bot.intake.confirmation`` / ``plan.match_choice`` for a typed choice.
+tests/e2e/test_understanding.py checks a sample of each through the running servers.
+
+  in-form        requests acted on as meant, answers stored (understanding_in_form*.yml)
+  off-topic      told plainly it is outside what the coach does; a flow started (must be none)
+  in-scope       questions the coach should answer, turned away
+  openers        first messages that reach the right intent
+  typed choices  what people type instead of pressing a button, acted on as the button would
+  intent F1      weighted F1 over the in-scope questions and openers (the figure `rasa test nlu` reports)
+
+A held-out message that appears word for word in the training data is left out of the held-out figures
+(their number is printed). ``--show`` lists the tuning mistakes; ``--show-held-out`` the held-out ones
+(read them only after tuning, and never fix one by adding its wording).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bot import intake, plan  # noqa: E402
+from bot.journey_service import JourneyService, coach_journey  # noqa: E402
+from bot.turn import Message  # noqa: E402
+from tests.e2e.servers import ROOT, trained_model  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+# Replies that say plainly what the coach is for (utter_out_of_scope, utter_default, utter_inform_outside_form,
+# utter_other_language all do), and the intents whose rules start a flow (a form).
+EXPLICIT = {"out_of_scope", "nlu_fallback", "inform", "other_language"}
+STARTS_A_FLOW = {"start_journey", "where_was_i", "manager_prepare", "rehearse", "record_outcome", "choose",
+                 "edit_answer"}
+# The labels are coarser than the domain's intents: these count as the labelled one.
+SAME_AS = {"manager_mode": {"manager_prepare", "rehearse", "record_outcome"},
+           "privacy_what_kept": {"delete_data"}, "find_resources": {"feeling_stressed"},
+           "start_journey": {"where_was_i"}}
+
+
+@dataclass
+class Parsed:
+    text: str
+    intent: str
+    faq: Optional[str]
+
+
+def training_texts() -> Set[str]:
+    texts: Set[str] = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                texts.add(normal(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:])))
+    return texts
+
+
+def normal(text: str) -> str:
+    return text.lower().strip(" ?.!")
+
+
+async def parse_all(model: Path, texts: Iterable[str]) -> Dict[str, Parsed]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    parsed: Dict[str, Parsed] = {}
+    for text in sorted(set(texts)):
+        data = await agent.parse_message(text)
+        selectors = data.get("response_selector") or {}
+        faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
+        parsed[text] = Parsed(text, (data.get("intent") or {}).get("name") or "", faq)
+    return parsed
+
+
+def message(p: Parsed) -> Message:
+    return Message(p.text, p.intent, None, None, p.faq)
+
+
+def same(expected: str, got: Optional[str]) -> bool:
+    return got == expected or got in SAME_AS.get(expected, set())
+
+
+# What the coach does with each labelled message: (right?, what it did)
+
+def in_form(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    if p.intent in ("risk_of_harm", "risk_unclear"):
+        return False, p.intent
+    prompt = coach_journey().find_prompt(item["prompt"])
+    reading = JourneyService.read(prompt, message(p))
+    did = reading.kind + (f":{reading.intent}" if reading.intent else "")
+    expected = item["expect"]
+    if expected in (intake.SKIP, intake.LATER):  # both leave the question unanswered for now
+        return reading.kind in (intake.SKIP, intake.LATER), did
+    if expected == intake.CHANGE:
+        return reading.kind == intake.CHANGE or reading.intent in ("review_journal", "edit_answer"), did
+    if expected == intake.REQUEST:
+        return reading.kind == intake.REQUEST and same(item["intent"], reading.intent), did
+    return reading.kind == expected, did
+
+
+def off_topic(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    return p.intent in EXPLICIT, p.intent
+
+
+def in_scope(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    return p.intent not in EXPLICIT, p.intent
+
+
+def opener(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    return same(item["expect"], p.intent), p.intent
+
+
+def typed_choice(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    offer, text = item["offer"], item["text"]
+    if offer == "carry_on":  # the rules for pending_confirmation carry_on (data/rules/journey.yml)
+        did = {"affirm": "where_was_i", "skip": "where_was_i", "where_was_i": "where_was_i", "deny": "stop",
+               "stop": "stop", "goodbye": "stop"}.get(p.intent, p.intent)
+    elif offer == "delete_data":
+        did = p.intent
+    elif offer == "save_plan":  # JourneyService._take_summary: only a yes saves
+        prompt = coach_journey().find_prompt("stage3.summary")
+        reading = JourneyService.read(prompt, message(p))
+        did = "save" if reading.is_answer and intake.confirmation(text) else "change"
+    else:
+        prompt = coach_journey().find_prompt("stage2.placement" if offer == "placement" else "stage2.growth")
+        reading = JourneyService.read(prompt, message(p))
+        picked = plan.match_choice("growth", text) if reading.is_answer else None
+        confirmed = offer == "placement" and reading.is_answer and intake.confirmation(text)
+        did = picked or ("confirm" if confirmed else reading.kind)
+    return did == item["expect"], did
+
+
+def load(name: str, key: str = "examples") -> List[Dict[str, Any]]:
+    return yaml.safe_load((DATA / name).read_text())[key]
+
+
+def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
+          judge: Callable[[Dict[str, Any], Parsed], Tuple[bool, str]], seen: Set[str], show: Tuple[bool, bool],
+          by: str = "expect") -> Dict[str, Any]:
+    """Print one line per part (tuning, held-out): share right, and what went wrong."""
+    result: Dict[str, Any] = {}
+    for part, chosen in (("tuning", [i for i in items if not i.get("held_out")]),
+                         ("held-out", [i for i in items if i.get("held_out")])):
+        if part == "held-out":
+            left_out = [i for i in chosen if normal(i["text"]) in seen]
+            chosen = [i for i in chosen if normal(i["text"]) not in seen]
+        outcomes = [(i, *judge(i, parsed[i["text"]])) for i in chosen]
+        right = sum(ok for _, ok, _ in outcomes)
+        wrong = Counter(str(i.get(by)) for i, ok, _ in outcomes if not ok)
+        note = f" ({len(left_out)} left out: in the training data)" if part == "held-out" and left_out else ""
+        share = right / len(outcomes) if outcomes else 0.0
+        print(f"  {title:14} {part:8} {share:6.1%} of {len(outcomes):3}{note}; wrong by label: {dict(wrong)}")
+        if show[part == "held-out"]:
+            for item, ok, did in outcomes:
+                if not ok:
+                    print(f"      {item.get(by)!s:18} -> {did:28} {item['text']!r}")
+        result[part] = {"share": share, "count": len(outcomes), "outcomes": outcomes}
+    return result
+
+
+def flows_started(result: Dict[str, Any]) -> str:
+    return ", ".join(f"{part} {sum(did in STARTS_A_FLOW for _, _, did in r['outcomes'])}"
+                     for part, r in result.items())
+
+
+def weighted_f1(pairs: List[Tuple[str, str]]) -> float:
+    from sklearn.metrics import f1_score
+
+    truth = [t for t, _ in pairs]
+    predicted = [t if same(t, p) else p for t, p in pairs]
+    return float(f1_score(truth, predicted, average="weighted", zero_division=0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--show", action="store_true", help="list the tuning mistakes")
+    parser.add_argument("--show-held-out", action="store_true", help="list the held-out mistakes")
+    args = parser.parse_args()
+    show = (args.show, args.show_held_out)
+
+    in_form_items = ([dict(i) for i in load("understanding_in_form.yml")]
+                     + [dict(i, held_out=True) for i in load("understanding_in_form_held_out.yml")])
+    openers = load("understanding_openers.yml", "openers")
+    choices = load("understanding_openers.yml", "typed_choices")
+    off = load("off_topic.yml")
+    scope = load("in_scope.yml")
+    everything = [i["text"] for i in [*in_form_items, *openers, *choices, *off, *scope]]
+    model = trained_model()
+    print(f"model {model.name}; {len(set(everything))} messages")
+    parsed = asyncio.run(parse_all(model, everything))
+    seen = training_texts()
+
+    score("in-form", in_form_items, parsed, in_form, seen, show)
+    offs = score("off-topic", off, parsed, off_topic, seen, show, by="domain")
+    print(f"  {'':14} flows started by an off-topic message: {flows_started(offs)}")
+    score("in-scope", scope, parsed, in_scope, seen, show, by="intent")
+    score("openers", openers, parsed, opener, seen, show)
+    score("typed choices", choices, parsed, typed_choice, seen, show)
+    for part, held in (("tuning", False), ("held-out", True)):
+        pairs = [(i.get("intent") or i["expect"], parsed[i["text"]].intent) for i in [*scope, *openers]
+                 if bool(i.get("held_out")) == held and not (held and normal(i["text"]) in seen)]
+        print(f"  {'intent F1':14} {part:8} {weighted_f1(pairs):6.3f} over {len(pairs)} in-scope questions and "
+              "openers")
+
+
+if __name__ == "__main__":
+    main()
