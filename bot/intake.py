@@ -182,7 +182,11 @@ def analyse(text: str) -> Analysis:
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading)
 
 
-def _as_reading(kind: str, intent: Optional[str]) -> Reading:
+def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = None) -> Reading:
+    if kind == REQUEST and nlu_intent is not None and intent != nlu_intent:
+        # The rules answer the NLU's intent, so a request it did not see cannot be handed to them: keep the
+        # words, and ask what to do with them.
+        return Reading(UNCLEAR)
     return Reading(kind, intent if kind == REQUEST else None)
 
 
@@ -203,9 +207,9 @@ def read(message: Message) -> Reading:
         cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION))
         if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
             return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
-        return _as_reading(cue.kind, cue.intent)
+        return _as_reading(cue.kind, cue.intent, message.intent)
     if found.opening is not None:  # "gotta go, the ward's kicking off"
-        return _as_reading(found.opening.kind, found.opening.intent)
+        return _as_reading(found.opening.kind, found.opening.intent, message.intent)
     if found.leading is not None and found.leading.kind in (SKIP, LATER, STOP):
         return Reading(UNCLEAR)  # "I'd rather skip this one because I've never thought about it": ask
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):

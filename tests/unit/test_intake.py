@@ -153,3 +153,9 @@ def test_typing_a_choice_label_picks_it_rather_than_explaining_it(coach_store: C
     service.take(person, Place("stage2", prompt_id="stage2.growth"), Message("stretch", "faq", None, None,
                                                                              "faq/what_is_stretch"))
     assert coach_store.answers(person)["stage2.growth"].value == "stretch"
+
+
+def test_a_request_the_nlu_did_not_see_is_asked_about_not_handed_to_the_wrong_rule() -> None:
+    # The rules answer the NLU's intent; handing "show my answers" over as "inform" would reach none of them.
+    assert reading("show my answers", "inform").kind == intake.UNCLEAR
+    assert reading("show my answers", "review_journal") == intake.Reading(intake.REQUEST, "review_journal")
