@@ -43,7 +43,7 @@ class ActionAskConfirmOutcome(CoachAction):
     action_name = "action_ask_confirm_outcome"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return journey().show_pending_outcome(tracker.latest_message.get("text") or "")
+        return journey().show_pending_outcome(person_of(tracker), tracker.latest_message.get("text") or "")
 
 
 class ActionConfirmOutcome(CoachAction):

@@ -23,7 +23,7 @@ from bot.manager import preparation_flow
 from bot.outcomes import outcome_from_answers, outcome_lines
 from bot.safety import STRAIN
 from bot.store import CoachStore
-from bot.store.repository import StoredAnswer, find_code
+from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
 from bot.turn import Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
@@ -399,7 +399,8 @@ class JourneyService:
                 code = self.store.record_outcome(record, recorded_by=person)
                 self.store.save_answer(person, prompt.flow, prompt.id, code, value=code)
                 return Turn().say(f"Recorded, waiting for their confirmation. Their code is {code}. "
-                                  f"They can say \"confirm outcome {code}\" to check it and make it final.")
+                                  f"They can say \"confirm outcome {code}\" to check it and make it final, "
+                                  f"within {CODE_LIFETIME.days} days.")
             self.store.save_answer(person, prompt.flow, prompt.id, "confirmed", value="confirmed")
             self.store.save_plan(person, confirmed=True)
             return Turn()
@@ -461,14 +462,19 @@ class JourneyService:
 
     # -- the agreed outcome, confirmed by the person ----------------------------------------------
 
-    def show_pending_outcome(self, text: str) -> Turn:
+    def show_pending_outcome(self, person: str, text: str) -> Turn:
         """A member of staff checks the outcome their manager recorded, by the code in ``text``."""
         code = find_code(text)
-        record = self.store.pending_outcome(code) if code else None
+        found, record = self.store.pending_outcome(code, person) if code else (UNKNOWN, None)
+        if found == TOO_MANY_MISSES:
+            return Turn().set(outcome_code=None).say(
+                "Several codes you typed didn't match an outcome, so I've stopped checking codes for a while. "
+                "Please try again in an hour, with the code exactly as your manager gave it to you.")
         if record is None:
             return Turn().set(outcome_code=None).say(
-                "I couldn't find an outcome waiting with that code. Codes look like \"KTP-482\"; your manager "
-                "gets one when they record the outcome.")
+                "I couldn't find an outcome waiting with that code. Codes look like \"KTP-482\" and work for "
+                f"{CODE_LIFETIME.days} days; your manager gets one when they record the outcome, and can record "
+                "it again for a new code.")
         return Turn().set(outcome_code=code, pending_confirmation="confirm_outcome").say(
             "Here's the outcome recorded for you:\n" + "\n".join(outcome_lines(record, intervention_names()))
             + "\nIs this what you agreed? It becomes final, and part of your record, when you confirm.",

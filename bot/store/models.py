@@ -25,6 +25,9 @@ class Person(Base):
     id = Column(String(32), primary_key=True, default=_new_id)
     created_at = Column(DateTime, nullable=False, default=_now)
     erased_at = Column(DateTime, nullable=True)  # the last "delete my data": web tokens issued before it are refused
+    # Outcome codes this person typed that matched nothing, counted from the first in the current window.
+    code_misses = Column(Integer, nullable=False, default=0, server_default="0")
+    code_misses_since = Column(DateTime, nullable=True)
 
 
 class ChannelIdentity(Base):
@@ -88,6 +91,7 @@ class Outcome(Base):
     person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)
     recorded_by = Column(String(32), nullable=True)  # the person id of whoever recorded it (the manager)
     code = Column(String(12), nullable=True, unique=True)
+    code_expires_at = Column(DateTime, nullable=True)  # after this the code no longer finds the outcome
     segment_id = Column(String(80), nullable=False)
     interventions = Column(JSON, nullable=False, default=list)
     next_steps = Column(Text, nullable=False, default="")

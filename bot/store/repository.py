@@ -27,6 +27,11 @@ from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, P
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_DIGITS = "23456789"
 CODE_PATTERN = re.compile(r"\b([A-HJ-NP-Z]{3})-?([2-9]{3})\b", re.IGNORECASE)
+# About 7 million codes: guessing one that is waiting is made hopeless by a short life and few tries per person.
+CODE_LIFETIME = dt.timedelta(days=14)
+CODE_MISSES_ALLOWED = 5
+CODE_MISS_WINDOW = dt.timedelta(hours=1)
+FOUND, UNKNOWN, TOO_MANY_MISSES = "found", "unknown", "too_many_misses"
 
 
 def find_code(text: str) -> Optional[str]:
@@ -300,8 +305,9 @@ class CoachStore:
             s.flush()
             return int(row.id)
 
-    def record_outcome(self, record: OutcomeRecord, recorded_by: str) -> str:
-        """Store an outcome recorded by a manager, unconfirmed; returns the code the person confirms it with."""
+    def record_outcome(self, record: OutcomeRecord, recorded_by: str, now: Optional[dt.datetime] = None) -> str:
+        """Store an outcome recorded by a manager, unconfirmed; returns the code the person confirms it with,
+        which works for :data:`CODE_LIFETIME`."""
         code = "".join(secrets.choice(CODE_LETTERS) for _ in range(3)) + "-" + "".join(
             secrets.choice(CODE_DIGITS) for _ in range(3))
         with self.session() as s:
@@ -310,21 +316,36 @@ class CoachStore:
                 interventions=record.interventions, next_steps=record.next_steps, review_date=record.review_date,
                 agreed_by=record.agreed_by, agreed_at=record.agreed_at, band=record.band,
                 staff_group=record.staff_group, confirmed_by_person=False,
+                code_expires_at=(now or models._now()) + CODE_LIFETIME,
             ))
         return code
 
-    def pending_outcome(self, code: str) -> Optional[OutcomeRecord]:
-        """The unconfirmed outcome with this code, if any."""
-        with self.session() as s:
-            row = s.execute(select(Outcome).where(Outcome.code == code.upper(),
-                                                  Outcome.confirmed_by_person.is_(False))).scalar()
-            return _outcome_record(row) if row is not None else None
+    def pending_outcome(self, code: str, person_id: str,
+                        now: Optional[dt.datetime] = None) -> tuple[str, Optional[OutcomeRecord]]:
+        """Look up the unconfirmed, unexpired outcome with this code for ``person_id``.
 
-    def confirm_outcome(self, code: str, person_id: str) -> bool:
+        Returns ``(FOUND, record)``, ``(UNKNOWN, None)`` (counted as a miss), or ``(TOO_MANY_MISSES, None)`` once
+        the person has had :data:`CODE_MISSES_ALLOWED` misses within :data:`CODE_MISS_WINDOW` (not looked up).
+        """
+        now = now or models._now()
+        with self.session() as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                return UNKNOWN, None
+            if person.code_misses_since is None or now - person.code_misses_since > CODE_MISS_WINDOW:
+                person.code_misses, person.code_misses_since = 0, now
+            if person.code_misses >= CODE_MISSES_ALLOWED:
+                return TOO_MANY_MISSES, None
+            row = s.execute(_waiting(code, now)).scalar()
+            if row is None:
+                person.code_misses += 1
+                return UNKNOWN, None
+            return FOUND, _outcome_record(row)
+
+    def confirm_outcome(self, code: str, person_id: str, now: Optional[dt.datetime] = None) -> bool:
         """The person confirms the outcome as theirs: it becomes final and linked to them."""
         with self.session() as s:
-            row = s.execute(select(Outcome).where(Outcome.code == code.upper(),
-                                                  Outcome.confirmed_by_person.is_(False))).scalar()
+            row = s.execute(_waiting(code, now or models._now())).scalar()
             if row is None:
                 return False
             row.person_id, row.confirmed_by_person, row.code = person_id, True, None
@@ -384,6 +405,12 @@ class CoachStore:
             )
             for table in (Answer, Plan, Outcome, Rehearsal):
                 s.execute(delete(table).where(table.person_id == person_id))  # type: ignore[attr-defined]
+
+
+def _waiting(code: str, now: dt.datetime) -> Any:
+    """The query for the unconfirmed outcome with ``code`` whose code has not expired."""
+    return select(Outcome).where(Outcome.code == code.upper(), Outcome.confirmed_by_person.is_(False),
+                                 Outcome.code_expires_at > now)
 
 
 def _outcome_record(row: Outcome) -> OutcomeRecord:

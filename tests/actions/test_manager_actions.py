@@ -100,6 +100,16 @@ async def test_a_wrong_code_finds_nothing(action_store: CoachStore) -> None:
     assert "couldn't find" in dispatcher.messages[0]["text"]
 
 
+async def test_after_a_few_wrong_codes_the_person_is_told_to_wait_not_guess_on(action_store: CoachStore) -> None:
+    said = []
+    for guess in ["ZZZ-999", "ZZZ-998", "ZZZ-997", "ZZZ-996", "ZZZ-995", "ZZZ-994"]:
+        dispatcher = CollectingDispatcher()
+        await ActionAskConfirmOutcome().run(dispatcher, tracker(STAFF, f"confirm outcome {guess}"), {})
+        said.append(dispatcher.messages[0]["text"])
+    assert all("couldn't find" in text and "14 days" in text for text in said[:5])
+    assert "try again in an hour" in said[5]
+
+
 async def test_the_stage_prompt_is_shown_once_per_stage_not_after_every_question(action_store: CoachStore) -> None:
     from actions.manager import ActionAskQuestion
 

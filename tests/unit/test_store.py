@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from bot.store import CoachStore, open_store
-from bot.store.repository import OutcomeRecord
+from bot.store.repository import FOUND, TOO_MANY_MISSES, UNKNOWN, OutcomeRecord
 
 
 def test_a_channel_user_maps_to_the_same_person_every_time(coach_store: CoachStore) -> None:
@@ -120,3 +120,31 @@ def test_sqlite_lets_one_server_read_while_the_other_writes(coach_store: CoachSt
         coach_store.save_answer(person, "journal", "q1", "still being written")
         assert reader.answers(person) == {}  # the other process reads the last committed state, unblocked
     assert reader.answers(person)["q1"].text == "still being written"
+
+
+def _recorded(coach_store: CoachStore, when: dt.datetime) -> str:
+    record = OutcomeRecord(None, "depth-solid-ready_now", ["coaching"], "meet monthly", None, "line manager", when)
+    return coach_store.record_outcome(record, recorded_by=coach_store.person_id("web:manager"), now=when)
+
+
+def test_an_outcome_code_works_for_fourteen_days_then_finds_nothing(coach_store: CoachStore) -> None:
+    recorded = dt.datetime(2026, 12, 1, 9, 0)
+    code = _recorded(coach_store, recorded)
+    staff = coach_store.person_id("web:staff")
+    assert coach_store.pending_outcome(code, staff, now=recorded + dt.timedelta(days=13))[0] == FOUND
+    late = recorded + dt.timedelta(days=15)
+    assert coach_store.pending_outcome(code, staff, now=late) == (UNKNOWN, None)
+    assert not coach_store.confirm_outcome(code, staff, now=late)
+    assert coach_store.confirm_outcome(code, staff, now=recorded + dt.timedelta(days=13))
+
+
+def test_guessing_outcome_codes_stops_after_a_few_misses_and_resumes_after_an_hour(coach_store: CoachStore) -> None:
+    now = dt.datetime(2026, 12, 1, 9, 0)
+    code = _recorded(coach_store, now)
+    guesser, other = coach_store.person_id("web:guesser"), coach_store.person_id("web:other")
+    wrong = ["ABC-234", "ABD-234", "ABE-234", "ABF-234", "ABG-234"]
+    assert [coach_store.pending_outcome(g, guesser, now=now)[0] for g in wrong] == [UNKNOWN] * 5
+    # Even the right code is not looked up now, so a lucky sixth guess reveals nothing.
+    assert coach_store.pending_outcome(code, guesser, now=now + dt.timedelta(minutes=30)) == (TOO_MANY_MISSES, None)
+    assert coach_store.pending_outcome(code, other, now=now)[0] == FOUND, "other people are not held back"
+    assert coach_store.pending_outcome(code, guesser, now=now + dt.timedelta(minutes=61))[0] == FOUND
