@@ -7,7 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_REQUEST_BYTES
+from bot.limits import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_MAX_REQUEST_BYTES,
+    DEFAULT_MESSAGE_BURST,
+    DEFAULT_MESSAGES_IN_FLIGHT,
+    DEFAULT_MESSAGES_PER_MINUTE,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -41,7 +47,11 @@ class Settings:
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     web_token_max_seconds: int = DEFAULT_WEB_TOKEN_MAX_HOURS * 3600
+    messages_in_flight: int = DEFAULT_MESSAGES_IN_FLIGHT
+    messages_per_minute: int = DEFAULT_MESSAGES_PER_MINUTE
+    message_burst: int = DEFAULT_MESSAGE_BURST
     frame_ancestors: str = DEFAULT_FRAME_ANCESTORS
+    allowed_origins: tuple[str, ...] = ()
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -103,6 +113,18 @@ def _frame_ancestors(env: dict[str, str]) -> str:
     return " ".join(dict.fromkeys(sources))
 
 
+def _origins(env: dict[str, str]) -> tuple[str, ...]:
+    """``COACH_ALLOWED_ORIGINS``: other pages (besides the coach's own address) whose scripts may open the web
+    chat's Socket.IO connection, e.g. ``https://intranet.example.nhs.uk``. Space- or comma-separated."""
+    origins = []
+    for item in env.get("COACH_ALLOWED_ORIGINS", "").replace(",", " ").split():
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?", item):
+            raise BadSetting(f"COACH_ALLOWED_ORIGINS: {item!r} is not an origin (scheme and host, such as "
+                             "https://intranet.example.nhs.uk, with no path)")
+        origins.append(item.lower())
+    return tuple(origins)
+
+
 def default_database_url() -> str:
     """SQLite file under the git-ignored ``var/`` folder."""
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'coach.db'}"
@@ -123,5 +145,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_message_chars=_positive_int(env, "COACH_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
         max_request_bytes=_positive_int(env, "COACH_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
         web_token_max_seconds=_positive_int(env, "COACH_WEB_TOKEN_MAX_HOURS", DEFAULT_WEB_TOKEN_MAX_HOURS) * 3600,
+        messages_in_flight=_positive_int(env, "COACH_MESSAGES_IN_FLIGHT", DEFAULT_MESSAGES_IN_FLIGHT),
+        messages_per_minute=_positive_int(env, "COACH_MESSAGES_PER_MINUTE", DEFAULT_MESSAGES_PER_MINUTE),
+        message_burst=_positive_int(env, "COACH_MESSAGE_BURST", DEFAULT_MESSAGE_BURST),
         frame_ancestors=_frame_ancestors(env),
+        allowed_origins=_origins(env),
     )

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for the browser tests, npm for the widget's client library.
+# Debian packages the test suite needs: Chromium for the browser tests, npm for the widget's client library,
+# nginx and openssl for the edge tests (deploy/nginx.conf with a self-signed certificate).
 set -euo pipefail
 need=()
 command -v chromium > /dev/null 2>&1 || need+=(chromium)
 command -v npm > /dev/null 2>&1 || need+=(npm)
+{ command -v nginx || [ -x /usr/sbin/nginx ]; } > /dev/null 2>&1 || need+=(nginx)
+command -v openssl > /dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 sudo=""

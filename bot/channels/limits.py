@@ -1,4 +1,4 @@
-"""Limits every coach channel applies before anything reaches Rasa: message length and request size."""
+"""Limits every coach channel applies before anything reaches Rasa: message length, pace and request size."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
-from bot.limits import is_too_long, too_long_reply
+from bot.limits import Pace, is_too_long, too_fast_reply, too_long_reply
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -16,9 +16,11 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-def refuse_long_messages(on_new_message: Handler, limit: int) -> Handler:
-    """``on_new_message`` for messages up to ``limit`` characters; longer ones get a kind reply, never parsed
-    by the NLU (the safety detector alone reads them: see :func:`bot.limits.too_long_reply`)."""
+def guard_messages(on_new_message: Handler, settings: Settings) -> Handler:
+    """``on_new_message`` for messages within the length limit and their sender's pace; the others get a kind
+    reply and are never parsed by the NLU (the safety detector alone reads them: see :mod:`bot.limits`)."""
+    limit = settings.max_message_chars
+    pace = Pace(settings.messages_in_flight, settings.messages_per_minute, settings.message_burst)
 
     async def guarded(message: UserMessage) -> Any:
         if is_too_long(message.text, limit):
@@ -26,7 +28,16 @@ def refuse_long_messages(on_new_message: Handler, limit: int) -> Handler:
                         message.input_channel, len(message.text or ""), limit)
             await message.output_channel.send_text_message(message.sender_id, too_long_reply(message.text, limit))
             return None
-        return await on_new_message(message)
+        sender = str(message.sender_id)
+        if not pace.admit(sender):
+            logger.info("%s: answered a message sent too quickly after others without reading it",
+                        message.input_channel)
+            await message.output_channel.send_text_message(message.sender_id, too_fast_reply(message.text or ""))
+            return None
+        try:
+            return await on_new_message(message)
+        finally:
+            pace.done(sender)
 
     return guarded
 

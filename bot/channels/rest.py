@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import limit_request_size, refuse_long_messages
+from bot.channels.limits import guard_messages, limit_request_size
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class CoachRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         settings = load_settings()
         token = settings.require_api_token()  # refuses to start without one
-        rest = super().blueprint(refuse_long_messages(on_new_message, settings.max_message_chars))
+        rest = super().blueprint(guard_messages(on_new_message, settings))
         limit_request_size(rest, settings)
 
         @rest.middleware("request")

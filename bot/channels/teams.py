@@ -49,7 +49,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import limit_request_size, refuse_long_messages
+from bot.channels.limits import guard_messages, limit_request_size
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -643,8 +643,9 @@ class TeamsInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         teams = Blueprint("teams_webhook", __name__)
         settings = load_settings()
-        # An over-long message gets a kind reply and never reaches the NLU; no body over the size limit is read.
-        on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
+        # An over-long or too-quick message gets a kind reply and never reaches the NLU; no body over the size
+        # limit is read.
+        on_new_message = guard_messages(on_new_message, settings)
         limit_request_size(teams, settings)
 
         @teams.route("/", methods=["GET"])

@@ -16,6 +16,7 @@ import re
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -25,7 +26,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import headers, tokens
-from bot.channels.limits import limit_request_size, refuse_long_messages
+from bot.channels.limits import guard_messages, limit_request_size
 from bot.settings import Settings, load_settings
 from bot.store import CoachStore, open_store
 
@@ -40,6 +41,23 @@ STATIC_FILES = {
                          "application/javascript"),
 }
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
+
+
+def origin_allowed(origin: Optional[str], environ: Dict[str, Any], settings: Settings) -> bool:
+    """Whether a browser page at ``origin`` may open the chat's Socket.IO connection: the coach's own pages
+    (the address the request came to, or ``COACH_PUBLIC_URL``) and ``COACH_ALLOWED_ORIGINS``, nothing else,
+    so another site cannot drive a visitor's chat from their browser."""
+    if not origin:
+        return True  # not a browser page: such a client still needs a token to connect
+    parsed = urlsplit(origin.lower())
+    hosts = {environ.get("HTTP_HOST", ""), environ.get("HTTP_X_FORWARDED_HOST", "").split(",")[0].strip()}
+    return (parsed.netloc in hosts - {""} or origin.lower() == _origin_of(settings.public_url)
+            or origin.lower() in settings.allowed_origins)
+
+
+def _origin_of(url: str) -> str:
+    parsed = urlsplit(url.lower())
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 class Revocations:
@@ -95,8 +113,9 @@ class WebChatInput(InputChannel):
         secret = settings.require_token_secret()  # refuses to start without one
         lifetime = settings.web_token_max_seconds  # no token is accepted for longer than this after it was issued
         revocations = Revocations(settings)  # nor one issued before its person deleted their data
-        on_new_message = refuse_long_messages(on_new_message, settings.max_message_chars)
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=settings.max_request_bytes)
+        on_new_message = guard_messages(on_new_message, settings)
+        sio = AsyncServer(async_mode="sanic", max_http_buffer_size=settings.max_request_bytes,
+                          cors_allowed_origins=lambda origin, environ: origin_allowed(origin, environ, settings))
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
         limit_request_size(web, settings)

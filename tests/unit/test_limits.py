@@ -1,11 +1,11 @@
-"""Message and request limits: settings and the kind reply."""
+"""Message and request limits and the pace per sender: settings and the kind replies."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot import signposting
-from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, is_too_long, too_long_reply
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, Pace, is_too_long, too_fast_reply, too_long_reply
 from bot.settings import BadSetting, load_settings
 
 
@@ -45,3 +45,61 @@ def test_a_disclosure_inside_an_over_long_message_still_gets_urgent_help() -> No
         assert "116 123" in reply and "999" in reply
         # Nothing on this path pauses a question or shows buttons, so the reply promises neither.
         assert "I've paused" not in reply and "I'm safe, carry on" not in reply
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_pace_settings_come_from_the_environment_with_defaults_a_person_never_reaches() -> None:
+    defaults = load_settings({})
+    assert (defaults.messages_in_flight, defaults.messages_per_minute, defaults.message_burst) == (3, 60, 30)
+    given = load_settings({"COACH_MESSAGES_IN_FLIGHT": "2", "COACH_MESSAGES_PER_MINUTE": "10",
+                           "COACH_MESSAGE_BURST": "5"})
+    assert (given.messages_in_flight, given.messages_per_minute, given.message_burst) == (2, 10, 5)
+
+
+def test_a_sender_has_only_a_few_messages_handled_at_once() -> None:
+    pace = Pace(in_flight=3, per_minute=60, burst=30, clock=FakeClock())
+    assert [pace.admit("ana") for _ in range(5)] == [True, True, True, False, False]
+    assert pace.admit("ben"), "another person is not held back by the first one's burst"
+    pace.done("ana")
+    assert pace.admit("ana") and not pace.admit("ana")
+
+
+def test_beyond_a_burst_a_sender_gets_the_steady_rate() -> None:
+    clock = FakeClock()
+    pace = Pace(in_flight=1, per_minute=60, burst=5, clock=clock)
+
+    def send() -> bool:
+        admitted = pace.admit("ana")
+        if admitted:
+            pace.done("ana")
+        return admitted
+
+    assert [send() for _ in range(6)] == [True] * 5 + [False]
+    clock.now += 1.0  # one message a second at 60 a minute
+    assert send() and not send()
+    clock.now += 600  # a long pause refills the burst, and no more
+    assert [send() for _ in range(6)] == [True] * 5 + [False]
+
+
+def test_pace_remembers_a_bounded_number_of_senders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.limits.MAX_SENDERS_REMEMBERED", 100)
+    clock = FakeClock()
+    pace = Pace(in_flight=1, per_minute=1, burst=2, clock=clock)
+    for number in range(1_000):
+        assert pace.admit(f"visitor-{number}")
+        pace.done(f"visitor-{number}")
+    assert len(pace._buckets) <= 100
+
+
+def test_a_message_sent_too_quickly_gets_a_kind_reply_and_a_disclosure_still_gets_urgent_help() -> None:
+    calm = too_fast_reply("and another thing about the rota")
+    assert "send it again" in calm and "116 123" not in calm
+    crisis = too_fast_reply("I am going to kill myself tonight")
+    assert crisis.startswith(signposting.unread_message_reply(crisis=True)) and "send it again" in crisis

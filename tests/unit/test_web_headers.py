@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.channels.headers import document_policy, page_policy
-from bot.channels.web import WebChatInput
+from bot.channels.web import WebChatInput, origin_allowed
 from bot.documents import HTML_STYLE, render_html
 from bot.settings import BadSetting, load_settings
 from tests.channel_server import serve_channel
@@ -140,3 +140,26 @@ def test_frame_ancestors_setting(raw: str, expected: str) -> None:
 def test_a_frame_ancestors_setting_that_could_break_the_header_is_refused(raw: str) -> None:
     with pytest.raises(BadSetting, match="COACH_FRAME_ANCESTORS"):
         load_settings({"COACH_FRAME_ANCESTORS": raw})
+
+
+# --- which pages may open the chat's Socket.IO connection -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("origin", "allowed"), [
+    ("https://coach.example.nhs.uk", True),       # the address the request came to
+    ("http://localhost:5005", True),              # COACH_PUBLIC_URL
+    ("https://intranet.example.nhs.uk", True),    # COACH_ALLOWED_ORIGINS
+    ("https://evil.example", False),
+    ("https://coach.example.nhs.uk.evil.example", False),
+    ("null", False),                              # a sandboxed frame or a file opened from disk
+    (None, True),                                 # not a browser page; it still needs a token
+])
+def test_only_the_coachs_own_pages_and_listed_origins_may_open_the_chat(origin: str | None, allowed: bool) -> None:
+    settings = load_settings({"COACH_ALLOWED_ORIGINS": "https://intranet.example.nhs.uk"})
+    environ = {"HTTP_HOST": "coach.example.nhs.uk"}
+    assert origin_allowed(origin, environ, settings) is allowed
+
+
+def test_an_allowed_origin_with_a_path_is_a_setting_error() -> None:
+    with pytest.raises(BadSetting, match="COACH_ALLOWED_ORIGINS"):
+        load_settings({"COACH_ALLOWED_ORIGINS": "https://intranet.example.nhs.uk/coach"})
