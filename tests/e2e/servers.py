@@ -79,8 +79,12 @@ class CoachServers:
         )
         (self.workdir / "logs").mkdir(exist_ok=True)
         self.processes = [self.spawn("actions", self.actions_command()), self.spawn("rasa", self.rasa_command())]
-        self._wait(f"http://127.0.0.1:{self.actions_port}/health")
-        self._wait(f"{self.base_url}/status", params={"token": self.api_token})
+        try:
+            self._wait(f"http://127.0.0.1:{self.actions_port}/health")
+            self._wait(f"{self.base_url}/status", params={"token": self.api_token})
+        except RuntimeError:
+            self.stop()  # a start that failed or timed out leaves no servers running
+            raise
         return self
 
     @property
