@@ -83,7 +83,7 @@ class Pace:
         tokens = self._tokens(sender, now)
         if tokens < 1:
             return False
-        self._forget_idle_senders()
+        self._forget_idle_senders(now)
         self._buckets[sender] = (tokens - 1, now)
         self._busy[sender] += 1
         return True
@@ -97,10 +97,9 @@ class Pace:
         tokens, then = self._buckets.get(sender, (float(self.burst), now))
         return min(float(self.burst), tokens + (now - then) * self.per_minute / 60)
 
-    def _forget_idle_senders(self) -> None:
+    def _forget_idle_senders(self, now: float) -> None:
         if len(self._buckets) < MAX_SENDERS_REMEMBERED:
             return
-        now = self.clock()
         idle = [s for s in self._buckets if self._tokens(s, now) >= self.burst]
         # Many senders all mid-burst: forget the ones heard from longest ago (at worst they get a fresh burst).
         stale = sorted(self._buckets, key=lambda s: self._buckets[s][1])[:len(self._buckets) // 10]

@@ -3,6 +3,7 @@ in front of a running coach."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ TEMPLATE = ROOT / "deploy" / "nginx.conf"
 
 
 def nginx() -> Optional[str]:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}{os.pathsep}/usr/sbin")
 
 
 def render(template: str, **values: str) -> str:
@@ -72,6 +73,7 @@ class Edge:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                     return self
             time.sleep(0.1)
+        self.stop()  # as CoachServers.start does: a start that timed out leaves nothing running
         raise RuntimeError("nginx did not start listening")
 
     def stop(self) -> None:

@@ -12,12 +12,18 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
+from bot.limits import DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_MINUTE
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 TOKEN_SECRET = "an-end-to-end-test-secret-of-32-bytes"
 # Starts with "-", as secrets.token_urlsafe() sometimes does: rasa's argparse must still take it as a value.
 API_TOKEN = "-an-end-to-end-test-api-token-of-32-bytes-or-more"
 
+
+# The pace a deployment gets, for the tests and benches that measure it (env_extra of a CoachServers).
+DEPLOYED_PACE = {"COACH_MESSAGES_PER_MINUTE": str(DEFAULT_MESSAGES_PER_MINUTE),
+                 "COACH_MESSAGE_BURST": str(DEFAULT_MESSAGE_BURST)}
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -66,7 +72,7 @@ class CoachServers:
             # Scripted conversations answer faster than any person types, for minutes on end: the steady rate
             # is relaxed, while the cap on messages handled at once per sender keeps its default.
             "COACH_MESSAGES_PER_MINUTE": "100000",
-            "COACH_MESSAGE_BURST": "100000",
+            "COACH_MESSAGE_BURST": "100000",  # DEPLOYED_PACE puts the defaults back
         })
         env.update(self.env_extra)
         return env

@@ -14,9 +14,8 @@ from typing import Any, Iterator, Tuple
 import pytest
 import requests
 
-from bot.limits import DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_MINUTE
 from bot.store import open_store
-from tests.e2e.servers import TOKEN_SECRET, CoachServers, free_port, texts, trained_model
+from tests.e2e.servers import DEPLOYED_PACE, TOKEN_SECRET, CoachServers, free_port, texts, trained_model
 
 pytestmark = pytest.mark.servers
 
@@ -136,9 +135,7 @@ def test_a_60000_character_message_in_the_web_chat_gets_a_kind_reply_and_the_nex
 @pytest.fixture(scope="module")
 def paced_coach(coach: CoachServers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoachServers]:
     """A coach with the pace a deployment gets (the shared one relaxes it for scripted conversations)."""
-    defaults = {"COACH_MESSAGES_PER_MINUTE": str(DEFAULT_MESSAGES_PER_MINUTE),
-                "COACH_MESSAGE_BURST": str(DEFAULT_MESSAGE_BURST)}
-    paced = CoachServers(tmp_path_factory.mktemp("paced"), coach.model, env_extra=defaults)
+    paced = CoachServers(tmp_path_factory.mktemp("paced"), coach.model, env_extra=DEPLOYED_PACE)
     yield paced.start()
     paced.stop()
 
