@@ -127,6 +127,16 @@ def cmd_safety_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply the coach's migrations once, before several servers start on a new database at the same time."""
+    from bot.settings import load_settings
+    from bot.store.repository import open_store
+
+    open_store(args.database_url or load_settings().database_url)
+    print("The coach's tables are up to date.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="coach", description="Scope for Growth coach tools")
@@ -152,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse-question", help="classify a coaching question")
     analyse.add_argument("question", nargs="?", help="the question; omit to read one per line from stdin")
     analyse.set_defaults(handler=cmd_analyse_question)
+
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date (every server start does too)")
+    migrate.add_argument("--database-url", default=None, help="database to upgrade (default: $DATABASE_URL or var/)")
+    migrate.set_defaults(handler=cmd_migrate)
 
     safety = sub.add_parser("safety-check", help="assess a message for risk of harm")
     safety.add_argument("message")

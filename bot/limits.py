@@ -52,6 +52,14 @@ def too_fast_reply(text: str) -> str:
     return _unread_reply(text, note, note)
 
 
+def unavailable_reply(text: str) -> str:
+    """What the coach says when a server it needs failed (the turn lock shared by its replicas, or the action
+    server part-way through a turn). Nothing of that message was stored; the safety detector still reads it."""
+    note = ("Sorry, something went wrong on my side and I couldn't deal with that message. What you've told me "
+            "before is safe. Please send it again in a minute.")
+    return _unread_reply(text, note, note)
+
+
 def _unread_reply(text: str, note: str, calm: str) -> str:
     """``calm``, or the urgent numbers then ``note`` when the unread message shows risk of harm."""
     # Imported here: the detector loads spaCy and its classifier, which importing this module must not do.

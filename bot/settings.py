@@ -52,6 +52,7 @@ class Settings:
     message_burst: int = DEFAULT_MESSAGE_BURST
     frame_ancestors: str = DEFAULT_FRAME_ANCESTORS
     allowed_origins: tuple[str, ...] = ()
+    redis_url: str | None = None  # the turn lock shared by Rasa replicas (bot.channels.lock_store)
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -150,4 +151,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         message_burst=_positive_int(env, "COACH_MESSAGE_BURST", DEFAULT_MESSAGE_BURST),
         frame_ancestors=_frame_ancestors(env),
         allowed_origins=_origins(env),
+        redis_url=env.get("COACH_REDIS_URL") or None,
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, Sanic
 
-from bot.limits import Pace, is_too_long, too_fast_reply, too_long_reply
+from bot.limits import Pace, is_too_long, too_fast_reply, too_long_reply, unavailable_reply
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,22 @@ def guard_messages(on_new_message: Handler, settings: Settings) -> Handler:
                         message.input_channel)
             await message.output_channel.send_text_message(message.sender_id, too_fast_reply(message.text or ""))
             return None
+        output = message.output_channel
+        counted = message.output_channel = _Counted(output)
         try:
-            return await on_new_message(message)
+            result = await on_new_message(message)
+        except LockError as error:  # raised before the turn began: nothing was read or stored
+            logger.error("%s: could not take a message in: %s", message.input_channel, error)
+            result = None
         finally:
             pace.done(sender)
+        if not counted.sent:
+            # Every turn of the coach says something; silence means a server it needs failed part-way (Rasa
+            # logs a failed custom action and carries on). Nothing was stored, so the person may simply resend.
+            logger.error("%s: a turn ended without a reply; told the person to send the message again",
+                         message.input_channel)
+            await output.send_text_message(message.sender_id, unavailable_reply(message.text or ""))
+        return result
 
     return guarded
 
@@ -53,3 +66,25 @@ def limit_request_size(blueprint: Blueprint, settings: Settings) -> None:
     async def set_limit(app: Sanic, _: Any) -> None:
         app.config.REQUEST_MAX_SIZE = min(int(app.config.REQUEST_MAX_SIZE), settings.max_request_bytes)
         app.config.WEBSOCKET_MAX_SIZE = min(int(app.config.WEBSOCKET_MAX_SIZE), settings.max_request_bytes)
+
+
+class _Counted(OutputChannel):
+    """A channel's output that counts the replies a turn sent through it."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]  # Rasa declares it a classmethod
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: Any) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.sent += 1
+        await self.inner.send_text_message(recipient_id, text, **kwargs)
+
+    def __getattr__(self, attribute: str) -> Any:  # e.g. CollectingOutputChannel.messages
+        return getattr(self.inner, attribute)

@@ -5,6 +5,10 @@ Rasa's stock REST channel believes the ``sender`` in the body, so anyone who can
 request has ``Authorization: Bearer <COACH_API_TOKEN>``; the token is proof that the client is a trusted
 service (a test harness, a bench, an integration) allowed to choose the sender. People use the web widget or
 Teams, whose identities come from signed tokens. The server refuses to start without a token.
+
+A client may give each message a ``message_id`` (up to 64 characters) and send it again when it got no reply,
+for example because the server it reached stopped. A message the conversation already holds is not taken in
+twice: the client gets the replies it missed instead.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -26,6 +32,9 @@ from bot.settings import load_settings
 logger = logging.getLogger(__name__)
 
 BEARER = re.compile(r"^Bearer\s+(\S+)\s*$", re.IGNORECASE)
+MESSAGE_ID = "message_id"
+MAX_MESSAGE_ID_CHARS = 64
+Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
 def bearer_matches(authorization: Optional[str], token: str) -> bool:
@@ -45,11 +54,24 @@ class CoachRestInput(RestInput):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         return cls()
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def get_metadata(self, request: Request) -> Optional[Dict[str, Any]]:
+        """The body's ``metadata``, with the client's ``message_id`` when it gave a usable one."""
+        metadata = super().get_metadata(request)
+        given = request.json.get(MESSAGE_ID)
+        if isinstance(given, str) and 0 < len(given) <= MAX_MESSAGE_ID_CHARS:
+            return {**(metadata if isinstance(metadata, dict) else {}), MESSAGE_ID: given}
+        return metadata
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
         settings = load_settings()
         token = settings.require_api_token()  # refuses to start without one
-        rest = super().blueprint(guard_messages(on_new_message, settings))
+        server: Dict[str, Any] = {}
+        rest = super().blueprint(guard_messages(once_per_message(on_new_message, server), settings))
         limit_request_size(rest, settings)
+
+        @rest.listener("before_server_start")
+        async def remember_server(app: Any, _: Any) -> None:
+            server["app"] = app
 
         @rest.middleware("request")
         async def require_token(request: Request) -> Optional[HTTPResponse]:
@@ -66,3 +88,39 @@ class CoachRestInput(RestInput):
             return None
 
         return rest
+
+
+def once_per_message(on_new_message: Handler, server: Dict[str, Any]) -> Handler:
+    """``on_new_message`` for a message the conversation does not hold yet, or holds without a reply (its turn
+    failed). For one it holds with replies (a resend), those replies are sent again. The check needs no lock: a
+    client resends only after its first try failed."""
+
+    async def once(message: UserMessage) -> Any:
+        given = (message.metadata or {}).get(MESSAGE_ID)
+        if not given or "app" not in server:
+            return await on_new_message(message)
+        tracker = await server["app"].ctx.agent.tracker_store.retrieve(message.sender_id)
+        replies = replies_to(tracker, given) if tracker is not None else None
+        if not replies:  # not held, or its turn failed before a reply (the person was told to resend)
+            message.message_id = given
+            return await on_new_message(message)
+        logger.info("rest: a message sent again was answered from the conversation, not taken in twice")
+        for reply in replies:
+            await message.output_channel.send_response(message.sender_id, reply)
+        return None
+
+    return once
+
+
+def replies_to(tracker: DialogueStateTracker, message_id: str) -> Optional[List[Dict[str, Any]]]:
+    """What the coach said after the last user message ``message_id``, or None when the conversation lacks it."""
+    replies: Optional[List[Dict[str, Any]]] = None
+    listening = False
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            listening = event.message_id == message_id
+            if listening:
+                replies = []
+        elif isinstance(event, BotUttered) and listening and replies is not None:
+            replies.append({"text": event.text, **{k: v for k, v in (event.data or {}).items() if v}})
+    return replies

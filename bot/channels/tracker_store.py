@@ -61,10 +61,11 @@ class CoachTrackerStore(SQLTrackerStore):
             login_db=kwargs.get("login_db"),
             query=dict(url.query) or None,
         )
-        if url.drivername.startswith("sqlite"):  # the same pooled, write-ahead-logged engine as the coach's store
-            self.engine.dispose()  # type: ignore[has-type]  # Rasa leaves it unannotated
-            self.engine = make_engine(str(url), foreign_keys=False)
-            self.sessionmaker = sessionmaker(bind=self.engine)
+        # The coach store's engine: pooled and write-ahead-logged for SQLite; for PostgreSQL, connections are
+        # checked before use, so a database restart costs no failed turn.
+        self.engine.dispose()  # type: ignore[has-type]  # Rasa leaves it unannotated
+        self.engine = make_engine(str(url), foreign_keys=False)
+        self.sessionmaker = sessionmaker(bind=self.engine)
         self._recent: OrderedDict[str, _Recent] = OrderedDict()
 
     def _last_event_id(self, sender_id: str) -> Optional[int]:
@@ -114,3 +115,13 @@ class CoachTrackerStore(SQLTrackerStore):
             tracker.sender_id, new[erased_at + 1:], slots=self.domain.slots if self.domain else None
         )
         await super().save(remaining)
+
+
+def create_tables() -> None:
+    """Create the conversation table, once, before several Rasa replicas start on a new database (each would
+    otherwise try at the same moment): ``python -m bot.channels.tracker_store``."""
+    CoachTrackerStore().engine.dispose()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    create_tables()

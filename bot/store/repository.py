@@ -198,7 +198,8 @@ class CoachStore:
 
     def save_answer(self, person_id: str, flow: str, prompt_id: str, text: str, status: str = "answered",
                     value: Any = None) -> None:
-        """Save an answer as given; an earlier version is kept as a revision, never lost."""
+        """Save an answer as given; an earlier version is kept as a revision, never lost. Saving the answer it
+        already holds changes nothing, so a turn retried after a crash never stores an answer twice."""
         with self.session() as s:
             row = s.execute(
                 select(Answer).where(Answer.person_id == person_id, Answer.flow == flow, Answer.prompt_id == prompt_id)
@@ -206,6 +207,8 @@ class CoachStore:
             if row is None:
                 s.add(Answer(person_id=person_id, flow=flow, prompt_id=prompt_id, text=text, status=status,
                              value=value))
+                return
+            if (row.text, row.status, row.value) == (text, status, value):
                 return
             if row.text or row.status != status:
                 s.add(AnswerRevision(answer_id=row.id, text=row.text, status=row.status))

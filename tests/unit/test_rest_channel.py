@@ -122,3 +122,22 @@ async def test_a_body_over_the_size_limit_is_refused_unread(rest: RestServer) ->
     status, _ = await rest.post({"sender": "web:a", "message": "x" * 1_000_000}, f"Bearer {TOKEN}")
     assert status == 413
     assert rest.agent.messages == []
+
+
+def test_a_resent_message_gets_the_replies_it_missed_and_is_not_taken_in_twice() -> None:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.channels.rest import replies_to
+
+    tracker = DialogueStateTracker.from_events("alex", [
+        UserUttered("hi", message_id="m1"), BotUttered("Hello", {"buttons": [{"title": "Start"}]}),
+        ActionExecuted("action_listen"),
+        UserUttered("Band 5 nurse", message_id="m2"), BotUttered("Thank you."), BotUttered("Next question?"),
+        ActionExecuted("action_listen"), UserUttered("skip", message_id="m3"),
+        ActionExecuted("action_listen"), UserUttered("skip", message_id="m3"), BotUttered("Skipped."),
+    ])
+    assert replies_to(tracker, "m1") == [{"text": "Hello", "buttons": [{"title": "Start"}]}]
+    assert replies_to(tracker, "m2") == [{"text": "Thank you."}, {"text": "Next question?"}]
+    assert replies_to(tracker, "m3") == [{"text": "Skipped."}]  # sent again after a turn that failed silently
+    assert replies_to(tracker, "never-sent") is None

@@ -31,6 +31,15 @@ def test_an_edit_keeps_the_earlier_words_as_a_revision(coach_store: CoachStore) 
     assert coach_store.revisions(person, "journal", "q1") == ["first words"]
 
 
+def test_saving_the_same_answer_again_as_a_retried_turn_would_stores_nothing_twice(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:a")
+    for _ in range(2):
+        coach_store.save_answer(person, "journal", "q1", "first words")
+    coach_store.save_answer(person, "journal", "q1", "second words")
+    coach_store.save_answer(person, "journal", "q1", "second words")
+    assert coach_store.revisions(person, "journal", "q1") == ["first words"]
+
+
 def test_emoji_html_and_other_languages_are_stored_exactly(coach_store: CoachStore) -> None:
     person = coach_store.person_id("web:a")
     text = "<script>alert(1)</script> 😊 Rwy'n hoffi fy swydd — 我喜欢我的工作"
