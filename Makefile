@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-stamp
 WEB_STAMP := bot/web/node_modules/.stamp
 
-.PHONY: run test lint bench model setup clean teams-package
+.PHONY: run prod test lint bench model setup clean teams-package
 
 $(STAMP): pyproject.toml requirements.lock scripts/install_spacy_model.py
 	@test -x $(PY) || { python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
@@ -30,13 +30,19 @@ model: setup
 run: setup
 	@scripts/run.sh
 
+# The production profile on this machine: nginx (TLS) in front of two Rasa replicas and two action servers, with
+# PostgreSQL and Redis, none of them as root (deploy/profile.py, docs/deploy.md).
+prod: setup
+	@scripts/system-packages.sh servers
+	@$(PY) -m deploy.profile --model "$$(scripts/model.sh)"
+
 test: setup
 	@scripts/system-packages.sh
 	@scripts/test.sh
 
 lint: setup
-	$(VENV)/bin/ruff check bot actions tests scripts bench
-	$(VENV)/bin/mypy bot actions
+	$(VENV)/bin/ruff check bot actions tests scripts bench deploy
+	$(VENV)/bin/mypy bot actions deploy
 
 bench: setup model
 	@scripts/bench.sh $(BENCH)

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium for the browser tests, npm for the widget's client library,
-# nginx and openssl for the edge tests (deploy/nginx.conf with a self-signed certificate).
+# nginx and openssl for the edge tests (deploy/nginx.conf with a self-signed certificate), and the production
+# profile's servers for the scale tests and `make prod`: PostgreSQL, Redis, and acl (setfacl lets its service
+# user reach a Python that lives under /root). `scripts/system-packages.sh servers` (make prod) skips Chromium.
 set -euo pipefail
 need=()
-command -v chromium > /dev/null 2>&1 || need+=(chromium)
+if [ "${1:-}" != servers ]; then
+  command -v chromium > /dev/null 2>&1 || need+=(chromium)
+fi
 command -v npm > /dev/null 2>&1 || need+=(npm)
 { command -v nginx || [ -x /usr/sbin/nginx ]; } > /dev/null 2>&1 || need+=(nginx)
 command -v openssl > /dev/null 2>&1 || need+=(openssl)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || need+=(postgresql)
+{ command -v redis-server || [ -x /usr/bin/redis-server ]; } > /dev/null 2>&1 || need+=(redis-server)
+command -v setfacl > /dev/null 2>&1 || need+=(acl)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 sudo=""

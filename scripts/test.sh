@@ -8,8 +8,8 @@ started=$(date +%s)
 step() { printf '\n== %s (%ds)\n' "$1" "$(( $(date +%s) - started ))"; }
 
 step "Lint and types (ruff, mypy)"
-ruff check bot actions tests scripts bench
-mypy bot actions
+ruff check bot actions tests scripts bench deploy
+mypy bot actions deploy
 
 step "Rasa data validation"
 rasa data validate --fail-on-warnings --quiet

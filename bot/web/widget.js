@@ -628,6 +628,7 @@
     adoptSession(body.session_id, body.token);
   }
 
+  const ROUTE = Math.random().toString(36).slice(2, 10);
   let socketIoLoading = null;
   // Loads our own Socket.IO client without clobbering a host page's `io` global.
   function loadSocketIo() {
@@ -655,6 +656,8 @@
       path: "/socket.io",
       transports: ["websocket", "polling"],
       auth: { token: session.token },
+      // Lets an edge with several coach servers keep this page's connection on one of them.
+      query: { route: ROUTE },
     });
     socket.on("connect", () => {
       confirmed = false;

@@ -10,7 +10,9 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
+
+import requests
 
 from tests.e2e.servers import ROOT, CoachServers, free_port
 
@@ -60,7 +62,9 @@ class Edge:
         self.certificate, key = self_signed_certificate(self.prefix)
         conf = self.prefix / "nginx.conf"
         conf.write_text(render(TEMPLATE.read_text(), prefix=str(self.prefix), listen=f"127.0.0.1:{self.port}",
-                               coach=f"127.0.0.1:{self.coach.rasa_port}", certificate=str(self.certificate),
+                               coach_servers=f"server 127.0.0.1:{self.coach.rasa_port};",
+                               action_servers=f"server 127.0.0.1:{self.coach.actions_port} max_fails=0;",
+                               actions_listen=f"127.0.0.1:{free_port()}", certificate=str(self.certificate),
                                certificate_key=str(key)))
         with open(self.prefix / "nginx.out", "ab") as out:
             self.processes = [subprocess.Popen([binary, "-p", str(self.prefix), "-e", str(self.prefix / "error.log"),
@@ -80,3 +84,28 @@ class Edge:
         for process in self.processes:
             process.terminate()
             process.wait(timeout=20)
+
+
+def chat_through_edge(url: str, certificate: Path, text: str, expect: str, route: str = "") -> List[Dict[str, Any]]:
+    """A person's web chat through the edge at ``url``: a session, then ``text`` over Socket.IO's polling
+    transport (the one that needs every request to reach the same server); the replies once one has ``expect``."""
+    import socketio
+
+    http_session = requests.Session()
+    http_session.verify = str(certificate)
+    http_session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the edge's certificate
+    token = http_session.post(f"{url}/webhooks/web/session", json={}, timeout=10).json()
+    replies: List[Dict[str, Any]] = []
+    chat = socketio.Client(http_session=http_session)
+    chat.on("bot_uttered", replies.append)
+    chat.connect(f"{url}?route={route}" if route else url, auth={"token": token["token"]}, transports=["polling"],
+                 wait_timeout=10, headers={"Origin": url})
+    try:
+        chat.emit("session_request", {"session_id": token["session_id"]})
+        chat.emit("user_uttered", {"message": text})
+        deadline = time.monotonic() + 60
+        while not any(expect in r.get("text", "") for r in replies) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        chat.disconnect()
+    return replies

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import ssl
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -14,7 +13,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.e2e.edge import Edge
+from tests.e2e.edge import Edge, chat_through_edge
 from tests.e2e.servers import CoachServers
 
 pytestmark = pytest.mark.servers  # nginx comes from scripts/system-packages.sh, which make test runs
@@ -53,25 +52,7 @@ def test_the_chat_page_and_a_session_are_served_over_verified_tls_with_the_secur
 
 
 def test_a_person_can_chat_through_the_edge(edge: Edge) -> None:
-    import socketio
-
-    http_session = requests.Session()
-    http_session.verify = str(edge.certificate)
-    http_session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the edge's certificate
-    token = http_session.post(f"{edge.url}/webhooks/web/session", json={}, timeout=10).json()
-    replies: list[dict] = []
-    chat = socketio.Client(http_session=http_session)
-    chat.on("bot_uttered", replies.append)
-    chat.connect(edge.url, auth={"token": token["token"]}, transports=["polling"], wait_timeout=10,
-                 headers={"Origin": edge.url})
-    try:
-        chat.emit("session_request", {"session_id": token["session_id"]})
-        chat.emit("user_uttered", {"message": "hi"})
-        deadline = time.monotonic() + 60
-        while not any("career conversation" in r.get("text", "") for r in replies) and time.monotonic() < deadline:
-            time.sleep(0.2)
-    finally:
-        chat.disconnect()
+    replies = chat_through_edge(edge.url, edge.certificate, "hi", expect="career conversation")
     assert any("career conversation" in r.get("text", "") for r in replies)
 
 
