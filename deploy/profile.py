@@ -41,7 +41,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _binary(name: str, *extra_dirs: str) -> str:
+def system_binary(name: str, *extra_dirs: str) -> str:
     found = shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), *extra_dirs]))
     if found is None:
         raise RuntimeError(f"{name} is not installed: scripts/system-packages.sh installs it")
@@ -74,9 +74,15 @@ def let_service_user_in(account: pwd.struct_passwd, paths: List[Path]) -> List[P
         for folder in reversed(Path(os.path.realpath(path)).parents):
             if folder.stat().st_mode & 0o001 or folder in opened:
                 continue
-            subprocess.run([_binary("setfacl"), "-m", f"u:{account.pw_name}:x", str(folder)], check=True)
+            subprocess.run([system_binary("setfacl"), "-m", f"u:{account.pw_name}:x", str(folder)], check=True)
             opened.append(folder)
     return opened
+
+
+def certificate_command(certificate: Path, key: Path, days: int) -> List[str]:
+    """openssl's command for a self-signed certificate for localhost and 127.0.0.1 (never to be published)."""
+    return ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", str(days), "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(certificate)]
 
 
 def render_edge(**values: str) -> str:
@@ -260,7 +266,7 @@ class Profile:
     # -- Redis -------------------------------------------------------------------------------------------------
     def start_redis(self) -> None:
         folder = self.folder / "redis"
-        self._spawn("redis", [_binary("redis-server", "/usr/sbin"), "--port", "0",
+        self._spawn("redis", [system_binary("redis-server", "/usr/sbin"), "--port", "0",
                               "--unixsocket", str(folder / "redis.sock"), "--unixsocketperm", "700",
                               "--dir", str(folder), "--save", "", "--appendonly", "no"])
         self._wait(lambda: (folder / "redis.sock").exists(), "Redis", "redis")
@@ -300,16 +306,14 @@ class Profile:
         folder = self.folder / "edge"
         certificate, key = folder / "edge.crt", folder / "edge.key"
         if not certificate.exists():
-            self._run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
-                       "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                       "-keyout", str(key), "-out", str(certificate)])
+            self._run(certificate_command(certificate, key, days=365))
         (folder / "nginx.conf").write_text(render_edge(
             prefix=str(folder), listen=self.listen or f"127.0.0.1:{self.public_port}",
             coach_servers=" ".join(f"server 127.0.0.1:{port};" for port in self.rasa_ports),
             action_servers=" ".join(f"server 127.0.0.1:{port} max_fails=0;" for port in self.actions_ports),
             actions_listen=f"127.0.0.1:{self.actions_listen}", certificate=str(certificate),
             certificate_key=str(key)))
-        self._spawn("edge", [_binary("nginx", "/usr/sbin"), "-p", str(folder), "-e", str(folder / "error.log"),
+        self._spawn("edge", [system_binary("nginx", "/usr/sbin"), "-p", str(folder), "-e", str(folder / "error.log"),
                              "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
         self._wait(lambda: _listening(self.public_port), "nginx", "edge")
 

@@ -3,39 +3,22 @@ in front of a running coach."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import requests
 
-from tests.e2e.servers import ROOT, CoachServers, free_port
-
-TEMPLATE = ROOT / "deploy" / "nginx.conf"
-
-
-def nginx() -> Optional[str]:
-    return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}{os.pathsep}/usr/sbin")
-
-
-def render(template: str, **values: str) -> str:
-    for name, value in values.items():
-        template = template.replace("{{" + name + "}}", value)
-    if "{{" in template:
-        raise ValueError("a placeholder in deploy/nginx.conf was left unfilled")
-    return template
+from deploy.profile import certificate_command, render_edge, system_binary
+from tests.e2e.servers import CoachServers, free_port
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     certificate, key = folder / "edge.crt", folder / "edge.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
+    subprocess.run(certificate_command(certificate, key, days=2), check=True, capture_output=True)
     return certificate, key
 
 
@@ -54,14 +37,12 @@ class Edge:
         return f"https://127.0.0.1:{self.port}"
 
     def start(self) -> Edge:
-        binary = nginx()
-        if binary is None:
-            raise RuntimeError("nginx is not installed: scripts/system-packages.sh installs it")
+        binary = system_binary("nginx", "/usr/sbin")
         self.prefix.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.certificate, key = self_signed_certificate(self.prefix)
         conf = self.prefix / "nginx.conf"
-        conf.write_text(render(TEMPLATE.read_text(), prefix=str(self.prefix), listen=f"127.0.0.1:{self.port}",
+        conf.write_text(render_edge(prefix=str(self.prefix), listen=f"127.0.0.1:{self.port}",
                                coach_servers=f"server 127.0.0.1:{self.coach.rasa_port};",
                                action_servers=f"server 127.0.0.1:{self.coach.actions_port} max_fails=0;",
                                actions_listen=f"127.0.0.1:{free_port()}", certificate=str(self.certificate),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from bot.limits import DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_MINUTE
+from deploy.profile import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -24,12 +24,6 @@ API_TOKEN = "-an-end-to-end-test-api-token-of-32-bytes-or-more"
 # The pace a deployment gets, for the tests and benches that measure it (env_extra of a CoachServers).
 DEPLOYED_PACE = {"COACH_MESSAGES_PER_MINUTE": str(DEFAULT_MESSAGES_PER_MINUTE),
                  "COACH_MESSAGE_BURST": str(DEFAULT_MESSAGE_BURST)}
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def trained_model() -> Path:
     """The cached model for the current data (trains it if needed)."""
