@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,10 @@ def let_service_user_in(account: pwd.struct_passwd, paths: List[Path]) -> List[P
     Returns the folders it opened."""
     opened: List[Path] = []
     for path in paths:
+        reachable = subprocess.run(["test", "-e", os.path.realpath(path)], user=account.pw_uid,
+                                   group=account.pw_gid, extra_groups=[])
+        if reachable.returncode == 0:
+            continue
         for folder in reversed(Path(os.path.realpath(path)).parents):
             if folder.stat().st_mode & 0o001 or folder in opened:
                 continue
@@ -180,18 +185,17 @@ class Profile:
         self.stop_postgres()
 
     def _prepare_folder(self) -> None:
-        if os.geteuid() == 0:
-            opened = let_service_user_in(self.account, [VENV_BIN / "python", ROOT / "actions", self.model,
-                                                        self.folder])
-            for folder in opened:
-                print(f"Let {self.account.pw_name} pass through {folder} (search permission only) to reach Python, "
-                      "the coach and the profile's folder", file=sys.stderr)
         self.folder.mkdir(parents=True, exist_ok=True)
         for sub in ("home", "logs", "documents", "redis", "edge"):
-            (self.folder / sub).mkdir(exist_ok=True)
+            (self.folder / sub).mkdir(mode=0o700, exist_ok=True)
         for path in [self.folder, *self.folder.rglob("*")]:
             os.chown(path, self.account.pw_uid, self.account.pw_gid)
         os.chmod(self.folder, 0o700)
+        if os.geteuid() == 0:
+            for folder in let_service_user_in(self.account, [VENV_BIN / "python", ROOT / "actions", self.model,
+                                                             self.folder]):
+                print(f"Let {self.account.pw_name} pass through {folder} (search permission only) to reach Python, "
+                      "the coach and the profile's folder", file=sys.stderr)
         for name in ("token-secret", "api-token"):
             self._secret(name)
 
@@ -354,8 +358,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=int(os.environ.get("COACH_PROD_PORT", "8443")))
+    parser.add_argument("--listen", default=os.environ.get("COACH_PROD_LISTEN", ""),
+                        help="the edge's public address, e.g. 0.0.0.0:443 (default: 127.0.0.1 and --port)")
     args = parser.parse_args(argv)
-    profile = Profile(args.folder, args.model.resolve(), replicas=args.replicas, public_port=args.port)
+    profile = Profile(args.folder, args.model.resolve(), replicas=args.replicas, public_port=args.port,
+                      listen=args.listen)
     print(f"Starting the production profile in {args.folder} as {profile.account.pw_name} (a few minutes)...")
     profile.start()
     print(f"\nThe coach is ready behind the edge: {profile.url}/webhooks/web/ (self-signed certificate: "
@@ -363,8 +370,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"  {args.replicas} Rasa replicas, {args.replicas} action servers, PostgreSQL and Redis on Unix sockets "
           f"in {args.folder}; logs in {args.folder / 'logs'}")
     print("Press Ctrl-C to stop.")
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # handlers, not a blocked mask: the servers inherit masks
+        signal.signal(signum, lambda *_: stopping.set())
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        while not stopping.wait(1):
+            pass
     finally:
         print("\nStopping...")
         profile.stop()
@@ -372,5 +383,4 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     sys.exit(main())
