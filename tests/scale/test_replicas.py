@@ -224,5 +224,8 @@ def test_fifty_conversations_lose_and_duplicate_nothing_when_a_replica_is_killed
           f"sent again ({sum(c.told_to_resend for c in clients)} when told to: {logs.count('could not take')} "
           f"without the turn lock, {logs.count('without a reply')} after a silent turn), {lost} lost, "
           f"{duplicated} duplicated")
+    refusals = sorted({line.split("could not take a message in: ", 1)[1][:160] for line in logs.splitlines()
+                       if "could not take a message in: " in line})
+    print("why the turn lock was refused:", *refusals[:5], sep="\n  ")
     assert sum(c.resent for c in clients) > 0, "the replica was killed after the load had finished"
     assert (lost, duplicated) == (0, 0)
