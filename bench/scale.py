@@ -23,13 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import coach as journal  # noqa: E402
 from bench import load  # noqa: E402
 from deploy.profile import Profile, free_port  # noqa: E402
-from tests.e2e.servers import trained_model  # noqa: E402
+from tests.e2e.servers import SCRIPTED_PACE, trained_model  # noqa: E402
 
 
 def measure(replicas: int, conversations: int, concurrency: int) -> dict[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="coach-scale-bench-")) / "profile"
     profile = Profile(folder, trained_model(), replicas=replicas, public_port=free_port(),
-                      env_extra={"COACH_MESSAGES_PER_MINUTE": "100000", "COACH_MESSAGE_BURST": "100000"})
+                      env_extra=SCRIPTED_PACE)
     try:
         profile.start()
         ports = itertools.cycle(profile.rasa_ports)

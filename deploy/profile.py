@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 SERVICE_USER = "scope-coach"
 EDGE_TEMPLATE = ROOT / "deploy" / "nginx.conf"
+FOLDERS = ("home", "logs", "documents", "redis", "edge")
+PG_PORT = 5432  # PostgreSQL listens on a Unix socket in the profile's folder: the number only names it
 START_TIMEOUT = 420.0  # Rasa replicas load TensorFlow and the model side by side: minutes on 2 cores
 
 
@@ -126,15 +128,11 @@ class Profile:
 
     @property
     def database_url(self) -> str:
-        return f"postgresql+psycopg2://coach@/coach?host={self.folder / 'postgres'}&port={self.pg_port}"
+        return f"postgresql+psycopg2://coach@/coach?host={self.folder / 'postgres'}&port={PG_PORT}"
 
     @property
     def redis_url(self) -> str:
         return f"unix://{self.folder / 'redis' / 'redis.sock'}?db=0"
-
-    @property
-    def pg_port(self) -> int:
-        return 5432  # a Unix socket in the folder: the number only names it
 
     @property
     def api_token(self) -> str:
@@ -186,9 +184,10 @@ class Profile:
 
     def _prepare_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        for sub in ("home", "logs", "documents", "redis", "edge"):
+        for sub in FOLDERS:
             (self.folder / sub).mkdir(mode=0o700, exist_ok=True)
-        for path in [self.folder, *self.folder.rglob("*")]:
+        # Only what root made here: everything inside is written by the service user's own servers.
+        for path in [self.folder, *(self.folder / sub for sub in FOLDERS)]:
             os.chown(path, self.account.pw_uid, self.account.pw_gid)
         os.chmod(self.folder, 0o700)
         if os.geteuid() == 0:
@@ -250,12 +249,12 @@ class Profile:
                        "-E", "UTF8", "--locale", "C"])
         # Unix socket only (listen_addresses empty): the folder's permissions decide who may connect.
         self._run([f"{self.pg_bin}/pg_ctl", "-D", str(data), "-l", str(self.folder / "logs" / "postgres.log"),
-                   "-w", "-o", f"-k {data} -p {self.pg_port} -c listen_addresses=''", "start"])
-        exists = subprocess.run([f"{self.pg_bin}/psql", "-h", str(data), "-p", str(self.pg_port), "-U", "coach",
+                   "-w", "-o", f"-k {data} -p {PG_PORT} -c listen_addresses=''", "start"])
+        exists = subprocess.run([f"{self.pg_bin}/psql", "-h", str(data), "-p", str(PG_PORT), "-U", "coach",
                                  "-d", "postgres", "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'coach'"],
                                 capture_output=True, text=True, **self._as_service_user())
         if exists.stdout.strip() != "1":
-            self._run([f"{self.pg_bin}/createdb", "-h", str(data), "-p", str(self.pg_port), "-U", "coach", "coach"])
+            self._run([f"{self.pg_bin}/createdb", "-h", str(data), "-p", str(PG_PORT), "-U", "coach", "coach"])
 
     def stop_postgres(self, mode: str = "fast") -> None:
         data = self.folder / "postgres"

@@ -21,6 +21,10 @@ TOKEN_SECRET = "an-end-to-end-test-secret-of-32-bytes"
 API_TOKEN = "-an-end-to-end-test-api-token-of-32-bytes-or-more"
 
 
+# Scripted conversations answer faster than any person types, for minutes on end: the steady rate is relaxed,
+# while the cap on messages handled at once per sender keeps its default.
+SCRIPTED_PACE = {"COACH_MESSAGES_PER_MINUTE": "100000", "COACH_MESSAGE_BURST": "100000"}
+
 # The pace a deployment gets, for the tests and benches that measure it (env_extra of a CoachServers).
 DEPLOYED_PACE = {"COACH_MESSAGES_PER_MINUTE": str(DEFAULT_MESSAGES_PER_MINUTE),
                  "COACH_MESSAGE_BURST": str(DEFAULT_MESSAGE_BURST)}
@@ -63,10 +67,7 @@ class CoachServers:
             "COACH_API_TOKEN": API_TOKEN,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": "127.0.0.1",
-            # Scripted conversations answer faster than any person types, for minutes on end: the steady rate
-            # is relaxed, while the cap on messages handled at once per sender keeps its default.
-            "COACH_MESSAGES_PER_MINUTE": "100000",
-            "COACH_MESSAGE_BURST": "100000",  # DEPLOYED_PACE puts the defaults back
+            **SCRIPTED_PACE,  # DEPLOYED_PACE puts the defaults back
         })
         env.update(self.env_extra)
         return env

@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 
 from deploy.profile import Profile, free_port
-from tests.e2e.servers import trained_model
+from tests.e2e.servers import SCRIPTED_PACE, trained_model
 
 
 @pytest.fixture(scope="session")
@@ -19,8 +19,7 @@ def production() -> Iterator[Profile]:
     # Scripted clients answer faster than people type: the steady pace is relaxed, as for the other server tests,
     # and one conversation may have more messages waiting for their turn than a person would send.
     profile = Profile(folder, trained_model(), public_port=free_port(),
-                      env_extra={"COACH_MESSAGES_PER_MINUTE": "100000", "COACH_MESSAGE_BURST": "100000",
-                                 "COACH_MESSAGES_IN_FLIGHT": "20"})
+                      env_extra={**SCRIPTED_PACE, "COACH_MESSAGES_IN_FLIGHT": "20"})
     profile.start()
     yield profile
     profile.stop()
