@@ -37,18 +37,20 @@ def guard_messages(on_new_message: Handler, settings: Settings) -> Handler:
             return None
         output = message.output_channel
         counted = message.output_channel = _Counted(output)
+        taken_in = True
         try:
             result = await on_new_message(message)
-        except LockError as error:  # raised before the turn began: nothing was read or stored
+        except LockError as error:  # the turn lock refused it, before the turn began or at its save: not stored
             logger.error("%s: could not take a message in: %s", message.input_channel, error)
-            result = None
+            result, taken_in = None, False
         finally:
             pace.done(sender)
-        if not counted.sent:
+        if not counted.sent or not taken_in:
             # Every turn of the coach says something; silence means a server it needs failed part-way (Rasa
-            # logs a failed custom action and carries on). Nothing was stored, so the person may simply resend.
-            logger.error("%s: a turn ended without a reply; told the person to send the message again",
-                         message.input_channel)
+            # logs a failed custom action and carries on). A turn the lock refused was not kept at all. Either
+            # way no reply was kept, and saved answers are keyed by the message, so the person may simply resend.
+            logger.error("%s: a turn was not kept or ended without a reply; told the person to send the message "
+                         "again", message.input_channel)
             await output.send_text_message(message.sender_id, unavailable_reply(message.text or ""))
         return result
 

@@ -8,9 +8,12 @@ can both believe they hold it. Here each step is one Lua script, which Redis run
 - it waits until its ticket is the lowest live one in the conversation's queue (first come, first served);
 - while it waits or holds the turn it renews its lease. A replica that dies stops renewing, and its ticket
   lapses after ``lease_seconds``, so the conversation is never stuck for longer than that;
-- a holder whose lease lapsed anyway (a stall longer than the lease, or Redis lost its data) is told so
-  when it finishes: the turn is logged as possibly overlapping. The lease is renewed every third of its
-  length, so this needs a stall of seconds.
+- a holder whose lease lapsed anyway (a stall longer than the lease, or Redis lost its data) cannot save
+  over the turn that came next: its ticket is the fencing token, and the tracker store refuses a save with a
+  ticket older than the last one it stored (``bot.channels.tracker_store``). The lease is renewed every
+  third of its length, so a lapse needs a stall of seconds;
+- a command whose connection turns out dead (Redis restarted since it was last used) is sent once more on a
+  new connection. Taking a ticket is keyed by a join id, so a join sent twice still takes one ticket.
 
 Clock readings come from Redis itself, so replicas whose clocks disagree still agree on expiry.
 When Redis cannot be reached the message is refused with :class:`TurnLockUnavailable` before anything is read
@@ -21,12 +24,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
 from typing import Any, AsyncIterator, Optional
 
 import redis.asyncio as aioredis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, LockStore
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from bot.settings import load_settings
@@ -36,6 +42,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_LEASE_SECONDS = 10.0
 FIRST_POLL_SECONDS = 0.005
 LONGEST_POLL_SECONDS = 0.05
+
+# The ticket of the turn this task holds: the fencing token the tracker store checks when it saves.
+turn_ticket: ContextVar[Optional[int]] = ContextVar("turn_ticket", default=None)
 
 # KEYS: queue (sorted set: ticket -> ticket), leases (hash: ticket -> expiry in ms). Shared prelude: the time in
 # ms from Redis, and the queue without lapsed tickets.
@@ -50,12 +59,16 @@ for _, ticket in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 """
-# KEYS[3]: the ticket counter. ARGV: lease ms. Takes a ticket and joins the queue. A counter Redis lost (a
-# restart) starts again from the clock, above every ticket it gave before, so old and new tickets never meet.
+# KEYS[3]: the ticket counter, KEYS[4]: this join's id. ARGV: lease ms. Takes a ticket and joins the queue; the
+# same join sent again returns its ticket. A counter Redis lost (a restart) starts again from the clock, above
+# every ticket it gave before, so old and new tickets never meet.
 _JOIN = _PRELUDE + """
+local known = redis.call('GET', KEYS[4])
+if known then return tonumber(known) end
 if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], now * 1000) end
 local ticket = redis.call('INCR', KEYS[3])
 local member = string.format('%d', ticket)  -- every digit: Lua would print a big number in e-notation
+redis.call('SET', KEYS[4], member, 'PX', tonumber(ARGV[1]))
 redis.call('ZADD', KEYS[1], ticket, member)
 redis.call('HSET', KEYS[2], member, now + tonumber(ARGV[1]))
 redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[1]))
@@ -99,7 +112,10 @@ class RedisTurnLockStore(LockStore):
         self.url = url
         self.lease_ms = int(1000 * float(lease_seconds or kwargs.get("lease_seconds") or DEFAULT_LEASE_SECONDS))
         self.prefix = key_prefix
-        self.redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        # A dead pooled connection (Redis restarted) is retried once on a new one; a timeout is not retried,
+        # so a slow Redis does not double the wait.
+        self.redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=2,
+                                       retry_on_error=[RedisConnectionError])
         self._join = self.redis.register_script(_JOIN)
         self._renew = self.redis.register_script(_RENEW)
         self._leave = self.redis.register_script(_LEAVE)
@@ -115,15 +131,17 @@ class RedisTurnLockStore(LockStore):
         are not used: the lease is renewed while the turn runs, and waiting polls quickly then backs off."""
         keys = self._keys(conversation_id)
         try:
-            ticket = int(await self._join(keys=[*keys, f"{self.prefix}tickets"], args=[self.lease_ms]))
+            ticket = await self._take_ticket(keys, uuid.uuid4().hex)
             await self._wait_for_turn(conversation_id, keys, ticket)
         except RedisError as error:
             raise TurnLockUnavailable(f"The turn lock (Redis) is unavailable: {error}") from error
         lapsed = asyncio.Event()
         renewing = asyncio.create_task(self._keep_lease(keys, ticket, lapsed))
+        holding = turn_ticket.set(ticket)
         try:
             yield TicketLock(conversation_id)
         finally:
+            turn_ticket.reset(holding)
             renewing.cancel()
             with suppress(asyncio.CancelledError):
                 await renewing
@@ -132,7 +150,11 @@ class RedisTurnLockStore(LockStore):
                 held = int(await self._leave(keys=keys, args=[ticket]))
             if lapsed.is_set() or not held:
                 logger.error("The turn lock of a conversation lapsed before its turn ended (ticket %d): another "
-                             "replica may have started the next turn at the same time", ticket)
+                             "replica may have started the next turn, and a save after that was refused", ticket)
+
+    async def _take_ticket(self, keys: list[str], join_id: str) -> int:
+        return int(await self._join(keys=[*keys, f"{self.prefix}tickets", f"{self.prefix}join:{join_id}"],
+                                    args=[self.lease_ms]))
 
     async def _wait_for_turn(self, conversation_id: str, keys: list[str], ticket: int) -> None:
         pause = FIRST_POLL_SECONDS

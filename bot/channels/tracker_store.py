@@ -8,6 +8,10 @@
   conversation is used only while the database agrees with it: its last stored
   event id is unchanged (no other server wrote to it) and it holds exactly the
   events that were saved (a turn that failed half-way is read afresh).
+- Fencing, with the replicas' turn lock (``bot.channels.lock_store``): a save
+  carries its turn's ticket, and a save with a ticket older than the last one
+  stored for the conversation is refused (:class:`TurnLapsed`). A replica that
+  stalled past its lease cannot write over the turn that came after it.
 """
 
 from __future__ import annotations
@@ -20,18 +24,34 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.lock_store import turn_ticket
 from bot.settings import load_settings
 from bot.store.repository import make_engine
 
 ERASE_ACTION = "action_delete_data"
 RECENT_CONVERSATIONS = 512
+
+_FENCES = sa.Table("coach_turn_fences", sa.MetaData(),
+                   sa.Column("sender_id", sa.String(255), primary_key=True),
+                   sa.Column("ticket", sa.BigInteger, nullable=False))
+# Raises the conversation's fence to the turn's ticket; no row changes when a later turn already saved.
+_PASS_FENCE = sa.text(
+    "INSERT INTO coach_turn_fences (sender_id, ticket) VALUES (:sender_id, :ticket) "
+    "ON CONFLICT (sender_id) DO UPDATE SET ticket = excluded.ticket WHERE coach_turn_fences.ticket <= excluded.ticket"
+)
+
+
+class TurnLapsed(LockError):
+    """A turn whose lease lapsed tried to save after a later turn of the same conversation: refused, so the
+    conversation holds only the later turn (the person is told to send the message again)."""
 
 
 @dataclass
@@ -66,6 +86,7 @@ class CoachTrackerStore(SQLTrackerStore):
         self.engine.dispose()  # type: ignore[has-type]  # Rasa leaves it unannotated
         self.engine = make_engine(str(url), foreign_keys=False)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        _FENCES.create(self.engine, checkfirst=True)
         self._recent: OrderedDict[str, _Recent] = OrderedDict()
 
     def _last_event_id(self, sender_id: str) -> Optional[int]:
@@ -84,6 +105,16 @@ class CoachTrackerStore(SQLTrackerStore):
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > RECENT_CONVERSATIONS:
             self._recent.popitem(last=False)
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Any:
+        # Rasa calls this inside save's transaction, before it adds the turn's events: the fence is raised in
+        # that same transaction, so on PostgreSQL a concurrent save of the conversation waits for this one.
+        ticket = turn_ticket.get()
+        if ticket is not None:
+            passed = session.execute(_PASS_FENCE, {"sender_id": tracker.sender_id, "ticket": ticket}).rowcount
+            if not passed:
+                raise TurnLapsed(f"A later turn of the conversation was saved already (ticket {ticket} lapsed)")
+        return super()._additional_events(session, tracker)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         recent = self._recent.get(sender_id)

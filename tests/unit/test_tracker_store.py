@@ -74,3 +74,23 @@ async def test_delete_my_data_leaves_only_what_came_after(monkeypatch: pytest.Mo
         after = await reader.retrieve("web:d")
         assert after is not None
         assert all(not isinstance(e, UserUttered) for e in after.events)
+
+
+async def test_a_save_from_a_turn_older_than_the_last_saved_one_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path, domain: Domain) -> None:
+    from bot.channels.lock_store import turn_ticket
+    from bot.channels.tracker_store import TurnLapsed
+
+    store = make_store(monkeypatch, tmp_path, domain)
+    for ticket, text in [(10, "first"), (12, "second"), (12, "the same turn saves again")]:
+        turn_ticket.set(ticket)
+        await say(store, "web:f", text)
+    turn_ticket.set(11)  # a turn that held the lock before ticket 12 and lost it
+    with pytest.raises(TurnLapsed):
+        await say(store, "web:f", "from the lapsed turn")
+    turn_ticket.set(None)  # a server without the shared lock (make run) saves as before
+    await say(store, "web:f", "one server")
+    stored = await make_store(monkeypatch, tmp_path, domain).retrieve("web:f")
+    assert stored is not None
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == [
+        "first", "second", "the same turn saves again", "one server"]
