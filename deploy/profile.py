@@ -111,6 +111,7 @@ class Profile:
     replicas: int = 2
     public_port: int = 8443
     listen: str = ""  # default 127.0.0.1:public_port; 0.0.0.0:443 (as root) for a real deployment
+    public_url: str = ""  # the address people reach the edge at (document links, chat origin); default url
     env_extra: Dict[str, str] = field(default_factory=dict)
     rasa_ports: List[int] = field(default_factory=list)
     actions_ports: List[int] = field(default_factory=list)
@@ -147,7 +148,7 @@ class Profile:
             "COACH_ACTIONS_URL": f"http://127.0.0.1:{self.actions_listen}/webhook",  # the edge's loopback side
             "COACH_TOKEN_SECRET": self._secret("token-secret"),
             "COACH_API_TOKEN": self.api_token,
-            "COACH_PUBLIC_URL": self.url,
+            "COACH_PUBLIC_URL": self.public_url or self.url,
             "COACH_DOCUMENTS_DIR": str(self.folder / "documents"),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": "127.0.0.1",
@@ -359,13 +360,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("COACH_PROD_PORT", "8443")))
     parser.add_argument("--listen", default=os.environ.get("COACH_PROD_LISTEN", ""),
                         help="the edge's public address, e.g. 0.0.0.0:443 (default: 127.0.0.1 and --port)")
+    parser.add_argument("--public-url", default=os.environ.get("COACH_PUBLIC_URL", ""),
+                        help="the address people use, e.g. https://coach.example.nhs.uk: plan download links are "
+                             "built from it (default: https://127.0.0.1 and --port)")
     args = parser.parse_args(argv)
     profile = Profile(args.folder, args.model.resolve(), replicas=args.replicas, public_port=args.port,
-                      listen=args.listen)
+                      listen=args.listen, public_url=args.public_url.rstrip("/"))
     print(f"Starting the production profile in {args.folder} as {profile.account.pw_name} (a few minutes)...")
     profile.start()
-    print(f"\nThe coach is ready behind the edge: {profile.url}/webhooks/web/ (self-signed certificate: "
-          f"{profile.certificate})")
+    print(f"\nThe coach is ready behind the edge: {profile.public_url or profile.url}/webhooks/web/ (self-signed "
+          f"certificate: {profile.certificate})")
     print(f"  {args.replicas} Rasa replicas, {args.replicas} action servers, PostgreSQL and Redis on Unix sockets "
           f"in {args.folder}; logs in {args.folder / 'logs'}")
     print("Press Ctrl-C to stop.")
