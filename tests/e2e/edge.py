@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,26 +68,61 @@ class Edge:
             process.wait(timeout=20)
 
 
-def chat_through_edge(url: str, certificate: Path, text: str, expect: str, route: str = "") -> List[Dict[str, Any]]:
-    """A person's web chat through the edge at ``url``: a session, then ``text`` over Socket.IO's polling
-    transport (the one that needs every request to reach the same server); the replies once one has ``expect``."""
-    import socketio
+class WidgetChat:
+    """A page's chat as widget.js holds it: a session, then Socket.IO through the edge at ``url`` over the polling
+    transport (the one that needs every request to reach the same server). Like the widget, it reconnects by
+    itself, asks for its conversation again on every connection, and sends only once the coach confirmed it."""
 
-    http_session = requests.Session()
-    http_session.verify = str(certificate)
-    http_session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the edge's certificate
-    token = http_session.post(f"{url}/webhooks/web/session", json={}, timeout=10).json()
-    replies: List[Dict[str, Any]] = []
-    chat = socketio.Client(http_session=http_session)
-    chat.on("bot_uttered", replies.append)
-    chat.connect(f"{url}?route={route}" if route else url, auth={"token": token["token"]}, transports=["polling"],
-                 wait_timeout=10, headers={"Origin": url})
+    def __init__(self, url: str, certificate: Path, route: str = "") -> None:
+        import socketio
+
+        http_session = requests.Session()
+        http_session.verify = str(certificate)
+        http_session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the edge's certificate
+        token = http_session.post(f"{url}/webhooks/web/session", json={}, timeout=10).json()
+        self.session_id: str = token["session_id"]
+        self.replies: List[Dict[str, Any]] = []
+        self.disconnects = 0
+        self.confirmed = threading.Event()
+        self.chat = socketio.Client(http_session=http_session, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.chat.on("connect", lambda: self.chat.emit("session_request", {"session_id": self.session_id}))
+        self.chat.on("session_confirm", lambda _: self.confirmed.set())
+        self.chat.on("disconnect", self._disconnected)
+        self.chat.on("bot_uttered", self.replies.append)
+        self.chat.connect(f"{url}?route={route}" if route else url, auth={"token": token["token"]},
+                          transports=["polling"], wait_timeout=10, headers={"Origin": url})
+
+    def _disconnected(self, *_: Any) -> None:
+        self.confirmed.clear()
+        self.disconnects += 1
+
+    def say(self, text: str, expect: str = "", timeout: float = 60) -> List[Dict[str, Any]]:
+        """Send ``text``; the replies to it, once one contains ``expect`` or, without ``expect``, once the coach
+        has said something and then nothing for a second."""
+        if not self.confirmed.wait(timeout):
+            raise AssertionError(f"the chat did not (re)connect within {timeout} s")
+        start = len(self.replies)
+        self.chat.emit("user_uttered", {"message": text})
+        deadline, heard, quiet_since = time.monotonic() + timeout, start, time.monotonic()
+        while time.monotonic() < deadline:
+            new = self.replies[start:]
+            if expect and any(expect in r.get("text", "") for r in new):
+                break
+            if len(self.replies) != heard:
+                heard, quiet_since = len(self.replies), time.monotonic()
+            elif not expect and new and time.monotonic() - quiet_since > 1:
+                break
+            time.sleep(0.1)
+        return self.replies[start:]
+
+    def close(self) -> None:
+        self.chat.disconnect()
+
+
+def chat_through_edge(url: str, certificate: Path, text: str, expect: str, route: str = "") -> List[Dict[str, Any]]:
+    """A person's web chat through the edge at ``url``: the replies to ``text`` once one has ``expect``."""
+    chat = WidgetChat(url, certificate, route)
     try:
-        chat.emit("session_request", {"session_id": token["session_id"]})
-        chat.emit("user_uttered", {"message": text})
-        deadline = time.monotonic() + 60
-        while not any(expect in r.get("text", "") for r in replies) and time.monotonic() < deadline:
-            time.sleep(0.2)
+        return chat.say(text, expect)
     finally:
-        chat.disconnect()
-    return replies
+        chat.close()

@@ -13,17 +13,18 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import requests
 
 from bot.store import open_store
 from deploy.profile import Profile
-from tests.e2e.edge import chat_through_edge
+from tests.e2e.edge import WidgetChat, chat_through_edge
 
 pytestmark = [pytest.mark.scale, pytest.mark.servers, pytest.mark.model]
 SEND_AGAIN = "Please send it again"
+JOURNAL = ["What is your current role", "How are you feeling about work", "What would help you to be at your best"]
 
 
 def answers_of(n: int) -> List[str]:
@@ -186,7 +187,33 @@ def test_one_action_server_killed_is_not_noticed(production: Profile) -> None:
     assert [a.text for a in store.answers(store.person_id(client.sender)).values()] == answers_of(10)[:3]
 
 
-def test_fifty_conversations_lose_and_duplicate_nothing_when_a_replica_is_killed(production: Profile) -> None:
+@pytest.fixture
+def chatting_pages(production: Profile) -> Iterator[List[WidgetChat]]:
+    """Twelve pages chatting through the edge, spread over the replicas by their routes, each one question into
+    the journal (every turn waited for to its end: the next question)."""
+    count = 12
+    chats = [WidgetChat(production.url, production.certificate, route=f"page-{n}") for n in range(count)]
+
+    def begin(n: int) -> None:
+        for text, question in [("/start_journey", JOURNAL[0]), (answers_of(200 + n)[0], JOURNAL[1])]:
+            replies = chats[n].say(text, expect=question)
+            assert any(question in r.get("text", "") for r in replies), replies
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(count) as pool:
+            list(pool.map(begin, range(count)))
+        yield chats
+    finally:
+        for chat in chats:
+            chat.close()
+
+
+def test_fifty_conversations_lose_and_duplicate_nothing_when_a_replica_is_killed(
+        production: Profile, chatting_pages: List[WidgetChat]) -> None:
+    """REST clients resend when told to. Pages chatting through the edge carry on: those the killed replica
+    served reconnect, the edge sends them to the other replica, and it reads their conversation from the
+    shared database."""
+    chats = chatting_pages
     clients = [Client(production, f"load-{n}-{uuid.uuid4().hex[:6]}", replica=n % 2, resend_when_told=True)
                for n in range(50)]
     half_done = threading.Event()
@@ -207,6 +234,9 @@ def test_fifty_conversations_lose_and_duplicate_nothing_when_a_replica_is_killed
         production.kill_rasa(1)  # mid-load, as a crash would
         for future in futures:
             future.result()
+    with concurrent.futures.ThreadPoolExecutor(len(chats)) as pool:
+        after = list(pool.map(lambda n: chats[n].say(answers_of(200 + n)[1], expect=JOURNAL[2]),
+                              range(len(chats))))
 
     store = open_store(production.database_url, migrate=False)
     lost = duplicated = 0
@@ -227,5 +257,11 @@ def test_fifty_conversations_lose_and_duplicate_nothing_when_a_replica_is_killed
     refusals = sorted({line.split("could not take a message in: ", 1)[1][:160] for line in logs.splitlines()
                        if "could not take a message in: " in line})
     print("why the turn lock was refused:", *refusals[:5], sep="\n  ")
+    print(f"{sum(chat.disconnects > 0 for chat in chats)} of {len(chats)} pages chatting through the edge were on the "
+          "killed replica and carried on from the other")
     assert sum(c.resent for c in clients) > 0, "the replica was killed after the load had finished"
     assert (lost, duplicated) == (0, 0)
+    assert sum(chat.disconnects for chat in chats) > 0, "no open chat was on the killed replica"
+    for n, (chat, replies) in enumerate(zip(chats, after, strict=True)):
+        assert any(JOURNAL[2] in r.get("text", "") for r in replies), f"page {n}: {replies}"
+        assert [a.text for a in store.answers(store.person_id(chat.session_id)).values()] == answers_of(200 + n)[:2]
