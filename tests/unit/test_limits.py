@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 from bot import signposting
@@ -103,3 +106,60 @@ def test_a_message_sent_too_quickly_gets_a_kind_reply_and_a_disclosure_still_get
     assert "send it again" in calm and "116 123" not in calm
     crisis = too_fast_reply("I am going to kill myself tonight")
     assert crisis.startswith(signposting.unread_message_reply(crisis=True)) and "send it again" in crisis
+
+
+class _SlowReplies:
+    """Output channels whose replies take a while to leave, as over a real connection; counts how many paced
+    replies were being sent at once, and who finished when."""
+
+    def __init__(self) -> None:
+        self.paced_now = self.most_paced_at_once = 0
+        self.finished: list[str] = []
+
+    def channel(self) -> Any:
+        from rasa.core.channels.channel import CollectingOutputChannel
+
+        replies = self
+
+        class Slow(CollectingOutputChannel):
+            async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+                paced = "very quickly" in text
+                replies.paced_now += paced
+                replies.most_paced_at_once = max(replies.most_paced_at_once, replies.paced_now)
+                await asyncio.sleep(0.02)
+                replies.paced_now -= paced
+                replies.finished.append(recipient_id)
+
+        return Slow()
+
+
+async def _burst(replies: _SlowReplies, messages: int, bystander: bool = True) -> None:
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.channels.limits import guard_messages
+
+    async def turn(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Thank you.")
+
+    guarded = guard_messages(turn, load_settings({"COACH_MESSAGE_BURST": "1", "COACH_MESSAGES_IN_FLIGHT": "1"}))
+    burst = [guarded(UserMessage(f"message {n}", replies.channel(), "flooder")) for n in range(messages)]
+    if bystander:
+        burst.append(guarded(UserMessage("hi", replies.channel(), "bystander")))
+    await asyncio.gather(*burst)
+
+
+async def test_a_burst_is_answered_one_message_at_a_time_and_other_people_are_not_held_up() -> None:
+    replies = _SlowReplies()
+    await _burst(replies, 10)
+    assert replies.most_paced_at_once == 1
+    assert replies.finished.index("bystander") < 3  # not behind the flooder's line
+
+
+async def test_a_flood_beyond_any_person_is_not_held_in_line_without_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.channels import limits
+
+    monkeypatch.setattr(limits, "MAX_WAITING", 2)
+    replies = _SlowReplies()
+    await _burst(replies, 8, bystander=False)
+    assert replies.most_paced_at_once > 1
+    assert len(replies.finished) == 8  # every message still got its reply
