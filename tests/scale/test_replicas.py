@@ -190,18 +190,15 @@ def test_one_action_server_killed_is_not_noticed(production: Profile) -> None:
 @pytest.fixture
 def chatting_pages(production: Profile) -> Iterator[List[WidgetChat]]:
     """Twelve pages chatting through the edge, spread over the replicas by their routes, each one question into
-    the journal (every turn waited for to its end: the next question)."""
-    count = 12
-    chats = [WidgetChat(production.url, production.certificate, route=f"page-{n}") for n in range(count)]
-
-    def begin(n: int) -> None:
-        for text, question in [("/start_journey", JOURNAL[0]), (answers_of(200 + n)[0], JOURNAL[1])]:
-            replies = chats[n].say(text, expect=question)
-            assert any(question in r.get("text", "") for r in replies), replies
-
+    the journal (every turn waited for to its end: the next question). They open one after another: all come
+    from one address, and the edge limits the chat requests of an address."""
+    chats: List[WidgetChat] = []
     try:
-        with concurrent.futures.ThreadPoolExecutor(count) as pool:
-            list(pool.map(begin, range(count)))
+        for n in range(12):
+            chats.append(WidgetChat(production.url, production.certificate, route=f"page-{n}"))
+            for text, question in [("/start_journey", JOURNAL[0]), (answers_of(200 + n)[0], JOURNAL[1])]:
+                replies = chats[n].say(text, expect=question)
+                assert any(question in r.get("text", "") for r in replies), replies
         yield chats
     finally:
         for chat in chats:
@@ -234,9 +231,7 @@ def test_fifty_conversations_lose_and_duplicate_nothing_when_a_replica_is_killed
         production.kill_rasa(1)  # mid-load, as a crash would
         for future in futures:
             future.result()
-    with concurrent.futures.ThreadPoolExecutor(len(chats)) as pool:
-        after = list(pool.map(lambda n: chats[n].say(answers_of(200 + n)[1], expect=JOURNAL[2]),
-                              range(len(chats))))
+    after = [chat.say(answers_of(200 + n)[1], expect=JOURNAL[2]) for n, chat in enumerate(chats)]
 
     store = open_store(production.database_url, migrate=False)
     lost = duplicated = 0
