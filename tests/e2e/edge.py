@@ -116,7 +116,11 @@ class WidgetChat:
         return self.replies[start:]
 
     def close(self) -> None:
-        self.chat.disconnect()
+        # Disconnecting waits for the transport's threads; a chat stuck mid-reconnect (a test that failed) must
+        # not hold the whole suite, so the wait is bounded.
+        closing = threading.Thread(target=self.chat.disconnect, daemon=True)
+        closing.start()
+        closing.join(timeout=30)
 
 
 def chat_through_edge(url: str, certificate: Path, text: str, expect: str, route: str = "") -> List[Dict[str, Any]]:
