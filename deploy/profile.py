@@ -128,6 +128,11 @@ class Profile:
         return f"https://127.0.0.1:{self.public_port}"
 
     @property
+    def address(self) -> str:
+        """Where people reach the edge: ``public_url``, else the loopback ``url``."""
+        return self.public_url or self.url
+
+    @property
     def database_url(self) -> str:
         return f"postgresql+psycopg2://coach@/coach?host={self.folder / 'postgres'}&port={PG_PORT}"
 
@@ -148,7 +153,7 @@ class Profile:
             "COACH_ACTIONS_URL": f"http://127.0.0.1:{self.actions_listen}/webhook",  # the edge's loopback side
             "COACH_TOKEN_SECRET": self._secret("token-secret"),
             "COACH_API_TOKEN": self.api_token,
-            "COACH_PUBLIC_URL": self.public_url or self.url,
+            "COACH_PUBLIC_URL": self.address,
             "COACH_DOCUMENTS_DIR": str(self.folder / "documents"),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": "127.0.0.1",
@@ -368,7 +373,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                       listen=args.listen, public_url=args.public_url.rstrip("/"))
     print(f"Starting the production profile in {args.folder} as {profile.account.pw_name} (a few minutes)...")
     profile.start()
-    print(f"\nThe coach is ready behind the edge: {profile.public_url or profile.url}/webhooks/web/ (self-signed "
+    print(f"\nThe coach is ready behind the edge: {profile.address}/webhooks/web/ (self-signed "
           f"certificate: {profile.certificate})")
     print(f"  {args.replicas} Rasa replicas, {args.replicas} action servers, PostgreSQL and Redis on Unix sockets "
           f"in {args.folder}; logs in {args.folder / 'logs'}")
