@@ -10,6 +10,7 @@ import requests
 
 from tests.browser.chat_page import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.servers import CoachServers
+from tests.web_clients import PageClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers]
 
@@ -64,12 +65,12 @@ def test_a_client_cannot_open_someone_elses_conversation_by_guessing_a_session_i
     assert forged.status_code == 401
     import socketio
 
-    refused = socketio.Client()
+    refused = PageClient()
     with pytest.raises(socketio.exceptions.ConnectionError):
         refused.connect(coach.base_url, auth={"token": "forged"}, transports=["polling"], wait_timeout=10)
 
     confirmed: list[str] = []
-    client = socketio.Client()
+    client = PageClient()
     client.on("session_confirm", confirmed.append)
     client.connect(coach.base_url, auth={"token": first["token"]}, transports=["polling"], wait_timeout=10)
     client.emit("session_request", {"session_id": second["session_id"]})  # asking for someone else's

@@ -51,14 +51,13 @@ def test_the_same_person_resumes_on_another_channel(coach: CoachServers) -> None
     """A signed-in web user answers in the widget, then carries on over another channel linked by the same id."""
     import queue
 
-    import socketio
-
     from bot.channels import tokens
+    from tests.web_clients import PageClient
 
     sso = f"jane.{uuid.uuid4().hex[:6]}@example.nhs.uk"
     token = tokens.mint("an-end-to-end-test-secret-of-32-bytes", sso=sso)
     replies: queue.Queue[dict] = queue.Queue()
-    web = socketio.Client()
+    web = PageClient()
     web.on("bot_uttered", replies.put)
     web.connect(coach.base_url, auth={"token": token}, transports=["polling"], wait_timeout=10)
     web.emit("session_request", {"session_id": None})

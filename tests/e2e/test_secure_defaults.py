@@ -16,6 +16,7 @@ import requests
 
 from bot.store import open_store
 from tests.e2e.servers import DEPLOYED_PACE, TOKEN_SECRET, CoachServers, free_port, texts, trained_model
+from tests.web_clients import PageClient
 
 pytestmark = pytest.mark.servers
 
@@ -23,11 +24,9 @@ pytestmark = pytest.mark.servers
 @contextlib.contextmanager
 def web_chat(coach: CoachServers) -> Iterator[Tuple[Any, queue.Queue[dict]]]:
     """A web chat session as the widget opens one: a token, a Socket.IO connection, the session request."""
-    import socketio
-
     session = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
     replies: queue.Queue[dict] = queue.Queue()
-    web = socketio.Client()
+    web = PageClient()
     web.on("bot_uttered", replies.put)
     web.connect(coach.base_url, auth={"token": session["token"]}, transports=["polling"], wait_timeout=10)
     try:
@@ -188,9 +187,9 @@ def test_a_page_on_another_site_cannot_open_the_chat_connection(coach: CoachServ
 
     token = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()["token"]
     with pytest.raises(socketio.exceptions.ConnectionError):
-        socketio.Client().connect(coach.base_url, auth={"token": token}, transports=["polling"], wait_timeout=10,
+        PageClient().connect(coach.base_url, auth={"token": token}, transports=["polling"], wait_timeout=10,
                                   headers={"Origin": "https://evil.example"})
-    own = socketio.Client()
+    own = PageClient()
     own.connect(coach.base_url, auth={"token": token}, transports=["polling"], wait_timeout=10,
                 headers={"Origin": coach.base_url})
     assert own.connected
@@ -206,7 +205,7 @@ def test_a_web_token_older_than_the_maximum_lifetime_is_refused_whatever_its_exp
     resumed = requests.post(f"{coach.base_url}/webhooks/web/session", json={"token": old}, timeout=10)
     assert resumed.status_code == 401
     with pytest.raises(socketio.exceptions.ConnectionError):
-        socketio.Client().connect(coach.base_url, auth={"token": old}, transports=["polling"], wait_timeout=10)
+        PageClient().connect(coach.base_url, auth={"token": old}, transports=["polling"], wait_timeout=10)
     fresh = requests.post(f"{coach.base_url}/webhooks/web/session", json={}, timeout=10).json()
     claims = tokens.verify(fresh["token"], TOKEN_SECRET)
     assert claims is not None and claims["exp"] - claims["iat"] <= 12 * 3600

@@ -190,11 +190,14 @@ def test_one_action_server_killed_is_not_noticed(production: Profile) -> None:
 @pytest.fixture
 def chatting_pages(production: Profile) -> Iterator[List[WidgetChat]]:
     """Twelve pages chatting through the edge, spread over the replicas by their routes, each one question into
-    the journal (every turn waited for to its end: the next question). They open one after another: all come
-    from one address, and the edge limits the chat requests of an address."""
+    the journal (every turn waited for to its end: the next question). All come from one address, and the edge
+    allows an address 30 chat requests a second (burst 60): a page takes about 14 to open and answer twice, so
+    they open a second apart, as people behind one NAT would, rather than all at once (which got a 429 and lost
+    a reply)."""
     chats: List[WidgetChat] = []
     try:
         for n in range(12):
+            time.sleep(1 if n else 0)
             chats.append(WidgetChat(production.url, production.certificate, route=f"page-{n}"))
             for text, question in [("/start_journey", JOURNAL[0]), (answers_of(200 + n)[0], JOURNAL[1])]:
                 replies = chats[n].say(text, expect=question)

@@ -15,6 +15,7 @@ from bot.channels import tokens
 from bot.channels.web import WebChatInput
 from bot.store import CoachStore, open_store
 from tests.channel_server import serve_channel
+from tests.web_clients import AsyncPageClient
 
 SECRET = "a-web-test-token-secret-of-at-least-32-bytes"
 
@@ -43,13 +44,12 @@ async def resume(url: str, token: str) -> int:
 
 
 async def connects(url: str, token: str) -> bool:
-    client = socketio.AsyncClient()
+    client = AsyncPageClient()
     try:
         await client.connect(url, auth={"token": token}, transports=["polling"], wait_timeout=10)
     except socketio.exceptions.ConnectionError:
         return False
-    # Leave without waiting for the long poll to run out (it only ends at the next ping, up to 25 s).
-    await client.eio.disconnect(abort=True)
+    await client.disconnect()
     return True
 
 
