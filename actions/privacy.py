@@ -20,7 +20,8 @@ class ActionWhatWeKeep(Action):
         return "action_what_we_keep"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=describe_kept(store().kept_data(person_of(tracker))))
+        titles = {flow.id: flow.title for flow in coach_journey().flows}
+        dispatcher.utter_message(text=describe_kept(store().kept_data(person_of(tracker)), titles))
         return []
 
 

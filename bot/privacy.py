@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from bot.store.repository import KeptData
 
-_FLOW_NAMES = {"journal": "your reflection journal", "stage1": "stage 1 notes", "stage2": "stage 2 notes",
-               "stage3": "stage 3 plan notes"}
 
-
-def describe_kept(kept: KeptData) -> str:
-    """A truthful summary of what is stored about one person."""
+def describe_kept(kept: KeptData, flow_titles: Mapping[str, str]) -> str:
+    """A truthful summary of what is stored about one person. Answers are counted under their flow's title from
+    the journey content (``flow_titles``: flow id -> title), never an internal id."""
     parts = []
     for flow, count in sorted(kept.answers_by_flow.items()):
-        parts.append(f"{count} answer{'s' if count != 1 else ''} in {_FLOW_NAMES.get(flow, flow)}")
+        title = flow_titles.get(flow)
+        parts.append(f"{count} answer{'s' if count != 1 else ''} " + (f"for “{title}”" if title else "in other notes"))
     if kept.plan_status:
         parts.append(f"your development plan ({kept.plan_status})")
     if kept.outcomes:

@@ -133,7 +133,7 @@ def test_what_is_kept_and_deleting_everything(coach: CoachServers) -> None:
     coach.say(user, "/start_journey")
     coach.say(user, "Band 3 healthcare assistant")
     kept = texts(coach.say(user, "what do you keep about me?"))
-    assert "1 answer in your reflection journal" in kept
+    assert "1 answer for “Personal reflection journal”" in kept
     assert "Are you sure" in texts(coach.say(user, "delete my data"))
     done = texts(coach.say(user, "/affirm"))
     assert "deleted" in done.lower()
