@@ -11,7 +11,7 @@
  *   data-typing-timeout  milliseconds to show the typing indicator without a reply (default 30000)
  *
  * Security rule for this file: message text only ever reaches the page through
- * textContent / createElement. Never innerHTML. Links are http(s) only.
+ * textContent / createElement. Never innerHTML. Links are http(s) only, but for tel:/sms: on the coach's phone numbers.
  */
 (() => {
   "use strict";
@@ -184,6 +184,27 @@
   // One level of parentheses is allowed inside a link target, e.g. .../Scope_(guide).
   const LINK_PATTERN = /\[([^\]\n]{1,300})\]\(((?:[^()\s]|\([^()\s]*\)){1,2000})\)|(https?:\/\/[^\s<>"]+)/g;
 
+  // Phone numbers in the coach's own phrasings ("call 999", "call NHS 111", "on 116 123", "text SHOUT to 85258")
+  // become tel: and sms: links that a phone can dial. Nothing else does: "band 5", "in 2025" or "on 100 patients"
+  // stay text. The link covers the number alone.
+  const PHONE_PATTERN = /\bcall (?:NHS )?(\d{3,5}(?: \d{2,4}){0,3})\b|\bon (\d{3,5}(?: \d{2,4}){1,3})\b|\btext ([A-Z]{2,12}) to (\d{5,6})\b/g;
+
+  function appendPhoneLinks(container, text) {
+    let last = 0;
+    let match;
+    PHONE_PATTERN.lastIndex = 0;
+    while ((match = PHONE_PATTERN.exec(text)) !== null) {
+      const number = match[1] || match[2] || match[4];
+      const digits = number.replace(/ /g, "");
+      const href = match[3] ? "sms:" + digits + "?body=" + match[3] : "tel:" + digits;
+      const start = match.index + match[0].length - number.length;
+      container.appendChild(document.createTextNode(text.slice(last, start)));
+      container.appendChild(el("a", { href, text: number }));
+      last = start + number.length;
+    }
+    container.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function appendRichText(container, text) {
     let last = 0;
     let match;
@@ -199,7 +220,7 @@
           whole = whole.slice(0, -trailing.length);
         }
       }
-      container.appendChild(document.createTextNode(text.slice(last, match.index)));
+      appendPhoneLinks(container, text.slice(last, match.index));
       if (match[1]) {
         const href = safeHref(match[2]);
         container.appendChild(href ? makeLink(href, match[1]) : document.createTextNode(match[1]));
@@ -210,7 +231,7 @@
       if (trailing) container.appendChild(document.createTextNode(trailing));
       last = match.index + match[0].length;
     }
-    container.appendChild(document.createTextNode(text.slice(last)));
+    appendPhoneLinks(container, text.slice(last));
   }
 
   function charCount(text) {

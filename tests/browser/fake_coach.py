@@ -8,6 +8,7 @@ Rasa socketio event names. Replies are canned echoes so tests can drive every ki
 - ``buttons`` -> a message with ``buttons`` (Rasa's other button format)
 - ``xss``     -> bot text that would run script if it were ever parsed as HTML
 - ``links``   -> text with a safe link, a ``javascript:`` link, a bare URL and a file attachment
+- ``phones``  -> the coach's crisis message (phone numbers), then a message with numbers that are not phones
 - ``silent``  -> no reply at all (the typing indicator must time out)
 - anything else -> ``You said: <text>``
 
@@ -216,6 +217,10 @@ class FakeCoach:
                 {"attachment": {"type": "file", "payload": {"src": "/files/plan.txt", "title": "Your draft plan"}}},
                 {"text": "Custom JSON still shows its text.", "custom_field": {"stage": 1}},
             ]
+        if word == "phones":
+            from bot.signposting import crisis_message
+
+            return [{"text": crisis_message()}, {"text": "Band 5 since 2025, on 100 patients a day, in room 101."}]
         if word == "silent":
             return []
         return [{"text": f"You said: {text}"}]

@@ -79,3 +79,16 @@ def test_a_client_cannot_open_someone_elses_conversation_by_guessing_a_session_i
         time.sleep(0.1)
     client.disconnect()
     assert confirmed == [first["session_id"]]
+
+
+def test_the_urgent_numbers_in_a_crisis_reply_can_be_tapped_on_a_phone(browser: Any, coach: CoachServers) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 700}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{coach.base_url}/webhooks/web/")
+    box = page.get_by_label("Message to the coach")
+    box.fill("i dont want to be alive anymore")
+    box.press("Enter")
+    page.wait_for_selector('.sfg-coach-msg--bot a[href="tel:116123"]', timeout=30_000)
+    hrefs = page.locator(".sfg-coach-msg--bot a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert {"tel:999", "tel:111", "tel:116123", "sms:85258?body=SHOUT"} <= set(hrefs)
+    context.close()

@@ -155,6 +155,19 @@ def test_links_are_http_only_and_attachments_become_download_links(open_chat: Op
     expect(download).to_have_attribute("rel", "noopener noreferrer")
 
 
+def test_the_coachs_phone_numbers_can_be_tapped_and_other_numbers_stay_text(open_chat: OpenChat) -> None:
+    chat = open_chat()
+    chat.send("phones")
+    _wait_for_reply(chat, "Band 5 since 2025")
+    links = chat.page.locator(".sfg-coach-msg--bot a").evaluate_all(
+        "(links) => links.map((a) => [a.textContent, a.getAttribute('href')])")
+    assert sorted(map(tuple, links)) == [("111", "tel:111"), ("116 123", "tel:116123"),
+                                         ("85258", "sms:85258?body=SHOUT"), ("999", "tel:999")]
+    chat.send("please call 999 on 116 123")  # the person's own words are never turned into links
+    _wait_for_reply(chat, "You said: please call 999")
+    expect(chat.page.locator(".sfg-coach-msg--user a")).to_have_count(0)
+
+
 def test_empty_message_is_not_sent_and_a_gentle_hint_appears(open_chat: OpenChat) -> None:
     chat = open_chat()
     sent_before = len(chat.coach.record.user_messages)
