@@ -151,9 +151,14 @@ def _render(tokens: Sequence[Token], replace: Optional[Dict[int, str]] = None) -
     return "".join(parts).strip(" ,;")
 
 
+# Words that only make sense in a yes/no frame ("sleeping ok?", "enough support?", "booked yet?"): an open
+# rewrite that keeps them reads wrongly ("How are you sleeping ok?").
+_YES_NO_WORDS = re.compile(r"\b(?:ok|okay|alright|all right|enough|yet)\b", re.IGNORECASE)
+
+
 def _as_question(text: str) -> str:
-    """Tidy a rewrite: single spaces, capital first letter, one question mark."""
-    text = re.sub(r"\s+", " ", text).strip(" ,;.?!")
+    """Tidy a rewrite: no yes/no words, single spaces, capital first letter, one question mark."""
+    text = re.sub(r"\s+", " ", _YES_NO_WORDS.sub(" ", text)).strip(" ,;.?!")
     text = re.sub(r"\s+([,'])", r"\1", text).replace(" n't", "n't")
     return text[:1].upper() + text[1:] + "?"
 
@@ -494,7 +499,7 @@ def _classify_inverted(tokens: Sequence[Token], k: int, text: str) -> _Unit:
         reasons.append(f"It offers only the options you name ('{options}').")
     elif lowered.startswith(("is there any", "are there any", "is there some")):
         reasons.append("'Is there anything...' is easy to answer with 'no'.")
-    return _Unit("closed", tuple(reasons), _open_rewrite(tokens, k), text)
+    return _Unit("closed", tuple(reasons), _open_rewrite(tokens, k) or _thoughts_on(tokens, k), text)
 
 
 def _classify_declarative_question(tokens: Sequence[Token], k: int, text: str) -> _Unit:
@@ -503,7 +508,7 @@ def _classify_declarative_question(tokens: Sequence[Token], k: int, text: str) -
         reason = "It is a statement said as a question, which invites a yes or no."
     else:
         reason = "It is a short check that invites a one-word answer."
-    return _Unit("closed", (reason,), _open_rewrite(tokens, k), text)
+    return _Unit("closed", (reason,), _open_rewrite(tokens, k) or _thoughts_on(tokens, k), text)
 
 
 def _leading(tokens: Sequence[Token], k: int, text: str, reason: str, tag_start: Optional[int]) -> _Unit:
@@ -648,7 +653,9 @@ def _open_rewrite(tokens: Sequence[Token], k: int) -> Optional[str]:
         if pivot is not None:
             return _as_question(f"How do you feel about {_render([t for t in body if verb.i < t.i < pivot.i])}")
         subj = next(
-            (t for t in body if t.i > verb.i and t.dep_ in {"attr", "nsubj"} and t.pos_ in {"NOUN", "PROPN"}), None
+            (t for t in body
+             if t.i > verb.i and t.dep_ in {"attr", "nsubj", "npadvmod"} and t.pos_ in {"NOUN", "PROPN"}),
+            None,
         )
         if subj is not None:
             return _copula_rewrite(verb, subj, body, False)
@@ -673,12 +680,30 @@ def _open_rewrite(tokens: Sequence[Token], k: int) -> Optional[str]:
         if subj.lower_ in {"we", "i"}:
             topic = _topic(verb, body)
             return _as_question(f"What are your thoughts on {topic}") if topic else None
+        if any(c.dep_ == "auxpass" for c in verb.children) or (
+                verb.tag_ == "VBN" and any(_lemma(a) in {"be", "get"} for a in auxes)):
+            # "Has your course been approved?", "Is your pension sorted?": ask about progress, not manner.
+            return _as_question(f"Where have you got to with {_render(_noun_phrase(subj, body)).lower()}")
+        if _lemma(verb) == "do" and verb is first and subj.i > verb.i and subj.pos_ == "NOUN":
+            # "Did the training help?" parsed with "help" as a noun: it is the verb.
+            phrase = [t for t in _noun_phrase(subj, body) if t is not subj]
+            rest = [t for t in body if t.i > subj.i]
+            return _as_question(f"How {verb.lower_} {_render(phrase).lower()} {subj.lemma_} {_render(rest)}")
         rest = [t for t in body if t.i > verb.i and t.lower_ not in {"well", "badly"}]
         do = _do_word(tense) if tense != "perfect" else "did"
         if tense == "present" and subj.tag_ in {"NN", "NNP"}:
             do = "does"
         return _as_question(f"How {do} {_subject_text(subj, body)} {verb.lemma_} {_render(rest)}")
     return _you_verb_rewrite(verb, body, tense)
+
+
+def _thoughts_on(tokens: Sequence[Token], k: int) -> Optional[str]:
+    """The last resort for a closed question the rules above cannot turn round (often a parse the small model
+    got wrong): ask for thoughts on its first noun phrase ("Did you get enough study leave?")."""
+    nouns = [t for t in tokens[k:] if t.pos_ in {"NOUN", "PROPN"} and t.dep_ != "compound"]
+    if not nouns:
+        return None
+    return _as_question(f"What are your thoughts on {_render(_noun_phrase(nouns[0], tokens[k:])).lower()}")
 
 
 def _feel_about(adjective: Token, body: Sequence[Token], who: str) -> Optional[str]:
@@ -705,6 +730,8 @@ def _there_rewrite(verb: Token, body: Sequence[Token]) -> Optional[str]:
     if head is None:
         return None
     lead = "What else" if any(t.lower_ == "else" for t in body) else "What"
+    if head.pos_ == "NOUN":  # "Are there any courses you want to do?" -> "What courses do you want to do?"
+        lead = f"{lead} {head.text}"
     clause = next((c for c in head.children if c.dep_ in {"relcl", "acl"}), None)
     if clause is None:
         return _as_question(f"{lead} would help")
@@ -786,7 +813,8 @@ def _you_verb_rewrite(verb: Token, body: Sequence[Token], tense: str) -> Optiona
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         if clause is not None:
             clause_tokens = [t for t in body if t.i >= min(x.i for x in clause.subtree) and t.lower_ != "that"]
-            return _open_rewrite(clause_tokens, 0)
+            if len(clause_tokens) < len(body):  # as in _neutral_rewrite
+                return _open_rewrite(clause_tokens, 0)
         if rest and rest[0].lower_ in {"about", "of"}:
             rest = rest[1:]
         return _as_question(f"What are your thoughts on {_render(rest) if rest else 'this'}")
@@ -794,7 +822,7 @@ def _you_verb_rewrite(verb: Token, body: Sequence[Token], tense: str) -> Optiona
         complement = next((c for c in verb.children if c.dep_ in {"acomp", "oprd"}), None)
         if complement is not None:
             tail = [t for t in rest if t.i > complement.i]
-            return _as_question(f"How {complement.text} do you feel {_render(tail)}")
+            return _as_question(f"How {complement.text} {do} you feel {_render(tail)}")
     if lemma in _MANNER_VERBS:
         particle = [t for t in rest if t.dep_ == "prt"]
         # "Did you find the course helpful?" -> "How did you find the course?"
@@ -848,12 +876,16 @@ def _neutral_rewrite(core: Sequence[Token], k: int) -> Optional[str]:
         comp = next((c for c in verb.subtree if c.dep_ == "ccomp"), None)
         if comp is not None:
             clause_tokens = [t for t in body if t.i >= min(x.i for x in comp.subtree) and t.lower_ != "that"]
-            return _neutral_rewrite(clause_tokens, 0)
+            if len(clause_tokens) < len(body):  # a parse whose clause is the whole question would loop
+                return _neutral_rewrite(clause_tokens, 0)
     subj = _subject_of(verb, body)
     # "It's the pressure that's getting to you": ask what is.
     if subj is not None and subj.lower_ == "it" and verb.lemma_ == "be":
         attr = next((c for c in verb.children if c.dep_ == "attr"), None)
         relcl = next((c for c in attr.children if c.dep_ == "relcl"), None) if attr is not None else None
+        if relcl is not None and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in relcl.children):
+            # "Isn't it time you went for band 6?" -> "How do you feel about going for band 6?"
+            return _as_question(f"How do you feel about {_gerund_phrase(relcl, body)}")
         if relcl is not None:
             words = [t for t in relcl.subtree if t in body and t.lower_ not in {"that", "which", "who"}]
             return _as_question(f"What {_render(words)}")
