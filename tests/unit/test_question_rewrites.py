@@ -15,6 +15,8 @@ from typing import Dict, List
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.questions import analyse
 
@@ -83,3 +85,15 @@ def test_held_out_rewrites_are_rarely_flawed_and_usually_offered() -> None:
           *(f"{pair}: {', '.join(problems)}" for pair, problems in flawed.items()), sep="\n  ")
     assert len(flawed) <= len(found) // 10
     assert len(found) >= 0.8 * len(HELD_OUT)
+
+
+WORDS = sorted({word for item in TUNING + HELD_OUT for word in item["text"].replace("?", " ").split()})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+def test_no_jumble_of_a_managers_words_crashes_the_analyser(words: List[str]) -> None:
+    """Whatever the parse. (A leading question whose clause the parser made the whole question once recursed
+    until Python gave up: "You agree the decision was right, don't you?", among the tuning questions.)"""
+    analysis = analyse(" ".join(words) + "?")
+    assert analysis.rewrite is None or analysis.rewrite.endswith("?")
