@@ -358,6 +358,12 @@
     log.scrollTo({ top: log.scrollHeight, behavior: prefersReducedMotion() ? "auto" : "smooth" });
   }
 
+  // Straight to the latest message (history shown, panel opened). Again once the stylesheet has loaded: before
+  // it, the log is not yet a scrolling box, and a reload opened at the top of a long history.
+  function jumpToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
   function setStatus(message, { retry = false, kind = "info" } = {}) {
     if (!message) {
       status.hidden = true;
@@ -445,7 +451,7 @@
       if (entry.from === "user") lastUser = index;
     });
     transcript.forEach((entry, index) => renderEntry(entry, index > lastUser));
-    log.scrollTop = log.scrollHeight;
+    jumpToEnd();
   }
 
   // Puts the stored conversation before anything typed since the page loaded.
@@ -486,7 +492,7 @@
     launcher.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     root.classList.add("sfg-coach--open");
-    log.scrollTop = log.scrollHeight;
+    jumpToEnd();
     if (focus) input.focus();
   }
 
@@ -788,6 +794,7 @@
 
   function mount() {
     const css = el("link", { rel: "stylesheet", href: config.base + "widget.css" });
+    css.addEventListener("load", jumpToEnd);
     document.head.appendChild(css);
     document.body.appendChild(root);
     // Anonymous history belongs to this browser, so it can show before the server answers;

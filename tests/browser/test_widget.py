@@ -106,6 +106,19 @@ def test_reload_keeps_the_conversation_and_the_same_session(open_chat: OpenChat)
     assert [entry["from"] for entry in transcript] == ["user", "bot", "user", "bot"]
 
 
+def test_after_a_reload_the_chat_opens_at_its_latest_message(open_chat: OpenChat) -> None:
+    chat = open_chat(viewport={"width": 375, "height": 640})
+    for n in range(12):
+        chat.send(f"Message number {n}, long enough to take a line or two in a narrow chat panel")
+        _wait_for_reply(chat, f"You said: Message number {n},")
+    chat.page.reload()
+    expect(chat.page.locator(".sfg-coach-msg--bot")).to_have_count(12)
+    chat.page.wait_for_timeout(500)  # stylesheet and layout settled
+    gap = chat.page.evaluate("() => { const log = document.querySelector('.sfg-coach-log');"
+                             " return log.scrollHeight - log.clientHeight - log.scrollTop; }")
+    assert gap <= 2, f"{gap} px of newer messages are below the visible part of the chat"
+
+
 def test_reload_keeps_unanswered_quick_replies_usable(open_chat: OpenChat) -> None:
     chat = open_chat()
     chat.send("hi")
