@@ -111,11 +111,13 @@ class Progress:
 
     @property
     def label(self) -> str:
-        """E.g. "Section 2 of 6: Health and well-being (question 1 of 2)"."""
+        """E.g. "Section 2 of 6: Health and well-being (question 1 of 2)", or "Question 2 of 4" in a flow of one
+        section (whose title is the flow's, already said)."""
+        question = f"question {self.prompt_number} of {self.prompt_count}" if self.prompt_count > 1 else ""
+        if self.section_count == 1:
+            return question[:1].upper() + question[1:]
         text = f"Section {self.section_number} of {self.section_count}: {self.section_title}"
-        if self.prompt_count > 1:
-            text += f" (question {self.prompt_number} of {self.prompt_count})"
-        return text
+        return f"{text} ({question})" if question else text
 
 
 class AnswerLike(Protocol):

@@ -131,8 +131,10 @@ class JourneyService:
         if answers and prompt is not None:
             flow = self.journey.flow(prompt.flow)
             done, total = journeys.answered_count(flow, answers)
-            return turn.say(f"Welcome back. You're part way through {flow.title.lower()} "
-                            f"({done} of {total} answered). Let's carry on.")
+            if not done:  # the flow before it is finished: this one starts now
+                return turn.say(f"Welcome back. Next is “{flow.title}”.")
+            return turn.say(f"Welcome back. You're part way through “{flow.title}” ({done} of {total} answered). "
+                            "Let's carry on.")
         if prompt is None:
             turn.say("You've already prepared everything. You can review your answers, or ask me to send your plan.")
         return turn
@@ -143,9 +145,8 @@ class JourneyService:
         prompt = journeys.next_prompt(self.journey.flow(place.flow), answers) if place.flow else None
         prompt = prompt or journeys.resume_point(self.journey, answers)
         if prompt is not None:
-            flow = self.journey.flow(prompt.flow)
-            return self.start_at(prompt).say(
-                f"You were in {flow.title.lower()}: {journeys.progress(flow, prompt).label.lower()}.")
+            flow = self.journey.flow(prompt.flow)  # the question that follows says how far along it is
+            return self.start_at(prompt).say(f"Picking up where you left off, in “{flow.title}”.")
         if answers:
             return self.start_at(None).say("You've answered everything in your journal and the three stages.")
         first = journeys.resume_point(self.journey, {})
@@ -196,12 +197,13 @@ class JourneyService:
         return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
 
     def _ask_text(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
-        return Turn().say(f"{header}\n{prompt.text}")
+        return Turn().say(f"{header}\n{prompt.text}" if header else prompt.text)
 
     def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         options = plan.choice_options(prompt.options_from or "")
         lines = "\n".join(f"• {o.label}: {o.explanation}" for o in options)
-        return Turn().say(f"{header}\n{prompt.text}\n{lines}", buttons([(o.id, o.label) for o in options]))
+        return Turn().say("\n".join(filter(None, [header, prompt.text, lines])),
+                          buttons([(o.id, o.label) for o in options]))
 
     def _ask_placement(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         placement = plan.placement_for(answers)
@@ -420,7 +422,13 @@ class JourneyService:
         flow = self.journey.flow(place.flow)
         if journeys.next_prompt(flow, self.store.answers(person, flow.id)) is not None:
             return turn  # stopped early, e.g. "change something"
-        turn.say(flow.outro).set(flow=None)
+        skipped = sum(1 for a in self.store.answers(person, flow.id).values() if a.skipped)
+        if flow.next and skipped * 2 >= len(flow.prompts):  # "done" would not be true
+            turn.say(f"That's the end of the questions in “{flow.title}”. You skipped {skipped} of "
+                     f"{len(flow.prompts)}, and that's fine: you can answer them any time from \"review my journal\".")
+        else:
+            turn.say(flow.outro)
+        turn.set(flow=None)
         if flow.id in MANAGER_FLOWS:
             return turn.say(response="utter_manager_menu")
         if flow.next:

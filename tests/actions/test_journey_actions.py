@@ -115,7 +115,7 @@ async def test_where_was_i_finds_the_next_unanswered_prompt(action_store: CoachS
     dispatcher = CollectingDispatcher()
     events = await ActionResume().run(dispatcher, tracker(slots={"flow": None}), {})
     assert {"event": "slot", "name": "flow", "value": "journal", "timestamp": None} in events
-    assert "section 2 of 6" in dispatcher.messages[0]["text"]
+    assert "Personal reflection journal" in dispatcher.messages[0]["text"]  # the next question says how far
 
 
 async def test_starting_again_welcomes_back_with_how_far_they_got(action_store: CoachStore) -> None:
@@ -157,7 +157,7 @@ async def test_where_was_i_resumes_a_paused_manager_preparation_first(action_sto
     dispatcher = CollectingDispatcher()
     events = await ActionResume().run(dispatcher, tracker(slots={"flow": "manager_prep"}), {})
     assert {"event": "slot", "name": "flow", "value": "manager_prep", "timestamp": None} in events
-    assert "preparing as a line manager" in dispatcher.messages[0]["text"]
+    assert "Preparing as a line manager" in dispatcher.messages[0]["text"]
 
 
 async def test_the_gate_verdict_in_the_parse_data_is_reused_not_computed_again(

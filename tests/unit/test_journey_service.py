@@ -73,11 +73,13 @@ def test_editing_keeps_the_old_answer_as_a_revision_and_leaves_the_flow(coach_st
     assert coach_store.revisions(person, "journal", "journal.details.role") == ["nurse"]
 
 
-def test_resume_names_the_section_and_review_lists_what_was_written(coach_store: CoachStore) -> None:
+def test_resume_names_the_flow_the_question_says_how_far_and_review_lists_what_was_written(
+        coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:resume")
     coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
-    assert "section 2 of 6" in texts(service.resume(person, Place()))
+    assert texts(service.resume(person, Place())) == "Picking up where you left off, in “Personal reflection journal”."
+    assert texts(service.ask(person, Place("journal"))).startswith("Section 2 of 6: ")
     review = service.review(person)
     assert "“nurse”" in texts(review) and [b["title"] for b in review.replies[0].buttons] == ["Edit 1", "Delete 1"]
 
@@ -108,3 +110,37 @@ def test_one_unit_of_work_is_one_transaction_and_a_failure_stores_nothing(coach_
     except RuntimeError:
         pass
     assert "journal.details.band" not in coach_store.answers(person)
+
+
+def test_a_stage_of_one_section_counts_questions_without_repeating_its_title(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:stage1")
+    coach_store.save_answer(person, "stage1", "stage1.motivation", "the patients")
+    asked = texts(service.ask(person, Place("stage1")))
+    assert asked.startswith("Question 2 of 4\n") and "section" not in asked.lower()
+
+
+def test_welcome_back_never_says_part_way_through_with_nothing_answered(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:next")
+    for prompt in service.journey.flow("journal").prompts:
+        coach_store.save_answer(person, "journal", prompt.id, "an answer")
+    assert texts(service.start(person)) == "Welcome back. Next is “Stage 1: well-being and strengths”."
+    coach_store.save_answer(person, "stage1", service.journey.flow("stage1").prompts[0].id, "an answer")
+    assert "part way through “Stage 1: well-being and strengths” (1 of 4 answered)" in texts(service.start(person))
+
+
+def test_a_journal_mostly_skipped_is_not_thanked_as_done(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:skipper")
+    prompts = service.journey.flow("journal").prompts
+    for n, prompt in enumerate(prompts):
+        coach_store.save_answer(person, "journal", prompt.id, "" if n else "Band 2 porter",
+                                status="answered" if n == 0 else "skipped")
+    ended = texts(service.complete(person, Place("journal")))
+    assert "done" not in ended and f"You skipped {len(prompts) - 1} of {len(prompts)}" in ended
+    assert "review my journal" in ended and "Shall we carry on?" in ended
+    answered = coach_store.person_id("web:answerer")
+    for prompt in prompts:
+        coach_store.save_answer(answered, "journal", prompt.id, "a real answer")
+    assert "That's your journal done." in texts(service.complete(answered, Place("journal")))
