@@ -87,6 +87,16 @@ class Revocations:
             return True
 
 
+def greeting(request: Request) -> Dict[str, Any]:
+    """The coach's own greeting (the domain's first ``utter_greet``), for the widget to show a new visitor before
+    they type. Nothing reaches the coach until they do, so a page view starts no conversation."""
+    domain = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
+    variants = domain.responses.get("utter_greet") if domain is not None else None
+    if not variants:
+        return {}
+    return {"greeting": {"text": variants[0].get("text", ""), "buttons": variants[0].get("buttons", [])}}
+
+
 class WebChatInput(InputChannel):
     """Socket.IO channel for the coach's web widget (``/webhooks/web/``)."""
 
@@ -151,7 +161,8 @@ class WebChatInput(InputChannel):
                 return response.json({"session_id": tokens.sender_id(claims), "token": body["token"]})
             token = tokens.mint(secret, lifetime=lifetime)
             claims = tokens.verify(token, secret, max_lifetime=lifetime) or {}
-            return response.json({"session_id": tokens.sender_id(claims), "token": token})
+            return response.json({"session_id": tokens.sender_id(claims), "token": token,
+                                  **greeting(request)})
 
         @web.route("/documents/<name:str>", methods=["GET"])
         async def document(_: Request, name: str) -> HTTPResponse:

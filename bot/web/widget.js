@@ -349,6 +349,7 @@
   let typingTimer = null;
   let starting = false;
   let noticeAfterConnect = ""; // shown once the session is confirmed (e.g. "chat cleared")
+  let greeting = null; // the coach's greeting for a new session, shown once it is confirmed
 
   function prefersReducedMotion() {
     return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -653,6 +654,7 @@
       throw new Error("session response malformed");
     }
     adoptSession(body.session_id, body.token);
+    greeting = body.greeting && typeof body.greeting === "object" ? body.greeting : null;
   }
 
   const ROUTE = Math.random().toString(36).slice(2, 10);
@@ -694,6 +696,9 @@
       const id = typeof payload === "string" ? payload : payload && payload.session_id;
       if (typeof id === "string" && id) adoptSession(id, session.token);
       if (!historyShown) showHistory(session.session_id);
+      // A new visitor is greeted at once, with the coach's own words and choices (kept with the chat).
+      if (greeting && !transcript.length) onBotUttered(greeting);
+      greeting = null;
       confirmed = true;
       setStatus(noticeAfterConnect);
       noticeAfterConnect = "";

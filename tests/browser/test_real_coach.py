@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.browser.chat_page import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.servers import CoachServers
+from tests.e2e.servers import API_TOKEN, CoachServers
 from tests.web_clients import PageClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers]
@@ -91,4 +91,30 @@ def test_the_urgent_numbers_in_a_crisis_reply_can_be_tapped_on_a_phone(browser: 
     page.wait_for_selector('.sfg-coach-msg--bot a[href="tel:116123"]', timeout=30_000)
     hrefs = page.locator(".sfg-coach-msg--bot a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
     assert {"tel:999", "tel:111", "tel:116123", "sms:85258?body=SHOUT"} <= set(hrefs)
+    context.close()
+
+
+def test_a_new_visitor_is_greeted_before_typing_and_a_page_view_starts_no_conversation(
+        browser: Any, coach: CoachServers) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto(f"{coach.base_url}/webhooks/web/")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].some(b => b.textContent.includes('career'))",
+        timeout=30_000,
+    )
+    button = page.get_by_role("button", name="Prepare for my career conversation")
+    assert button.is_visible()
+    session_id = page.evaluate("() => JSON.parse(localStorage.getItem('sfg-coach-session')).session_id")
+    tracker = requests.get(f"{coach.base_url}/conversations/{session_id}/tracker", timeout=10,
+                           params={"token": API_TOKEN}).json()
+    assert not [e for e in tracker["events"] if e["event"] == "user"], "the greeting sent something to the coach"
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert sum("Scope for Growth coach" in t for t in bot_texts(page)) == 1  # kept with the chat, not repeated
+    button.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].some(b => b.textContent.includes('Section 1 of'))",
+        timeout=30_000,
+    )
     context.close()
