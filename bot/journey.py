@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Optional, Protocol
 
@@ -236,19 +236,24 @@ def quote(text: str, max_words: int = 18) -> str:
     return short + ("…" if len(words) > max_words else "")
 
 
-_REFLECTIONS = (
-    "Thank you. I've noted: “{quote}”",
-    "I hear that: “{quote}”",
-    "Got it, in your words: “{quote}”",
-    "Thanks for sharing that. You said: “{quote}”",
-    "That's saved: “{quote}”",
-)
+GIST_WORDS = 8  # a gist is at most this many of the person's words; a shorter answer is never quoted back
 
 
-def reflect_back(text: str) -> str:
-    """Reflect the person's own words back, varying the wording deterministically."""
+@cache
+def _listening() -> dict[str, tuple[str, ...]]:
+    raw = read_yaml(content_path("listening.yml"))
+    return {key: tuple(raw[key]) for key in ("acknowledgements", "reflections")}
+
+
+def acknowledge(text: str, answered_before: int) -> str:
+    """A short acknowledgement of an answer, varied by the answer's words. Every third answer in a flow, if it is
+    longer than a gist, gets its gist back (its first words, never the whole of it); the rest are not quoted."""
+    listening = _listening()
     digest = int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16)
-    return _REFLECTIONS[digest % len(_REFLECTIONS)].format(quote=quote(text))
+    if answered_before % 3 == 2 and len(text.split()) > GIST_WORDS:
+        template = listening["reflections"][digest % len(listening["reflections"])]
+        return template.format(gist=quote(text, GIST_WORDS))
+    return listening["acknowledgements"][digest % len(listening["acknowledgements"])]
 
 
 def answered_count(flow: Flow, answers: Mapping[str, AnswerLike]) -> tuple[int, int]:

@@ -321,7 +321,8 @@ class JourneyService:
     def _take_text(self, person: str, prompt: Prompt, message: Message) -> Turn:
         text = message.choice if message.choice is not None else message.text
         self.store.save_answer(person, prompt.flow, prompt.id, text)
-        reply = journeys.reflect_back(text)
+        answered = journeys.answered_count(self.journey.flow(prompt.flow), self.store.answers(person, prompt.flow))[0]
+        reply = journeys.acknowledge(text, answered_before=answered - 1)
         if message.intent == "other_language":
             reply = ("I've kept your words just as you wrote them. I can only understand English at the moment, so "
                      "you're welcome to add a few words in English any time from \"review my journal\".")

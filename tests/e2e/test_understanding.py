@@ -12,12 +12,14 @@ from typing import List
 
 import pytest
 
+from bot.content import content_path, read_yaml
 from bot.store import open_store
 from tests.e2e.servers import CoachServers, texts
 
 pytestmark = pytest.mark.servers
 
 FIRST_PROMPT = "journal.details.role"
+ACKNOWLEDGEMENTS = read_yaml(content_path("listening.yml"))["acknowledgements"]  # what an answer taken in gets
 
 
 def new_person(coach: CoachServers) -> str:
@@ -36,7 +38,7 @@ def stored(coach: CoachServers, user: str) -> dict:
 def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, request_: str) -> None:
     user = new_person(coach)
     reply = texts(coach.say(user, request_))
-    assert "noted" not in reply and request_ not in reply
+    assert not any(thanks in reply for thanks in ACKNOWLEDGEMENTS) and request_ not in reply
     assert "Section 2 of 6" in reply  # the next question
     answer = stored(coach, user)[FIRST_PROMPT]
     assert answer.skipped and answer.text == ""
@@ -120,7 +122,7 @@ def test_off_topic_is_told_plainly_and_starts_nothing(coach: CoachServers, messa
     user = f"offtopic-{uuid.uuid4().hex[:8]}"
     reply = texts(coach.say(user, message))
     assert "Scope for Growth" in reply, reply
-    assert "noted" not in reply and "You haven't written anything" not in reply
+    assert not any(thanks in reply for thanks in ACKNOWLEDGEMENTS) and "You haven't written anything" not in reply
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
