@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
-from bot import engine, intake, plan, signposting
+from bot import engine, intake, plan, signposting, worries
 from bot import journey as journeys
 from bot.dates import read_date
 from bot.journey import Journey, Prompt
@@ -328,7 +328,11 @@ class JourneyService:
                      "you're welcome to add a few words in English any time from \"review my journal\".")
         if message.safety is not None and message.safety.level == STRAIN:
             reply += "\n" + signposting.strain_message()
-        return Turn().say(reply)
+        turn = Turn().say(reply)
+        worry = worries.notice(text) if self.in_plan(prompt) else None  # a manager's own notes are theirs
+        if worry is not None:
+            turn.say(worry.reply, [button(title, "find_resources", topic=query) for title, query in worry.buttons])
+        return turn
 
     def _take_choice(self, person: str, prompt: Prompt, message: Message) -> Turn:
         name = prompt.options_from or ""

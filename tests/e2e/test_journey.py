@@ -167,3 +167,24 @@ def test_sharing_gives_the_manager_only_the_chosen_answer(coach: CoachServers) -
     assert link, shared
     page = requests.get(link.group(1), timeout=30).text
     assert "Band 6 occupational therapist" in page and "Struggling at home" not in page
+
+
+@pytest.mark.parametrize(("answer", "response", "button"), [
+    ("Band 6 physio, and I'm starting to think about partial retirement", "NHS Pension Scheme",
+     "Pensions and retirement"),
+    ("Band 3 HCA. I'd love to train but I can't afford to drop my hours", "employee assistance programme",
+     "Help with money worries"),
+    ("Band 5 nurse, and I felt fobbed off at my last appraisal", "Freedom to Speak Up guardian",
+     "Freedom to Speak Up"),
+])
+def test_a_worry_in_an_answer_gets_a_fitting_response_and_the_journal_carries_on(
+        coach: CoachServers, answer: str, response: str, button: str) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    replies = coach.say(user, answer)
+    assert response in texts(replies) and "How are you feeling about work" in texts(replies)
+    payload = next(b["payload"] for r in replies for b in r.get("buttons", []) if b["title"] == button)
+    after = texts(coach.say(user, payload))  # the button, mid-journal: resources, then the question again
+    assert "How are you feeling about work" in after and len(after) > 200
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(user))["journal.details.role"].text == answer

@@ -144,3 +144,23 @@ def test_a_journal_mostly_skipped_is_not_thanked_as_done(coach_store: CoachStore
     for prompt in prompts:
         coach_store.save_answer(answered, "journal", prompt.id, "a real answer")
     assert "That's your journal done." in texts(service.complete(answered, Place("journal")))
+
+
+def test_a_worry_in_an_answer_gets_a_fitting_reply_and_a_way_to_the_resources(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:worried")
+    place = Place("journal", prompt_id="journal.details.role")
+    turn = service.take(person, place, said("Band 6 physio, 58 and wondering what to do about my pension"))
+    assert "NHS Pension Scheme" in texts(turn)
+    assert [b["title"] for b in turn.replies[-1].buttons] == ["Pensions and retirement"]
+    assert turn.replies[-1].buttons[0]["payload"].startswith("/find_resources")
+    plain = service.take(coach_store.person_id("web:calm"), place, said("Band 6 physio on the stroke unit"))
+    assert len(plain.replies) == 1
+
+
+def test_a_managers_own_notes_get_no_worry_reply(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:manager")
+    turn = service.take(person, Place("manager_prep", prompt_id="manager_prep.bias_check"),
+                        said("I might judge her unfairly because she challenged me last month"))
+    assert "Freedom to Speak Up" not in texts(turn)
