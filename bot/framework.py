@@ -431,7 +431,7 @@ def place(profile: Profile, source: Optional[Framework] = None) -> Placement:
             "That is valued just as much as any other choice, and nobody should push you towards stretch."
         )
     else:
-        sentences.append(f"You chose {growth.label.lower()}: {_first_sentence(growth.explanation)}")
+        sentences.append(f"You chose {growth.label.lower()}: {first_sentence(growth.explanation)}")
     sentences.append(f"You see your impact as {impact.label.lower()}.")
     if profile.readiness is None:
         sentences.append(
@@ -446,7 +446,8 @@ def place(profile: Profile, source: Optional[Framework] = None) -> Placement:
     )
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, starting in lower case (it follows a label or a clause)."""
     text = " ".join(text.split())
     end = text.find(". ")
     sentence = text if end == -1 else text[: end + 1]

@@ -18,6 +18,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple
 from bot import engine, intake, plan, signposting, worries
 from bot import journey as journeys
 from bot.dates import read_date
+from bot.framework import first_sentence
 from bot.journey import Journey, Prompt
 from bot.manager import preparation_flow
 from bot.outcomes import outcome_from_answers, outcome_lines
@@ -27,6 +28,8 @@ from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, Stored
 from bot.turn import Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
+# About what a phone shows at once: a reply bubble keeps to it (tests/unit/test_journey_service.py checks them all).
+BUBBLE_CHARS = 600
 LONG_ANSWER = 5000
 HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"stop\" to pause (I'll keep your "
                 "place), or ask me about the framework. Here's the question again.")
@@ -196,32 +199,43 @@ class JourneyService:
                       "Give a new answer, or say \"skip\" to keep it.")
         return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
 
-    def _ask_text(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+    @staticmethod
+    def _question(prompt: Prompt, header: str) -> Turn:
+        """The question in a bubble of its own; what it offers follows in the next, so neither runs long."""
         return Turn().say(f"{header}\n{prompt.text}" if header else prompt.text)
+
+    def _ask_text(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        return self._question(prompt, header)
 
     def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         options = plan.choice_options(prompt.options_from or "")
-        lines = "\n".join(f"• {o.label}: {o.explanation}" for o in options)
-        return Turn().say("\n".join(filter(None, [header, prompt.text, lines])),
-                          buttons([(o.id, o.label) for o in options]))
+        # The first sentence of each: the examples after it are a "what does depth mean?" away.
+        lines = "\n".join(f"• {o.label}: {first_sentence(o.explanation)}" for o in options)
+        return self._question(prompt, header).say(lines, buttons([(o.id, o.label) for o in options]))
 
     def _ask_placement(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         placement = plan.placement_for(answers)
         others = [(o.id, f"Change to {o.label.lower()}") for o in plan.choice_options("growth")
                   if o.id != placement.growth]
-        return Turn().say(f"{header}\n{prompt.text}\n{placement.segment.name}: {placement.explanation}\n"
-                          "You decide: confirm it, or choose a different growth focus.",
-                          buttons([("confirm", "That feels right"), *others]))
+        return self._question(prompt, header).say(
+            f"{placement.segment.name}: {placement.explanation}\nYou decide: confirm it, or choose a different "
+            "growth focus.", buttons([("confirm", "That feels right"), *others]))
 
     def _ask_suggestions(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         picked = set(draft(answers, prompt))
         suggestions = plan.suggestions_for(answers, prompt.flow)
-        lines = "\n".join(f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}: "
-                          f"{s.reason}" for i, s in enumerate(suggestions, start=1))
+        closing = "Pick as many as you like, then say \"done\"."
+        lines: List[str] = []
+        for i, s in enumerate(suggestions, start=1):
+            name = f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}"
+            with_reason = f"{name}: {s.reason}"
+            # Reasons while the bubble keeps to its budget; past it, the names (each has its button).
+            fits = len("\n".join([*lines, with_reason, closing])) <= BUBBLE_CHARS
+            lines.append(with_reason if fits else name)
         options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
                    for s in suggestions]
-        return Turn().say(f"{header}\n{prompt.text}\n{lines}\nPick as many as you like, then say \"done\".",
-                          buttons([*options, ("done", "Done" if picked else "None of these for now")]))
+        done = ("done", "Done" if picked else "None of these for now")
+        return self._question(prompt, header).say("\n".join([*lines, closing]), buttons([*options, done]))
 
     def _ask_summary(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         if prompt.flow == "outcome":

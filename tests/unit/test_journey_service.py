@@ -164,3 +164,26 @@ def test_a_managers_own_notes_get_no_worry_reply(coach_store: CoachStore) -> Non
     turn = service.take(person, Place("manager_prep", prompt_id="manager_prep.bias_check"),
                         said("I might judge her unfairly because she challenged me last month"))
     assert "Freedom to Speak Up" not in texts(turn)
+
+
+def test_every_question_keeps_each_bubble_to_the_budget_and_about_six_buttons(coach_store: CoachStore) -> None:
+    """Every prompt of every flow, asked with nothing answered and again once stage 2 is filled in (the
+    placement and the suggestions then say most)."""
+    from bot.journey_service import BUBBLE_CHARS
+
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:budget")
+    over = []
+    for filled in (False, True):
+        if filled:
+            for prompt_id, value in [("stage2.growth", "stretch"), ("stage2.impact", "strong"),
+                                     ("stage2.readiness", "ready_now")]:
+                coach_store.save_answer(person, "stage2", prompt_id, value, value=value)
+            coach_store.save_answer(person, "stage2", "stage2.aspiration",
+                                    "To lead a community nursing team of my own within the next two years")
+        for flow in service.journey.flows:
+            for prompt in flow.prompts:
+                for reply in service.ask(person, Place(flow.id, editing=prompt.id)).replies:
+                    if len(reply.text or "") > BUBBLE_CHARS or len(reply.buttons) > 6:
+                        over.append(f"{prompt.id}: {len(reply.text or '')} characters, {len(reply.buttons)} buttons")
+    assert over == []
