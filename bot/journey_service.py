@@ -25,7 +25,7 @@ from bot.outcomes import outcome_from_answers, outcome_lines
 from bot.safety import STRAIN
 from bot.store import CoachStore
 from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
-from bot.turn import Message, Turn, button, buttons
+from bot.turn import Button, Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
 # About what a phone shows at once: a reply bubble keeps to it (tests/unit/test_journey_service.py checks them all).
@@ -191,27 +191,38 @@ class JourneyService:
                             "request. Shall I save it as your answer to this question, or skip the question?",
                             buttons([("keep", "Save it as my answer"), ("skip", "Skip this question")]))
         flow = self.journey.flow(prompt.flow)
-        if not place.editing and journeys.answered_count(flow, answers)[0] == 0:
+        # Asked just before (a misunderstanding, or a question or request in between): a short re-ask.
+        again = place.prompt_id == prompt.id and not place.editing
+        if not place.editing and not again and journeys.answered_count(flow, answers)[0] == 0:
             turn.say(flow.intro)
         header = journeys.progress(flow, prompt).label
         if place.editing and prompt.id in answers:
             header = (f"Editing your answer. Before, you said: “{journeys.quote(answers[prompt.id].text, 40)}”. "
                       "Give a new answer, or say \"skip\" to keep it.")
+        if again and prompt.kind == "choice":  # the choices again, not every definition
+            return turn.say(self._question_text(prompt, header), self._choices(prompt))
         return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
 
     @staticmethod
-    def _question(prompt: Prompt, header: str) -> Turn:
+    def _question_text(prompt: Prompt, header: str) -> str:
+        return f"{header}\n{prompt.text}" if header else prompt.text
+
+    def _question(self, prompt: Prompt, header: str) -> Turn:
         """The question in a bubble of its own; what it offers follows in the next, so neither runs long."""
-        return Turn().say(f"{header}\n{prompt.text}" if header else prompt.text)
+        return Turn().say(self._question_text(prompt, header))
 
     def _ask_text(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         return self._question(prompt, header)
+
+    @staticmethod
+    def _choices(prompt: Prompt) -> List[Button]:
+        return buttons([(o.id, o.label) for o in plan.choice_options(prompt.options_from or "")])
 
     def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         options = plan.choice_options(prompt.options_from or "")
         # The first sentence of each: the examples after it are a "what does depth mean?" away.
         lines = "\n".join(f"• {o.label}: {first_sentence(o.explanation)}" for o in options)
-        return self._question(prompt, header).say(lines, buttons([(o.id, o.label) for o in options]))
+        return self._question(prompt, header).say(lines, self._choices(prompt))
 
     def _ask_placement(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         placement = plan.placement_for(answers)

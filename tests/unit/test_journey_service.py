@@ -187,3 +187,17 @@ def test_every_question_keeps_each_bubble_to_the_budget_and_about_six_buttons(co
                     if len(reply.text or "") > BUBBLE_CHARS or len(reply.buttons) > 6:
                         over.append(f"{prompt.id}: {len(reply.text or '')} characters, {len(reply.buttons)} buttons")
     assert over == []
+
+
+def test_a_choice_asked_again_is_short_the_question_and_its_buttons_without_the_definitions(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:again")
+    coach_store.save_answer(person, "stage2", "stage2.competences", "x")
+    coach_store.save_answer(person, "stage2", "stage2.impact", "solid", value="solid")
+    coach_store.save_answer(person, "stage2", "stage2.impact_evidence", "x")
+    asked = service.ask(person, Place("stage2", prompt_id="stage2.impact_evidence"))
+    again = service.ask(person, Place("stage2", prompt_id="stage2.growth"))
+    assert "•" in texts(asked)  # the first time, each option with its first sentence
+    assert "•" not in texts(again) and len(again.replies) == 1
+    assert [b["title"] for b in again.replies[0].buttons] == [b["title"] for b in asked.replies[-1].buttons]
