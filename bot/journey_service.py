@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot import engine, intake, plan, signposting, worries
 from bot import journey as journeys
@@ -22,6 +22,7 @@ from bot.framework import first_sentence
 from bot.journey import Journey, Prompt
 from bot.manager import preparation_flow
 from bot.outcomes import outcome_from_answers, outcome_lines
+from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
 from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
@@ -200,7 +201,8 @@ class JourneyService:
             header = (f"Editing your answer. Before, you said: “{journeys.quote(answers[prompt.id].text, 40)}”. "
                       "Give a new answer, or say \"skip\" to keep it.")
         if again and prompt.kind == "choice":  # the choices again, not every definition
-            return turn.say(self._question_text(prompt, header), self._choices(prompt))
+            options = plan.choice_options(prompt.options_from or "")
+            return turn.say(self._question_text(prompt, header), self._choices(options))
         return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
 
     @staticmethod
@@ -215,14 +217,14 @@ class JourneyService:
         return self._question(prompt, header)
 
     @staticmethod
-    def _choices(prompt: Prompt) -> List[Button]:
-        return buttons([(o.id, o.label) for o in plan.choice_options(prompt.options_from or "")])
+    def _choices(options: Sequence[Choice]) -> List[Button]:
+        return buttons([(o.id, o.label) for o in options])
 
     def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         options = plan.choice_options(prompt.options_from or "")
         # The first sentence of each: the examples after it are a "what does depth mean?" away.
         lines = "\n".join(f"• {o.label}: {first_sentence(o.explanation)}" for o in options)
-        return self._question(prompt, header).say(lines, self._choices(prompt))
+        return self._question(prompt, header).say(lines, self._choices(options))
 
     def _ask_placement(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         placement = plan.placement_for(answers)
@@ -450,9 +452,10 @@ class JourneyService:
                                                button("Review my journal", "review_journal"),
                                                button("Send me my plan", "send_plan")])
         flow = self.journey.flow(place.flow)
-        if journeys.next_prompt(flow, self.store.answers(person, flow.id)) is not None:
+        answers = self.store.answers(person, flow.id)
+        if journeys.next_prompt(flow, answers) is not None:
             return turn  # stopped early, e.g. "change something"
-        skipped = sum(1 for a in self.store.answers(person, flow.id).values() if a.skipped)
+        skipped = sum(1 for a in answers.values() if a.skipped)
         if flow.next and skipped * 2 >= len(flow.prompts):  # "done" would not be true
             turn.say(f"That's the end of the questions in “{flow.title}”. You skipped {skipped} of "
                      f"{len(flow.prompts)}, and that's fine: you can answer them any time from \"review my journal\".")

@@ -35,8 +35,8 @@ class Worry:
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
 
-    def voiced_in(self, text: str) -> bool:
-        lowered = " ".join(text.lower().replace("’", "'").split())
+    def voiced_in(self, lowered: str) -> bool:
+        """Whether ``lowered`` (an answer in lower case, as :func:`notice` prepares it) voices this worry."""
         for other_sense in self.unless:
             lowered = other_sense.sub(" ", lowered)
         return any(pattern.search(lowered) for pattern in self.patterns)
@@ -53,4 +53,5 @@ def worries() -> tuple[Worry, ...]:
 
 def notice(text: str) -> Optional[Worry]:
     """The first worry the answer voices, in the content's order, or None."""
-    return next((worry for worry in worries() if worry.voiced_in(text)), None)
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    return next((worry for worry in worries() if worry.voiced_in(lowered)), None)
