@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.store import store
 from bot import safety
+from bot.answer_lists import Listing
 from bot.journey_service import JourneyService, Place
 from bot.turn import HAND_OVER, PAUSE, Message, Turn
 
@@ -26,12 +27,23 @@ from bot.turn import HAND_OVER, PAUSE, Message, Turn
 _leaving: ContextVar[Optional[str]] = ContextVar("leaving", default=None)
 
 
+def entity(tracker: Tracker, name: str) -> Optional[str]:
+    """The value of entity ``name`` in the latest message (a button's payload), if it has one."""
+    return next((str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == name),
+                None)
+
+
+def listing_of(tracker: Tracker) -> Listing:
+    """Which part and page of a list of answers a button asked for."""
+    return Listing.read(entity(tracker, "part"), entity(tracker, "page"))
+
+
 def message_of(tracker: Tracker, text: Optional[str] = None) -> Message:
     """The latest message as the core sees it (``text`` is the slot value when a form filled one)."""
     latest = tracker.latest_message
     said = text if text is not None else latest.get("text") or ""
     intent = (latest.get("intent") or {}).get("name")
-    choice = next((str(e.get("value")) for e in latest.get("entities", []) if e.get("entity") == "choice"), None)
+    choice = entity(tracker, "choice")
     # The ResponseSelector files its answer under the retrieval intent, or "default" when it serves all.
     selectors = latest.get("response_selector") or {}
     faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
@@ -51,7 +63,8 @@ def journey() -> JourneyService:
 def send(dispatcher: CollectingDispatcher, turn: Turn) -> List[EventType]:
     """Send the turn's replies; its state as slot events."""
     for reply in turn.replies:
-        dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), response=reply.response)
+        dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), response=reply.response,
+                                 attachment=reply.attachment)
     return [SlotSet(name, value) for name, value in turn.state.items()]
 
 

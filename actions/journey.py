@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, CoachFormValidation, journey, place_of
+from actions.base import CoachAction, CoachFormValidation, entity, journey, listing_of, place_of
 from actions.store import person_of
 from bot.turn import Message, Turn
 
@@ -82,12 +82,12 @@ class ActionPause(CoachAction):
 
 
 class ActionReviewJournal(CoachAction):
-    """Show the person's answers with buttons to edit or delete any of them."""
+    """Show the person's answers by part and page, or one answer with buttons to edit or delete it."""
 
     action_name = "action_review_journal"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return journey().review(person_of(tracker))
+        return journey().review(person_of(tracker), listing_of(tracker), entity(tracker, "prompt"))
 
 
 class ActionEditAnswer(CoachAction):

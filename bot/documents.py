@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import importlib.util
+import secrets
 from pathlib import Path
 from typing import Optional
 
 from fpdf import FPDF
 
-from bot.plan import PlanDocument
+from bot.plan import PlanDocument, PlanOption
+from bot.settings import load_settings
+
+DOCUMENT_PATH = "/webhooks/web/documents/"
 
 _FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -30,48 +35,81 @@ def _unicode_font() -> Optional[Path]:
 
 
 # The one inline style of an HTML plan document; the channel allows exactly this by its hash (bot/channels/headers.py).
-HTML_STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5;color:#212b32}"
-              "h1{color:#005eb8}dt{font-weight:600;margin-top:.8rem}dd{margin:0 0 0 1rem;white-space:pre-wrap}")
+HTML_STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;"
+              "color:#212b32}h1,h2{color:#005eb8}dt{font-weight:600;margin-top:.8rem}"
+              "dd{margin:0 0 0 1rem;white-space:pre-wrap}.said{white-space:pre-wrap}"
+              "@media print{.notes{break-before:page}}")
+NEXT_STEP = "Next step: check it is open to me, and talk it through in my conversation."
 
 
-def _date(document: PlanDocument) -> str:
-    return document.created.strftime("%-d %B %Y")
+def _date(day: dt.date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
+def _status(document: PlanDocument) -> str:
+    state = "my saved plan" if document.confirmed else "a draft"
+    return f"Prepared on {_date(document.created)}, {state}. This is mine: I share it only if I choose."
+
+
+Parts = list[tuple[str, str]]
+
+
+def _plan_parts(document: PlanDocument) -> tuple[Parts, Parts]:
+    """The plan's own parts as (heading, the person's words): those before the options, and those after."""
+    where = "\n".join(part for part in (document.segment, document.placement_explanation) if part)
+    review = f"By {_date(document.review_date)}" if document.review_date else None
+    before = [("Where I sit on the framework", where), ("What I'm aiming for", document.aim),
+              ("My goals", document.goals)]
+    after = [("Support I'll need", document.support), ("When I'll review it", review)]
+    return [(h, text) for h, text in before if text], [(h, text) for h, text in after if text]
+
+
+def _option_facts(option: PlanOption) -> str:
+    facts = [f"Provider: {option.provider}" if option.provider else "", f"Time: {option.time}" if option.time else "",
+             f"Cost: {option.cost}" if option.cost else ""]
+    return ". ".join(f for f in facts if f)
 
 
 def render_html(document: PlanDocument) -> str:
-    """A self-contained, printable HTML page; every piece of text is escaped."""
+    """A self-contained, printable, accessible HTML page; every piece of text is escaped."""
     e = html.escape
+    before, after = _plan_parts(document)
     parts = [
         "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{e(document.title)}</title>",
         f"<style>{HTML_STYLE}</style>",
-        "</head><body>",
+        "</head><body><main>",
         f"<h1>{e(document.title)}</h1>",
-        f"<p>Prepared on {_date(document)}. This is yours: share it only if you choose.</p>",
+        f"<p>{e(_status(document))}</p>",
     ]
-    if document.segment:
-        parts.append(f"<h2>Where I sit on the framework</h2><p><strong>{e(document.segment)}</strong></p>")
-        if document.placement_explanation:
-            parts.append(f"<p>{e(document.placement_explanation)}</p>")
-    if document.interventions:
+    parts += [f"<h2>{e(heading)}</h2><p class='said'>{e(text)}</p>" for heading, text in before]
+    if document.options:
         parts.append("<h2>Development options I chose</h2><ul>")
-        parts.extend(f"<li>{e(name)}</li>" for name in document.interventions)
+        for option in document.options:
+            link = f" <a href='{e(option.link)}'>{e(option.name)}: more information</a>." if option.link else ""
+            facts = _option_facts(option)
+            parts.append(f"<li><strong>{e(option.name)}</strong>: {e(option.helps)}."
+                         f"{' ' + e(facts) + '.' if facts else ''}{link} {e(NEXT_STEP)}</li>")
         parts.append("</ul>")
-    if document.review_date:
-        parts.append(f"<p><strong>Review by:</strong> {document.review_date.strftime('%-d %B %Y')}</p>")
-    for title, items in document.sections:
-        parts.append(f"<h2>{e(title)}</h2><dl>")
-        for item in items:
-            parts.append(f"<dt>{e(item.question)}</dt><dd>{e(item.answer)}</dd>")
-        parts.append("</dl>")
-    parts.append("</body></html>")
+    parts += [f"<h2>{e(heading)}</h2><p class='said'>{e(text)}</p>" for heading, text in after]
+    if document.sections:
+        parts.append("<div class='notes'>")
+        for title, items in document.sections:
+            parts.append(f"<h2>{e(title)}</h2><dl>")
+            parts.extend(f"<dt>{e(item.question)}</dt><dd>{e(item.answer)}</dd>" for item in items)
+            parts.append("</dl>")
+        parts.append("</div>")
+    parts.append("</main></body></html>")
     return "".join(parts)
 
 
 def render_pdf(document: PlanDocument) -> bytes:
-    """The same plan as a PDF (Unicode text where a DejaVu font is available)."""
+    """The same plan as an A4 PDF (Unicode text where a DejaVu font is available); the plan itself on page one."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_title(document.title)
+    pdf.set_lang("en-GB")
     pdf.add_page()
     font = _unicode_font()
     family = "Helvetica"
@@ -84,35 +122,55 @@ def render_pdf(document: PlanDocument) -> bytes:
         return value if family == "DejaVu" else value.encode("latin-1", "replace").decode("latin-1")
 
     def heading(value: str, size: int = 13) -> None:
+        pdf.ln(2)
         pdf.set_font(family, size=size)
         pdf.set_text_color(0, 94, 184)
-        pdf.multi_cell(0, 8, text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, text(value), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(33, 43, 50)
 
-    def paragraph(value: str, size: int = 11) -> None:
+    def paragraph(value: str, size: int = 11, link: str = "") -> None:
         pdf.set_font(family, size=size)
-        pdf.multi_cell(0, 6, text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, text(value), new_x="LMARGIN", new_y="NEXT", link=link, align="L")
 
+    before, after = _plan_parts(document)
     heading(document.title, 18)
-    paragraph(f"Prepared on {_date(document)}. This is yours: share it only if you choose.")
-    if document.segment:
-        heading("Where I sit on the framework")
-        paragraph(document.segment)
-        if document.placement_explanation:
-            paragraph(document.placement_explanation)
-    if document.interventions:
-        heading("Development options I chose")
-        for name in document.interventions:
-            paragraph(f"- {name}")
-    if document.review_date:
-        paragraph(f"Review by: {document.review_date.strftime('%-d %B %Y')}")
-    for title, items in document.sections:
+    paragraph(_status(document), 10)
+    for title, said in before:
         heading(title)
-        for item in items:
-            pdf.set_font(family, size=10)
-            pdf.set_text_color(66, 84, 98)
-            pdf.multi_cell(0, 5, text(item.question), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_text_color(33, 43, 50)
-            paragraph(item.answer)
-            pdf.ln(2)
+        paragraph(said)
+    if document.options:
+        heading("Development options I chose")
+        for option in document.options:
+            facts = _option_facts(option)
+            paragraph(f"• {option.name}: {option.helps}.{' ' + facts + '.' if facts else ''}")
+            if option.link:
+                pdf.set_text_color(0, 94, 184)
+                paragraph(f"  {option.link}", 10, link=option.link)
+                pdf.set_text_color(33, 43, 50)
+        paragraph(NEXT_STEP, 10)
+    for title, said in after:
+        heading(title)
+        paragraph(said)
+    if document.sections:
+        pdf.add_page()  # the plan stays on its own page; the notes follow
+        for title, items in document.sections:
+            heading(title)
+            for item in items:
+                pdf.set_font(family, size=10)
+                pdf.set_text_color(66, 84, 98)
+                pdf.multi_cell(0, 5, text(item.question), new_x="LMARGIN", new_y="NEXT")
+                pdf.set_text_color(33, 43, 50)
+                paragraph(item.answer)
+                pdf.ln(2)
     return bytes(pdf.output())
+
+
+def publish(document: PlanDocument, *, pdf: bool = True) -> str:
+    """Render a document under an unguessable name; returns its address without the extension."""
+    settings = load_settings()
+    settings.documents_dir.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_urlsafe(18)
+    (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
+    if pdf:
+        (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
+    return settings.public_url + DOCUMENT_PATH + name

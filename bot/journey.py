@@ -8,10 +8,9 @@ of the first prompt without an answer.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Protocol
 
@@ -21,7 +20,8 @@ from bot.content import ContentError, content_path, read_yaml
 
 PROMPT_KINDS = ("text", "choice", "date", "placement", "suggestions", "summary")
 # What an answer can mean to the rest of the coach (``feeds`` in journey.yml).
-MEANINGS = ("details", "impact", "growth", "readiness", "aspiration", "placement", "interventions", "review_date")
+MEANINGS = ("details", "impact", "growth", "readiness", "aspiration", "placement", "interventions", "goals", "support",
+            "review_date")
 
 
 class _PromptSchema(BaseModel):
@@ -29,6 +29,7 @@ class _PromptSchema(BaseModel):
     text: str
     kind: str = "text"
     optional: bool = False
+    private: bool = False
     options_from: Optional[str] = None
     feeds: Optional[str] = None
 
@@ -77,6 +78,7 @@ class Prompt:
     optional: bool = False
     options_from: Optional[str] = None
     feeds: Optional[str] = None
+    private: bool = False  # never in a plan document (the person may still share it, one answer at a time)
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,8 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
             id=f.id, title=f.title, intro=f.intro.strip(), outro=f.outro.strip(), next=f.next, resources=f.resources,
             sections=tuple(
                 Section(s.id, s.title, tuple(
-                    Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from, p.feeds)
+                    Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from, p.feeds,
+                           p.private)
                     for p in s.prompts
                 ))
                 for s in f.sections
@@ -236,24 +239,13 @@ def quote(text: str, max_words: int = 18) -> str:
     return short + ("…" if len(words) > max_words else "")
 
 
-GIST_WORDS = 8  # a gist is at most this many of the person's words; a shorter answer is never quoted back
-
-
-@cache
-def _listening() -> dict[str, tuple[str, ...]]:
-    raw = read_yaml(content_path("listening.yml"))
-    return {key: tuple(raw[key]) for key in ("acknowledgements", "reflections")}
-
-
-def acknowledge(text: str, answered_before: int) -> str:
-    """A short acknowledgement of an answer, varied by the answer's words. Every third answer in a flow, if it is
-    longer than a gist, gets its gist back (its first words, never the whole of it); the rest are not quoted."""
-    listening = _listening()
-    digest = int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16)
-    if answered_before % 3 == 2 and len(text.split()) > GIST_WORDS:
-        template = listening["reflections"][digest % len(listening["reflections"])]
-        return template.format(gist=quote(text, GIST_WORDS))
-    return listening["acknowledgements"][digest % len(listening["acknowledgements"])]
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, cut at a word where there is one, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"
 
 
 def answered_count(flow: Flow, answers: Mapping[str, AnswerLike]) -> tuple[int, int]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot import engine, intake, plan, signposting, worries
+from bot import answer_lists, engine, intake, listening, plan, signposting, worries
 from bot import journey as journeys
+from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.dates import read_date
 from bot.framework import first_sentence
 from bot.journey import Journey, Prompt
@@ -26,11 +27,9 @@ from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
 from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
-from bot.turn import Button, Message, Turn, button, buttons
+from bot.turn import BUBBLE_CHARS, Button, Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
-# About what a phone shows at once: a reply bubble keeps to it (tests/unit/test_journey_service.py checks them all).
-BUBBLE_CHARS = 600
 LONG_ANSWER = 5000
 HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"stop\" to pause (I'll keep your "
                 "place), or ask me about the framework. Here's the question again.")
@@ -39,6 +38,9 @@ PENDING = ".pending"  # words kept while the coach asks whether they are the ans
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
 
 Answers = Mapping[str, StoredAnswer]
+# Reviewing: each answer's button opens it, to edit or delete.
+REVIEW = AnswerList("review_journal", lambda number, prompt: button(f"Answer {number}", "review_journal",
+                                                                    prompt=prompt.id), answer_lists.in_quotes)
 
 
 @lru_cache(maxsize=1)
@@ -349,7 +351,7 @@ class JourneyService:
         text = message.choice if message.choice is not None else message.text
         self.store.save_answer(person, prompt.flow, prompt.id, text)
         answered = journeys.answered_count(self.journey.flow(prompt.flow), self.store.answers(person, prompt.flow))[0]
-        reply = journeys.acknowledge(text, answered_before=answered - 1)
+        reply = listening.acknowledge(text, answered_before=answered - 1)
         if message.intent == "other_language":
             reply = ("I've kept your words just as you wrote them. I can only understand English at the moment, so "
                      "you're welcome to add a few words in English any time from \"review my journal\".")
@@ -456,9 +458,12 @@ class JourneyService:
         if journeys.next_prompt(flow, answers) is not None:
             return turn  # stopped early, e.g. "change something"
         skipped = sum(1 for a in answers.values() if a.skipped)
+        revisit: List[Button] = []
         if flow.next and skipped * 2 >= len(flow.prompts):  # "done" would not be true
             turn.say(f"That's the end of the questions in “{flow.title}”. You skipped {skipped} of "
-                     f"{len(flow.prompts)}, and that's fine: you can answer them any time from \"review my journal\".")
+                     f"{len(flow.prompts)}, and that's fine: you can go back to them now, or any time from "
+                     "\"review my journal\".")
+            revisit = [button("Go back to the ones I skipped", "review_journal", part=flow.id)]
         else:
             turn.say(flow.outro)
         turn.set(flow=None)
@@ -470,27 +475,30 @@ class JourneyService:
                        button("Stop for now", "stop")]
             if flow.resources:
                 choices.append(button("See resources that might help", "find_resources", topic=flow.resources))
+            choices += revisit
             return turn.say(f"Next is {following.title.lower()}. Shall we carry on?", choices).set(
                 pending_confirmation="carry_on")
         return turn.say("What would you like to do with your plan?", [
             button("Send me my plan", "send_plan"), button("Share with my manager", "share_with_manager"),
             button("Review my answers", "review_journal")])
 
-    def review(self, person: str) -> Turn:
-        """The person's answers, with buttons to edit or delete any of them."""
+    def review(self, person: str, listing: Listing = FIRST_PAGE, prompt_id: Optional[str] = None) -> Turn:
+        """The person's answers by part, a page at a time; one answer, with buttons to edit or delete it."""
         answers = self.store.answers(person)
         prompts = journeys.prompts_in_order(self.journey, list(answers))
         if not prompts:
             return Turn().say("You haven't written anything yet.", [button("Start my journal", "start_journey")])
-        lines = []
-        edits = []
-        for number, prompt in enumerate(prompts, start=1):
-            answer = answers[prompt.id]
-            shown = "(skipped)" if answer.skipped else f"“{journeys.quote(answer.text, 25)}”"
-            lines.append(f"{number}. {prompt.text}\n   {shown}")
-            edits += [button(f"Edit {number}", "edit_answer", prompt=prompt.id),
-                      button(f"Delete {number}", "delete_answer", prompt=prompt.id)]
-        return Turn().say("Here's what you've written. Only you can see it.\n" + "\n".join(lines), edits)
+        chosen = next((p for p in prompts if p.id == prompt_id), None)
+        if chosen is None:
+            return answer_lists.show(self.journey, answers, prompts, listing, REVIEW,
+                                     "Here's what you've written. Only you can see it.")
+        answer = answers[chosen.id]
+        said = "You skipped it." if answer.skipped else f"You said: “{journeys.quote(answer.text, 60)}”"
+        page = answer_lists.page_of(self.journey, answers, prompts, REVIEW, chosen.id)
+        return Turn().say(f"{chosen.text}\n{said}", [
+            button("Answer it" if answer.skipped else "Edit it", "edit_answer", prompt=chosen.id),
+            button("Delete it", "delete_answer", prompt=chosen.id),
+            button("Back to the list", "review_journal", part=chosen.flow, page=str(page))])
 
     def edit(self, prompt_id: Optional[str]) -> Turn:
         """Ask one earlier prompt again; the old answer is kept as a revision."""

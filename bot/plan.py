@@ -12,10 +12,10 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol, Sequence
 
-from bot import engine, framework
-from bot.journey import Journey, standard_journey
+from bot import engine, framework, remarks
+from bot.journey import Journey, Prompt, clip, standard_journey
 
 
 class SavedAnswer(Protocol):
@@ -65,13 +65,19 @@ def match_choice(name: str, text: str) -> Optional[str]:
     return None
 
 
-def meant(answers: Mapping[str, SavedAnswer], meaning: str, flow: str) -> Optional[SavedAnswer]:
+def answered(answer: Optional[SavedAnswer]) -> bool:
+    return answer is not None and answer.status == "answered" and (answer.value is not None or bool(answer.text))
+
+
+def meant_prompt(answers: Mapping[str, SavedAnswer], meaning: str, flow: str) -> Optional[Prompt]:
     """The latest answered prompt that means ``meaning`` for ``flow`` (see ``feeds`` in journey.yml)."""
-    for prompt in standard_journey().feeding(meaning, flow):
-        answer = answers.get(prompt.id)
-        if answer is not None and answer.status == "answered" and (answer.value is not None or answer.text):
-            return answer
-    return None
+    return next((p for p in standard_journey().feeding(meaning, flow) if answered(answers.get(p.id))), None)
+
+
+def meant(answers: Mapping[str, SavedAnswer], meaning: str, flow: str) -> Optional[SavedAnswer]:
+    """The answer to :func:`meant_prompt`."""
+    prompt = meant_prompt(answers, meaning, flow)
+    return answers[prompt.id] if prompt is not None else None
 
 
 def meant_value(answers: Mapping[str, SavedAnswer], meaning: str, flow: str) -> Optional[Any]:
@@ -117,77 +123,120 @@ class PlanItem:
 
 
 @dataclass(frozen=True)
+class PlanOption:
+    """A development option the person chose, with what they need to follow it up."""
+
+    name: str
+    helps: str
+    provider: Optional[str] = None
+    time: Optional[str] = None
+    cost: Optional[str] = None
+    link: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class PlanDocument:
-    """Everything the person takes into the conversation, in their own words."""
+    """Everything the person takes into the conversation, in their own words.
+
+    The plan itself fits one page: where they sit and why, what they aim for, goals, the
+    options they chose, support and a review date. ``sections`` hold the rest of what they
+    wrote (their notes, and the journal if they choose), or what they chose to share.
+    """
 
     title: str
-    segment: Optional[str]
-    placement_explanation: Optional[str]
-    interventions: tuple[str, ...]
-    review_date: Optional[dt.date]
-    sections: tuple[tuple[str, tuple[PlanItem, ...]], ...]
     created: dt.date
+    segment: Optional[str] = None
+    placement_explanation: Optional[str] = None
+    aim: Optional[str] = None
+    goals: Optional[str] = None
+    options: tuple[PlanOption, ...] = ()
+    support: Optional[str] = None
+    review_date: Optional[dt.date] = None
+    confirmed: bool = False
+    sections: tuple[tuple[str, tuple[PlanItem, ...]], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.segment or self.aim or self.goals or self.options or self.support or self.sections)
+
+
+# What the one-page plan is made of, by meaning (``feeds`` in journey.yml), in the order it shows them.
+PLAN_MEANINGS = ("placement", "aspiration", "goals", "interventions", "support", "review_date")
+
+
+def plan_prompts(answers: Mapping[str, SavedAnswer]) -> list[Prompt]:
+    """The prompts whose answers make the one-page plan: the latest answered one of each meaning, unless it is
+    a remark to the coach rather than an answer."""
+    found = (meant_prompt(answers, meaning, "stage3") for meaning in PLAN_MEANINGS)
+    return [p for p in found if p is not None and not remarks.is_remark(answers[p.id].text)]
+
+
+def _words(answers: Mapping[str, SavedAnswer], meaning: str) -> Optional[str]:
+    """The person's words for ``meaning``, if they answered it (and said more than a remark to the coach)."""
+    answer = meant(answers, meaning, "stage3")
+    return answer.text.strip() if answer is not None and answer.text.strip() and not remarks.is_remark(
+        answer.text) else None
+
+
+def _option(item: engine.Intervention) -> PlanOption:
+    return PlanOption(item.name, item.helps, item.provider, item.time, item.cost, item.link)
+
+
+def _items(flow_prompts: Sequence[Prompt], answers: Mapping[str, SavedAnswer],
+           keep: Callable[[Prompt, SavedAnswer], bool]) -> tuple[PlanItem, ...]:
+    return tuple(PlanItem(p.text, answers[p.id].text) for p in flow_prompts
+                 if p.id in answers and answers[p.id].status == "answered" and keep(p, answers[p.id]))
 
 
 def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *, include_journal: bool = False,
-                        today: Optional[dt.date] = None) -> PlanDocument:
-    """The plan document: stages 1 to 3 (and the journal if the person chooses), answers verbatim."""
-    flows = [f for f in journey.staff_flows() if include_journal or f.id != "journal"]
-    sections: list[tuple[str, tuple[PlanItem, ...]]] = []
-    for flow in flows:
-        items = tuple(
-            PlanItem(p.text, answers[p.id].text)
-            for p in flow.prompts
-            if p.id in answers and answers[p.id].status == "answered" and p.kind in ("text", "date")
-            and answers[p.id].text.strip()
-        )
-        if items:
-            sections.append((flow.title, items))
-    segment_value = meant_value(answers, "placement", "stage2")
-    segment_name = explanation = None
-    if isinstance(segment_value, dict):
-        segment_name = segment_value.get("name")
-        explanation = segment_value.get("explanation")
+                        confirmed: bool = False, today: Optional[dt.date] = None) -> PlanDocument:
+    """The one-page plan; with ``include_journal``, the person's notes from the journal and stages after it.
+
+    Answers marked private, and remarks made to the coach rather than answers, are never in it.
+    """
+    in_plan = {p.id for p in plan_prompts(answers)}
+
+    def note(prompt: Prompt, answer: SavedAnswer) -> bool:
+        return (prompt.kind in ("text", "date") and not prompt.private and prompt.id not in in_plan
+                and bool(answer.text.strip()) and not remarks.is_remark(answer.text))
+
+    sections = [(flow.title, _items(flow.prompts, answers, note)) for flow in journey.staff_flows()] \
+        if include_journal else []
+    placement = meant_value(answers, "placement", "stage3")
+    placement = placement if isinstance(placement, dict) else {}
     chosen = meant_value(answers, "interventions", "stage3") or []
-    names = {item.id: item.name for item in engine.catalogue()}
+    catalogue = {item.id: item for item in engine.catalogue()}
     review = meant_value(answers, "review_date", "stage3")
     return PlanDocument(
         title="My aspirational career development plan",
-        segment=segment_name,
-        placement_explanation=explanation,
-        interventions=tuple(names.get(i, i) for i in chosen),
-        review_date=dt.date.fromisoformat(review) if isinstance(review, str) else None,
-        sections=tuple(sections),
         created=today or dt.date.today(),
+        segment=placement.get("name"),
+        placement_explanation=placement.get("explanation"),
+        aim=_words(answers, "aspiration"),
+        goals=_words(answers, "goals"),
+        options=tuple(_option(catalogue[i]) for i in chosen if i in catalogue),
+        support=_words(answers, "support"),
+        review_date=dt.date.fromisoformat(review) if isinstance(review, str) else None,
+        confirmed=confirmed,
+        sections=tuple((title, items) for title, items in sections if items),
     )
 
 
 def build_shared_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
                           today: Optional[dt.date] = None) -> PlanDocument:
     """Only the answers the person chose to share with their manager, in their own words."""
-    sections: list[tuple[str, tuple[PlanItem, ...]]] = []
-    for flow in journey.staff_flows():
-        items = tuple(PlanItem(p.text, answers[p.id].text) for p in flow.prompts
-                      if p.id in answers and getattr(answers[p.id], "shared", False)
-                      and answers[p.id].status == "answered")
-        if items:
-            sections.append((flow.title, items))
-    return PlanDocument(title="What I've chosen to share with my manager", segment=None,
-                        placement_explanation=None, interventions=(), review_date=None, sections=tuple(sections),
-                        created=today or dt.date.today())
+    sections = [(flow.title, _items(flow.prompts, answers, lambda _, a: bool(getattr(a, "shared", False))))
+                for flow in journey.staff_flows()]
+    return PlanDocument(title="What I've chosen to share with my manager", created=today or dt.date.today(),
+                        sections=tuple((title, items) for title, items in sections if items))
+
+
+SUMMARY_LINE = 75  # characters of one line of a summary: six of them fit a phone's screen
 
 
 def summary_lines(document: PlanDocument) -> list[str]:
-    """A short read-back of the plan for the person to confirm before saving."""
-    lines: list[str] = []
-    for title, items in document.sections:
-        if title.startswith("Stage 3"):
-            for item in items:
-                lines.append(f"• {item.question} {item.answer}")
-    if document.segment:
-        lines.insert(0, f"• Where you sit: {document.segment}")
-    if document.interventions:
-        lines.append("• Development options: " + "; ".join(document.interventions))
-    if document.review_date:
-        lines.append(f"• Review by: {document.review_date.strftime('%-d %B %Y')}")
-    return lines
+    """A short read-back of the plan (each part's start) for the person to confirm before saving or sharing."""
+    parts = [("Where you sit", document.segment), ("Your aim", document.aim), ("Goals", document.goals),
+             ("Development options", "; ".join(o.name for o in document.options)), ("Support", document.support),
+             ("Review by", document.review_date.strftime("%-d %B %Y") if document.review_date else None)]
+    return [clip(f"• {label}: {text}", SUMMARY_LINE) for label, text in parts if text]

@@ -13,6 +13,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from bot.safety import SafetyAssessment
 
 Button = Dict[str, str]
+# About what a phone shows at once: a reply bubble keeps to it, with at most six buttons (the journey's and the
+# lists' tests check them all).
+BUBBLE_CHARS = 600
 PAUSE = "pause"
 HAND_OVER = "hand_over"
 
@@ -35,6 +38,7 @@ class Reply:
     text: Optional[str] = None
     buttons: Tuple[Button, ...] = ()
     response: Optional[str] = None
+    attachment: Optional[Dict[str, Any]] = None  # a file to download: {"type": "file", "payload": {src, title}}
 
 
 @dataclass
@@ -48,8 +52,8 @@ class Turn:
     leave: Optional[str] = None
 
     def say(self, text: Optional[str] = None, buttons: Sequence[Button] = (),
-            response: Optional[str] = None) -> Turn:
-        self.replies.append(Reply(text, tuple(buttons), response))
+            response: Optional[str] = None, attachment: Optional[Dict[str, Any]] = None) -> Turn:
+        self.replies.append(Reply(text, tuple(buttons), response, attachment))
         return self
 
     def set(self, **state: Any) -> Turn:

@@ -71,16 +71,38 @@ def test_a_member_of_staff_completes_all_three_stages_and_downloads_a_plan_in_th
     assert "plan is saved" in saved.lower()
 
     sent = coach.say(user, "send me my plan")
-    link = re.search(r"(http://\S+\.pdf)", texts(sent))
-    assert link, texts(sent)
+    plan = pdf_text(sent)
+    assert len(plan.pages) == 1, "the plan itself is one page"
+    for words in ["Lead a team; finish my leadership course", "My manager and a mentor from the practice",
+                  "I want to become a ward manager", "my saved plan", "31 March"]:
+        assert words in plan.text
+    assert "Giving patients dignity" not in plan.text and "Seeing patients recover" not in plan.text
+
+    with_journal = pdf_text(coach.say(user, next(p for p in button_payloads(sent) if "with_journal" in p)))
+    assert "Giving patients dignity" in with_journal.text and "Seeing patients recover" in with_journal.text
+
+    offer = coach.say(user, "share with my manager")
+    asked = coach.say(user, next(p for p in button_payloads(offer) if '"plan"' in p))
+    assert "Goals: Lead a team" in texts(asked)
+    link = re.search(r"(http://\S+\.html)", texts(coach.say(user, "yes")))
+    assert link
+    page = requests.get(link.group(1), timeout=30).text
+    assert "Lead a team; finish my leadership course" in page and "Giving patients dignity" not in page
+
+
+class Pdf:
+    def __init__(self, content: bytes) -> None:
+        self.pages = PdfReader(io.BytesIO(content)).pages
+        self.text = " ".join(" ".join(page.extract_text() for page in self.pages).split())
+
+
+def pdf_text(replies: List[dict]) -> Pdf:
+    """The PDF a reply links to, fetched as the person's browser would."""
+    link = re.search(r"(http://\S+\.pdf)", texts(replies))
+    assert link, texts(replies)
     pdf = requests.get(link.group(1), timeout=30)
     assert pdf.headers["content-type"] == "application/pdf"
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    flat = " ".join(text.split())
-    for words in ["Lead a team; finish my leadership course", "My manager and a mentor from the practice",
-                  "Seeing patients recover"]:
-        assert words in flat
-    assert "Giving patients dignity" not in flat  # the journal is left out unless the person asks
+    return Pdf(pdf.content)
 
 
 def test_a_disclosure_mid_journal_gets_urgent_help_and_is_never_stored(coach: CoachServers) -> None:
@@ -114,15 +136,17 @@ def test_skipping_editing_and_deleting_answers(coach: CoachServers) -> None:
     coach.say(user, "Feeling good")
     review = coach.say(user, "review my journal")
     assert "(skipped)" in texts(review)
-    edit = next(p for p in button_payloads(review) if "journal.wellbeing.now" in p and "edit" in p)
+    opened = coach.say(user, next(p for p in button_payloads(review) if "journal.wellbeing.now" in p))
+    assert "You said: “Feeling good”" in texts(opened)
+    edit = next(p for p in button_payloads(opened) if p.startswith("/edit_answer"))
     assert "Before, you said" in texts(coach.say(user, edit))
     coach.say(user, "Feeling much better now")
     store = open_store(coach.database_url)
     person = store.person_id(user)
     assert store.answers(person)["journal.wellbeing.now"].text == "Feeling much better now"
     assert store.revisions(person, "journal", "journal.wellbeing.now") == ["Feeling good"]
-    delete = next(p for p in button_payloads(coach.say(user, "review my journal"))
-                  if "journal.wellbeing.now" in p and "delete" in p)
+    delete = next(p for p in button_payloads(coach.say(user, '/review_journal{"prompt": "journal.wellbeing.now"}'))
+                  if p.startswith("/delete_answer"))
     coach.say(user, delete)
     coach.say(user, "/affirm")
     assert "journal.wellbeing.now" not in store.answers(person)

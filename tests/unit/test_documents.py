@@ -1,17 +1,23 @@
-"""The plan document holds exactly what the person said."""
+"""The plan document: one page a person can take into their meeting, in their own words, and nothing else.
+
+The PDF is checked as a reader would meet it: rendered to images with poppler's pdftoppm, and its text
+read back with pdftotext.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
+import pytest
+from PIL import Image
 
 from bot.documents import render_html, render_pdf
 from bot.journey import load_journey
-from bot.plan import build_plan_document, summary_lines
+from bot.plan import PlanDocument, build_plan_document, build_shared_document, summary_lines
 
 
 @dataclass
@@ -19,64 +25,100 @@ class Saved:
     text: str
     status: str = "answered"
     value: Any = None
+    shared: bool = False
 
 
+PLACEMENT = {"name": "Stretch: ready later", "explanation": "You aim higher, in a year or two."}
 ANSWERS = {
     "journal.matters.values": Saved("Kindness to patients — always 💙"),
+    "journal.strengths.challenges": Saved("see above"),
     "stage1.motivation": Saved("Seeing people get home safely"),
+    "stage1.fairness": Saved("I was passed over for band 6 after my maternity leave"),
+    "stage2.aspiration": Saved("Run the night team within two years"),
+    "stage2.placement": Saved("Stretch: ready later", value=PLACEMENT),
     "stage3.goals": Saved("Lead the night team; finish my <b>ILM</b> course"),
+    "stage3.interventions": Saved("Coaching; Edward Jenner programme", value=["coaching", "edward-jenner"]),
     "stage3.support": Saved("My matron, and a mentor from outside the ward"),
     "stage3.review": Saved("by March next year", value="2027-03-31"),
-    "stage2.placement": Saved("Stretch", value={"name": "Stretch: ready later", "explanation": "You aim higher."}),
 }
 
 
-def document(include_journal: bool = False):  # type: ignore[no-untyped-def]
-    return build_plan_document(load_journey(), ANSWERS, include_journal=include_journal, today=dt.date(2026, 11, 23))
+def document(answers: dict[str, Saved] = ANSWERS, include_journal: bool = False) -> PlanDocument:
+    return build_plan_document(load_journey(), answers, include_journal=include_journal,
+                               today=dt.date(2026, 11, 23))
 
 
-def pdf_text(include_journal: bool = False) -> str:
-    reader = PdfReader(io.BytesIO(render_pdf(document(include_journal))))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+def rendered(tmp_path: Path, document: PlanDocument) -> tuple[list[Image.Image], str]:
+    """The PDF's pages as images (pdftoppm) and its text in reading order (pdftotext)."""
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(render_pdf(document))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = [Image.open(path).convert("L") for path in sorted(tmp_path.glob("page*.png"))]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return pages, " ".join(text.split())
 
 
-def test_the_pdf_contains_the_persons_words_verbatim() -> None:
-    text = pdf_text()
-    for words in [
-        "Seeing people get home safely",
-        "Lead the night team; finish my <b>ILM</b> course",
-        "My matron, and a mentor from outside the ward",
-        "Stretch: ready later",
-        "31 March 2027",
-    ]:
+def test_the_plan_is_one_page_that_reads_as_a_plan_in_the_persons_words(tmp_path: Path) -> None:
+    pages, text = rendered(tmp_path, document())
+    assert len(pages) == 1
+    assert pages[0].getextrema()[0] < 100, "the page is blank"
+    headings = ["Where I sit on the framework", "What I'm aiming for", "My goals", "Development options I chose",
+                "Support I'll need", "When I'll review it"]
+    assert [text.index(h) for h in headings] == sorted(text.index(h) for h in headings)
+    for words in ["Stretch: ready later", "You aim higher, in a year or two.", "Run the night team within two years",
+                  "Lead the night team; finish my <b>ILM</b> course", "My matron, and a mentor from outside the ward",
+                  "By 31 March 2027", "Edward Jenner", "https://www.leadershipacademy.nhs.uk", "a draft"]:
         assert words in text
 
 
-def test_the_journal_is_left_out_unless_the_person_chooses_it() -> None:
-    assert "Kindness to patients" not in pdf_text()
-    assert "Kindness to patients" in pdf_text(include_journal=True)
+def test_the_journal_and_notes_come_after_the_plan_only_when_chosen(tmp_path: Path) -> None:
+    (tmp_path / "plain").mkdir()
+    _, plain = rendered(tmp_path / "plain", document())
+    assert "Kindness to patients" not in plain and "Seeing people get home safely" not in plain
+    pages, with_journal = rendered(tmp_path, document(include_journal=True))
+    assert len(pages) == 2 and "Kindness to patients — always" in with_journal  # DejaVu has no emoji
+    assert "Seeing people get home safely" in with_journal
 
 
-def test_the_html_escapes_what_people_typed() -> None:
+def test_an_answer_marked_private_is_never_in_the_plan(tmp_path: Path) -> None:
+    _, text = rendered(tmp_path, document(include_journal=True))
+    assert "passed over" not in text and "passed over" not in render_html(document(include_journal=True))
+
+
+def test_remarks_to_the_coach_stay_stored_but_are_not_shown_as_answers() -> None:
+    answers = {**ANSWERS, "stage3.goals": Saved("i already said this??")}
+    page = render_html(document(answers, include_journal=True))
+    assert "already said" not in page and "My goals" not in page
+    assert "see above" not in page
+    assert "Kindness to patients" in page
+
+
+def test_each_chosen_option_says_where_to_find_it_and_what_to_do_next() -> None:
     page = render_html(document())
+    assert "<strong>Edward Jenner" in page and "href='https://www.leadershipacademy.nhs.uk'" in page
+    assert page.count("Next step: check it is open to me") == 2
+
+
+def test_the_html_is_accessible_and_escapes_what_people_typed() -> None:
+    page = render_html(document())
+    assert "<html lang='en-GB'>" in page and "<main>" in page and "<h1>" in page
     assert "&lt;b&gt;ILM&lt;/b&gt;" in page and "<b>ILM</b>" not in page
 
 
-def test_the_summary_reads_back_stage_three_and_the_review_date() -> None:
+def test_nothing_in_the_plan_yet_makes_an_empty_document() -> None:
+    assert document({}).empty and not document().empty
+
+
+def test_the_summary_reads_back_the_plan_before_it_is_saved() -> None:
     lines = "\n".join(summary_lines(document()))
     assert "Lead the night team" in lines and "Review by: 31 March 2027" in lines
     assert "Seeing people get home safely" not in lines
 
 
-@dataclass
-class SharedSaved(Saved):
-    shared: bool = False
-
-
-def test_the_manager_copy_holds_only_what_the_person_chose_to_share() -> None:
-    from bot.plan import build_shared_document
-
-    answers = {"journal.matters.values": SharedSaved("Kindness to patients", shared=True),
-               "journal.wellbeing.now": SharedSaved("Struggling since my divorce", shared=False)}
+@pytest.mark.parametrize("chosen", [["journal.matters.values"], ["stage3.goals", "stage3.support"]])
+def test_the_manager_copy_holds_only_what_the_person_chose_to_share(chosen: list[str]) -> None:
+    answers = {key: Saved(value.text, value.status, value.value, shared=key in chosen)
+               for key, value in ANSWERS.items()}
     page = render_html(build_shared_document(load_journey(), answers, today=dt.date(2026, 11, 23)))
-    assert "Kindness to patients" in page and "divorce" not in page
+    for key, answer in ANSWERS.items():
+        assert (answer.text.replace("<", "&lt;").replace(">", "&gt;") in page) == (key in chosen)
