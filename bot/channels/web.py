@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from socketio import AsyncServer
 
 from bot.channels import headers, tokens
 from bot.channels.limits import guard_messages, limit_request_size
+from bot.content import content_path, read_yaml
 from bot.settings import Settings, load_settings
 from bot.store import CoachStore, open_store
 
@@ -97,6 +99,13 @@ def greeting(request: Request) -> Dict[str, Any]:
     return {"greeting": {"text": variants[0].get("text", ""), "buttons": variants[0].get("buttons", [])}}
 
 
+@cache
+def welcome_back() -> Dict[str, Any]:
+    """What the widget shows someone who returns after a while (bot/content/welcome_back.yml)."""
+    content = read_yaml(content_path("welcome_back.yml"))
+    return {"welcome_back": {"text": content["text"], "buttons": content["buttons"]}}
+
+
 class WebChatInput(InputChannel):
     """Socket.IO channel for the coach's web widget (``/webhooks/web/``)."""
 
@@ -158,7 +167,8 @@ class WebChatInput(InputChannel):
                 claims = tokens.verify(body["token"], secret, max_lifetime=lifetime)
                 if claims is None or await revocations.revoked(claims):
                     return response.json({"error": "invalid or expired token"}, status=401)
-                return response.json({"session_id": tokens.sender_id(claims), "token": body["token"]})
+                return response.json({"session_id": tokens.sender_id(claims), "token": body["token"],
+                                      **welcome_back()})
             token = tokens.mint(secret, lifetime=lifetime)
             claims = tokens.verify(token, secret, max_lifetime=lifetime) or {}
             return response.json({"session_id": tokens.sender_id(claims), "token": token,

@@ -24,6 +24,8 @@
   const MAX_CHARS = 5000;
   const COUNTER_FROM = 4000;
   const MAX_TRANSCRIPT = 300;
+  // Someone whose last message is older than this is welcomed back when they return.
+  const WELCOME_BACK_AFTER_MS = 30 * 60 * 1000;
 
   const TEXT = {
     title: "Scope for Growth coach",
@@ -350,6 +352,7 @@
   let starting = false;
   let noticeAfterConnect = ""; // shown once the session is confirmed (e.g. "chat cleared")
   let greeting = null; // the coach's greeting for a new session, shown once it is confirmed
+  let welcomeBack = null; // its words for a returning visitor, shown after a while away
 
   function prefersReducedMotion() {
     return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -432,6 +435,7 @@
   }
 
   function addEntry(entry) {
+    entry.at = Date.now();
     transcript.push(entry);
     if (transcript.length > MAX_TRANSCRIPT) transcript = transcript.slice(-MAX_TRANSCRIPT);
     persistTranscript();
@@ -488,11 +492,46 @@
 
   // ---------------------------------------------------------------- panel
 
+  // On a phone the open panel covers the whole page (widget.css). What is behind it is made inert while it
+  // does, so focus, the keyboard and screen readers never land on something hidden behind the chat.
+  const COVERS_PAGE = "(max-width: 480px)";
+  let madeInert = [];
+
+  function releasePage() {
+    madeInert.forEach((node) => { node.inert = false; });
+    madeInert = [];
+  }
+
+  function holdPageBehind() {
+    releasePage();
+    if (panel.hidden || !window.matchMedia || !window.matchMedia(COVERS_PAGE).matches) return;
+    madeInert = Array.from(document.body.children).filter((node) => node !== root && !node.inert);
+    madeInert.forEach((node) => { node.inert = true; });
+  }
+
+  // While the panel covers the page, Tab goes round the chat rather than out of it to nothing.
+  function keepTabInPanel(event) {
+    if (event.key !== "Tab" || !madeInert.length) return;
+    const focusable = Array.from(panel.querySelectorAll("button, textarea, input, a[href], [tabindex='0']"))
+      .filter((node) => !node.disabled && node.offsetParent !== null);
+    if (!focusable.length) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
   function openPanel({ focus = true } = {}) {
     panel.hidden = false;
     launcher.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     root.classList.add("sfg-coach--open");
+    holdPageBehind();
     jumpToEnd();
     if (focus) input.focus();
   }
@@ -502,6 +541,7 @@
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
     root.classList.remove("sfg-coach--open");
+    releasePage();
     launcher.focus();
   }
 
@@ -655,6 +695,13 @@
     }
     adoptSession(body.session_id, body.token);
     greeting = body.greeting && typeof body.greeting === "object" ? body.greeting : null;
+    welcomeBack = body.welcome_back && typeof body.welcome_back === "object" ? body.welcome_back : null;
+  }
+
+  // A chat left for a while gets a welcome back with a way to carry on; a reload a moment later does not.
+  function awayLong() {
+    const last = transcript.length ? transcript[transcript.length - 1].at : undefined;
+    return transcript.length > 0 && (typeof last !== "number" || Date.now() - last > WELCOME_BACK_AFTER_MS);
   }
 
   const ROUTE = Math.random().toString(36).slice(2, 10);
@@ -698,7 +745,9 @@
       if (!historyShown) showHistory(session.session_id);
       // A new visitor is greeted at once, with the coach's own words and choices (kept with the chat).
       if (greeting && !transcript.length) onBotUttered(greeting);
+      else if (welcomeBack && awayLong()) onBotUttered(welcomeBack);
       greeting = null;
+      welcomeBack = null;
       confirmed = true;
       setStatus(noticeAfterConnect);
       noticeAfterConnect = "";
@@ -812,6 +861,8 @@
       }
     }
     if (config.open) openPanel({ focus: false });
+    if (window.matchMedia) window.matchMedia(COVERS_PAGE).addEventListener("change", holdPageBehind);
+    panel.addEventListener("keydown", keepTabInPanel);
     start();
   }
 

@@ -30,6 +30,8 @@ from urllib.parse import urlencode
 import socketio
 from aiohttp import web
 
+from bot.content import content_path, read_yaml
+
 WEB_DIR = Path(__file__).resolve().parents[2] / "bot" / "web"
 SOCKET_IO_CLIENT = WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 BASE_PATH = "/webhooks/web/"
@@ -59,6 +61,12 @@ class CoachRecord:
     def messages(self) -> list[str]:
         """Texts of the user messages received, in order."""
         return [str(item.get("message")) for item in self.user_messages]
+
+
+def welcome_back() -> dict[str, Any]:
+    """The words the real web channel sends with a resumed session, from the same content."""
+    content = read_yaml(content_path("welcome_back.yml"))
+    return {"welcome_back": {"text": content["text"], "buttons": content["buttons"]}}
 
 
 def _page_response(path: Path, content_type: str) -> web.Response:
@@ -140,8 +148,8 @@ class FakeCoach:
             raise web.HTTPBadRequest(text="expected a JSON object")
         self.record.session_posts.append(body)
         previous = body.get("token")
-        if isinstance(previous, str) and previous in self.tokens:
-            return web.json_response({"session_id": self.tokens[previous], "token": previous})
+        if isinstance(previous, str) and previous in self.tokens:  # resumed, with the words for a return
+            return web.json_response({"session_id": self.tokens[previous], "token": previous, **welcome_back()})
         if previous is not None:
             raise web.HTTPUnauthorized(text="unknown token")
         session_id = uuid.uuid4().hex
@@ -158,7 +166,7 @@ class FakeCoach:
             '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>Host page</title></head><body><main><h1>A host page</h1>"
-            "<p>Some intranet content.</p></main>"
+            '<p>Some intranet content, with <a href="#news">a link</a>.</p></main>'
             f'<script src="{BASE_PATH}widget.js"{attributes} defer></script></body></html>'
         )
         return web.Response(text=page, content_type="text/html")

@@ -117,4 +117,15 @@ def test_a_new_visitor_is_greeted_before_typing_and_a_page_view_starts_no_conver
         "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].some(b => b.textContent.includes('Section 1 of'))",
         timeout=30_000,
     )
+    # Back two hours later: welcomed back, and "carry on" asks the question they were on.
+    page.evaluate("""(id) => { const key = 'sfg-coach-transcript:' + id;
+                              const t = JSON.parse(localStorage.getItem(key));
+                              t.forEach(e => { e.at = Date.now() - 2 * 3600 * 1000; });
+                              localStorage.setItem(key, JSON.stringify(t)); }""", session_id)
+    page.reload()
+    page.get_by_role("button", name="Carry on where I was").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sfg-coach-msg--bot')].slice(-2).some(b => "
+        "b.textContent.includes('What is your current role'))", timeout=30_000)
+    assert sum("Welcome back" in t for t in bot_texts(page)) == 1
     context.close()

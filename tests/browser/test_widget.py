@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -117,6 +118,30 @@ def test_after_a_reload_the_chat_opens_at_its_latest_message(open_chat: OpenChat
     gap = chat.page.evaluate("() => { const log = document.querySelector('.sfg-coach-log');"
                              " return log.scrollHeight - log.clientHeight - log.scrollTop; }")
     assert gap <= 2, f"{gap} px of newer messages are below the visible part of the chat"
+
+
+def test_someone_back_after_a_while_is_welcomed_back_once_with_a_way_to_carry_on(open_chat: OpenChat) -> None:
+    chat = open_chat()
+    chat.send("Remember this, please")
+    _wait_for_reply(chat, "You said: Remember this, please")
+    chat.page.reload()  # a moment later: no welcome back
+    expect(chat.page.locator(".sfg-coach-msg--bot")).to_have_count(1)
+    session = chat.stored_session()
+    assert session is not None
+    chat.page.evaluate(  # as if the last message were two hours old
+        """(id) => { const key = 'sfg-coach-transcript:' + id; const t = JSON.parse(localStorage.getItem(key));
+                     t.forEach(e => { e.at = Date.now() - 2 * 3600 * 1000; });
+                     localStorage.setItem(key, JSON.stringify(t)); }""", session["session_id"])
+    chat.page.reload()
+    _wait_for_reply(chat, "Welcome back. Would you like to carry on where you left off?")
+    expect(chat.page.get_by_role("button", name="Carry on where I was")).to_be_visible()
+    chat.page.reload()
+    expect(chat.page.locator(".sfg-coach-msg--bot")).to_have_count(2)  # once, not again on the next reload
+    chat.page.get_by_role("button", name="Carry on where I was").click()
+    deadline = time.monotonic() + 10
+    while "/where_was_i" not in chat.coach.record.messages() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert chat.coach.record.messages()[-1] == "/where_was_i"
 
 
 def test_reload_keeps_unanswered_quick_replies_usable(open_chat: OpenChat) -> None:
@@ -268,6 +293,32 @@ def test_launcher_opens_the_panel_and_escape_closes_it(open_chat: OpenChat, fake
     chat.page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     assert launcher.evaluate("(el) => el === document.activeElement")
+
+
+def _focus_after_tabs(chat: ChatPage, presses: int) -> list[bool]:
+    """For each press of Tab, whether focus is inside the chat."""
+    inside = []
+    for _ in range(presses):
+        chat.page.keyboard.press("Tab")
+        inside.append(chat.page.evaluate("() => !!document.activeElement.closest('.sfg-coach')"))
+    return inside
+
+
+def test_on_a_phone_focus_never_goes_behind_the_open_panel(open_chat: OpenChat, fake_coach: Any) -> None:
+    chat = open_chat(fake_coach.host_page_url(), viewport={"width": 375, "height": 700}, is_mobile=True,
+                     has_touch=True)
+    chat.page.get_by_role("button", name="Chat with the coach").click()
+    chat.send("hi")
+    expect(chat.page.get_by_role("button", name="Find help")).to_be_visible()
+    assert all(_focus_after_tabs(chat, 25)), "Tab reached the page hidden behind the chat"
+    chat.page.get_by_role("button", name="Close the coach chat").click()
+    assert not all(_focus_after_tabs(chat, 4)), "the page should be usable again once the chat is closed"
+
+
+def test_on_a_wide_screen_the_page_beside_the_panel_stays_usable(open_chat: OpenChat, fake_coach: Any) -> None:
+    chat = open_chat(fake_coach.host_page_url(open="true"))
+    expect(chat.input).to_be_visible()
+    assert not all(_focus_after_tabs(chat, 25))
 
 
 def test_clear_forgets_the_conversation_on_this_device(open_chat: OpenChat) -> None:
