@@ -32,6 +32,7 @@ class _PromptSchema(BaseModel):
     private: bool = False
     options_from: Optional[str] = None
     feeds: Optional[str] = None
+    recalls: Optional[str] = None
 
     @validator("kind")
     def _known_kind(cls, value: str) -> str:  # noqa: N805 - pydantic validator
@@ -79,6 +80,7 @@ class Prompt:
     options_from: Optional[str] = None
     feeds: Optional[str] = None
     private: bool = False  # never in a plan document (the person may still share it, one answer at a time)
+    recalls: Optional[str] = None  # an earlier prompt whose answer is offered here, rather than asking twice
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
             sections=tuple(
                 Section(s.id, s.title, tuple(
                     Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from, p.feeds,
-                           p.private)
+                           p.private, p.recalls)
                     for p in s.prompts
                 ))
                 for s in f.sections
@@ -203,6 +205,9 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
     for f in flows:
         if f.next and f.next not in known:
             raise ContentError(f"{path}: flows[{f.id}].next: unknown flow '{f.next}'")
+        for p in f.prompts:
+            if p.recalls and p.recalls not in ids[:ids.index(p.id)]:
+                raise ContentError(f"{path}: prompts[{p.id}].recalls: '{p.recalls}' is not an earlier prompt")
     return Journey(flows)
 
 

@@ -33,6 +33,8 @@ MANAGER_FLOWS = {"manager_prep", "outcome"}
 LONG_ANSWER = 5000
 HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"stop\" to pause (I'll keep your "
                 "place), or ask me about the framework. Here's the question again.")
+USE_EARLIER = "use_earlier"  # the button that takes an earlier answer for a prompt that recalls it
+RECALLED_CHARS = 300  # how much of an earlier answer is shown when it is offered again
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -216,7 +218,20 @@ class JourneyService:
         return Turn().say(self._question_text(prompt, header))
 
     def _ask_text(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
-        return self._question(prompt, header)
+        earlier = self._earlier(prompt, answers)
+        if earlier is None:
+            return self._question(prompt, header)
+        return self._question(prompt, header).say(
+            f"Earlier you said: “{journeys.clip(earlier, RECALLED_CHARS)}”\nYou could build on that for your "
+            "manager, or use it as it is.", [button("Use what I wrote", "choose", choice=USE_EARLIER)])
+
+    @staticmethod
+    def _earlier(prompt: Prompt, answers: Answers) -> Optional[str]:
+        """The earlier answer this prompt recalls (journey.yml), unless this prompt already has its own."""
+        if not prompt.recalls or prompt.id in answers:
+            return None
+        earlier = answers.get(prompt.recalls)
+        return earlier.text if earlier is not None and not earlier.skipped and earlier.text.strip() else None
 
     @staticmethod
     def _choices(options: Sequence[Choice]) -> List[Button]:
@@ -261,7 +276,7 @@ class JourneyService:
             document = plan.build_plan_document(self.journey, answers)
             lines = "\n".join(plan.summary_lines(document)) or "• (nothing yet)"
             labels = [("save", "Save my plan"), ("change", "I want to change something")]
-        return Turn().say(f"{header}\n{lines}\n{prompt.text}", buttons(labels))
+        return Turn().say_in_bubbles(f"{header}\n{lines}\n{prompt.text}", buttons(labels))
 
     # -- taking answers ---------------------------------------------------------------------------
 
@@ -349,6 +364,15 @@ class JourneyService:
 
     def _take_text(self, person: str, prompt: Prompt, message: Message) -> Turn:
         text = message.choice if message.choice is not None else message.text
+        if message.choice == USE_EARLIER or (message.choice is None and prompt.recalls
+                                             and intake.confirmation(text) is True):
+            earlier = self._earlier(prompt, self.store.answers(person))
+            if earlier is not None:  # "use what I wrote", or a yes to it
+                self.store.save_answer(person, prompt.flow, prompt.id, earlier)
+                return Turn().say("I've used what you wrote before.")
+            if message.choice == USE_EARLIER:  # an old button, and the earlier answer has gone since
+                return Turn().say("That earlier answer isn't there any more. Could you answer in your own words?"
+                                  ).set(answer=None)
         self.store.save_answer(person, prompt.flow, prompt.id, text)
         answered = journeys.answered_count(self.journey.flow(prompt.flow), self.store.answers(person, prompt.flow))[0]
         reply = listening.acknowledge(text, answered_before=answered - 1)
@@ -524,7 +548,7 @@ class JourneyService:
                 "I couldn't find an outcome waiting with that code. Codes look like \"KTP-482\" and work for "
                 f"{CODE_LIFETIME.days} days; your manager gets one when they record the outcome, and can record "
                 "it again for a new code.")
-        return Turn().set(outcome_code=code, pending_confirmation="confirm_outcome").say(
+        return Turn().set(outcome_code=code, pending_confirmation="confirm_outcome").say_in_bubbles(
             "Here's the outcome recorded for you:\n" + "\n".join(outcome_lines(record, intervention_names()))
             + "\nIs this what you agreed? It becomes final, and part of your record, when you confirm.",
             [button("Yes, confirm it", "affirm"), button("No, it needs changing", "deny")])

@@ -56,6 +56,24 @@ class Turn:
         self.replies.append(Reply(text, tuple(buttons), response, attachment))
         return self
 
+    def say_in_bubbles(self, text: str, buttons: Sequence[Button] = ()) -> Turn:
+        """``text`` in as many bubbles as keep to the budget, split between lines, else between words; the buttons
+        go with the last. For words that must be read in full (an outcome to confirm)."""
+        bubbles: List[str] = []
+        for line in text.split("\n"):
+            while len(line) > BUBBLE_CHARS:
+                cut = line.rfind(" ", 0, BUBBLE_CHARS)
+                cut = cut if cut > 0 else BUBBLE_CHARS
+                bubbles.append(line[:cut])
+                line = line[cut:].lstrip()
+            if bubbles and len(bubbles[-1]) + 1 + len(line) <= BUBBLE_CHARS:
+                bubbles[-1] += "\n" + line
+            else:
+                bubbles.append(line)
+        for bubble in bubbles[:-1]:
+            self.say(bubble)
+        return self.say(bubbles[-1] if bubbles else "", buttons)
+
     def set(self, **state: Any) -> Turn:
         self.state.update(state)
         return self

@@ -4,10 +4,11 @@ bot/content/worries.yml."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel
 
@@ -43,8 +44,26 @@ class Worry:
 
 
 @cache
+def _raw() -> dict[str, Any]:
+    return dict(read_yaml(content_path("worries.yml")))
+
+
+MISSPELT_FROM = 7  # letters: shorter words are too easily close to another ("monkey", "money")
+
+
+@cache
+def _spelling(word: str) -> str:
+    """``word``, or the listed word it is a misspelling of."""
+    spellings = _raw().get("spellings", [])
+    if len(word) < MISSPELT_FROM or word in spellings:
+        return word
+    close = difflib.get_close_matches(word, spellings, n=1, cutoff=0.8)
+    return close[0] if close else word
+
+
+@cache
 def worries() -> tuple[Worry, ...]:
-    raw = read_yaml(content_path("worries.yml"))
+    raw = _raw()
     entries = [_WorrySchema.parse_obj(entry) for entry in raw["worries"]]
     return tuple(Worry(e.id, " ".join(e.reply.split()), tuple((b.title, b.query) for b in e.buttons),
                        tuple(re.compile(p) for p in e.patterns), tuple(re.compile(p) for p in e.unless))
@@ -53,5 +72,5 @@ def worries() -> tuple[Worry, ...]:
 
 def notice(text: str) -> Optional[Worry]:
     """The first worry the answer voices, in the content's order, or None."""
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    lowered = re.sub(r"[a-z]+", lambda m: _spelling(m.group(0)), " ".join(text.lower().replace("’", "'").split()))
     return next((worry for worry in worries() if worry.voiced_in(lowered)), None)

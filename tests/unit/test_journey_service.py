@@ -6,7 +6,9 @@ from typing import Optional
 
 from sqlalchemy import event
 
+from bot.journey import Prompt
 from bot.journey_service import JourneyService, Place
+from bot.plan import choice_options
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.safety import assess
 from bot.store import CoachStore
@@ -204,3 +206,69 @@ def test_a_choice_asked_again_is_short_the_question_and_its_buttons_without_the_
     assert "•" in texts(asked)  # the first time, each option with its first sentence
     assert "•" not in texts(again) and len(again.replies) == 1
     assert [b["title"] for b in again.replies[0].buttons] == [b["title"] for b in asked.replies[-1].buttons]
+
+
+def test_a_question_that_recalls_an_earlier_answer_offers_it_rather_than_asking_twice(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:recall")
+    coach_store.save_answer(person, "journal", "journal.matters.energy", "Teaching students gives me energy")
+    asked = service.ask(person, Place("stage1", prompt_id=None))
+    assert "What motivates you most" in texts(asked)
+    assert "Earlier you said: “Teaching students gives me energy”" in texts(asked)
+    assert asked.replies[-1].buttons[0]["title"] == "Use what I wrote"
+    turn = service.take(person, Place("stage1", prompt_id="stage1.motivation"), said("", choice="use_earlier"))
+    assert "used what you wrote before" in texts(turn)
+    assert coach_store.answers(person)["stage1.motivation"].text == "Teaching students gives me energy"
+    coach_store.save_answer(person, "journal", "journal.career.vision", "Ward manager in three years")
+    service.take(person, Place("stage2", prompt_id="stage2.aspiration"), said("yes", intent="affirm"))
+    assert coach_store.answers(person)["stage2.aspiration"].text == "Ward manager in three years"
+    own = service.take(person, Place("stage1", prompt_id="stage1.experience"), said("Leading the falls audit"))
+    assert "Earlier" not in texts(own)
+    assert coach_store.answers(person)["stage1.experience"].text == "Leading the falls audit"
+
+
+def test_a_recalled_answer_is_not_offered_when_there_is_none_or_when_editing(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:norecall")
+    assert "Earlier you said" not in texts(service.ask(person, Place("stage1")))
+    coach_store.save_answer(person, "journal", "journal.matters.energy", "", status="skipped")
+    assert "Earlier you said" not in texts(service.ask(person, Place("stage1")))
+    coach_store.save_answer(person, "journal", "journal.matters.energy", "Teaching")
+    coach_store.save_answer(person, "stage1", "stage1.motivation", "Patients")
+    editing = service.ask(person, Place("stage1", editing="stage1.motivation"))
+    assert "Earlier you said" not in texts(editing)
+    stale = service.take(person, Place("stage1", prompt_id="stage1.experience"), said("", choice="use_earlier"))
+    assert stale.state == {"answer": None} and "stage1.experience" not in coach_store.answers(person)
+
+
+def test_walking_every_flow_with_long_answers_keeps_every_reply_to_the_budget(coach_store: CoachStore) -> None:
+    """Every flow (the journal, the stages, the manager's preparation and outcome) answered prompt by prompt with
+    long answers that voice a worry, then finished: every reply keeps to the budget."""
+    from bot.journey_service import BUBBLE_CHARS
+
+    long = ("I'd love to train as a nurse but I can't afford to drop my hours, and I felt fobbed off last time. "
+            * 12)
+    typed = {"choice": None, "placement": "yes", "suggestions": "done", "date": "in six months", "summary": "yes"}
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:walker")
+    over = []
+    for flow in service.journey.flows:
+        turns = []
+        for prompt in flow.prompts:
+            place = Place(flow.id, prompt_id=prompt.id)
+            turns.append(service.ask(person, place))
+            if prompt.kind == "choice":
+                message = said("", choice=plan_options(prompt)[0])
+            else:
+                message = said(typed.get(prompt.kind) or long, intent="affirm" if prompt.kind in (
+                    "placement", "summary") else "inform")
+            turns.append(service.take(person, place, message))
+        turns.append(service.complete(person, Place(flow.id)))
+        over += [f"{flow.id}: {len(r.text or '')} characters, {len(r.buttons)} buttons" for t in turns
+                 for r in t.replies if len(r.text or "") > BUBBLE_CHARS or len(r.buttons) > 6]
+    assert over == []
+
+
+def plan_options(prompt: Prompt) -> list[str]:
+    return [o.id for o in choice_options(prompt.options_from or "")]

@@ -47,3 +47,15 @@ def test_held_out_worries_are_noticed_at_least_as_well_as_at_first_sight() -> No
     # retired my old laptop", got a reply): they stop a regression; the goal is higher (docs/understanding.md).
     assert right >= 64
     assert len(false_alarms) <= 6
+
+
+@pytest.mark.parametrize(("answer", "worry"), [
+    ("thinking about retirment in a couple of years", "pension"),
+    ("worried what happens to my pention if I drop hours", "pension"),
+    ("I was discrimanated against at my last interview", "unfair"),
+    ("financialy it's tight at the moment", "money"),
+    ("there's a lot of monkey business on nights", "none"),
+    ("I'm retraining as an ODP", "none"),
+])
+def test_a_hurried_misspelling_is_still_noticed_and_short_words_are_left_alone(answer: str, worry: str) -> None:
+    assert noticed(answer) == worry

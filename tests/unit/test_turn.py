@@ -1,0 +1,24 @@
+"""A turn's replies: words that must be read in full are split into bubbles that keep to the budget."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.turn import BUBBLE_CHARS, Turn, button
+
+WORDS = st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=30), max_size=400)
+
+
+@given(lines=st.lists(WORDS.map(" ".join), min_size=1, max_size=8))
+def test_long_words_are_split_into_bubbles_within_the_budget_and_nothing_is_lost(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    turn = Turn().say_in_bubbles(text, [button("Yes, confirm it", "affirm")])
+    assert all(len(reply.text or "") <= BUBBLE_CHARS for reply in turn.replies)
+    assert " ".join(" ".join(r.text or "" for r in turn.replies).split()) == " ".join(text.split())
+    assert [bool(r.buttons) for r in turn.replies] == [False] * (len(turn.replies) - 1) + [True]
+
+
+def test_short_words_stay_in_one_bubble() -> None:
+    turn = Turn().say_in_bubbles("Here's the outcome:\n• Where they sit: Stretch")
+    assert [r.text for r in turn.replies] == ["Here's the outcome:\n• Where they sit: Stretch"]
