@@ -432,15 +432,29 @@
     if (entry.attachment) renderAttachment(bubble, entry.attachment);
     if (bubble.childNodes.length > 1) log.appendChild(bubble);
     if (withChoices && Array.isArray(entry.choices) && entry.choices.length) renderChoices(entry.choices);
+    return bubble;
   }
+
+  // The first bubble of the coach's reply to the person's last message: a long reply is read from its start.
+  let replyStart = null;
 
   function addEntry(entry) {
     entry.at = Date.now();
     transcript.push(entry);
     if (transcript.length > MAX_TRANSCRIPT) transcript = transcript.slice(-MAX_TRANSCRIPT);
     persistTranscript();
-    renderEntry(entry, true);
-    scrollToEnd();
+    const bubble = renderEntry(entry, true);
+    if (entry.from === "user") replyStart = null;
+    else if (!replyStart && bubble.isConnected) replyStart = bubble;
+    showLatest();
+  }
+
+  // Scrolls to the latest message, but never past the start of the coach's reply: when a reply is taller than
+  // the panel, its first words (often the question) stay in view and the rest is a scroll away.
+  function showLatest() {
+    const end = log.scrollHeight - log.clientHeight;
+    const start = replyStart ? replyStart.offsetTop - log.offsetTop - 8 : end;
+    log.scrollTo({ top: Math.min(end, start), behavior: prefersReducedMotion() ? "auto" : "smooth" });
   }
 
   // Until the stored history has been merged in (showHistory), new entries live in memory only.

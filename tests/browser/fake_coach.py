@@ -5,6 +5,7 @@ It mimics the Rasa web channel the widget talks to (bot/channels/web.py): the wi
 Rasa socketio event names. Replies are canned echoes so tests can drive every kind of message:
 
 - ``hi``      -> a greeting with two quick replies
+- ``long``    -> a question followed by more than a phone shows at once
 - ``buttons`` -> a message with ``buttons`` (Rasa's other button format)
 - ``xss``     -> bot text that would run script if it were ever parsed as HTML
 - ``links``   -> text with a safe link, a ``javascript:`` link, a bare URL and a file attachment
@@ -229,6 +230,11 @@ class FakeCoach:
             from bot.signposting import crisis_message
 
             return [{"text": crisis_message()}, {"text": "Band 5 since 2025, on 100 patients a day, in room 101."}]
+        if word == "long":  # a question, then more than a phone shows at once
+            return [{"text": "Section 2 of 6: What would help you to be at your best at work right now?"},
+                    {"text": "\n".join(f"• Option {n}: a longer explanation of what this option means for you, "
+                                       "with an example or two." for n in range(1, 9))},
+                    {"text": "Pick one, or answer in your own words.", "buttons": BUTTONS}]
         if word == "silent":
             return []
         return [{"text": f"You said: {text}"}]

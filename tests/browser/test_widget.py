@@ -144,6 +144,28 @@ def test_someone_back_after_a_while_is_welcomed_back_once_with_a_way_to_carry_on
     assert chat.coach.record.messages()[-1] == "/where_was_i"
 
 
+def test_a_reply_taller_than_the_panel_opens_at_its_start_so_the_question_stays_in_view(
+        open_chat: OpenChat) -> None:
+    chat = open_chat(viewport={"width": 375, "height": 640}, is_mobile=True, has_touch=True)
+    for n in range(4):
+        chat.send(f"Earlier message {n}")
+        _wait_for_reply(chat, f"You said: Earlier message {n}")
+    chat.send("long")
+    _wait_for_reply(chat, "Pick one, or answer in your own words.")
+    chat.page.wait_for_timeout(800)  # smooth scrolling settled
+    question = chat.page.get_by_text("Section 2 of 6: What would help you")
+    top, bottom = question.evaluate("(el) => { const b = el.getBoundingClientRect(); return [b.top, b.bottom]; }")
+    log_top, log_bottom = chat.page.evaluate("() => { const b = document.querySelector('.sfg-coach-log')"
+                                             ".getBoundingClientRect(); return [b.top, b.bottom]; }")
+    assert log_top <= top and bottom <= log_bottom, "the question scrolled out of view"
+    chat.send("short again")
+    _wait_for_reply(chat, "You said: short again")
+    chat.page.wait_for_timeout(800)
+    gap = chat.page.evaluate("() => { const log = document.querySelector('.sfg-coach-log');"
+                             " return log.scrollHeight - log.clientHeight - log.scrollTop; }")
+    assert gap <= 2, "a short reply should show the latest message"
+
+
 def test_reload_keeps_unanswered_quick_replies_usable(open_chat: OpenChat) -> None:
     chat = open_chat()
     chat.send("hi")
