@@ -400,13 +400,26 @@ def aspiration_quote(aspiration: str, max_words: int = 14) -> str:
     return quote + ("..." if len(words) > max_words else "")
 
 
+# The person's words said back to them: "stay where I am" -> "stay where you are".
+_TO_SECOND_PERSON = {"i": "you", "i'm": "you're", "im": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
+                     "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i am": "you are",
+                     "i was": "you were"}
+_FIRST_PERSON = re.compile(r"\b(i am|i was|i'm|i've|i'd|i'll|im|i|me|my|mine|myself)\b", re.IGNORECASE)
+
+
+def second_person(words: str) -> str:
+    """``words`` as the coach says them back: the person's "I" and "my" become "you" and "your"."""
+    return _FIRST_PERSON.sub(lambda m: _TO_SECOND_PERSON[m.group(0).lower().replace("’", "'")], words)
+
+
 def _echo(aspiration: str) -> str:
     """Reflect the aspiration back: 'You'd like to become a ward manager.' or a quotation."""
     if not aspiration:
         return ""
     stripped = _LEADS.sub("", aspiration.strip())
     if stripped and (stripped != aspiration.strip() or stripped.split()[0].lower() in _GOAL_VERBS):
-        return f"You'd like to {aspiration_quote(stripped)}."
+        said = stripped[0].lower() + stripped[1:] if stripped[1:2].islower() else stripped  # "Lead", not "NHS"
+        return f"You'd like to {second_person(aspiration_quote(said))}."
     return f'You said: "{aspiration_quote(aspiration)}".'
 
 

@@ -379,10 +379,13 @@ class JourneyService:
         if message.intent == "other_language":
             reply = ("I've kept your words just as you wrote them. I can only understand English at the moment, so "
                      "you're welcome to add a few words in English any time from \"review my journal\".")
-        if message.safety is not None and message.safety.level == STRAIN:
-            reply += "\n" + signposting.strain_message()
         turn = Turn().say(reply)
-        worry = worries.notice(text) if self.in_plan(prompt) else None  # a manager's own notes are theirs
+        if not self.in_plan(prompt):  # a manager's own notes are theirs, often about someone else
+            return turn
+        if message.safety is not None and message.safety.level == STRAIN:
+            strain, topic = signposting.strain_reply()
+            return turn.say(strain, [button("Well-being support", "find_resources", topic=topic)])
+        worry = worries.notice(text)
         if worry is not None:
             turn.say(worry.reply, [button(title, "find_resources", topic=query) for title, query in worry.buttons])
         return turn

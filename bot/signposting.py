@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from pydantic import BaseModel, ValidationError
 
 from bot.content import ContentError, Sourced, content_path, load_items, read_yaml
+from bot.turn import Button, Turn, button
 
 RESOURCES_FILE = "resources.yml"
 LOCAL_RESOURCES_FILE = "resources_local.yml"
@@ -256,13 +257,48 @@ def unread_message_reply(crisis: bool, *, catalogue: Optional[Catalogue] = None)
     return _with_urgent_resources(intro, cat.messages.unread_outro, cat)
 
 
-def strain_message(*, catalogue: Optional[Catalogue] = None, limit: int = 4) -> str:
-    """The lighter wellbeing reply: acknowledgement, a few non-urgent wellbeing resources, a choice."""
+def strain_reply(*, catalogue: Optional[Catalogue] = None) -> tuple[str, str]:
+    """The lighter wellbeing reply in an answer's turn, short enough for a phone: the acknowledgement and the
+    choice, with the resources a button away. Returns the text and the resource topic for that button."""
     cat = _cat(catalogue)
-    chosen = [
-        r for r in resources_for_topic(cat.messages.strain_topic, catalogue=cat) if not r.urgent and not r.verify
-    ][:limit]
-    lines = [cat.messages.strain_intro.strip(), ""]
-    lines += [f"- {r.name}: {r.contact + '. ' if r.contact else ''}{r.description}" for r in chosen]
-    lines += ["", cat.messages.strain_outro.strip()]
-    return "\n".join(lines)
+    return f"{cat.messages.strain_intro.strip()} {cat.messages.strain_outro.strip()}", cat.messages.strain_topic
+
+
+TOPICS_PER_PAGE = 4  # with urgent help and "More topics", six buttons at most
+RESOURCES_SHOWN = 4
+
+
+def _topic_buttons(page: int) -> List[Button]:
+    """A page of topics; urgent help is on every page."""
+    listed = topics()
+    others = [t for t in listed if t.id != "crisis"]
+    pages = [others[i:i + TOPICS_PER_PAGE] for i in range(0, len(others), TOPICS_PER_PAGE)] or [[]]
+    page = min(max(page, 1), len(pages))
+    shown = pages[page - 1] + [t for t in listed if t.id == "crisis"]
+    choices = [button(t.label, "find_resources", topic=t.id) for t in shown]
+    if page < len(pages):
+        choices.append(button("More topics", "find_resources", page=str(page + 1)))
+    elif len(pages) > 1:
+        choices.append(button("Back to the first topics", "find_resources", page="1"))
+    return choices
+
+
+def describe(resource: Resource) -> str:
+    line = f"• {resource.name}: {resource.description}"
+    if resource.contact:
+        line += f" ({resource.contact})"
+    if resource.verify and resource.note:
+        line += f" Note: {resource.note}"
+    return line
+
+
+def resources_turn(topic: Optional[str], page: Optional[str] = None) -> Turn:
+    """Resources on a topic or search words, or, without one, a page of topics to choose from."""
+    number = int(page) if page and page.isdigit() else 1
+    if not topic:
+        return Turn().say("Which topic would you like resources on?", _topic_buttons(number))
+    found = find_resources(topic, limit=RESOURCES_SHOWN)
+    if not found:
+        return Turn().say(f"I couldn't find resources about “{topic}”. Here are the topics I know about.",
+                          _topic_buttons(1))
+    return Turn().say_in_bubbles("Here's what might help:\n" + "\n".join(describe(r) for r in found))

@@ -144,6 +144,15 @@ def test_the_explanation_echoes_the_persons_aspiration() -> None:
     assert "You'd like to become a ward manager." in placement.explanation
 
 
+@pytest.mark.parametrize(("aspiration", "echo"), [
+    ("I'd like to stay where I am for now", "You'd like to stay where you are for now."),
+    ("I hope to lead my own team when I'm ready", "You'd like to lead your own team when you're ready."),
+    ("Lead the night team myself", "You'd like to lead the night team yourself."),
+])
+def test_the_echo_says_the_persons_words_back_to_them_as_you(aspiration: str, echo: str) -> None:
+    assert echo in place(profile(growth="consolidate", aspiration=aspiration)).explanation
+
+
 def test_an_aspiration_without_a_lead_in_is_quoted_back() -> None:
     placement = place(profile(growth="breadth", aspiration="Community work interests me."))
     assert 'You said: "Community work interests me".' in placement.explanation

@@ -272,3 +272,18 @@ def test_walking_every_flow_with_long_answers_keeps_every_reply_to_the_budget(co
 
 def plan_options(prompt: Prompt) -> list[str]:
     return [o.id for o in choice_options(prompt.options_from or "")]
+
+
+def test_strain_in_a_staff_answer_gets_a_short_calm_reply_and_a_managers_notes_get_none(
+        coach_store: CoachStore) -> None:
+    from bot.journey_service import BUBBLE_CHARS
+
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:strained")
+    staff = service.take(person, Place("journal", prompt_id="journal.wellbeing.now"),
+                         said("I am so stressed and exhausted, the rota is killing me"))
+    assert "lot to carry" in texts(staff) and all(len(r.text or "") <= BUBBLE_CHARS for r in staff.replies)
+    assert staff.replies[-1].buttons[0]["title"] == "Well-being support"
+    manager = service.take(person, Place("manager_prep", prompt_id="manager_prep.bias_check"),
+                           said("I might judge her unfairly because she has been off with stress"))
+    assert "lot to carry" not in texts(manager)

@@ -16,10 +16,11 @@ from bot.signposting import (
     find_resources,
     load_catalogue,
     resources_for_topic,
-    strain_message,
+    strain_reply,
     topics,
     urgent_resources,
 )
+from bot.turn import BUBBLE_CHARS
 
 BRIEF_NUMBERS = {"999", "111", "116 123", "85258"}
 REQUIRED_TOPICS = {
@@ -98,10 +99,10 @@ def test_urgent_resources_come_in_order_of_urgency() -> None:
     assert [r.id for r in urgent_resources()][:4] == ["emergency_999", "nhs_111_mental_health", "samaritans", "shout"]
 
 
-def test_strain_message_offers_wellbeing_support_without_alarm() -> None:
-    message = strain_message()
-    assert "occupational health" in message
-    assert "999" not in message
+def test_the_strain_reply_is_short_and_calm_with_well_being_support_a_button_away() -> None:
+    message, topic = strain_reply()
+    assert len(message) <= BUBBLE_CHARS and "999" not in message and "your choice" in message.lower()
+    assert any(r.id == "occupational_health" for r in resources_for_topic(topic))
 
 
 def test_every_item_says_where_it_came_from_and_when_it_was_checked() -> None:
@@ -164,3 +165,24 @@ def test_the_urgent_replies_rasa_renders_itself_are_the_catalogues() -> None:
     responses = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())["responses"]
     assert responses["utter_urgent_signpost"][0]["text"] == signposting.crisis_message()
     assert responses["utter_safety_check_in"][0]["text"] == signposting.check_in_message()
+
+
+def test_topics_come_a_few_at_a_time_with_urgent_help_on_every_page() -> None:
+    seen: list[str] = []
+    page: str | None = None
+    for _ in range(5):
+        turn = signposting.resources_turn(None, page)
+        choices = turn.replies[-1].buttons
+        assert len(choices) <= 6 and any("crisis" in b["payload"] for b in choices)
+        seen += [b["payload"] for b in choices if '"topic"' in b["payload"]]
+        more = [b for b in choices if b["title"] == "More topics"]
+        if not more:
+            break
+        page = more[0]["payload"].split('"page": "')[1].split('"')[0]
+    assert {f'/find_resources{{"topic": "{t.id}"}}' for t in topics()} <= set(seen)
+
+
+@pytest.mark.parametrize("topic", [t.id for t in topics()] + ["pension", "something nobody has written about"])
+def test_every_resource_reply_keeps_each_bubble_to_the_budget(topic: str) -> None:
+    turn = signposting.resources_turn(topic)
+    assert all(len(r.text or "") <= BUBBLE_CHARS and len(r.buttons) <= 6 for r in turn.replies)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,3 +25,13 @@ def test_long_words_are_split_into_bubbles_within_the_budget_and_nothing_is_lost
 def test_short_words_stay_in_one_bubble() -> None:
     turn = Turn().say_in_bubbles("Here's the outcome:\n• Where they sit: Stretch")
     assert [r.text for r in turn.replies] == ["Here's the outcome:\n• Where they sit: Stretch"]
+
+
+def test_every_written_reply_in_the_domain_keeps_to_the_budget() -> None:
+    """The urgent replies are the exception: every number and service in them is read at once, in one bubble."""
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    urgent = {"utter_urgent_signpost", "utter_safety_check_in"}
+    over = [f"{name}: {len(v.get('text') or '')} characters, {len(v.get('buttons') or [])} buttons"
+            for name, variants in domain["responses"].items() if name not in urgent for v in variants
+            if len(v.get("text") or "") > BUBBLE_CHARS or len(v.get("buttons") or []) > 6]
+    assert over == []
