@@ -64,6 +64,8 @@ KEPT_OUT = frozenset({"risk_of_harm", "risk_unclear", "edit_answer", "delete_ans
 BRIEF = 15
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
+# How a request that is not a question starts, besides a command ("send me my plan").
+REQUEST_OPENERS = frozenset({"i", "i'd", "id", "i'm", "im", "please", "pls", "let", "lets", "let's", "we", "just"})
 QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
                               "can", "could", "will", "would", "should", "am"})
 
@@ -215,7 +217,8 @@ def read(message: Message) -> Reading:
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
-        if sense is not None and sense != QUESTION and sense in found.senses:
+        if sense is not None and sense != QUESTION and sense in found.senses and (
+                meant != REQUEST or _asks(text)):
             return _as_reading(meant or ANSWER, message.intent)
         # A request about the question itself, whatever the NLU guessed ("come back to this one").
         for kind in SELF_EVIDENT:
@@ -228,6 +231,16 @@ def read(message: Message) -> Reading:
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     return Reading(ANSWER)
+
+
+def _asks(text: str) -> bool:
+    """Whether words that name a request are said as one: a question, a command, or "I want ..." / "can I ...".
+    "More regular shifts and someone to talk to" names something the person needs; it asks for nothing."""
+    if reads_as_question(text):
+        return True
+    filler = {word for word in vocabulary().filler if " " not in word}
+    first = next((t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)), None)
+    return first is not None and (first.pos_ == "VERB" or first.lower_ in REQUEST_OPENERS)
 
 
 def reads_as_question(text: str) -> bool:

@@ -363,7 +363,7 @@ class JourneyService:
         return Turn().say(hint).set(answer=None)
 
     def _take_text(self, person: str, prompt: Prompt, message: Message) -> Turn:
-        text = message.choice if message.choice is not None else message.text
+        text = message.text
         if message.choice == USE_EARLIER or (message.choice is None and prompt.recalls
                                              and intake.confirmation(text) is True):
             earlier = self._earlier(prompt, self.store.answers(person))
@@ -373,6 +373,9 @@ class JourneyService:
             if message.choice == USE_EARLIER:  # an old button, and the earlier answer has gone since
                 return Turn().say("That earlier answer isn't there any more. Could you answer in your own words?"
                                   ).set(answer=None)
+        if message.choice is not None:  # a button from an earlier question: its id is not this one's answer
+            return Turn().say("That button was for an earlier question, so I haven't saved it. Here's this one "
+                              "again: answer in your own words, or say \"skip\".").set(answer=None)
         self.store.save_answer(person, prompt.flow, prompt.id, text)
         answered = journeys.answered_count(self.journey.flow(prompt.flow), self.store.answers(person, prompt.flow))[0]
         reply = listening.acknowledge(text, answered_before=answered - 1)

@@ -30,9 +30,21 @@ def reading(text: str, intent: str = "inform") -> intake.Reading:
     ("stretch", "faq"),
     ("help from my team", "help"),
     ("I don't want to skip this, I want to say I value my team", "skip"),
+    ("more regular shifts and someone to talk to", "talk_to_person"),
+    ("someone to talk to when it gets busy", "talk_to_person"),
 ])
 def test_answers_that_share_words_with_commands_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("can I talk to someone", "talk_to_person"),
+    ("I'd like to talk to a real person", "talk_to_person"),
+    ("talk to a person please", "talk_to_person"),
+    ("read back my journal please", "review_journal"),
+])
+def test_the_same_words_said_as_a_request_are_a_request(text: str, intent: str) -> None:
+    assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
 
 
 @pytest.mark.parametrize("text", ["skip", "Skip.", "not relevant", "skip this one please", "n/a"])

@@ -287,3 +287,11 @@ def test_strain_in_a_staff_answer_gets_a_short_calm_reply_and_a_managers_notes_g
     manager = service.take(person, Place("manager_prep", prompt_id="manager_prep.bias_check"),
                            said("I might judge her unfairly because she has been off with stress"))
     assert "lot to carry" not in texts(manager)
+
+
+def test_a_button_from_an_earlier_question_is_not_saved_as_a_written_answer(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:stale")
+    turn = service.take(person, Place("stage1", prompt_id="stage1.experience"), said("", choice="solid"))
+    assert turn.state == {"answer": None} and "earlier question" in texts(turn)
+    assert coach_store.answers(person) == {}
