@@ -40,12 +40,26 @@ def _phrase(doc: Doc, start: int, end: int) -> Optional[str]:
     return doc[start:end + 1].text if 2 <= len(words) <= GIST_WORDS else None
 
 
+_CLAUSES = frozenset({"advcl", "ccomp", "relcl", "acl", "conj", "pcomp"})
+# A verb said under these is what the person does not do ("instead of calling for help", "never got the job").
+_NOT = frozenset({"not", "n't", "never", "instead", "without", "rather", "no"})
+
+
+def _in_clause(token: Token, verb: Token) -> bool:
+    """Whether ``token`` belongs to ``verb``'s own clause, not to a clause inside it ("when a patient is ...")."""
+    node = token
+    while node != verb:
+        if node.dep_ in _CLAUSES or node.head == node:
+            return False
+        node = node.head
+    return True
+
+
 def _clause_end(token: Token) -> int:
     """The last token of what ``token`` says before a comma, an "and"/"but", or a new clause."""
     end = token.i
     for t in token.doc[token.i + 1:]:
-        if t.is_punct or t.dep_ in {"cc", "conj", "mark", "advcl", "ccomp"} or t.lower_ in _CHAT \
-                or not any(a == token for a in t.ancestors):
+        if t.is_punct or t.dep_ in {"cc", "mark"} or t.lower_ in _CHAT or not _in_clause(t, token):
             break
         end = t.i
     return end
@@ -56,6 +70,9 @@ def _verb_phrase(verb: Token) -> list[str]:
     about partial retirement"). A finite "be" ("is the only thing") says too little to be a gist."""
     if (verb.lemma_ == "be" and verb.tag_ != "VB") or any(child.dep_ == "xcomp" for child in verb.children):
         return []  # and "would like to become a supervisor" is said by "become a supervisor"
+    if any(t.lower_ in _NOT for t in verb.doc[max(verb.i - 3, 0):verb.i]) or any(
+            child.dep_ == "neg" for child in verb.children):
+        return []
     ends = [t.i for t in verb.doc[verb.i + 1:_clause_end(verb) + 1] if _thing(t)]
     fitting = [p for p in (_phrase(verb.doc, verb.i, end) for end in ends) if p]
     return fitting[-1:]  # the fullest that fits

@@ -35,6 +35,21 @@ def test_a_disclosure_at_every_step_of_the_journal_interrupts_and_is_never_store
     assert stored == [f"answer {step}" for step in range(len(prompts))]
 
 
+def test_are_you_safe_answered_in_words_yes_carries_on_and_no_gets_the_numbers(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    check_in = texts(coach.say(user, "/risk_unclear"))
+    assert "Are you safe at the moment?" in check_in
+    carried_on = texts(coach.say(user, "yes"))
+    assert "How are you feeling about work" in carried_on, carried_on
+    coach.say(user, "/risk_unclear")
+    urgent = texts(coach.say(user, "no"))
+    assert "116 123" in urgent and "999" in urgent and "Are you safe" not in urgent
+    store = open_store(coach.database_url)
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+
+
 def test_a_disclosure_during_a_rehearsal_interrupts_it(coach: CoachServers) -> None:
     user = f"manager-{uuid.uuid4().hex[:8]}"
     coach.say(user, "/rehearse")

@@ -49,7 +49,10 @@ def test_a_gist_is_a_few_of_the_persons_own_words_and_never_the_whole_answer() -
 
 
 @pytest.mark.parametrize("answer", ["yes", "Band 5", "cost of living is killing us tbh",
-                                    "I'm in debt and the overtime is the only thing keeping me afloat"])
+                                    "I'm in debt and the overtime is the only thing keeping me afloat",
+                                    "I don't want to leave the ward",  # never "leave the ward" said back
+                                    "I try to stay curious instead of just calling for help",
+                                    "calm in a crisis, people come to me when a patient is agitated"])
 def test_short_or_vague_answers_get_no_gist(answer: str) -> None:
     assert gist(answer) is None
 
