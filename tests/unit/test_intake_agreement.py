@@ -34,7 +34,12 @@ def first_intent(rule: Dict[str, Any]) -> str:
 
 
 def mid_form(rule: Dict[str, Any]) -> bool:
-    return any(c.get("active_loop") == "coach_form" for c in rule.get("condition", []))
+    """Whether the rule waits for an intent while the form is active (not after a step that ended it)."""
+    if not any(c.get("active_loop") == "coach_form" for c in rule.get("condition", [])):
+        return False
+    before_intent = [step for step in rule["steps"][:next(
+        (i for i, step in enumerate(rule["steps"]) if "intent" in step), len(rule["steps"]))]]
+    return not any("active_loop" in step and step["active_loop"] is None for step in before_intent)
 
 
 def kept_out_of_the_answer() -> Set[str]:
