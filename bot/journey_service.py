@@ -75,10 +75,27 @@ def screen(message: Message) -> Optional[Turn]:
     return None
 
 
+# Typed for "Use what I wrote" at a prompt that offers an earlier answer: "use" with only these words after it
+# ("use that", "use what I said before"; not "use my skills more"), or one of the phrases.
+_ABOUT_THE_EARLIER = frozenset({"what", "i", "wrote", "said", "put", "that", "it", "this", "my", "earlier", "answer",
+                                "before", "the", "same", "one", "please", "yes", "again", "as", "is"})
+_SAME_AS_BEFORE = frozenset({"same", "same again", "same as before", "as before", "ditto", "as above", "see above"})
+
+
+def takes_earlier(text: str) -> bool:
+    """Whether ``text`` takes up the offer of an earlier answer: "use what I wrote", "use that", "yes"."""
+    words = re.findall(r"[a-z']+", text.lower())
+    said_use = bool(words) and words[0] == "use" and set(words[1:]) <= _ABOUT_THE_EARLIER
+    return said_use or " ".join(words) in _SAME_AS_BEFORE or intake.confirmation(text) is True
+
+
 def offered(prompt: Prompt, text: str) -> bool:
-    """Whether ``text`` names what the prompt's buttons offer: an option, or a yes or a no to confirm."""
+    """Whether ``text`` names what the prompt's buttons offer: an option, a yes or a no to confirm, or the earlier
+    answer a prompt that recalls one offers."""
     if intake.reads_as_question(text):
         return False  # "what do you mean by stretch?"
+    if prompt.recalls and takes_earlier(text):
+        return True
     if prompt.kind in CONFIRMED_KINDS and intake.confirmation(text) is not None:
         return True
     options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
@@ -364,15 +381,14 @@ class JourneyService:
 
     def _take_text(self, person: str, prompt: Prompt, message: Message) -> Turn:
         text = message.text
-        if message.choice == USE_EARLIER or (message.choice is None and prompt.recalls
-                                             and intake.confirmation(text) is True):
+        if message.choice == USE_EARLIER or (message.choice is None and prompt.recalls and takes_earlier(text)):
             earlier = self._earlier(prompt, self.store.answers(person))
             if earlier is not None:  # "use what I wrote", or a yes to it
                 self.store.save_answer(person, prompt.flow, prompt.id, earlier)
                 return Turn().say("I've used what you wrote before.")
-            if message.choice == USE_EARLIER:  # an old button, and the earlier answer has gone since
-                return Turn().say("That earlier answer isn't there any more. Could you answer in your own words?"
-                                  ).set(answer=None)
+            # An old button, or "use that" where nothing was offered: nothing earlier to use.
+            return Turn().say("There's no earlier answer to use for this one. Could you answer in your own words, "
+                              "or say \"skip\"?").set(answer=None)
         if message.choice is not None:  # a button from an earlier question: its id is not this one's answer
             return Turn().say("That button was for an earlier question, so I haven't saved it. Here's this one "
                               "again: answer in your own words, or say \"skip\".").set(answer=None)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pytest
 from sqlalchemy import event
 
 from bot.journey import Prompt
-from bot.journey_service import JourneyService, Place
+from bot.journey_service import JourneyService, Place, takes_earlier
 from bot.plan import choice_options
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.safety import assess
@@ -220,6 +221,11 @@ def test_a_question_that_recalls_an_earlier_answer_offers_it_rather_than_asking_
     turn = service.take(person, Place("stage1", prompt_id="stage1.motivation"), said("", choice="use_earlier"))
     assert "used what you wrote before" in texts(turn)
     assert coach_store.answers(person)["stage1.motivation"].text == "Teaching students gives me energy"
+    coach_store.save_answer(person, "journal", "journal.strengths.strengths", "Calm in a crisis")
+    typed = Message("use what I wrote", "review_journal", None, assess("use what I wrote"))  # the button's label
+    service.take(person, Place("stage1", prompt_id="stage1.experience"), typed)
+    assert coach_store.answers(person)["stage1.experience"].text == "Calm in a crisis"
+    coach_store.delete_answer(person, "stage1", "stage1.experience")
     coach_store.save_answer(person, "journal", "journal.career.vision", "Ward manager in three years")
     service.take(person, Place("stage2", prompt_id="stage2.aspiration"), said("yes", intent="affirm"))
     assert coach_store.answers(person)["stage2.aspiration"].text == "Ward manager in three years"
@@ -295,3 +301,11 @@ def test_a_button_from_an_earlier_question_is_not_saved_as_a_written_answer(coac
     turn = service.take(person, Place("stage1", prompt_id="stage1.experience"), said("", choice="solid"))
     assert turn.state == {"answer": None} and "earlier question" in texts(turn)
     assert coach_store.answers(person) == {}
+
+
+@pytest.mark.parametrize(("text", "takes"), [
+    ("Use what I wrote", True), ("use that", True), ("yes", True), ("same as before", True),
+    ("use my skills more", False), ("using my initiative", False), ("the patients", False),
+])
+def test_what_takes_up_an_earlier_answer_and_what_is_a_new_one(text: str, takes: bool) -> None:
+    assert takes_earlier(text) is takes
