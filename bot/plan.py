@@ -62,7 +62,25 @@ def match_choice(name: str, text: str) -> Optional[str]:
             close = difflib.get_close_matches(word, list(ids), n=1, cutoff=0.8)
             if close:
                 return ids[close[0]]
+    said = " ".join(re.findall(r"[a-z']+", text.lower()))
+    described = [o.id for o in options if len(said.split()) >= 3 and said in o.explanation.lower()]
+    if len(described) == 1:  # the option's own words: "in a year or two" is how "ready later" is explained
+        return described[0]
+    if name == "readiness":
+        return _readiness_by_date(text)
     return None
+
+
+SOON = dt.timedelta(days=120)  # a step within about four months is "ready now"; later, "ready later"
+
+
+def _readiness_by_date(text: str) -> Optional[str]:
+    from bot.dates import read_date
+
+    when = read_date(text)
+    if when is None or when < dt.date.today():
+        return None
+    return "ready_now" if when - dt.date.today() <= SOON else "ready_later"
 
 
 def answered(answer: Optional[SavedAnswer]) -> bool:

@@ -122,3 +122,4 @@ def test_the_manager_copy_holds_only_what_the_person_chose_to_share(chosen: list
     page = render_html(build_shared_document(load_journey(), answers, today=dt.date(2026, 11, 23)))
     for key, answer in ANSWERS.items():
         assert (answer.text.replace("<", "&lt;").replace(">", "&gt;") in page) == (key in chosen)
+
