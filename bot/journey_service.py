@@ -272,13 +272,14 @@ class JourneyService:
         picked = set(draft(answers, prompt))
         suggestions = plan.suggestions_for(answers, prompt.flow)
         closing = "Pick as many as you like, then say \"done\"."
-        lines: List[str] = []
-        for i, s in enumerate(suggestions, start=1):
-            name = f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}"
-            with_reason = f"{name}: {s.reason}"
-            # Reasons while the bubble keeps to its budget; past it, the names (each has its button).
-            fits = len("\n".join([*lines, with_reason, closing])) <= BUBBLE_CHARS
-            lines.append(with_reason if fits else name)
+        lines = [f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}"
+                 for i, s in enumerate(suggestions, start=1)]
+        # Every name (each has its button), and the reasons, in order, while the bubble keeps to its budget.
+        for i, s in enumerate(suggestions):
+            with_reason = [*lines[:i], f"{lines[i]}: {s.reason}", *lines[i + 1:]]
+            if len("\n".join([*with_reason, closing])) > BUBBLE_CHARS:
+                break
+            lines = with_reason
         options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
                    for s in suggestions]
         done = ("done", "Done" if picked else "None of these for now")
@@ -447,18 +448,17 @@ class JourneyService:
             if self.in_plan(prompt):
                 self.store.save_plan(person, interventions=picked)
             return Turn().say(f"In your plan: {names}.")
-        if choice is None:
-            said = set(re.findall(r"[\w']+", text.lower())) - {"the", "a", "and"}
-            choice = next((i for i, n in suggestions.items() if set(n.lower().split()) & said), None)
-        if choice not in suggestions:
+        chosen = [choice] if choice is not None else _named(text, suggestions)
+        if not chosen or any(c not in suggestions for c in chosen):
             return self._keep_note(person, prompt, text, "Pick an option with the buttons, or say \"done\".")
         turn = Turn().set(answer=None)
-        if choice in picked:
-            picked.remove(choice)
-            turn.say(f"Removed {suggestions[choice]}.")
-        else:
-            picked.append(choice)
-            turn.say(f"Added {suggestions[choice]}.")
+        for choice in chosen:
+            if choice in picked:
+                picked.remove(choice)
+                turn.say(f"Removed {suggestions[choice]}.")
+            else:
+                picked.append(choice)
+                turn.say(f"Added {suggestions[choice]}.")
         self.store.save_answer(person, prompt.flow, prompt.id + ".draft", "; ".join(picked), value=picked)
         return turn
 
@@ -580,6 +580,23 @@ class JourneyService:
         if self.store.confirm_outcome(code, person):
             return turn.say("Confirmed. The outcome is now final and part of your record.")
         return turn.say("That outcome was already confirmed or no longer exists.")
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one": 1, "two": 2, "three": 3,
+             "four": 4, "five": 5}
+
+
+def _named(text: str, suggestions: Mapping[str, str]) -> List[str]:
+    """The suggestions (id: name, in the order listed) a person typed: by their number ("add 1", "the first and
+    third"), else the first whose name shares a word with what they typed. An unknown number names nothing."""
+    ids = list(suggestions)
+    words = re.findall(r"[\w']+", text.lower())
+    numbers = [int(w) if w.isdigit() else _ORDINALS[w] for w in words if w.isdigit() or w in _ORDINALS]
+    if numbers:
+        return [ids[n - 1] if 1 <= n <= len(ids) else "" for n in dict.fromkeys(numbers)]
+    said = set(words) - {"the", "a", "and", "add", "remove", "please"}
+    named = next((i for i in ids if set(suggestions[i].lower().split()) & said), None)
+    return [named] if named else []
 
 
 def intervention_names() -> Dict[str, str]:

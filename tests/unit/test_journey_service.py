@@ -309,3 +309,27 @@ def test_a_button_from_an_earlier_question_is_not_saved_as_a_written_answer(coac
 ])
 def test_what_takes_up_an_earlier_answer_and_what_is_a_new_one(text: str, takes: bool) -> None:
     assert takes_earlier(text) is takes
+
+
+def test_suggestions_can_be_picked_by_their_number_and_every_name_shows_within_the_budget(
+        coach_store: CoachStore) -> None:
+    from bot.journey_service import BUBBLE_CHARS
+
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:picker")
+    coach_store.save_answer(person, "journal", "journal.details.role", "Band 3 healthcare assistant")
+    coach_store.save_answer(person, "journal", "journal.career.vision", "I want to train as a nursing associate")
+    for prompt_id, value in [("stage2.growth", "stretch"), ("stage2.impact", "solid"),
+                             ("stage2.readiness", "ready_later")]:
+        coach_store.save_answer(person, "stage2", prompt_id, value, value=value)
+    coach_store.save_answer(person, "stage3", "stage3.goals", "Start the nursing associate apprenticeship")
+    place = Place("stage3", prompt_id="stage3.interventions")
+    listed = service.ask(person, place).replies[-1]
+    assert len(listed.text or "") <= BUBBLE_CHARS
+    names = [b["title"].removeprefix("Add ") for b in listed.buttons if b["title"].startswith("Add ")]
+    assert len(names) >= 3 and all(name in (listed.text or "") for name in names)
+    service.take(person, place, said("add 1 and 3"))
+    assert coach_store.answers(person)["stage3.interventions.draft"].value == [
+        b["payload"].split('"choice": "')[1].split('"')[0] for b in listed.buttons[:3:2]]
+    nothing = service.take(person, place, said("add 9"))
+    assert "Pick an option" in texts(nothing)
