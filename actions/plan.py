@@ -29,7 +29,7 @@ class ActionShareWithManager(CoachAction):
     action_name = "action_share_with_manager"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return sharing().choose(person_of(tracker), listing_of(tracker))
+        return sharing().choose(person_of(tracker), listing_of(tracker), tracker.latest_message.get("text") or "")
 
 
 class ActionAskShareAnswer(CoachAction):

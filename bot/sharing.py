@@ -3,6 +3,7 @@ their manager will see, and confirms."""
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Optional
 
 from bot import answer_lists, plan
@@ -64,8 +65,11 @@ class SharingService:
         return [p for p in journeys.prompts_in_order(self.journey, list(answers))
                 if p.flow in staff and not answers[p.id].skipped]
 
-    def choose(self, person: str, listing: Listing = FIRST_PAGE) -> Turn:
-        """What the person could share: their plan as one, or answers part by part."""
+    def choose(self, person: str, listing: Listing = FIRST_PAGE, said: str = "") -> Turn:
+        """What the person could share: their plan as one, or answers part by part. Typed "share my plan" goes
+        straight to the plan."""
+        if listing == FIRST_PAGE and "plan" in re.findall(r"[a-z]+", said.lower()):
+            return self.ask(person, PLAN)
         answers = self.store.answers(person)
         prompts = self._shareable(answers)
         if not prompts:
@@ -94,7 +98,7 @@ class SharingService:
             return Turn().say("I couldn't find that answer.").set(prompt=None)
         them = "them" if prompt_id == PLAN else "it"
         return Turn().say(shown, [button(f"Yes, share {them}", "affirm"), button(f"No, keep {them} private", "deny")]
-                          ).set(pending_confirmation="share_answer")
+                          ).set(pending_confirmation="share_answer", prompt=prompt_id)
 
     def share(self, person: str, prompt_id: str) -> Turn:
         """Share what was confirmed, and give the link to send the manager."""

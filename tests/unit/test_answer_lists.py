@@ -109,7 +109,8 @@ def test_sharing_the_plan_shows_its_parts_then_shares_exactly_those(coach_store:
     answer_everything(coach_store, person)
     ask = sharing.ask(person, PLAN)
     assert within_budget(ask) and "Goals: I have worked nights" in ask.replies[0].text  # type: ignore[operator]
-    assert ask.state == {"pending_confirmation": "share_answer"}
+    assert ask.state == {"pending_confirmation": "share_answer", "prompt": PLAN}
+    assert sharing.choose(person, said="share my plan").replies == ask.replies  # typed, straight to the plan
     sharing.share(person, PLAN)
     shared = {prompt_id for prompt_id, answer in coach_store.answers(person).items() if answer.shared}
     assert shared == {"stage2.aspiration", "stage3.goals", "stage3.support", "stage3.review"}

@@ -29,14 +29,20 @@ def labelled(name: str) -> List[Dict[str, str]]:
 TUNING = labelled("plan_remarks.yml")
 
 
+# Labelled remarks kept as answers on purpose: a bare "ok" answers "how are you feeling about work?".
+KEPT_AS_ANSWERS = {"ok"}
+
+
 @pytest.mark.parametrize("item", TUNING, ids=[item["text"][:50] for item in TUNING])
 def test_every_tuning_item_is_read_as_labelled(item: Dict[str, str]) -> None:
-    assert is_remark(item["text"]) == (item["label"] == "remark")
+    expected = item["label"] == "remark" and item["text"] not in KEPT_AS_ANSWERS
+    assert is_remark(item["text"]) == expected
 
 
 @pytest.mark.parametrize(("name", "floor", "lost_at_most"), [
     ("plan_remarks_held_out.yml", 32, 1),  # first sight, before round 1: 15 of 45, none lost
-    ("plan_remarks_held_out_2.yml", 21, 0),  # first sight, after round 2: 21 of 45, none lost
+    # first sight, after round 2: 21 of 45, none lost; 20 once a bare "ok" was kept as an answer
+    ("plan_remarks_held_out_2.yml", 20, 0),
 ])
 def test_held_out_remarks_are_left_out_and_answers_kept(name: str, floor: int, lost_at_most: int) -> None:
     items = labelled(name)
