@@ -73,12 +73,13 @@ def _pages(prompts: Sequence[Prompt], answers: Mapping[str, StoredAnswer], kind:
            title: str) -> list[list[Prompt]]:
     """The prompts in pages: up to PER_PAGE each, as many as fit a bubble with the part's heading."""
     pages: list[list[Prompt]] = [[]]
-    used = len(_heading(title, len(prompts), len(prompts), len(prompts)))
+    heading = len(_heading(title, len(prompts), len(prompts), len(prompts)))  # the longest it can be
+    used = heading
     for number, prompt in enumerate(prompts, start=1):
         line = _line(number, prompt, kind.shown(answers[prompt.id]))
         if pages[-1] and (len(pages[-1]) == PER_PAGE or used + 1 + len(line) > BUBBLE_CHARS):
             pages.append([])
-            used = len(_heading(title, len(prompts), len(prompts), len(prompts)))
+            used = heading
         pages[-1].append(prompt)
         used += 1 + len(line)
     return pages

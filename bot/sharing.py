@@ -84,10 +84,14 @@ class SharingService:
         """What the manager would see, and "share it?"."""
         answers = self.store.answers(person)
         if prompt_id == PLAN:
-            lines = plan.summary_lines(build_plan_document(self.journey, answers))
-            if not plan.plan_prompts(answers):
+            chosen = plan.plan_prompts(answers)
+            if not chosen:
                 return Turn().say("There's nothing in your plan to share yet.").set(prompt=None)
-            shown = "Your manager's link would show these parts of your plan, in full, and nothing else:\n" \
+            before = sum(1 for key, a in answers.items() if a.shared and key not in {p.id for p in chosen})
+            besides = (f", with the {before} answer{'s' if before != 1 else ''} you shared before" if before
+                       else ", and nothing else")
+            lines = plan.summary_lines(build_plan_document(self.journey, answers))
+            shown = f"Your manager's link would show these parts of your plan, in full{besides}:\n" \
                 + "\n".join(lines) + "\nShare them?"
         elif prompt_id in answers and not answers[prompt_id].skipped:
             text = answers[prompt_id].text

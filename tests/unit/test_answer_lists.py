@@ -117,6 +117,15 @@ def test_sharing_the_plan_shows_its_parts_then_shares_exactly_those(coach_store:
     assert "journal.details.role" not in str(published[0])
 
 
+def test_sharing_the_plan_says_what_else_the_link_already_shows(coach_store: CoachStore) -> None:
+    sharing = SharingService(coach_store, publisher=lambda document, pdf=True: "x")
+    person = coach_store.person_id("web:again")
+    answer_everything(coach_store, person)
+    assert "and nothing else" in sharing.ask(person, PLAN).replies[0].text  # type: ignore[operator]
+    sharing.share(person, "journal.details.role")
+    assert "with the 1 answer you shared before" in sharing.ask(person, PLAN).replies[0].text  # type: ignore
+
+
 def test_a_long_answer_is_not_called_exactly_what_the_manager_sees(coach_store: CoachStore) -> None:
     sharing = SharingService(coach_store)
     person = coach_store.person_id("web:long")
