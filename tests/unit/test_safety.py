@@ -6,9 +6,11 @@ Tuning examples (bot/content/safety_examples*.yml) are checked one by one. The h
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List
 
 import pytest
+import yaml
 
 from bot.language import nlp
 from bot.risk_classifier import Example
@@ -64,6 +66,16 @@ def test_held_out_recall_stays_above_the_floor() -> None:
     risk = [m for m in held_out() if m.risk]
     caught = sum(assess(m.text).level in URGENT for m in risk)
     assert caught / len(risk) >= HELD_OUT_RECALL_FLOOR, f"{caught} of {len(risk)}"
+
+
+def test_everyday_answers_to_the_coachs_questions_rarely_get_the_check_in() -> None:
+    """Held out (tests/data/safety_everyday_held_out.yml, written first by another hand), counted only. 15 of 150
+    got the check-in at first sight; 13 after 40 everyday examples of the project's own were added, which also
+    left held-out risk recall one message higher. The ceiling guards against getting worse."""
+    path = Path(__file__).resolve().parent.parent / "data" / "safety_everyday_held_out.yml"
+    messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    alarms = sum(assess(m).level in URGENT for m in messages)
+    assert alarms <= 13, f"{alarms} of {len(messages)}"
 
 
 @pytest.mark.parametrize(
