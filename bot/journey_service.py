@@ -504,12 +504,11 @@ class JourneyService:
         if journeys.next_prompt(flow, answers) is not None:
             return turn  # stopped early, e.g. "change something"
         skipped = sum(1 for a in answers.values() if a.skipped)
-        revisit: List[Button] = []
-        if flow.next and skipped * 2 >= len(flow.prompts):  # "done" would not be true
+        if skipped * 2 >= len(flow.prompts):  # "done" or "you're prepared" would not be true
             turn.say(f"That's the end of the questions in “{flow.title}”. You skipped {skipped} of "
                      f"{len(flow.prompts)}, and that's fine: you can go back to them now, or any time from "
-                     "\"review my journal\".")
-            revisit = [button("Go back to the ones I skipped", "review_journal", part=flow.id)]
+                     "\"review my journal\".",
+                     [button("Go back to the ones I skipped", "review_journal", part=flow.id)])
         else:
             turn.say(flow.outro)
         turn.set(flow=None)
@@ -521,7 +520,6 @@ class JourneyService:
                        button("Stop for now", "stop")]
             if flow.resources:
                 choices.append(button("See resources that might help", "find_resources", topic=flow.resources))
-            choices += revisit
             return turn.say(f"Next is {following.title.lower()}. Shall we carry on?", choices).set(
                 pending_confirmation="carry_on")
         return turn.say("What would you like to do with your plan?", [
