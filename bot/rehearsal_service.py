@@ -64,7 +64,7 @@ class RehearsalService:
             personas = rehearsal.list_personas()
             lines = "\n".join(f"• {p.name}, band {p.band} {p.role.lower()}: {' '.join(p.summary.split())}"
                               for p in personas)
-            return Turn().say(
+            return Turn().say_in_bubbles(
                 "Who would you like to practise with? They'll answer in character through the three stages, "
                 "and after each question I'll give you short feedback.\n" + lines,
                 buttons([(p.id, f"{p.name} (band {p.band})") for p in personas]))
@@ -116,4 +116,4 @@ class RehearsalService:
                 f"• Try next time: {summary.tips[0]}\n• And: {summary.tips[1]}")
         if previous:
             text += "\n" + rehearsal.compare(summary, summary_from_dict(previous))
-        return Turn().say(text)
+        return Turn().say_in_bubbles(text)

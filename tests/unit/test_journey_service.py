@@ -344,3 +344,29 @@ def test_a_manager_who_skipped_most_of_the_preparation_is_not_told_they_are_prep
                                 status="answered" if n == 0 else "skipped")
     ended = service.complete(person, Place("manager_prep"))
     assert "prepared" not in texts(ended).lower() and f"You skipped {len(prompts) - 1}" in texts(ended)
+
+
+def test_every_rehearsal_reply_keeps_to_the_budget(coach_store: CoachStore) -> None:
+    """Choosing a colleague, questions at every stage with each persona, and the review at the end."""
+    from bot.journey_service import BUBBLE_CHARS
+    from bot.rehearsal import list_personas
+
+    service = RehearsalService(coach_store)
+    manager = coach_store.person_id("web:rehearser")
+    questions = ["How are you, really, and what would help you be at your best at work at the moment?",
+                 "What are you most proud of from the last year, and what did that show about you?",
+                 "Where would you like your career to be in three years, and what would help you get there?",
+                 "Have you thought about the apprenticeship?"]
+    turns = [service.ask(Practice())]
+    for persona in list_personas():
+        turns.append(service.take(manager, Practice(), said("", choice=persona.id)))
+        log: list[dict[str, object]] = []
+        for stage in (1, 2, 3):
+            for question in questions:
+                turn = service.take(manager, Practice(persona.id, stage, log), said(question))
+                log = turn.state["rehearsal_log"]
+                turns.append(turn)
+        turns.append(service.take(manager, Practice(persona.id, 3, log), said("", choice="finish")))
+    over = [f"{len(r.text or '')} characters, {len(r.buttons)} buttons: {(r.text or '')[:60]}"
+            for t in turns for r in t.replies if len(r.text or "") > BUBBLE_CHARS or len(r.buttons) > 6]
+    assert over == []
