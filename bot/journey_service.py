@@ -445,8 +445,9 @@ class JourneyService:
         if choice == "done" or (choice is None and intake.finished(text)):
             names = "; ".join(suggestions.get(i, i) for i in picked) or "None for now"
             self.store.save_answer(person, prompt.flow, prompt.id, names, value=picked)
-            if self.in_plan(prompt):
-                self.store.save_plan(person, interventions=picked)
+            if not self.in_plan(prompt):  # a manager recording what was agreed for someone else
+                return Turn().say(f"Agreed actions: {names}.")
+            self.store.save_plan(person, interventions=picked)
             return Turn().say(f"In your plan: {names}.")
         chosen = [choice] if choice is not None else _named(text, suggestions)
         if not chosen or any(c not in suggestions for c in chosen):
@@ -569,7 +570,8 @@ class JourneyService:
                 f"{CODE_LIFETIME.days} days; your manager gets one when they record the outcome, and can record "
                 "it again for a new code.")
         return Turn().set(outcome_code=code, pending_confirmation="confirm_outcome").say_in_bubbles(
-            "Here's the outcome recorded for you:\n" + "\n".join(outcome_lines(record, intervention_names()))
+            "Here's the outcome recorded for you:\n"
+            + "\n".join(outcome_lines(record, intervention_names(), to_the_person=True))
             + "\nIs this what you agreed? It becomes final, and part of your record, when you confirm.",
             [button("Yes, confirm it", "affirm"), button("No, it needs changing", "deny")])
 

@@ -81,12 +81,13 @@ def outcome_from_answers(answers: Mapping[str, SavedAnswer], *, agreed_by: str,
     )
 
 
-def outcome_lines(record: OutcomeRecord, names: Mapping[str, str]) -> list[str]:
-    """The outcome read back in plain words, for the manager and then the person to check."""
+def outcome_lines(record: OutcomeRecord, names: Mapping[str, str], *, to_the_person: bool = False) -> list[str]:
+    """The outcome read back in plain words, for the manager and then the person to check (as "you")."""
     from bot.framework import framework
 
     segment = next((s for s in framework().segments if s.id == record.segment_id), None)
-    lines = [f"• Where they sit: {segment.name if segment else record.segment_id}"]
+    who = "you" if to_the_person else "they"
+    lines = [f"• Where {who} sit: {segment.name if segment else record.segment_id}"]
     if record.interventions:
         lines.append("• Development actions: " + "; ".join(names.get(i, i) for i in record.interventions))
     if record.next_steps:

@@ -46,3 +46,25 @@ def test_the_cli_exports_what_is_stored(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["export-outcomes", "--database-url", url, "-o", str(target)]) == 0
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert len(rows) == 1 and rows[0]["next_steps"] == 'Says "yes", then, a comma'
+
+
+def test_the_outcome_reads_back_as_they_to_the_manager_and_as_you_to_the_person() -> None:
+    from bot.outcomes import outcome_lines
+
+    manager = outcome_lines(record("p1"), {})
+    person = outcome_lines(record("p1"), {}, to_the_person=True)
+    assert manager[0].startswith("• Where they sit:") and person[0].startswith("• Where you sit:")
+    assert manager[1:] == person[1:]
+
+
+def test_a_manager_recording_an_outcome_is_not_told_it_is_in_their_plan(tmp_path: Path) -> None:
+    from bot.journey_service import JourneyService, Place
+    from bot.turn import Message
+
+    store = open_store(f"sqlite:///{tmp_path / 'coach.db'}")
+    manager = store.person_id("web:manager")
+    turn = JourneyService(store).take(manager, Place("outcome", prompt_id="outcome.interventions"),
+                                      Message("", "choose", "done"))
+    said = "\n".join(r.text or "" for r in turn.replies)
+    assert "Agreed actions: None for now." in said and "your plan" not in said
+    assert store.plan(manager) is None
