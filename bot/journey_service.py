@@ -35,6 +35,7 @@ HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"st
                 "place), or ask me about the framework. Here's the question again.")
 USE_EARLIER = "use_earlier"  # the button that takes an earlier answer for a prompt that recalls it
 RECALLED_CHARS = 300  # how much of an earlier answer is shown when it is offered again
+SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -538,7 +539,7 @@ class JourneyService:
             return answer_lists.show(self.journey, answers, prompts, listing, REVIEW,
                                      "Here's what you've written. Only you can see it.")
         answer = answers[chosen.id]
-        said = "You skipped it." if answer.skipped else f"You said: “{journeys.quote(answer.text, 60)}”"
+        said = "You skipped it." if answer.skipped else f"You said: “{journeys.clip(answer.text, SHOWN_CHARS)}”"
         page = answer_lists.page_of(self.journey, answers, prompts, REVIEW, chosen.id)
         return Turn().say(f"{chosen.text}\n{said}", [
             button("Answer it" if answer.skipped else "Edit it", "edit_answer", prompt=chosen.id),

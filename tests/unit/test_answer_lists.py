@@ -82,6 +82,13 @@ def test_one_answer_opens_with_edit_delete_and_a_way_back_to_its_page(coach_stor
     assert fifth.id in [entities(b).get("prompt") for b in again.replies[0].buttons]
 
 
+def test_a_long_answer_opened_from_the_review_keeps_to_the_budget(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:long-one")
+    answer_everything(coach_store, person, "Supercalifragilisticexpialidocious " * 200)
+    assert all(within_budget(service.review(person, prompt_id=p.id)) for p in STAFF_PROMPTS)
+
+
 def test_a_skipped_answer_offers_to_answer_it(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:skipped")
