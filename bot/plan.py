@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Protocol, Sequence
 
 from bot import engine, framework, remarks
+from bot.dates import read_date
 from bot.journey import Journey, Prompt, clip, standard_journey
 
 
@@ -75,8 +76,6 @@ SOON = dt.timedelta(days=120)  # a step within about four months is "ready now";
 
 
 def _readiness_by_date(text: str) -> Optional[str]:
-    from bot.dates import read_date
-
     when = read_date(text)
     if when is None or when < dt.date.today():
         return None
@@ -189,13 +188,6 @@ def plan_prompts(answers: Mapping[str, SavedAnswer]) -> list[Prompt]:
     return [p for p in found if p is not None and not remarks.is_remark(answers[p.id].text)]
 
 
-def _words(answers: Mapping[str, SavedAnswer], meaning: str) -> Optional[str]:
-    """The person's words for ``meaning``, if they answered it (and said more than a remark to the coach)."""
-    answer = meant(answers, meaning, "stage3")
-    return answer.text.strip() if answer is not None and answer.text.strip() and not remarks.is_remark(
-        answer.text) else None
-
-
 def _option(item: engine.Intervention) -> PlanOption:
     return PlanOption(item.name, item.helps, item.provider, item.time, item.cost, item.link)
 
@@ -212,7 +204,9 @@ def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
 
     Answers marked private, and remarks made to the coach rather than answers, are never in it.
     """
-    in_plan = {p.id for p in plan_prompts(answers)}
+    planned = plan_prompts(answers)  # remarks already left out, each answer read once
+    in_plan = {p.id for p in planned}
+    words = {p.feeds: answers[p.id].text.strip() for p in planned if answers[p.id].text.strip()}
 
     def note(prompt: Prompt, answer: SavedAnswer) -> bool:
         return (prompt.kind in ("text", "date") and not prompt.private and prompt.id not in in_plan
@@ -230,10 +224,10 @@ def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
         created=today or dt.date.today(),
         segment=placement.get("name"),
         placement_explanation=placement.get("explanation"),
-        aim=_words(answers, "aspiration"),
-        goals=_words(answers, "goals"),
+        aim=words.get("aspiration"),
+        goals=words.get("goals"),
         options=tuple(_option(catalogue[i]) for i in chosen if i in catalogue),
-        support=_words(answers, "support"),
+        support=words.get("support"),
         review_date=dt.date.fromisoformat(review) if isinstance(review, str) else None,
         confirmed=confirmed,
         sections=tuple((title, items) for title, items in sections if items),
