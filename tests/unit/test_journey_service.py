@@ -133,13 +133,19 @@ def test_welcome_back_never_says_part_way_through_with_nothing_answered(coach_st
     assert "part way through “Stage 1: well-being and strengths” (1 of 4 answered)" in texts(service.start(person))
 
 
+def answer_the_first_and_skip_the_rest(service: JourneyService, person: str, flow: str,
+                                       answer: str) -> tuple[Prompt, ...]:
+    prompts = service.journey.flow(flow).prompts
+    for n, prompt in enumerate(prompts):
+        service.store.save_answer(person, flow, prompt.id, "" if n else answer,
+                                  status="answered" if n == 0 else "skipped")
+    return prompts
+
+
 def test_a_journal_mostly_skipped_is_not_thanked_as_done(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:skipper")
-    prompts = service.journey.flow("journal").prompts
-    for n, prompt in enumerate(prompts):
-        coach_store.save_answer(person, "journal", prompt.id, "" if n else "Band 2 porter",
-                                status="answered" if n == 0 else "skipped")
+    prompts = answer_the_first_and_skip_the_rest(service, person, "journal", "Band 2 porter")
     ended = texts(service.complete(person, Place("journal")))
     assert "done" not in ended and f"You skipped {len(prompts) - 1} of {len(prompts)}" in ended
     assert "review my journal" in ended and "Shall we carry on?" in ended
@@ -338,10 +344,7 @@ def test_a_manager_who_skipped_most_of_the_preparation_is_not_told_they_are_prep
         coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:busy-manager")
-    prompts = service.journey.flow("manager_prep").prompts
-    for n, prompt in enumerate(prompts):
-        coach_store.save_answer(person, "manager_prep", prompt.id, "" if n else "I'm rushed this week",
-                                status="answered" if n == 0 else "skipped")
+    prompts = answer_the_first_and_skip_the_rest(service, person, "manager_prep", "I'm rushed this week")
     ended = service.complete(person, Place("manager_prep"))
     assert "prepared" not in texts(ended).lower() and f"You skipped {len(prompts) - 1}" in texts(ended)
 
