@@ -41,6 +41,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         staff_group = wanted if wanted in STAFF_GROUPS else staff_group_for(args.staff_group)
         if staff_group is None:
             raise ValueError(f"--staff-group {args.staff_group!r} is not known: use one of {', '.join(STAFF_GROUPS)}")
+    role = " ".join((args.role or "").split())
+    leads_team = False
+    if role:
+        # "band 6 physio", "HCA on a surgical ward": the band, staff group and whether they lead a team.
+        said = read_staff_details(role)
+        band = band or said.band
+        staff_group = staff_group or said.staff_group
+        leads_team = said.leads_team
     if band is None and aspiration and band_from_text(aspiration) is not None:
         # "I'm a band 5 staff nurse hoping to become a ward manager": take the band
         # (and staff group) from their words, and keep the hope as the aspiration.
@@ -56,6 +64,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         readiness=args.readiness,
         age=args.age,
         aspiration=aspiration,
+        role=role,
+        career_stage=args.career_stage,
+        leads_team=leads_team,
     )
     placement = place(profile)
     suggestions = suggest(profile, placement, limit=args.limit)
@@ -137,8 +148,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content_audit(args: argparse.Namespace) -> int:
+    """List content whose checks are stale, unsourced or without a link; exit 1 if there is any."""
+    import datetime as dt
+
+    from bot.content_audit import audit
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    findings = audit(today, args.max_age_days)
+    for finding in findings:
+        print(finding)
+    print(f"{len(findings)} finding(s) on {today.isoformat()} (checks older than {args.max_age_days} days count)")
+    return 1 if findings else 0
+
+
+def cmd_content_routes(args: argparse.Namespace) -> int:
+    """Print who each intervention is for, and its status, as CSV."""
+    from bot.content_audit import routes_table
+
+    sys.stdout.write(routes_table())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
+    from bot.framework import CAREER_STAGES
     parser = argparse.ArgumentParser(prog="coach", description="Scope for Growth coach tools")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -150,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("--impact", choices=["developing", "solid", "strong"], default="solid")
     suggest.add_argument("--readiness", choices=["not_now", "ready_later", "ready_now"], default=None)
     suggest.add_argument("--age", type=int, default=None, help="age in years, if the person chose to say")
+    suggest.add_argument("--career-stage", choices=list(CAREER_STAGES), default=None,
+                         help="career stage, if the person chose to say")
+    suggest.add_argument("--role", default="", help='their role in their own words, e.g. "HCA on a surgical ward"')
     suggest.add_argument("--aspiration", default="", help="the person's aspiration in their own words")
     suggest.add_argument("--limit", type=int, default=5)
     suggest.set_defaults(handler=cmd_suggest)
@@ -166,6 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="bring the database schema up to date (every server start does too)")
     migrate.add_argument("--database-url", default=None, help="database to upgrade (default: $DATABASE_URL or var/)")
     migrate.set_defaults(handler=cmd_migrate)
+
+    content = sub.add_parser("content", help="check the content (audit) or print the routes table")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    audit = content_sub.add_parser("audit", help="list stale, unsourced or unlinked content; exit 1 if any")
+    audit.add_argument("--max-age-days", type=int, default=365, help="how old a check may be (default 365)")
+    audit.add_argument("--today", default=None, help="audit as of this date (YYYY-MM-DD); default today")
+    audit.set_defaults(handler=cmd_content_audit)
+    routes = content_sub.add_parser("routes", help="print who each intervention is for, and its status, as CSV")
+    routes.set_defaults(handler=cmd_content_routes)
 
     safety = sub.add_parser("safety-check", help="assess a message for risk of harm")
     safety.add_argument("message")

@@ -66,7 +66,7 @@ def _plan_parts(document: PlanDocument) -> tuple[Parts, Parts]:
 
 def _option_facts(option: PlanOption) -> str:
     facts = [f"Provider: {option.provider}" if option.provider else "", f"Time: {option.time}" if option.time else "",
-             f"Cost: {option.cost}" if option.cost else ""]
+             f"Cost: {option.cost}" if option.cost else "", (option.check or "").rstrip(".")]
     return ". ".join(f for f in facts if f)
 
 

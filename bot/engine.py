@@ -18,7 +18,16 @@ from typing import Dict, List, Literal, Optional, Pattern, Sequence, Tuple, Unio
 from pydantic import validator
 
 from bot.content import ContentError, Sourced, cached_items, load_items
-from bot.framework import BANDS, GROWTH_FOCUSES, IMPACT_LEVELS, READINESS_VALUES, STAFF_GROUPS, Placement, Profile
+from bot.framework import (
+    BANDS,
+    CAREER_STAGES,
+    GROWTH_FOCUSES,
+    IMPACT_LEVELS,
+    READINESS_VALUES,
+    STAFF_GROUPS,
+    Placement,
+    Profile,
+)
 
 INTERVENTIONS_FILE = "interventions.yml"
 
@@ -31,6 +40,9 @@ FALLBACK_KINDS = ("coaching", "wellbeing")
 SOURCE_PREFIXES = ("seed:", "brief:", "project:", "https://")
 
 AnyValue = Literal["any"]
+#: Whether a person can take an item up today. "paused" items are never suggested; "check_locally" ones say so.
+Status = Literal["available", "check_locally", "paused"]
+STATUS_WORDS: Dict[str, str] = {"available": "available", "check_locally": "check locally", "paused": "paused"}
 
 
 class InterventionEntry(Sourced):
@@ -41,6 +53,11 @@ class InterventionEntry(Sourced):
     description: str
     helps: str
     kind: str
+    aimed_at: str
+    status: Status
+    status_note: str
+    status_source: str
+    status_checked: dt.date
     growth: List[str]
     impact: Union[AnyValue, List[str]] = "any"
     readiness: Union[AnyValue, List[str]] = "any"
@@ -49,13 +66,18 @@ class InterventionEntry(Sourced):
     staff_groups: Union[AnyValue, List[str]] = "any"
     min_age: Optional[int] = None
     max_age: Optional[int] = None
+    career_stages: List[str] = []
     unless_mentions: List[str] = []
+    only_if_mentions: List[str] = []
+    not_if_mentions: List[str] = []
+    new_leaders_only: bool = False
     keywords: List[str] = []
     priority: float = 0
     time: Optional[str] = None
     cost: Optional[str] = None
     provider: Optional[str] = None
     link: Optional[str] = None
+    no_link: Optional[str] = None  # why there is no public page: arranged where you work
 
     @validator("id")
     def _slug(cls, value: str) -> str:
@@ -105,6 +127,10 @@ class InterventionEntry(Sourced):
             raise ValueError('list at least one staff group, or write "any"')
         return _check_values([group.strip().lower() for group in value], STAFF_GROUPS, allow_empty=False)
 
+    @validator("career_stages")
+    def _career_stages(cls, value: List[str]) -> List[str]:
+        return _check_values(value, CAREER_STAGES, allow_empty=True)
+
     @validator("min_age", "max_age")
     def _age(cls, value: Optional[int]) -> Optional[int]:
         if value is not None and not 16 <= value <= 100:
@@ -117,13 +143,13 @@ class InterventionEntry(Sourced):
             raise ValueError("must be between -3 and 3 (a small nudge to the ranking)")
         return value
 
-    @validator("keywords", "unless_mentions", each_item=True)
+    @validator("keywords", "unless_mentions", "only_if_mentions", "not_if_mentions", each_item=True)
     def _lower(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
         return value.strip().lower()
 
-    @validator("source")
+    @validator("source", "status_source")
     def _source(cls, value: str) -> str:
         if not value.startswith(SOURCE_PREFIXES):
             raise ValueError(f"must start with one of {', '.join(SOURCE_PREFIXES)}")
@@ -154,6 +180,11 @@ class Intervention:
     description: str
     helps: str
     kind: str
+    aimed_at: str
+    status: str
+    status_note: str
+    status_source: str
+    status_checked: dt.date
     growth: Tuple[str, ...]
     impact: Tuple[str, ...]
     readiness: Tuple[str, ...]
@@ -162,13 +193,18 @@ class Intervention:
     staff_groups: Optional[Tuple[str, ...]]
     min_age: Optional[int]
     max_age: Optional[int]
+    career_stages: Tuple[str, ...]
     unless_mentions: Tuple[str, ...]
+    only_if_mentions: Tuple[str, ...]
+    not_if_mentions: Tuple[str, ...]
+    new_leaders_only: bool
     keywords: Tuple[str, ...]
     priority: float
     time: Optional[str]
     cost: Optional[str]
     provider: Optional[str]
     link: Optional[str]
+    no_link: Optional[str]
     source: str
     last_checked: dt.date
 
@@ -191,6 +227,11 @@ def _convert(entry: InterventionEntry) -> Intervention:
         description=clean(entry.description),
         helps=clean(entry.helps).rstrip("."),
         kind=entry.kind,
+        aimed_at=clean(entry.aimed_at).rstrip("."),
+        status=entry.status,
+        status_note=clean(entry.status_note),
+        status_source=entry.status_source,
+        status_checked=entry.status_checked,
         growth=tuple(entry.growth),
         impact=IMPACT_LEVELS if entry.impact == "any" else tuple(entry.impact),
         readiness=READINESS_VALUES if entry.readiness == "any" else tuple(entry.readiness),
@@ -199,20 +240,26 @@ def _convert(entry: InterventionEntry) -> Intervention:
         staff_groups=None if entry.staff_groups == "any" else tuple(entry.staff_groups),
         min_age=entry.min_age,
         max_age=entry.max_age,
+        career_stages=tuple(entry.career_stages),
         unless_mentions=tuple(entry.unless_mentions),
+        only_if_mentions=tuple(entry.only_if_mentions),
+        not_if_mentions=tuple(entry.not_if_mentions),
+        new_leaders_only=entry.new_leaders_only,
         keywords=tuple(entry.keywords),
         priority=entry.priority,
         time=entry.time,
         cost=entry.cost,
         provider=entry.provider,
         link=entry.link,
+        no_link=entry.no_link,
         source=entry.source,
         last_checked=entry.last_checked,
     )
 
 
 def _open_to_everyone(item: Intervention) -> bool:
-    return item.bands is None and item.staff_groups is None and item.min_age is None and item.max_age is None
+    return (item.bands is None and item.staff_groups is None and item.min_age is None and item.max_age is None
+            and not item.career_stages and not item.only_if_mentions and item.status != "paused")
 
 
 def _assemble(entries: Sequence[InterventionEntry], where: str) -> Tuple[Intervention, ...]:
@@ -236,6 +283,14 @@ def load_interventions(directory: Optional[Path] = None) -> Tuple[Intervention, 
 def catalogue() -> Tuple[Intervention, ...]:
     """The configured interventions, read once per process."""
     return _assemble(cached_items(INTERVENTIONS_FILE, InterventionEntry), INTERVENTIONS_FILE)
+
+
+def item(intervention_id: str) -> Intervention:
+    """One intervention of the catalogue by its id (KeyError if unknown)."""
+    found = next((i for i in catalogue() if i.id == intervention_id), None)
+    if found is None:
+        raise KeyError(intervention_id)
+    return found
 
 
 # --- matching the person's words ------------------------------------------------
@@ -283,23 +338,35 @@ _DANGLING = frozenset(
 
 
 def is_eligible(item: Intervention, profile: Profile) -> bool:
-    """Whether the person can take up ``item``: band, staff group and age rules.
+    """Whether ``item`` is for this person: band, staff group, career stage and what they said.
 
-    When an item is limited to some bands or staff groups and the person has
-    not said theirs, it is not offered: eligibility is never assumed.
+    Eligibility is never assumed from silence, with one exception: an item written for some bands *and* for
+    the person's staff group (Talent for Care routes for clinical support staff) is offered when they have
+    not said their band, so a healthcare assistant who never mentions a band still sees their routes.
     """
     if item.bands is not None and profile.band not in item.bands:
-        return False
+        said_group_only = profile.band is None and item.staff_groups is not None
+        if not said_group_only:
+            return False
     if item.staff_groups is not None and profile.staff_group not in item.staff_groups:
         return False
-    age_limited = item.min_age is not None or item.max_age is not None
-    return not (
-        age_limited and not _in_age_range(item, profile.age) and not mentions(profile.aspiration, item.unless_mentions)
+    if item.new_leaders_only and profile.leads_team:
+        return False
+    words = f"{profile.role} {profile.aspiration}"
+    if item.only_if_mentions and not mentions(words, item.only_if_mentions):
+        return False
+    if mentions(words, item.not_if_mentions):
+        return False
+    staged = item.min_age is not None or item.max_age is not None or bool(item.career_stages)
+    return not staged or (
+        _in_age_range(item, profile.age)
+        or profile.career_stage in item.career_stages
+        or mentions(profile.aspiration, item.unless_mentions)
     )
 
 
 def _in_age_range(item: Intervention, age: Optional[int]) -> bool:
-    if age is None:
+    if age is None or (item.min_age is None and item.max_age is None):
         return False
     return (item.min_age is None or age >= item.min_age) and (item.max_age is None or age <= item.max_age)
 
@@ -331,6 +398,8 @@ def _score(item: Intervention, order: int, profile: Profile, placement: Placemen
         score += 2
     if placement.segment.id in item.segments:
         score += 3
+    if profile.career_stage in item.career_stages:
+        score += 3  # they told us where they are in their career: its conversations come first
 
     snippet = ""
     if item.keywords and profile.aspiration:
@@ -357,18 +426,17 @@ def _score(item: Intervention, order: int, profile: Profile, placement: Placemen
     return _Candidate(item, order, score, snippet, relevant)
 
 
-def _reason(candidate: _Candidate, profile: Profile, placement: Placement) -> str:
+def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quoted: set[str]) -> str:
     item = candidate.item
-    if candidate.snippet:
+    if candidate.snippet and candidate.snippet not in quoted:  # their words once, not five times over
+        quoted.add(candidate.snippet)
         text = f'You mentioned "{candidate.snippet}": this {item.helps}.'
     elif placement.readiness == "not_now" and item.kind in WELLBEING_KINDS:
         text = f"As now is not the time for a change, this {item.helps}."
     elif placement.growth == "consolidate" and placement.growth in item.growth:
         text = f"You chose to consolidate where you are: this {item.helps}."
-    elif item.min_age is not None and _in_age_range(item, profile.age):
+    elif _in_age_range(item, profile.age) or profile.career_stage in item.career_stages:
         text = f"At this stage of your career, this {item.helps}."
-    elif item.bands is not None and profile.band is not None:
-        text = f"Open to you at band {profile.band}: this {item.helps}."
     elif placement.growth in item.growth:
         text = f"Suits your focus on {placement.growth}: this {item.helps}."
     else:
@@ -395,7 +463,7 @@ def suggest(
     candidates = [
         _score(item, order, profile, placement)
         for order, item in enumerate(items)
-        if is_eligible(item, profile) and respects_choice(item, placement)
+        if item.status != "paused" and is_eligible(item, profile) and respects_choice(item, placement)
     ]
     ranked = sorted((c for c in candidates if c.relevant), key=lambda c: (-c.score, c.order))
 
@@ -421,7 +489,22 @@ def suggest(
         if not fallback:
             raise ContentError(f"{INTERVENTIONS_FILE}: no coaching or wellbeing intervention this person can take up")
         chosen = fallback[:limit]
-    return [Suggestion(c.item, _reason(c, profile, placement)) for c in chosen]
+    quoted: set[str] = set()
+    return [Suggestion(c.item, _reason(c, profile, placement, quoted)) for c in chosen]
+
+
+def standing(item: Intervention) -> str:
+    """Whether it can be taken up and who it is aimed at, as guidance: "Check locally. Aimed at ..."."""
+    return f"{STATUS_WORDS[item.status].capitalize()}. Aimed at {item.aimed_at}."
+
+
+def in_full(item: Intervention) -> str:
+    """Everything the catalogue says about an item, for "tell me more"."""
+    facts = [f"{item.name}. {item.description}", f"Aimed at {item.aimed_at}.",
+             f"{STATUS_WORDS[item.status].capitalize()}: {item.status_note} (checked {item.status_checked:%B %Y})"]
+    facts += [f"{label}: {value}" for label, value in
+              (("Provider", item.provider), ("Time", item.time), ("Cost", item.cost), ("More at", item.link)) if value]
+    return "\n".join(facts)
 
 
 def suggestion_as_dict(suggestion: Suggestion) -> Dict[str, object]:
@@ -433,6 +516,11 @@ def suggestion_as_dict(suggestion: Suggestion) -> Dict[str, object]:
         "kind": item.kind,
         "reason": suggestion.reason,
         "description": item.description,
+        "aimed_at": item.aimed_at,
+        "status": item.status,
+        "status_note": item.status_note,
+        "status_checked": item.status_checked.isoformat(),
+        "status_source": item.status_source,
     }
     for key in ("provider", "time", "cost", "link"):
         value = getattr(item, key)

@@ -53,6 +53,9 @@ STAFF_GROUPS: Tuple[str, ...] = (
     "management",
     "ambulance",
 )
+#: Career stages a person may choose to give (optional): they bring forward the People Plan's mid-career and
+#: later-career conversations without asking for an age.
+CAREER_STAGES: Tuple[str, ...] = ("early", "mid", "later", "retiring")
 #: Every Agenda for Change band, in order. Band 8 is only ever 8a-8d.
 BANDS: Tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
 
@@ -148,6 +151,25 @@ class SegmentEntry(Sourced):
 # --- domain objects -----------------------------------------------------------
 
 
+class CareerStageEntry(BaseModel):
+    """A career stage a person may choose, with what it means (``career_stages`` in journey.yml)."""
+
+    id: str
+    label: str
+    description: str
+
+    @validator("id")
+    def _known_stage(cls, value: str) -> str:  # noqa: N805 - pydantic validator
+        if value not in CAREER_STAGES:
+            raise ValueError(f"unknown career stage '{value}', expected one of {', '.join(CAREER_STAGES)}")
+        return value
+
+
+def career_stages() -> List[CareerStageEntry]:
+    """The career stages offered by the optional journal question, in the order written."""
+    return cached_items("journey.yml", CareerStageEntry, key="career_stages")
+
+
 @dataclass(frozen=True)
 class Profile:
     """What a person has said about themselves, as far as they chose to say it.
@@ -163,6 +185,9 @@ class Profile:
     readiness: Optional[str]
     age: Optional[int]
     aspiration: str
+    role: str = ""  # their current role in their own words ("healthcare assistant on a surgical ward")
+    career_stage: Optional[str] = None
+    leads_team: bool = False  # they already lead or manage people
 
     def __post_init__(self) -> None:
         if self.band is not None:
@@ -180,7 +205,10 @@ class Profile:
             raise ValueError(f"readiness must be one of {', '.join(READINESS_VALUES)}, not {self.readiness!r}")
         if self.age is not None and not 16 <= self.age <= 100:
             raise ValueError(f"age must be between 16 and 100, not {self.age}")
+        if self.career_stage is not None and self.career_stage not in CAREER_STAGES:
+            raise ValueError(f"career stage must be one of {', '.join(CAREER_STAGES)}, not {self.career_stage!r}")
         object.__setattr__(self, "aspiration", " ".join((self.aspiration or "").split()))
+        object.__setattr__(self, "role", " ".join((self.role or "").split()))
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from bot.content import ContentError, content_path, read_yaml
 
 PROMPT_KINDS = ("text", "choice", "date", "placement", "suggestions", "summary")
 # What an answer can mean to the rest of the coach (``feeds`` in journey.yml).
-MEANINGS = ("details", "impact", "growth", "readiness", "aspiration", "placement", "interventions", "goals", "support",
-            "review_date")
+MEANINGS = ("details", "career_stage", "impact", "growth", "readiness", "aspiration", "placement", "interventions",
+            "goals", "support", "review_date")
 
 
 class _PromptSchema(BaseModel):

@@ -27,7 +27,7 @@ from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
 from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
-from bot.turn import BUBBLE_CHARS, Button, Message, Turn, button, buttons
+from bot.turn import Button, Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
 LONG_ANSWER = 5000
@@ -272,19 +272,15 @@ class JourneyService:
     def _ask_suggestions(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         picked = set(draft(answers, prompt))
         suggestions = plan.suggestions_for(answers, prompt.flow)
-        closing = "Pick as many as you like, then say \"done\"."
-        lines = [f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}"
-                 for i, s in enumerate(suggestions, start=1)]
-        # Every name (each has its button), and the reasons, in order, while the bubble keeps to its budget.
-        for i, s in enumerate(suggestions):
-            with_reason = [*lines[:i], f"{lines[i]}: {s.reason}", *lines[i + 1:]]
-            if len("\n".join([*with_reason, closing])) > BUBBLE_CHARS:
-                break
-            lines = with_reason
+        # Each with why it is suggested, whether it can be taken up and who it is aimed at, never a name alone;
+        # in as many bubbles as that takes. The detail is a "more about 2" away.
+        lines = [f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}: {s.reason} "
+                 f"{engine.standing(s.intervention)}" for i, s in enumerate(suggestions, start=1)]
+        closing = "Say \"more about 2\" for the details of one. Pick as many as you like, then say \"done\"."
         options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
                    for s in suggestions]
         done = ("done", "Done" if picked else "None of these for now")
-        return self._question(prompt, header).say("\n".join([*lines, closing]), buttons([*options, done]))
+        return self._question(prompt, header).say_in_bubbles("\n".join([*lines, closing]), buttons([*options, done]))
 
     def _ask_summary(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         if prompt.flow == "outcome":
@@ -450,6 +446,10 @@ class JourneyService:
                 return Turn().say(f"Agreed actions: {names}.")
             self.store.save_plan(person, interventions=picked)
             return Turn().say(f"In your plan: {names}.")
+        if choice is None and _MORE_ABOUT.search(text):
+            about = _named(text, suggestions)
+            if len(about) == 1 and about[0] in suggestions:
+                return Turn().set(answer=None).say_in_bubbles(engine.in_full(engine.item(about[0])))
         chosen = [choice] if choice is not None else _named(text, suggestions)
         if not chosen or any(c not in suggestions for c in chosen):
             return self._keep_note(person, prompt, text, "Pick an option with the buttons, or say \"done\".")
@@ -587,6 +587,10 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one"
              "four": 4, "five": 5}
 
 
+# "more about 2", "tell me more about the first", "what is the bridging programme?": details, not a pick.
+_MORE_ABOUT = re.compile(r"\b(?:more|details?|explain|what(?:'s| is| are)|tell me about|info(?:rmation)?)\b", re.I)
+
+
 def _named(text: str, suggestions: Mapping[str, str]) -> List[str]:
     """The suggestions (id: name, in the order listed) a person typed: by their number ("add 1", "the first and
     third"), else the first whose name shares a word with what they typed. An unknown number names nothing."""
@@ -595,7 +599,8 @@ def _named(text: str, suggestions: Mapping[str, str]) -> List[str]:
     numbers = [int(w) if w.isdigit() else _ORDINALS[w] for w in words if w.isdigit() or w in _ORDINALS]
     if numbers:
         return [ids[n - 1] if 1 <= n <= len(ids) else "" for n in dict.fromkeys(numbers)]
-    said = set(words) - {"the", "a", "and", "add", "remove", "please"}
+    said = set(words) - {"the", "a", "and", "add", "remove", "please", "more", "about", "tell", "me", "what", "is",
+                         "details", "of", "on", "in", "for"}
     named = next((i for i in ids if set(suggestions[i].lower().split()) & said), None)
     return [named] if named else []
 

@@ -36,7 +36,9 @@ class Choice:
 
 
 def choice_options(name: str) -> list[Choice]:
-    """The options for a choice prompt: ``impact``, ``growth`` or ``readiness``."""
+    """The options for a choice prompt: ``impact``, ``growth``, ``readiness`` or ``career_stage``."""
+    if name == "career_stage":
+        return [Choice(e.id, e.label, " ".join(e.description.split())) for e in framework.career_stages()]
     content = framework.framework()
     if name == "growth":
         return [Choice(o.id, o.label, f"{o.explanation} For example: {'; '.join(o.examples)}.")
@@ -110,6 +112,7 @@ def profile_from_answers(answers: Mapping[str, SavedAnswer], flow: str = "stage2
     details = read_staff_details(details_answer.text) if details_answer is not None else None
     aspiration = meant(answers, "aspiration", flow)
     readiness = meant_value(answers, "readiness", flow)
+    stage = meant_value(answers, "career_stage", flow)
     return framework.Profile(
         band=details.band if details else None,
         staff_group=details.staff_group if details else None,
@@ -118,6 +121,9 @@ def profile_from_answers(answers: Mapping[str, SavedAnswer], flow: str = "stage2
         readiness=str(readiness) if readiness else None,
         age=None,
         aspiration=aspiration.text if aspiration is not None else "",
+        role=details_answer.text if details_answer is not None else "",
+        career_stage=str(stage) if stage in framework.CAREER_STAGES else None,
+        leads_team=details.leads_team if details else False,
     )
 
 
@@ -149,6 +155,7 @@ class PlanOption:
     time: Optional[str] = None
     cost: Optional[str] = None
     link: Optional[str] = None
+    check: Optional[str] = None  # what to check locally before relying on it, if anything
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,8 @@ def plan_prompts(answers: Mapping[str, SavedAnswer]) -> list[Prompt]:
 
 
 def _option(item: engine.Intervention) -> PlanOption:
-    return PlanOption(item.name, item.helps, item.provider, item.time, item.cost, item.link)
+    check = f"Check locally: {item.status_note}" if item.status == "check_locally" else None
+    return PlanOption(item.name, item.helps, item.provider, item.time, item.cost, item.link, check)
 
 
 def _items(flow_prompts: Sequence[Prompt], answers: Mapping[str, SavedAnswer],

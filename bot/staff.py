@@ -30,9 +30,8 @@ _ROLE_GROUPS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
             r"(?:health ?care |maternity )?support workers?",
             r"therapy assistants?",
             r"assistant practitioners?",
-            r"porters?",
-            r"domestics?",
-            r"housekeepers?",
+            # NHS workforce statistics count nursing associates as support to clinical staff.
+            r"nursing associates?",
             r"phlebotomists?",
             r"support staff",
         ),
@@ -40,7 +39,6 @@ _ROLE_GROUPS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     (
         "nursing",
         (
-            r"nursing associates?",
             r"nurses?",
             r"matrons?",
             r"(?:ward )?sisters?",
@@ -124,7 +122,11 @@ _ROLE_GROUPS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ),
     (
         "estates",
-        (r"estates(?: officers?)?", r"electricians?", r"maintenance", r"facilities", r"catering", r"cleaners?"),
+        (
+            # Estates and ancillary staff: not clinical support, so not offered clinical routes.
+            r"estates(?: officers?)?", r"electricians?", r"maintenance", r"facilities", r"catering", r"cleaners?",
+            r"porters?", r"portering", r"domestics?", r"housekeepers?", r"security officers?", r"chefs?",
+        ),
     ),
     (
         "management",
@@ -160,6 +162,12 @@ _NOT_ROLE = re.compile(
     r"|nine|senior|junior|newly|qualified|experienced|full-time|part-time)$"
 )
 _KEEP_ADJECTIVES = frozenset({"senior", "junior"})
+# Roles and phrases that say someone already leads people: first-time leader programmes are not for them.
+_LEADS = re.compile(
+    r"(?<![a-z])(?:managers?|team lead(?:er)?s?|heads? of|ward sisters?|charge nurses?|matrons?|supervisors?"
+    r"|directors?|chief executives?|clinical leads?|(?:lead|manag|run|supervis)[a-z]* (?:a|the|my|our|\d+) "
+    r"(?:[a-z]+ )?(?:team|ward|unit|service|department|staff|people|nurses))(?![a-z])"
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,7 @@ class StaffDetails:
     staff_group: Optional[str]
     role: Optional[str]
     aspiration: str
+    leads_team: bool = False
 
 
 def _split(text: str) -> Tuple[str, str]:
@@ -256,4 +265,5 @@ def read_staff_details(text: str) -> StaffDetails:
     group = staff_group_for(role) if role else None
     if group is None:
         group = staff_group_for(current)
-    return StaffDetails(band=band, staff_group=group, role=role, aspiration=aspiration)
+    leads = _LEADS.search(current.lower()) is not None
+    return StaffDetails(band=band, staff_group=group, role=role, aspiration=aspiration, leads_team=leads)

@@ -123,7 +123,7 @@ async def test_starting_again_welcomes_back_with_how_far_they_got(action_store: 
     action_store.save_answer(person, "journal", "journal.details.role", "nurse")
     dispatcher = CollectingDispatcher()
     await ActionStartJourney().run(dispatcher, tracker(slots={"flow": None}), {})
-    assert "Welcome back" in dispatcher.messages[0]["text"] and "1 of 10" in dispatcher.messages[0]["text"]
+    assert "Welcome back" in dispatcher.messages[0]["text"] and "1 of 11" in dispatcher.messages[0]["text"]
 
 
 def faq_message(text: str) -> Dict[str, Any]:

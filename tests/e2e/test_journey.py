@@ -26,6 +26,7 @@ JOURNAL_ANSWERS = [
     "Staying calm when the ward is busy",
     "skip",
     "I showed curiosity by starting a falls audit",
+    '/choose{"choice": "mid"}',
     "I'd like to be a ward manager in three years",
     "Shadowing a ward manager and a leadership course",
 ]

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer_lists import Listing
-from bot.journey_service import BUBBLE_CHARS, JourneyService, coach_journey
+from bot.journey_service import JourneyService, coach_journey
 from bot.sharing import PLAN, SharingService
 from bot.store import CoachStore
-from bot.turn import Button, Turn
+from bot.turn import BUBBLE_CHARS, Button, Turn
 
 STAFF_PROMPTS = [p for f in coach_journey().staff_flows() for p in f.prompts if p.kind in ("text", "date")]
 LONG = "I have worked nights on the acute medical unit for eleven years and I want something different now. " * 8

@@ -66,15 +66,16 @@ def test_every_segment_and_growth_focus_names_its_source_and_check_date() -> Non
         assert growth.source.startswith("seed:") and growth.last_checked == CHECKED
 
 
-def test_every_intervention_names_its_source_and_check_date() -> None:
+def test_every_intervention_names_its_source_and_status_source() -> None:
     for item in load_interventions():
         assert item.source.startswith(SOURCE_PREFIXES), item.id
-        assert item.last_checked == CHECKED, item.id
+        assert item.status_source.startswith(SOURCE_PREFIXES), item.id
 
 
-def test_links_point_only_to_addresses_given_in_the_seed_documents() -> None:
+def test_links_point_only_to_the_national_pages_the_brief_names() -> None:
     links = {item.link for item in load_interventions() if item.link}
-    assert links <= {"https://www.leadershipacademy.nhs.uk"}
+    assert links <= {"https://www.leadershipacademy.nhs.uk", "https://www.healthcareers.nhs.uk",
+                     "https://www.nhsbsa.nhs.uk/member-hub"}
 
 
 def test_the_catalogue_covers_the_interventions_in_the_brief() -> None:
@@ -95,8 +96,10 @@ def test_band_rules_in_the_catalogue_match_the_seed_documents() -> None:
     items = {item.id: item for item in load_interventions()}
     assert items["hps-stream-1"].bands == ("8a", "8b")
     assert items["hps-stream-2"].bands == ("8c", "8d")
-    for item_id in ("care-certificate", "functional-skills", "apprenticeship", "nursing-associate"):
+    for item_id in ("care-certificate", "functional-skills", "nursing-associate", "nurse-degree-apprenticeship"):
         assert set(items[item_id].bands or BANDS) <= {"1", "2", "3", "4"}
+    # People Plan: apprenticeships at every level; ambassadors come from every band.
+    assert items["apprenticeship"].bands is None and items["nhs-ambassador"].bands is None
     assert items["later-career-conversation"].min_age == 55
 
 

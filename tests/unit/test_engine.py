@@ -22,16 +22,18 @@ from bot.engine import (
 )
 from bot.framework import BANDS, GROWTH_FOCUSES, IMPACT_LEVELS, READINESS_VALUES, STAFF_GROUPS, Profile, place
 
+# Talent for Care routes for the support workforce, bands 1-4. Apprenticeships and NHS Ambassadors are open at every
+# band (People Plan: apprenticeships at every level), so they are not here.
 TALENT_FOR_CARE = {
     "care-certificate",
     "functional-skills",
     "support-staff-development",
-    "apprenticeship",
     "nursing-associate",
+    "nurse-degree-apprenticeship",
     "assistant-practitioner",
     "bridging-programme",
-    "nhs-ambassador",
 }
+CLINICAL_SUPPORT_ONLY = {"care-certificate", "nursing-associate", "assistant-practitioner"}
 LATER_CAREER = {"later-career-conversation", "nhs-pensions-advice", "partial-retirement", "retire-and-return"}
 
 
@@ -61,13 +63,22 @@ def broken_rules(item: Intervention, person: Profile) -> Optional[str]:
         return "stream 1 is for bands 8a/8b"
     if item.id == "hps-stream-2" and band not in ("8c", "8d"):
         return "stream 2 is for bands 8c/8d"
-    if item.id in TALENT_FOR_CARE and band not in ("1", "2", "3", "4"):
+    if item.id in TALENT_FOR_CARE and band not in ("1", "2", "3", "4", None):
         return "Talent for Care is for bands 1-4"
+    if item.id in TALENT_FOR_CARE and band is None and person.staff_group not in ("support", "estates", "admin"):
+        return "without a band, Talent for Care is offered only to the support workforce"
+    if item.id in CLINICAL_SUPPORT_ONLY and person.staff_group != "support":
+        return "clinical support routes are for clinical support staff"
     if item.id in LATER_CAREER:
         old_enough = person.age is not None and person.age >= 55
+        later = person.career_stage in ("later", "retiring")
         mentioned = any(word in person.aspiration.lower() for word in ("retir", "pension"))
-        if not (old_enough or mentioned):
-            return "55+ items need age 55+ or a mention of retirement or pensions"
+        if not (old_enough or later or mentioned):
+            return "55+ items need age 55+, a later career stage or a mention of retirement or pensions"
+    if item.status == "paused":
+        return "paused items are never suggested"
+    if item.id == "mary-seacole" and person.leads_team:
+        return "first-time leader programmes are for people new to leading"
     return None
 
 
@@ -166,7 +177,8 @@ def test_not_now_brings_depth_options_before_pure_moves() -> None:
 
 def test_the_persons_words_bring_matching_interventions_forward() -> None:
     found = ids(suggestions_for(band="5", staff_group="nursing", growth="stretch", aspiration="become a ward manager"))
-    assert found[0] in {"mary-seacole", "acting-up", "stretch-assignment"}
+    assert found[0] in {"acting-up", "stretch-assignment", "action-learning-set"}
+    assert "edward-jenner" in found  # the leadership foundations, open to anyone starting to lead
 
 
 def test_the_top_suggestions_are_of_different_kinds() -> None:

@@ -180,7 +180,7 @@ def test_a_managers_own_notes_get_no_worry_reply(coach_store: CoachStore) -> Non
 def test_every_question_keeps_each_bubble_to_the_budget_and_about_six_buttons(coach_store: CoachStore) -> None:
     """Every prompt of every flow, asked with nothing answered and again once stage 2 is filled in (the
     placement and the suggestions then say most)."""
-    from bot.journey_service import BUBBLE_CHARS
+    from bot.turn import BUBBLE_CHARS
 
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:budget")
@@ -256,7 +256,7 @@ def test_a_recalled_answer_is_not_offered_when_there_is_none_or_when_editing(coa
 def test_walking_every_flow_with_long_answers_keeps_every_reply_to_the_budget(coach_store: CoachStore) -> None:
     """Every flow (the journal, the stages, the manager's preparation and outcome) answered prompt by prompt with
     long answers that voice a worry, then finished: every reply keeps to the budget."""
-    from bot.journey_service import BUBBLE_CHARS
+    from bot.turn import BUBBLE_CHARS
 
     long = ("I'd love to train as a nurse but I can't afford to drop my hours, and I felt fobbed off last time. "
             * 12)
@@ -287,7 +287,7 @@ def plan_options(prompt: Prompt) -> list[str]:
 
 def test_strain_in_a_staff_answer_gets_a_short_calm_reply_and_a_managers_notes_get_none(
         coach_store: CoachStore) -> None:
-    from bot.journey_service import BUBBLE_CHARS
+    from bot.turn import BUBBLE_CHARS
 
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:strained")
@@ -318,7 +318,7 @@ def test_what_takes_up_an_earlier_answer_and_what_is_a_new_one(text: str, takes:
 
 def test_suggestions_can_be_picked_by_their_number_and_every_name_shows_within_the_budget(
         coach_store: CoachStore) -> None:
-    from bot.journey_service import BUBBLE_CHARS
+    from bot.turn import BUBBLE_CHARS
 
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:picker")
@@ -329,10 +329,11 @@ def test_suggestions_can_be_picked_by_their_number_and_every_name_shows_within_t
         coach_store.save_answer(person, "stage2", prompt_id, value, value=value)
     coach_store.save_answer(person, "stage3", "stage3.goals", "Start the nursing associate apprenticeship")
     place = Place("stage3", prompt_id="stage3.interventions")
-    listed = service.ask(person, place).replies[-1]
-    assert len(listed.text or "") <= BUBBLE_CHARS
+    asked = service.ask(person, place)
+    listed = asked.replies[-1]
+    assert all(len(reply.text or "") <= BUBBLE_CHARS for reply in asked.replies)
     names = [b["title"].removeprefix("Add ") for b in listed.buttons if b["title"].startswith("Add ")]
-    assert len(names) >= 3 and all(name in (listed.text or "") for name in names)
+    assert len(names) >= 3 and all(name in texts(asked) for name in names)
     service.take(person, place, said("add 1 and 3"))
     assert coach_store.answers(person)["stage3.interventions.draft"].value == [
         b["payload"].split('"choice": "')[1].split('"')[0] for b in listed.buttons[:3:2]]
@@ -351,8 +352,8 @@ def test_a_manager_who_skipped_most_of_the_preparation_is_not_told_they_are_prep
 
 def test_every_rehearsal_reply_keeps_to_the_budget(coach_store: CoachStore) -> None:
     """Choosing a colleague, questions at every stage with each persona, and the review at the end."""
-    from bot.journey_service import BUBBLE_CHARS
     from bot.rehearsal import list_personas
+    from bot.turn import BUBBLE_CHARS
 
     service = RehearsalService(coach_store)
     manager = coach_store.person_id("web:rehearser")

@@ -22,7 +22,7 @@ from bot.staff import StaffDetails, band_from_text, read_staff_details, staff_gr
         ),
         (
             "Band 8c head of nursing, want to be a director",
-            StaffDetails("8c", "nursing", "head of nursing", "be a director"),
+            StaffDetails("8c", "nursing", "head of nursing", "be a director", leads_team=True),
         ),
         ("AfC band 3 healthcare assistant", StaffDetails("3", "support", "healthcare assistant", "")),
         ("I'm a consultant", StaffDetails(None, "medical", "consultant", "")),
@@ -36,7 +36,7 @@ from bot.staff import StaffDetails, band_from_text, read_staff_details, staff_gr
         ),
         (
             "Band 7 ward sister looking to become a matron",
-            StaffDetails("7", "nursing", "ward sister", "become a matron"),
+            StaffDetails("7", "nursing", "ward sister", "become a matron", leads_team=True),
         ),
         ("I'm a band 6 biomedical scientist", StaffDetails("6", "healthcare_science", "biomedical scientist", "")),
         ("I'm a medical secretary at band 4", StaffDetails("4", "admin", "medical secretary", "")),
