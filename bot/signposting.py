@@ -58,6 +58,8 @@ class Resource(Sourced):
     reach: Optional[str] = None
     # When the fact's own source was written: a year ("2014"), year-month, date, or "undated".
     source_date: Optional[str] = None
+    # The urgent numbers in a few words, for the reminder in replies after a disclosure ("call {phone} ...").
+    reminder_line: Optional[str] = None
 
     @validator("url")
     def _https(cls, value: Optional[str]) -> Optional[str]:
@@ -124,6 +126,8 @@ class Messages(BaseModel):
     check_in_intro: str
     check_in_outro: str
     unread_outro: str
+    # Repeated in replies that send a person onwards after they disclosed risk (talk to a person, resources).
+    reminder_intro: str = "If you need urgent help:"
     older_source_note: str = "From a {year} source, so check it is still current."
 
 
@@ -290,6 +294,17 @@ def _with_urgent_resources(intro: str, outro: str, cat: Catalogue) -> str:
     return "\n".join(lines)
 
 
+def urgent_reminder(*, catalogue: Optional[Catalogue] = None) -> str:
+    """The urgent numbers in one sentence, repeated in every reply that sends a person onwards after they
+    disclosed risk (rendered by Rasa in domain.yml, and by the resources listing)."""
+    cat = _cat(catalogue)
+    parts = [r.reminder_line.format(phone=r.phone or "", text_keyword=r.text_keyword or "",
+                                    text_number=r.text_number or "", name=r.name).strip()
+             for r in urgent_resources(catalogue=cat) if r.reminder_line]
+    listed = "; ".join(parts[:-1]) + f"; or {parts[-1]}" if len(parts) > 1 else "".join(parts)
+    return f"{cat.messages.reminder_intro.strip()} {listed}."
+
+
 def crisis_message(*, catalogue: Optional[Catalogue] = None) -> str:
     """The urgent reply: warm, short, then every urgent resource from the catalogue."""
     cat = _cat(catalogue)
@@ -348,12 +363,17 @@ def describe(resource: Resource, *, catalogue: Optional[Catalogue] = None) -> st
     return line
 
 
-def resources_turn(topic: Optional[str], page: Optional[str] = None) -> Turn:
-    """Resources on a topic or search words, or, without one, a page of topics to choose from."""
+def resources_turn(topic: Optional[str], page: Optional[str] = None, after_disclosure: bool = False) -> Turn:
+    """Resources on a topic or search words, or, without one, a page of topics to choose from.
+
+    After a disclosure of risk in this conversation (``after_disclosure``), the urgent numbers come first, so
+    urgent help stays on the page wherever the person goes next."""
     turn = Turn()
     number = int(page) if page and page.isdigit() else 1
     if topic == "crisis":  # the "Urgent help" button: every urgent service, not the best search matches
         return turn.say_in_bubbles("Urgent help, any time:\n" + "\n".join(describe(r) for r in urgent_resources()))
+    if after_disclosure:
+        turn.say(urgent_reminder())
     if not topic:
         return turn.say("Which topic would you like resources on?", _topic_buttons(number))
     found = find_resources(topic, limit=RESOURCES_SHOWN)

@@ -268,3 +268,76 @@ def test_topics_come_a_few_at_a_time_with_urgent_help_on_every_page() -> None:
 def test_every_resource_reply_keeps_each_bubble_to_the_budget(topic: str) -> None:
     turn = signposting.resources_turn(topic)
     assert all(len(r.text or "") <= BUBBLE_CHARS and len(r.buttons) <= 6 for r in turn.replies)
+
+
+# --- after a disclosure, every onward reply repeats the urgent numbers ---------------------------------------
+
+ONWARD_REPLIES = ("utter_talk_to_person", "utter_strain")
+CHANNELS = ("teams", "web", "rest")
+
+
+def _domain() -> dict:
+    return yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+def _rendered(response: str, channel: str, risk_disclosed: object) -> list[str]:
+    """The variations Rasa chooses between for this channel and slot value (its own filter, not a copy)."""
+    from rasa.core.nlg.generator import ResponseVariationFilter
+
+    chosen = ResponseVariationFilter(_domain()["responses"]).responses_for_utter_action(
+        response, channel, {"risk_disclosed": risk_disclosed})
+    return [variation["text"] for variation in chosen]
+
+
+def test_the_reminder_names_every_urgent_number_and_fits_in_a_reply() -> None:
+    reminder = signposting.urgent_reminder()
+    assert _numbers(reminder) == BRIEF_NUMBERS and "SHOUT" in reminder and "mental health option" in reminder
+    assert len(reminder) <= BUBBLE_CHARS // 2
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("response", ONWARD_REPLIES)
+def test_after_a_disclosure_the_onward_reply_repeats_the_crisis_lines(response: str, channel: str) -> None:
+    texts = _rendered(response, channel, True)
+    assert texts and all(signposting.urgent_reminder() in text for text in texts)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("response", ONWARD_REPLIES)
+def test_without_a_disclosure_the_onward_reply_stays_calm(response: str, channel: str) -> None:
+    for value in (None, False):
+        assert all("116 123" not in text for text in _rendered(response, channel, value))
+
+
+@pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed")  # Rasa says so on every domain load
+@pytest.mark.parametrize("intent", ["risk_of_harm", "risk_unclear"])
+async def test_a_disclosure_or_possible_risk_sets_the_slot_that_brings_the_numbers_back(intent: str) -> None:
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    said = UserUttered("I don't want to be here any more", intent={"name": intent, "confidence": 1.0})
+    tracker = DialogueStateTracker.from_events("disclosure-test", [said], slots=domain.slots)
+    events = await ActionExtractSlots(None).run(  # type: ignore[arg-type]  # no action server: no custom slots
+        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+    assert SlotSet("risk_disclosed", True) in events
+
+
+def test_resources_after_a_disclosure_keep_urgent_help_on_the_page() -> None:
+    """The "Show wellbeing support" button after the urgent reply: the numbers come first, then the list."""
+    turn = signposting.resources_turn("wellbeing", after_disclosure=True)
+    assert turn.replies[0].text == signposting.urgent_reminder()
+    assert "Here's what might help" in (turn.replies[1].text or "")
+    assert all(len(r.text or "") <= BUBBLE_CHARS for r in turn.replies)
+    assert "116 123" not in (signposting.resources_turn("wellbeing").replies[0].text or "")
+
+
+def test_the_onward_replies_rasa_renders_use_the_catalogues_reminder() -> None:
+    """Like the urgent reply, the reminder is pasted into domain.yml; this keeps the two the same."""
+    conditional = [v for name in ONWARD_REPLIES for v in _domain()["responses"][name] if v.get("condition")]
+    assert len(conditional) == 3
+    assert all(signposting.urgent_reminder() in v["text"] for v in conditional)
