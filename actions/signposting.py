@@ -20,5 +20,6 @@ class ActionFindResources(Action):
         return "action_find_resources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        turn = signposting.resources_turn(tracker.get_slot("topic"), entity(tracker, "page"))
+        turn = signposting.resources_turn(tracker.get_slot("topic"), entity(tracker, "page"),
+                                          after_disclosure=bool(tracker.get_slot("risk_disclosed")))
         return [*send(dispatcher, turn), SlotSet("topic", None)]

@@ -12,15 +12,19 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, root_validator, validator
 
 from bot.content import ContentError, Sourced, content_path, load_items, read_yaml
 from bot.turn import Button, Turn, button
 
 RESOURCES_FILE = "resources.yml"
 LOCAL_RESOURCES_FILE = "resources_local.yml"
+# A source more than this many years older than its last check is named in the listing ("from a 2014 source"),
+# so the person can weigh a fact that may have moved on.
+OLDER_SOURCE_YEARS = 5
+_SOURCE_DATE = re.compile(r"(\d{4})(-\d{2}){0,2}|undated")
 
 
 class Topic(BaseModel):
@@ -48,10 +52,51 @@ class Resource(Sourced):
     keywords: List[str] = []
     verify: bool = False
     note: Optional[str] = None
+    # A service with no national address (occupational health, your guardian): found locally, never given a
+    # made-up url. ``reach`` says where, when that is not your organisation's intranet (your GP practice).
+    local: bool = False
+    reach: Optional[str] = None
+    # When the fact's own source was written: a year ("2014"), year-month, date, or "undated".
+    source_date: Optional[str] = None
+    # The urgent numbers in a few words, for the reminder in replies after a disclosure ("call {phone} ...").
+    reminder_line: Optional[str] = None
+
+    @validator("url")
+    def _https(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be an https:// address")
+        return value
+
+    @validator("source_date", pre=True)
+    def _source_date(cls, value: Any) -> Optional[str]:
+        if value is None:
+            return None
+        text = str(value)  # YAML reads 2014 as a number and 2020-07-01 as a date
+        if not _SOURCE_DATE.fullmatch(text):
+            raise ValueError('give a year (2014), a year and month (2023-10), a date, or "undated"')
+        return text
+
+    @root_validator(skip_on_failure=True)
+    def _address_or_local(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not values.get("url") and not values.get("local"):
+            raise ValueError("give the service's public https:// address (url), or mark it local: true if it has "
+                             "no national address")
+        return values
+
+    @property
+    def source_year(self) -> Optional[int]:
+        match = _SOURCE_DATE.fullmatch(self.source_date or "")
+        return int(match.group(1)) if match and match.group(1) else None
+
+    @property
+    def older_source(self) -> bool:
+        """Whether the fact comes from a source much older than its last check (People Plan 2020, 2014)."""
+        year = self.source_year
+        return year is not None and self.last_checked.year - year > OLDER_SOURCE_YEARS
 
     @property
     def contact(self) -> str:
-        """How to reach it, in words ("call 116 123", "text SHOUT to 85258")."""
+        """How to reach it, in words ("call 116 123", "text SHOUT to 85258", its address)."""
         ways = []
         if self.phone:
             ways.append(f"call {self.phone}")
@@ -59,7 +104,15 @@ class Resource(Sourced):
             ways.append(f"text {self.text_keyword} to {self.text_number}")
         if self.url:
             ways.append(self.url)
+        elif self.local and not ways:  # no national address: say where to look rather than invent one
+            ways.append(self.reach or "see your organisation's intranet")
         return ", ".join(ways)
+
+
+class LocalResource(Resource):
+    """An organisation's own item (resources_local.yml): local unless it says otherwise."""
+
+    local: bool = True
 
 
 class Messages(BaseModel):
@@ -73,6 +126,9 @@ class Messages(BaseModel):
     check_in_intro: str
     check_in_outro: str
     unread_outro: str
+    # Repeated in replies that send a person onwards after they disclosed risk (talk to a person, resources).
+    reminder_intro: str = "If you need urgent help:"
+    older_source_note: str = "From a {year} source, so check it is still current."
 
 
 @dataclass(frozen=True)
@@ -104,7 +160,8 @@ def load_catalogue(directory: Optional[Path] = None) -> Catalogue:
     if local_path.exists():
         local_data = read_yaml(local_path) or {}
         if "items" in local_data:
-            resources = _merge(resources, load_items(LOCAL_RESOURCES_FILE, Resource, key="items", directory=directory))
+            resources = _merge(resources, load_items(LOCAL_RESOURCES_FILE, LocalResource, key="items",
+                                                     directory=directory))
         if "topics" in local_data:
             topics = _merge(topics, load_items(LOCAL_RESOURCES_FILE, Topic, key="topics", directory=directory))
     known = {topic.id for topic in topics}
@@ -237,6 +294,17 @@ def _with_urgent_resources(intro: str, outro: str, cat: Catalogue) -> str:
     return "\n".join(lines)
 
 
+def urgent_reminder(*, catalogue: Optional[Catalogue] = None) -> str:
+    """The urgent numbers in one sentence, repeated in every reply that sends a person onwards after they
+    disclosed risk (rendered by Rasa in domain.yml, and by the resources listing)."""
+    cat = _cat(catalogue)
+    parts = [r.reminder_line.format(phone=r.phone or "", text_keyword=r.text_keyword or "",
+                                    text_number=r.text_number or "", name=r.name).strip()
+             for r in urgent_resources(catalogue=cat) if r.reminder_line]
+    listed = "; ".join(parts[:-1]) + f"; or {parts[-1]}" if len(parts) > 1 else "".join(parts)
+    return f"{cat.messages.reminder_intro.strip()} {listed}."
+
+
 def crisis_message(*, catalogue: Optional[Catalogue] = None) -> str:
     """The urgent reply: warm, short, then every urgent resource from the catalogue."""
     cat = _cat(catalogue)
@@ -283,22 +351,33 @@ def _topic_buttons(page: int) -> List[Button]:
     return choices
 
 
-def describe(resource: Resource) -> str:
+def describe(resource: Resource, *, catalogue: Optional[Catalogue] = None) -> str:
+    """One line of a listing: what it is, how to reach it, and any doubt or age of its source."""
     line = f"• {resource.name}: {resource.description}"
     if resource.contact:
         line += f" ({resource.contact})"
     if resource.verify and resource.note:
         line += f" Note: {resource.note}"
+    if resource.older_source:
+        line += " " + _cat(catalogue).messages.older_source_note.format(year=resource.source_year)
     return line
 
 
-def resources_turn(topic: Optional[str], page: Optional[str] = None) -> Turn:
-    """Resources on a topic or search words, or, without one, a page of topics to choose from."""
+def resources_turn(topic: Optional[str], page: Optional[str] = None, after_disclosure: bool = False) -> Turn:
+    """Resources on a topic or search words, or, without one, a page of topics to choose from.
+
+    After a disclosure of risk in this conversation (``after_disclosure``), the urgent numbers come first, so
+    urgent help stays on the page wherever the person goes next."""
+    turn = Turn()
     number = int(page) if page and page.isdigit() else 1
+    if topic == "crisis":  # the "Urgent help" button: every urgent service, not the best search matches
+        return turn.say_in_bubbles("Urgent help, any time:\n" + "\n".join(describe(r) for r in urgent_resources()))
+    if after_disclosure:
+        turn.say(urgent_reminder())
     if not topic:
-        return Turn().say("Which topic would you like resources on?", _topic_buttons(number))
+        return turn.say("Which topic would you like resources on?", _topic_buttons(number))
     found = find_resources(topic, limit=RESOURCES_SHOWN)
     if not found:
-        return Turn().say(f"I couldn't find resources about “{topic}”. Here are the topics I know about.",
-                          _topic_buttons(1))
-    return Turn().say_in_bubbles("Here's what might help:\n" + "\n".join(describe(r) for r in found))
+        return turn.say(f"I couldn't find resources about “{topic}”. Here are the topics I know about.",
+                        _topic_buttons(1))
+    return turn.say_in_bubbles("Here's what might help:\n" + "\n".join(describe(r) for r in found))

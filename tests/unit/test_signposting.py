@@ -11,6 +11,7 @@ import yaml
 
 from bot import signposting
 from bot.content import ContentError
+from bot.settings import DEFAULT_CONTENT_DIR
 from bot.signposting import (
     crisis_message,
     find_resources,
@@ -23,6 +24,19 @@ from bot.signposting import (
 from bot.turn import BUBBLE_CHARS
 
 BRIEF_NUMBERS = {"999", "111", "116 123", "85258"}
+# Each checked on 2026-12-02 against stored copies of the pages (see the header of resources.yml).
+CHECKED_ADDRESSES = {
+    "https://www.nhs.uk/nhs-services/urgent-and-emergency-care-services/when-to-call-999/",
+    "https://111.nhs.uk",
+    "https://www.samaritans.org",
+    "https://giveusashout.org",
+    "https://www.nhs.uk/nhs-services/mental-health-services/find-nhs-talking-therapies-for-anxiety-and-depression/",
+    "https://www.practitionerhealth.nhs.uk",
+    "https://www.healthcareers.nhs.uk",
+    "https://www.leadershipacademy.nhs.uk",
+    "https://www.nhsbsa.nhs.uk/member-hub",
+    "https://nationalguardian.org.uk",
+}
 REQUIRED_TOPICS = {
     "wellbeing",
     "career",
@@ -105,10 +119,77 @@ def test_the_strain_reply_is_short_and_calm_with_well_being_support_a_button_awa
     assert any(r.id == "occupational_health" for r in resources_for_topic(topic))
 
 
-def test_every_item_says_where_it_came_from_and_when_it_was_checked() -> None:
+def test_every_item_says_where_it_came_from_how_old_that_source_is_and_when_it_was_checked() -> None:
     for resource in load_catalogue().resources:
         assert resource.source.strip(), resource.id
+        assert resource.source_date, resource.id
         assert isinstance(resource.last_checked, dt.date), resource.id
+
+
+def test_every_item_has_its_public_https_address_or_is_marked_local() -> None:
+    for resource in load_catalogue().resources:
+        assert (resource.url or "").startswith("https://") or resource.local, resource.id
+
+
+def test_every_address_is_one_the_team_checked() -> None:
+    """A new address joins this list only once someone has checked it is the service's real public page."""
+    urls = {r.url for r in load_catalogue().resources if r.url}
+    assert urls == CHECKED_ADDRESSES
+
+
+def test_the_services_with_no_national_address_point_to_the_intranet_not_a_made_up_link() -> None:
+    resources = {r.id: r for r in load_catalogue().resources}
+    for item in ("occupational_health", "employee_assistance_programme", "wellbeing_team", "speak_up_guardian"):
+        assert resources[item].local and resources[item].url is None, item
+        assert resources[item].contact == "see your organisation's intranet", item
+
+
+def test_the_scope_for_growth_guidance_has_no_invented_address() -> None:
+    """Neither the brief nor the seeds give the guidance's address, so the item sends people to ask locally."""
+    guidance = next(r for r in load_catalogue().resources if r.id == "scope_for_growth")
+    assert guidance.url is None and guidance.local
+
+
+@pytest.mark.parametrize("topic", ["crisis", "pension", "leadership", "speak up"])
+def test_a_listing_shows_each_services_address(topic: str) -> None:
+    text = "\n".join(r.text or "" for r in signposting.resources_turn(topic).replies)
+    listed = [r for r in load_catalogue().resources if f"• {r.name}:" in text]
+    assert listed
+    assert all((r.url or r.contact) in text for r in listed)
+
+
+def test_a_listing_says_when_a_fact_comes_from_an_older_source() -> None:
+    text = "\n".join(r.text or "" for r in signposting.resources_turn("care certificate").replies)
+    assert "Talent for Care" in text and "From a 2014 source, so check it is still current." in text
+    recent = "\n".join(r.text or "" for r in signposting.resources_turn("Samaritans").replies)
+    assert "source" not in recent
+
+
+def test_the_urgent_help_button_lists_every_urgent_service_with_its_number() -> None:
+    text = "\n".join(r.text or "" for r in signposting.resources_turn("crisis").replies)
+    assert _numbers(text) >= BRIEF_NUMBERS and "SHOUT" in text
+
+
+def _replace_first_item(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load((DEFAULT_CONTENT_DIR / "resources.yml").read_text(encoding="utf-8"))
+    data["items"][0].update(changes)
+    data["items"][0] = {k: v for k, v in data["items"][0].items() if v is not None}
+    (tmp_path / "resources.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("changes", "complaint"),
+    [
+        ({"url": None}, "mark it local: true"),
+        ({"url": "http://www.nhs.uk"}, "https://"),
+        ({"source_date": "a while ago"}, "give a year"),
+    ],
+)
+def test_an_item_without_a_true_address_or_source_date_is_refused(
+        tmp_path: Path, changes: dict, complaint: str) -> None:
+    with pytest.raises(ContentError, match=complaint):
+        load_catalogue(directory=_replace_first_item(tmp_path, **changes))
 
 
 def test_only_brief_numbers_appear_in_the_default_catalogue() -> None:
@@ -148,6 +229,7 @@ items:
     local = find_resources("occupational health example", catalogue=catalogue)
     assert local[0].id == "local_oh_example"
     assert local[0].contact == "call 01234 000000"
+    assert local[0].local  # an organisation's own item needs no national address
 
 
 def test_a_broken_local_file_names_the_problem(tmp_path: Path) -> None:
@@ -186,3 +268,76 @@ def test_topics_come_a_few_at_a_time_with_urgent_help_on_every_page() -> None:
 def test_every_resource_reply_keeps_each_bubble_to_the_budget(topic: str) -> None:
     turn = signposting.resources_turn(topic)
     assert all(len(r.text or "") <= BUBBLE_CHARS and len(r.buttons) <= 6 for r in turn.replies)
+
+
+# --- after a disclosure, every onward reply repeats the urgent numbers ---------------------------------------
+
+ONWARD_REPLIES = ("utter_talk_to_person", "utter_strain")
+CHANNELS = ("teams", "web", "rest")
+
+
+def _domain() -> dict:
+    return yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+def _rendered(response: str, channel: str, risk_disclosed: object) -> list[str]:
+    """The variations Rasa chooses between for this channel and slot value (its own filter, not a copy)."""
+    from rasa.core.nlg.generator import ResponseVariationFilter
+
+    chosen = ResponseVariationFilter(_domain()["responses"]).responses_for_utter_action(
+        response, channel, {"risk_disclosed": risk_disclosed})
+    return [variation["text"] for variation in chosen]
+
+
+def test_the_reminder_names_every_urgent_number_and_fits_in_a_reply() -> None:
+    reminder = signposting.urgent_reminder()
+    assert _numbers(reminder) == BRIEF_NUMBERS and "SHOUT" in reminder and "mental health option" in reminder
+    assert len(reminder) <= BUBBLE_CHARS // 2
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("response", ONWARD_REPLIES)
+def test_after_a_disclosure_the_onward_reply_repeats_the_crisis_lines(response: str, channel: str) -> None:
+    texts = _rendered(response, channel, True)
+    assert texts and all(signposting.urgent_reminder() in text for text in texts)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("response", ONWARD_REPLIES)
+def test_without_a_disclosure_the_onward_reply_stays_calm(response: str, channel: str) -> None:
+    for value in (None, False):
+        assert all("116 123" not in text for text in _rendered(response, channel, value))
+
+
+@pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed")  # Rasa says so on every domain load
+@pytest.mark.parametrize("intent", ["risk_of_harm", "risk_unclear"])
+async def test_a_disclosure_or_possible_risk_sets_the_slot_that_brings_the_numbers_back(intent: str) -> None:
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    said = UserUttered("I don't want to be here any more", intent={"name": intent, "confidence": 1.0})
+    tracker = DialogueStateTracker.from_events("disclosure-test", [said], slots=domain.slots)
+    events = await ActionExtractSlots(None).run(  # type: ignore[arg-type]  # no action server: no custom slots
+        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+    assert SlotSet("risk_disclosed", True) in events
+
+
+def test_resources_after_a_disclosure_keep_urgent_help_on_the_page() -> None:
+    """The "Show wellbeing support" button after the urgent reply: the numbers come first, then the list."""
+    turn = signposting.resources_turn("wellbeing", after_disclosure=True)
+    assert turn.replies[0].text == signposting.urgent_reminder()
+    assert "Here's what might help" in (turn.replies[1].text or "")
+    assert all(len(r.text or "") <= BUBBLE_CHARS for r in turn.replies)
+    assert "116 123" not in (signposting.resources_turn("wellbeing").replies[0].text or "")
+
+
+def test_the_onward_replies_rasa_renders_use_the_catalogues_reminder() -> None:
+    """Like the urgent reply, the reminder is pasted into domain.yml; this keeps the two the same."""
+    conditional = [v for name in ONWARD_REPLIES for v in _domain()["responses"][name] if v.get("condition")]
+    assert len(conditional) == 3
+    assert all(signposting.urgent_reminder() in v["text"] for v in conditional)
