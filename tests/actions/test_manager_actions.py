@@ -7,10 +7,11 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.journey import ValidateCoachForm
+from actions.journey import ActionAskAnswer, ActionFlowComplete, ValidateCoachForm
 from actions.manager import ActionAskConfirmOutcome, ActionConfirmOutcome, ActionStartOutcome, ValidateRehearsalForm
-from bot.manager import preparation_flow
+from bot.manager import BIAS_QUESTION, bias_check, calibration_text, preparation_flow
 from bot.store import CoachStore
+from bot.turn import BUBBLE_CHARS
 from tests.conftest import tracker_dict
 
 MANAGER = "web:manager"
@@ -29,6 +30,43 @@ async def rehearse(text: str, slots: Dict[str, Any], choice: Optional[str] = Non
     result = await ValidateRehearsalForm().validate_question(
         text, dispatcher, tracker(MANAGER, text, slots=slots, choice=choice, loop="rehearsal_form"), {})
     return result, [m["text"] for m in dispatcher.messages]
+
+
+async def run(action: Any, tracker: Tracker) -> List[Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker, {})
+    return dispatcher.messages
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def test_the_bias_check_shows_every_trigger_with_its_question_and_why_each_whole_within_the_budget(
+        action_store: CoachStore) -> None:
+    shown = await run(ActionAskAnswer(), tracker(MANAGER, slots={"flow": "manager_prep"}, loop="coach_form"))
+    bubbles = [flat(m["text"] or "") for m in shown]
+    assert all(len(m["text"] or "") <= BUBBLE_CHARS and len(m["buttons"]) <= 6 for m in shown)
+    for trigger in bias_check():
+        # The trigger, its question and its why together in one bubble: read as one, never split.
+        assert any(flat(trigger.trigger) in b and flat(trigger.question) in b and flat(trigger.why) in b
+                   for b in bubbles), trigger.id
+    assert bubbles[-1].endswith(BIAS_QUESTION)
+
+
+async def test_the_bias_check_asked_again_names_the_triggers_in_short(action_store: CoachStore) -> None:
+    slots = {"flow": "manager_prep", "prompt_id": "manager_prep.bias_check"}
+    shown = await run(ActionAskAnswer(), tracker(MANAGER, slots=slots, loop="coach_form"))
+    assert len(shown) == 1 and "Why it matters" not in shown[0]["text"] and "hurrying" in shown[0]["text"]
+
+
+async def test_finishing_the_preparation_gives_the_calibration_tip_then_the_manager_menu(
+        action_store: CoachStore) -> None:
+    manager = action_store.person_id(MANAGER)
+    for prompt in preparation_flow().prompts:
+        action_store.save_answer(manager, "manager_prep", prompt.id, "A note")
+    shown = await run(ActionFlowComplete(), tracker(MANAGER, slots={"flow": "manager_prep"}))
+    assert shown[-2]["text"] == calibration_text() and shown[-1]["response"] == "utter_manager_menu"
 
 
 def test_preparation_starts_with_a_bias_check_then_each_preparation_item() -> None:
