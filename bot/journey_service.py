@@ -22,7 +22,7 @@ from bot.dates import read_date
 from bot.framework import first_sentence
 from bot.journey import Journey, Prompt
 from bot.manager import BIAS_CHECK, BIAS_HEADING, BIAS_QUESTION, bias_check_blocks, calibration_text, preparation_flow
-from bot.outcomes import outcome_from_answers, outcome_lines
+from bot.outcomes import RECORD_IN_ESR, outcome_from_answers, outcome_lines
 from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
@@ -491,7 +491,7 @@ class JourneyService:
                 self.store.save_answer(person, prompt.flow, prompt.id, code, value=code)
                 return Turn().say(f"Recorded, waiting for their confirmation. Their code is {code}. "
                                   f"They can say \"confirm outcome {code}\" to check it and make it final, "
-                                  f"within {CODE_LIFETIME.days} days.")
+                                  f"within {CODE_LIFETIME.days} days.").say(RECORD_IN_ESR).say(calibration_text())
             self.store.save_answer(person, prompt.flow, prompt.id, "confirmed", value="confirmed")
             self.store.save_plan(person, confirmed=True)
             return Turn()

@@ -30,6 +30,12 @@ from bot.store.repository import OutcomeRecord
 if TYPE_CHECKING:
     from bot.plan import SavedAnswer
 
+# Said to the manager after recording: the guidance records outcomes in ESR or a similar local system, and the
+# coach writes to neither, so the manager must do it (the export is for HR and talent teams, not a feed to ESR).
+RECORD_IN_ESR = ("One step is yours: I don't write to ESR or any other HR system. When they've confirmed it, record "
+                 "the outcome in ESR or your organisation's local system, as your organisation asks: where they sit, "
+                 "the development actions, next steps and review date shown above.")
+
 COLUMNS = ("outcome_id", "person_id", "agreed_at", "segment_id", "growth", "impact", "readiness", "interventions",
            "intervention_names", "next_steps", "review_date", "agreed_by", "band", "staff_group",
            "confirmed_by_person")

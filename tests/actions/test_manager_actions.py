@@ -104,7 +104,8 @@ async def test_finishing_a_rehearsal_summarises_saves_and_compares(action_store:
     assert "rose from 50% to 67%" in "\n".join(said_again)
 
 
-async def test_an_outcome_is_recorded_then_confirmed_by_the_person(action_store: CoachStore) -> None:
+async def record_an_outcome(action_store: CoachStore) -> List[Dict[str, Any]]:
+    """A manager answers every question of the outcome flow and says "Record it"; what the coach says then."""
     manager = action_store.person_id(MANAGER)
     await ActionStartOutcome().run(CollectingDispatcher(), tracker(MANAGER), {})
     for prompt_id, value, text in [("outcome.growth", "depth", "Depth"), ("outcome.impact", "strong", "Strong"),
@@ -118,7 +119,21 @@ async def test_an_outcome_is_recorded_then_confirmed_by_the_person(action_store:
     await ValidateCoachForm().validate_answer(
         "save", dispatcher, tracker(MANAGER, "save", choice="save", loop="coach_form",
                                     slots={"flow": "outcome", "prompt_id": "outcome.summary"}), {})
-    code = dispatcher.messages[0]["text"].split("code is ")[1][:7]
+    return dispatcher.messages
+
+
+async def test_recording_an_outcome_prompts_the_manager_to_record_it_in_esr_then_to_calibrate(
+        action_store: CoachStore) -> None:
+    said = [m["text"] or "" for m in await record_an_outcome(action_store)]
+    assert "code is" in said[0]
+    assert "ESR" in said[1] and "local system" in said[1] and "I don't write to ESR" in said[1]
+    assert said[2] == calibration_text()
+    assert all(len(text) <= BUBBLE_CHARS for text in said)
+
+
+async def test_an_outcome_is_recorded_then_confirmed_by_the_person(action_store: CoachStore) -> None:
+    recorded = await record_an_outcome(action_store)
+    code = recorded[0]["text"].split("code is ")[1][:7]
     pending = action_store.outcomes()[0]
     assert pending.person_id is None and not pending.confirmed_by_person and pending.band == "7"
 
