@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.journey import ActionAskAnswer, ActionFlowComplete, ValidateCoachForm
-from actions.manager import ActionAskConfirmOutcome, ActionConfirmOutcome, ActionStartOutcome, ValidateRehearsalForm
-from bot.manager import BIAS_QUESTION, bias_check, calibration_text, preparation_flow
+from actions.manager import (
+    ActionAskConfirmOutcome,
+    ActionConfirmOutcome,
+    ActionShowChecklist,
+    ActionStartOutcome,
+    ValidateRehearsalForm,
+)
+from bot.manager import BIAS_QUESTION, bias_check, calibration_text, conversation_checklist, preparation_flow
 from bot.store import CoachStore
 from bot.turn import BUBBLE_CHARS
 from tests.conftest import tracker_dict
@@ -19,8 +28,9 @@ STAFF = "web:staff"
 
 
 def tracker(sender: str, text: str = "", *, intent: str = "inform", slots: Optional[Dict[str, Any]] = None,
-            choice: Optional[str] = None, loop: Optional[str] = None) -> Tracker:
+            choice: Optional[str] = None, loop: Optional[str] = None, page: Optional[str] = None) -> Tracker:
     entities = [{"entity": "choice", "value": choice}] if choice else []
+    entities += [{"entity": "page", "value": page}] if page else []
     return Tracker.from_dict(tracker_dict(sender, slots=slots or {}, text=text, intent="choose" if choice else intent,
                                           entities=entities, active_loop=loop))
 
@@ -177,3 +187,59 @@ async def test_the_stage_prompt_is_shown_once_per_stage_not_after_every_question
     assert "Stage 1 of 3" in (await asked([], "1"))[0]["text"]
     assert await asked(one_question, "1") == []
     assert "Stage 2 of 3" in (await asked(one_question, "2"))[0]["text"]
+
+
+@pytest.fixture
+def documents(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Where published pages go, for the length of one test."""
+    monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    monkeypatch.setenv("COACH_PUBLIC_URL", "https://coach.example")
+    return tmp_path / "documents"
+
+
+async def press(button: Dict[str, str]) -> List[Dict[str, Any]]:
+    """Press a checklist button: its payload is the intent and the item, as Rasa parses it."""
+    intent, _, entities = button["payload"][1:].partition("{")
+    assert intent == "show_checklist", button
+    page = json.loads("{" + entities).get("page") if entities else None
+    return await run(ActionShowChecklist(), tracker(MANAGER, button["payload"], intent=intent, page=page))
+
+
+def titled(messages: List[Dict[str, Any]], title: str) -> Dict[str, str]:
+    return next(b for b in messages[-1]["buttons"] if b["title"] == title)
+
+
+async def test_the_checklist_steps_through_all_nine_items_with_next_each_with_its_prompt(
+        action_store: CoachStore, documents: Path) -> None:
+    shown = await run(ActionShowChecklist(), tracker(MANAGER, "show the checklist", intent="show_checklist"))
+    assert "https://coach.example/webhooks/web/documents/" in shown[0]["text"]
+    seen = []
+    for number, item in enumerate(conversation_checklist(), start=1):
+        text = shown[-1]["text"]
+        assert text.startswith(f"Checklist {number} of 9: {item.title}") and flat(item.prompt) in flat(text)
+        assert all(len(m["text"] or "") <= BUBBLE_CHARS and len(m["buttons"]) <= 6 for m in shown)
+        seen.append(item.id)
+        if number < 9:
+            shown = await press(titled(shown, "Next"))
+    assert len(seen) == 9
+    assert [b["title"] for b in shown[-1]["buttons"]] == ["Back", "Done"]  # no Next after the last item
+
+
+async def test_back_returns_to_the_item_before_and_done_closes_with_the_way_to_record_the_outcome(
+        action_store: CoachStore, documents: Path) -> None:
+    items = conversation_checklist()
+    third = await run(ActionShowChecklist(), tracker(MANAGER, intent="show_checklist", page="3"))
+    assert third[-1]["text"].startswith(f"Checklist 3 of 9: {items[2].title}")
+    second = await press(titled(third, "Back"))
+    assert second[-1]["text"].startswith(f"Checklist 2 of 9: {items[1].title}")
+    first = await press(titled(second, "Back"))
+    assert [b["title"] for b in first[-1]["buttons"]] == ["Next", "Done"]  # no Back before the first item
+    done = await press(titled(second, "Done"))
+    assert len(done) == 1 and "checklist closed" in done[0]["text"]
+    assert "/record_outcome" in [b["payload"] for b in done[0]["buttons"]]
+    assert "https://coach.example/webhooks/web/documents/" in done[0]["text"]
+
+
+async def test_an_unknown_item_starts_the_checklist_from_the_top(action_store: CoachStore, documents: Path) -> None:
+    shown = await run(ActionShowChecklist(), tracker(MANAGER, intent="show_checklist", page="12"))
+    assert shown[-1]["text"].startswith("Checklist 1 of 9:")
