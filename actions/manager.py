@@ -1,4 +1,5 @@
-"""Manager mode: preparation, rehearsal with a practice colleague, and recording the agreed outcome."""
+"""Manager mode: preparation, rehearsal with a practice colleague, the conversation checklist, and recording the
+agreed outcome."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, CoachFormValidation, journey
+from actions.base import CoachAction, CoachFormValidation, entity, journey
 from actions.store import person_of, store
+from bot.checklist import ChecklistService
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.turn import Message, Turn
 
@@ -26,6 +28,15 @@ class ActionStartManagerPrep(CoachAction):
 
     def turn(self, tracker: Tracker) -> Turn:
         return journey().start_preparation(person_of(tracker))
+
+
+class ActionShowChecklist(CoachAction):
+    """The conversation checklist in the meeting: the start, or the item (or "done") a button asked for."""
+
+    action_name = "action_show_checklist"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return ChecklistService().show(entity(tracker, "page"))
 
 
 class ActionStartOutcome(CoachAction):

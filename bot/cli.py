@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Callable, Optional, Sequence
 
 
@@ -191,7 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("--limit", type=int, default=5)
     suggest.set_defaults(handler=cmd_suggest)
 
-    export = sub.add_parser("export-outcomes", help="write recorded outcomes as CSV")
+    from bot.outcomes import COLUMNS  # a light module: `coach --help` stays fast
+
+    export = sub.add_parser(
+        "export-outcomes", help="write recorded outcomes as CSV", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write recorded outcomes as CSV, one row each, with a header row,\n"
+                    "for your HR, workforce or talent team.",
+        epilog="columns, in order:\n  " + "\n  ".join(textwrap.wrap(", ".join(COLUMNS), 72)) + "\n\n"
+               "The coach does not write to ESR or any other HR system. Which ESR or\n"
+               "local field each column goes to is for your organisation to confirm;\n"
+               "README.md (\"Outcome export\") says what each column holds and suggests\n"
+               "a starting point.")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
     export.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
     export.set_defaults(handler=cmd_export_outcomes)

@@ -1,13 +1,17 @@
-"""Render the development plan as HTML and PDF, with the person's words verbatim."""
+"""Render the development plan as HTML and PDF, with the person's words verbatim; and the manager's printable
+conversation checklist."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
 import importlib.util
+import os
 import secrets
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence, Tuple
 
 from fpdf import FPDF
 
@@ -38,7 +42,8 @@ def _unicode_font() -> Optional[Path]:
 HTML_STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;"
               "color:#212b32}h1,h2{color:#005eb8}dt{font-weight:600;margin-top:.8rem}"
               "dd{margin:0 0 0 1rem;white-space:pre-wrap}.said{white-space:pre-wrap}"
-              "@media print{.notes{break-before:page}}")
+              ".checklist li{margin:.7rem 0}.checklist input{width:1.1rem;height:1.1rem;margin-right:.5rem;"
+              "vertical-align:-.15rem}@media print{.notes{break-before:page}}")
 NEXT_STEP = "Next step: check it is open to me, and talk it through in my conversation."
 
 
@@ -173,4 +178,49 @@ def publish(document: PlanDocument, *, pdf: bool = True) -> str:
     (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
     if pdf:
         (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
+    return settings.public_url + DOCUMENT_PATH + name
+
+
+def render_checklist_html(items: Sequence[Tuple[str, str]], after: Sequence[str]) -> str:
+    """The conversation checklist as a page to print or keep open: each (title, question) with a tick box, in
+    order, then what to do ``after`` the conversation."""
+    e = html.escape
+    title = "Scope for Growth conversation checklist"
+    parts = [
+        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>{e(title)}</title>",
+        f"<style>{HTML_STYLE}</style>",
+        "</head><body><main>",
+        f"<h1>{e(title)}</h1>",
+        "<p>For the conversation itself: tick each item as you cover it. The questions are suggestions; use your "
+        "own words.</p>",
+        "<ol class='checklist'>",
+    ]
+    for number, (item, question) in enumerate(items, start=1):
+        parts.append(f"<li><input type='checkbox' id='item-{number}'><label for='item-{number}'>"
+                     f"<strong>{e(item)}</strong><br>You could ask: “{e(question)}”</label></li>")
+    parts.append("</ol>")
+    if after:
+        parts.append("<h2>After the conversation</h2><ul>")
+        parts.extend(f"<li>{e(line)}</li>" for line in after)
+        parts.append("</ul>")
+    parts.append("<p>From the Scope for Growth career conversations guidance (NHS).</p></main></body></html>")
+    return "".join(parts)
+
+
+def publish_page(page: str) -> str:
+    """Publish an HTML page that is the same for everyone (nothing personal in it); returns its address.
+
+    Its name is drawn from its content, so each version is written once, however many managers ask for it and
+    on whichever server; a new version gets a new name.
+    """
+    settings = load_settings()
+    settings.documents_dir.mkdir(parents=True, exist_ok=True)
+    name = base64.urlsafe_b64encode(hashlib.sha256(page.encode("utf-8")).digest()).decode()[:24] + ".html"
+    path = settings.documents_dir / name
+    if not path.exists():
+        partial = path.with_name(f".{name}.{secrets.token_hex(4)}")
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, path)  # whole or not at all, for a reader on another server
     return settings.public_url + DOCUMENT_PATH + name

@@ -18,7 +18,7 @@ from pydantic import BaseModel, validator
 
 from bot.content import ContentError, content_path, read_yaml
 
-PROMPT_KINDS = ("text", "choice", "date", "placement", "suggestions", "summary")
+PROMPT_KINDS = ("text", "choice", "date", "placement", "suggestions", "summary", "bias_check")
 # What an answer can mean to the rest of the coach (``feeds`` in journey.yml).
 MEANINGS = ("details", "career_stage", "impact", "growth", "readiness", "aspiration", "placement", "interventions",
             "goals", "support", "review_date")

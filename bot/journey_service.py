@@ -21,8 +21,8 @@ from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.dates import read_date
 from bot.framework import first_sentence
 from bot.journey import Journey, Prompt
-from bot.manager import preparation_flow
-from bot.outcomes import outcome_from_answers, outcome_lines
+from bot.manager import BIAS_CHECK, BIAS_HEADING, BIAS_QUESTION, bias_check_blocks, calibration_text, preparation_flow
+from bot.outcomes import RECORD_IN_ESR, outcome_from_answers, outcome_lines
 from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
@@ -225,6 +225,8 @@ class JourneyService:
         if again and prompt.kind == "choice":  # the choices again, not every definition
             options = plan.choice_options(prompt.options_from or "")
             return turn.say(self._question_text(prompt, header), self._choices(options))
+        if (again or place.editing) and prompt.kind == BIAS_CHECK:  # the triggers named in short, not in full
+            return turn.say(self._question_text(prompt, header))
         return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
 
     @staticmethod
@@ -254,6 +256,11 @@ class JourneyService:
     @staticmethod
     def _choices(options: Sequence[Choice]) -> List[Button]:
         return buttons([(o.id, o.label) for o in options])
+
+    def _ask_bias_check(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
+        """Every trigger with its question and why it matters, each whole, then the question itself."""
+        question = f"{header}\n{BIAS_QUESTION}" if header else BIAS_QUESTION
+        return Turn().say_blocks([BIAS_HEADING, *bias_check_blocks(), question])
 
     def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         options = plan.choice_options(prompt.options_from or "")
@@ -484,7 +491,7 @@ class JourneyService:
                 self.store.save_answer(person, prompt.flow, prompt.id, code, value=code)
                 return Turn().say(f"Recorded, waiting for their confirmation. Their code is {code}. "
                                   f"They can say \"confirm outcome {code}\" to check it and make it final, "
-                                  f"within {CODE_LIFETIME.days} days.")
+                                  f"within {CODE_LIFETIME.days} days.").say(RECORD_IN_ESR).say(calibration_text())
             self.store.save_answer(person, prompt.flow, prompt.id, "confirmed", value="confirmed")
             self.store.save_plan(person, confirmed=True)
             return Turn()
@@ -514,6 +521,8 @@ class JourneyService:
         else:
             turn.say(flow.outro)
         turn.set(flow=None)
+        if flow.id == "manager_prep":  # before the meeting, so the manager can plan a debrief with peers
+            turn.say(calibration_text())
         if flow.id in MANAGER_FLOWS:
             return turn.say(response="utter_manager_menu")
         if flow.next:
@@ -618,7 +627,8 @@ def draft(answers: Answers, prompt: Prompt) -> List[str]:
 Asker = Callable[[JourneyService, Prompt, str, Answers], Turn]
 Taker = Callable[[JourneyService, str, Prompt, Message], Turn]
 ASKERS: Dict[str, Asker] = {"choice": JourneyService._ask_choice, "placement": JourneyService._ask_placement,
-                            "suggestions": JourneyService._ask_suggestions, "summary": JourneyService._ask_summary}
+                            "suggestions": JourneyService._ask_suggestions, "summary": JourneyService._ask_summary,
+                            BIAS_CHECK: JourneyService._ask_bias_check}
 TAKERS: Dict[str, Taker] = {"choice": JourneyService._take_choice, "placement": JourneyService._take_placement,
                             "suggestions": JourneyService._take_suggestions, "date": JourneyService._take_date,
                             "summary": JourneyService._take_summary}

@@ -1,4 +1,4 @@
-"""Line manager preparation content: the preparation list, bias check and conversation checklist.
+"""Line manager preparation content: the preparation list, bias check, calibration tip and conversation checklist.
 
 The items live in ``bot/content/manager_preparation.yml`` (data an organisation
 can replace); this module validates and loads them, and spots which checklist
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from bot.journey import Flow
 
 FILENAME = "manager_preparation.yml"
+BIAS_CHECK = "bias_check"  # the kind of the preparation's first prompt: shown with every trigger in full
+BIAS_HEADING = ("First, a short bias check. Judgements slip most at these moments; for each, a question to ask "
+                "yourself and why it matters.")
+BIAS_QUESTION = "Which of these might be true for you in this conversation, and what will you do about it?"
 
 
 class PreparationItem(Sourced):
@@ -34,11 +38,22 @@ class PreparationItem(Sourced):
 
 
 class BiasTrigger(Sourced):
-    """A situation that makes biased judgements more likely, with a question to ask yourself."""
+    """A situation that makes biased judgements more likely, with a question to ask yourself and why it matters."""
 
     id: str
     trigger: str
     question: str
+    why: str
+
+    class Config:
+        allow_mutation = False
+
+
+class CalibrationTip(Sourced):
+    """Advice on debriefing and calibrating outcomes with peers, so people are treated consistently."""
+
+    id: str
+    text: str
 
     class Config:
         allow_mutation = False
@@ -82,6 +97,11 @@ def bias_check() -> Tuple[BiasTrigger, ...]:
     return tuple(cached_items(FILENAME, BiasTrigger, key="bias_check"))
 
 
+def calibration_tips() -> Tuple[CalibrationTip, ...]:
+    """What the guidance says about calibrating with peers, shown after preparing and after recording."""
+    return tuple(cached_items(FILENAME, CalibrationTip, key="calibration"))
+
+
 def conversation_checklist() -> Tuple[ChecklistItem, ...]:
     """The checklist to follow during the conversation."""
     return tuple(cached_items(FILENAME, ChecklistItem, key="conversation_checklist"))
@@ -98,6 +118,21 @@ def rehearsal_tip(tip_id: str) -> RehearsalTip:
         if tip.id == tip_id:
             return tip
     raise KeyError(tip_id)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def bias_check_blocks() -> Tuple[str, ...]:
+    """The bias check as shown in preparation: one block per trigger, with its question and why it matters."""
+    return tuple(f"{t.trigger}\nAsk yourself: {_flat(t.question)}\nWhy it matters: {_flat(t.why)}"
+                 for t in bias_check())
+
+
+def calibration_text() -> str:
+    """The calibration tip as one message."""
+    return "Tip: " + " ".join(_flat(tip.text) for tip in calibration_tips())
 
 
 @lru_cache(maxsize=4096)
@@ -144,10 +179,11 @@ def preparation_flow() -> Flow:
     from bot.journey import Flow, Prompt, Section
 
     triggers = "; ".join(t.trigger[:1].lower() + t.trigger[1:] for t in bias_check())
+    # The triggers named in short: what a re-ask, an edit or the review shows. Asked afresh, every trigger is
+    # shown in full first (see bias_check_blocks).
     bias = Prompt(
-        id="manager_prep.bias_check", flow="manager_prep", section="bias",
-        text=f"First, a short bias check. Judgements slip most when we are: {triggers}. "
-             "Which of these might be true for you in this conversation, and what will you do about it?",
+        id="manager_prep.bias_check", flow="manager_prep", section="bias", kind=BIAS_CHECK,
+        text=f"First, a short bias check. Judgements slip most when we are: {triggers}. {BIAS_QUESTION}",
     )
     items = tuple(
         Prompt(id=f"manager_prep.{item.id}", flow="manager_prep", section="preparation",

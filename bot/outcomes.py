@@ -1,21 +1,8 @@
-"""Agreed outcomes as CSV, in a fixed column layout for ESR or a local HR system.
+"""Agreed outcomes as CSV for an organisation's HR, workforce or talent team, and read back in plain words.
 
-Columns (one row per recorded outcome, UTF-8, comma-separated, header row first):
-
-| column | meaning |
-| --- | --- |
-| outcome_id | running number of the record |
-| person_id | pseudonymous person id (no name or email) |
-| agreed_at | when it was agreed, ISO 8601 (UTC) |
-| segment_id | framework segment, e.g. `depth-solid-ready_now` |
-| growth, impact, readiness | the segment's three parts |
-| interventions | agreed intervention ids, separated by `;` |
-| intervention_names | their names, separated by `;` |
-| next_steps | free text |
-| review_date | ISO date, or empty |
-| agreed_by | who recorded it with the person (e.g. the line manager's role) |
-| band, staff_group | as the person chose to give them, or empty |
-| confirmed_by_person | `yes` once the person confirmed the record, else `no` |
+One row per recorded outcome, UTF-8, comma-separated, header row first, in the order of :data:`COLUMNS`.
+README.md ("Outcome export") says what each column holds. The coach writes to no HR system: which ESR or local
+field a column goes to is for the organisation to confirm, and a test keeps the README's table to this header.
 """
 
 from __future__ import annotations
@@ -25,10 +12,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING
 
-from bot.store.repository import OutcomeRecord
-
 if TYPE_CHECKING:
     from bot.plan import SavedAnswer
+    from bot.store.repository import OutcomeRecord
+
+# Said to the manager after recording: the guidance records outcomes in ESR or a similar local system, and the
+# coach writes to neither, so the manager must do it (the export is for HR and talent teams, not a feed to ESR).
+RECORD_IN_ESR = ("One step is yours: I don't write to ESR or any other HR system. When they've confirmed it, record "
+                 "the outcome in ESR or your organisation's local system, as your organisation asks: where they sit, "
+                 "the development actions, next steps and review date shown above.")
 
 COLUMNS = ("outcome_id", "person_id", "agreed_at", "segment_id", "growth", "impact", "readiness", "interventions",
            "intervention_names", "next_steps", "review_date", "agreed_by", "band", "staff_group",
@@ -62,6 +54,7 @@ def outcome_from_answers(answers: Mapping[str, SavedAnswer], *, agreed_by: str,
                          agreed_at: dt.datetime) -> OutcomeRecord:
     """The outcome a manager recorded in the ``outcome`` flow, not yet confirmed by the person."""
     from bot.plan import meant, placement_for, profile_from_answers
+    from bot.store.repository import OutcomeRecord
 
     profile = profile_from_answers(answers, "outcome")
     placement = placement_for(answers, "outcome")

@@ -74,6 +74,19 @@ class Turn:
             self.say(bubble)
         return self.say(bubbles[-1] if bubbles else "", buttons)
 
+    def say_blocks(self, blocks: Sequence[str], buttons: Sequence[Button] = ()) -> Turn:
+        """``blocks`` (paragraphs that read best whole) in as few bubbles as keep to the budget, a blank line
+        between blocks; a block longer than a bubble is split as :meth:`say_in_bubbles` splits it."""
+        bubbles: List[str] = []
+        for block in blocks:
+            if bubbles and len(bubbles[-1]) + 2 + len(block) <= BUBBLE_CHARS:
+                bubbles[-1] += "\n\n" + block
+            else:
+                bubbles.append(block)
+        for bubble in bubbles[:-1]:
+            self.say_in_bubbles(bubble)
+        return self.say_in_bubbles(bubbles[-1] if bubbles else "", buttons)
+
     def set(self, **state: Any) -> Turn:
         self.state.update(state)
         return self

@@ -123,3 +123,35 @@ def test_the_manager_copy_holds_only_what_the_person_chose_to_share(chosen: list
     for key, answer in ANSWERS.items():
         assert (answer.text.replace("<", "&lt;").replace(">", "&gt;") in page) == (key in chosen)
 
+
+
+def test_the_printable_checklist_has_all_nine_items_in_order_each_with_a_tick_box() -> None:
+    import html
+    import re
+
+    from bot.checklist import checklist_page
+    from bot.documents import HTML_STYLE
+    from bot.manager import conversation_checklist
+
+    page = checklist_page()
+    items = re.findall(r"<li><input type='checkbox' id='(item-\d+)'><label for='(item-\d+)'>(.*?)</label></li>", page)
+    assert len(items) == 9 and all(box == label for box, label, _ in items)
+    for (_, _, text), item in zip(items, conversation_checklist(), strict=True):
+        said = html.unescape(text)
+        assert item.title in said and " ".join(item.prompt.split()) in said
+    assert re.findall(r"<style>(.*?)</style>", page) == [HTML_STYLE]  # the one style the documents' CSP allows
+    assert "ESR" in page and "<script" not in page
+
+
+def test_the_checklist_page_is_published_once_per_version_under_a_name_the_channel_serves(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.channels.web import DOCUMENT_NAME
+    from bot.documents import publish_page
+
+    monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path))
+    first, again = publish_page("<p>checklist</p>"), publish_page("<p>checklist</p>")
+    changed = publish_page("<p>checklist, version 2</p>")
+    assert first == again != changed
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert len(names) == 2 and all(DOCUMENT_NAME.match(name) for name in names)
+    assert (tmp_path / first.rsplit("/", 1)[1]).read_text(encoding="utf-8") == "<p>checklist</p>"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.manager import (
     bias_check,
+    calibration_tips,
     conversation_checklist,
     covered_checklist_items,
     preparation_items,
@@ -49,7 +50,7 @@ def test_bias_check_has_the_six_triggers_each_with_a_reflective_question() -> No
 
 
 def test_every_item_is_sourced_and_dated() -> None:
-    for item in (*preparation_items(), *bias_check(), *conversation_checklist()):
+    for item in (*preparation_items(), *bias_check(), *calibration_tips(), *conversation_checklist()):
         assert item.source == "seed:000_34393d11e60547e5.txt"
         assert item.last_checked == dt.date(2026, 11, 23)
 
@@ -79,3 +80,17 @@ def test_tips_used_by_the_summary_exist() -> None:
     ids = {tip.id for tip in rehearsal_tips()}
     assert {"closed_to_open", "drop_leading", "one_at_a_time", "why_to_what", "cover_stages", "checklist"} <= ids
     assert "{missing}" in rehearsal_tip("checklist").text
+
+
+def test_every_bias_trigger_says_briefly_why_it_matters() -> None:
+    for trigger in bias_check():
+        assert trigger.why.strip() and not trigger.why.strip().endswith("?"), trigger.id
+        assert len(trigger.why) <= 140, f"{trigger.id}: a short why, not an essay"
+
+
+def test_the_calibration_tip_says_to_debrief_outcomes_with_peers_and_keeps_journals_private() -> None:
+    from bot.manager import calibration_text
+
+    assert calibration_tips()
+    text = calibration_text()
+    assert text.startswith("Tip: ") and "peer" in text and "outcomes" in text and "journal" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,36 @@ def test_a_manager_recording_an_outcome_is_not_told_it_is_in_their_plan(tmp_path
     said = "\n".join(r.text or "" for r in turn.replies)
     assert "Agreed actions: None for now." in said and "your plan" not in said
     assert store.plan(manager) is None
+
+
+def readme_export_table() -> list[list[str]]:
+    """The rows of the table under "## Outcome export" in README.md, as lists of cells."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Outcome export\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]  # past the header and its rule
+
+
+def test_the_readme_maps_every_column_of_the_real_header_in_order() -> None:
+    out = io.StringIO()
+    write_outcomes_csv([], out, {})
+    header = out.getvalue().strip().split(",")
+    documented = [re.fullmatch(r"`(\w+)`", row[0]) for row in readme_export_table()]
+    assert [m.group(1) if m else None for m in documented] == header
+    assert all(len(row) == 3 and row[1] and row[2] for row in readme_export_table()), "meaning and mapping each"
+
+
+def test_the_readme_says_the_esr_mapping_is_for_the_organisation_to_confirm_and_never_promises_esr() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Outcome export\n", 1)[1].split("\n## ", 1)[0]
+    assert "for your organisation to confirm" in section and "does not write to ESR" in section
+    assert "ready for ESR" not in readme
+
+
+def test_the_export_help_lists_the_columns_and_says_who_confirms_the_mapping(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["export-outcomes", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert ", ".join(COLUMNS) in shown
+    assert "does not write to ESR" in shown and "for your organisation to confirm" in shown

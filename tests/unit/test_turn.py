@@ -34,3 +34,12 @@ def test_every_written_reply_in_the_domain_keeps_to_the_budget() -> None:
             for name, variants in domain["responses"].items() for v in variants
             if len(v.get("text") or "") > BUBBLE_CHARS or len(v.get("buttons") or []) > 6]
     assert over == []
+
+
+@given(blocks=st.lists(WORDS.map(" ".join).filter(bool), min_size=1, max_size=12))
+def test_blocks_stay_whole_when_they_fit_and_every_bubble_keeps_to_the_budget(blocks: list[str]) -> None:
+    turn = Turn().say_blocks(blocks, [button("Next", "affirm")])
+    bubbles = [reply.text or "" for reply in turn.replies]
+    assert all(len(bubble) <= BUBBLE_CHARS for bubble in bubbles)
+    assert all(any(block in bubble for bubble in bubbles) for block in blocks if len(block) <= BUBBLE_CHARS)
+    assert [bool(r.buttons) for r in turn.replies] == [False] * (len(turn.replies) - 1) + [True]
