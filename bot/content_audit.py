@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
-from bot import engine
+from bot import engine, signposting
 
 #: How old a check may be before the audit lists it (a year: programmes open and close each year).
 MAX_AGE_DAYS = 365
@@ -49,11 +49,24 @@ def _interventions() -> Iterable[Checked]:
                       item.link, item.no_link)
 
 
+def _resources() -> Iterable[Checked]:
+    for resource in signposting.default_catalogue().resources:
+        why_none = (resource.reach or "found on your organisation's intranet") if resource.local else None
+        yield Checked("resources.yml", resource.id, resource.source, {"last_checked": resource.last_checked},
+                      resource.url, why_none)
+
+
+def shipped() -> Iterable[Checked]:
+    """Every item of the content that states an external fact: interventions and signposting."""
+    yield from _interventions()
+    yield from _resources()
+
+
 def audit(today: dt.date, max_age_days: int = MAX_AGE_DAYS, items: Optional[Iterable[Checked]] = None) -> List[Finding]:
     """Every item whose check is older than ``max_age_days``, or from the future, or that has no source, or has
     neither a link nor a reason for having none."""
     findings: List[Finding] = []
-    for item in _interventions() if items is None else items:
+    for item in shipped() if items is None else items:
         if not item.source.strip():
             findings.append(Finding(item.file, item.item, "no source"))
         for name, when in item.dates.items():

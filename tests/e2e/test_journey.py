@@ -63,6 +63,11 @@ def test_a_member_of_staff_completes_all_three_stages_and_downloads_a_plan_in_th
     suggestions = coach.say(user, "Lead a team; finish my leadership course")
     picks = suggestion_payloads(suggestions)
     assert picks, "suggestions should come as buttons"
+    listed = [line for line in texts(suggestions).split("\n") if re.match(r"\d\. ", line)]
+    assert len(listed) == len(picks) and all("Aimed at" in line for line in listed), listed
+    assert "Mary Seacole" not in texts(suggestions)  # paused: new applications are on hold
+    more = texts(coach.say(user, "tell me more about 1"))
+    assert "checked" in more and "Aimed at" in more
     coach.say(user, picks[0])
     coach.say(user, '/choose{"choice": "done"}')
     coach.say(user, "My manager and a mentor from the practice development team")

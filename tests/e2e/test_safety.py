@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from bot.journey import load_journey
+from bot.plan import choice_options
 from bot.store import open_store
 from tests.e2e.servers import CoachServers, texts
 
@@ -24,15 +25,18 @@ def test_a_disclosure_at_every_step_of_the_journal_interrupts_and_is_never_store
     prompts = load_journey().flow("journal").prompts
     coach.say(user, "/start_journey")
     store = open_store(coach.database_url)
+    answers = []
     for step, prompt in enumerate(prompts):
         disclosure = DISCLOSURES[step % len(DISCLOSURES)]
         urgent = texts(coach.say(user, disclosure))
         assert "116 123" in urgent and "999" in urgent, (prompt.id, urgent)
         resumed = texts(coach.say(user, "/where_was_i"))
         assert prompt.text[:40] in resumed, (prompt.id, resumed)
-        coach.say(user, f"answer {step}")
+        # A choice is typed as its label ("Mid-career"), as a person would; anything else in their own words.
+        answers.append(choice_options(prompt.options_from)[1].label if prompt.options_from else f"answer {step}")
+        coach.say(user, answers[-1])
     stored = [a.text for a in store.answers(store.person_id(user)).values()]
-    assert stored == [f"answer {step}" for step in range(len(prompts))]
+    assert stored == answers
 
 
 def test_are_you_safe_answered_in_words_yes_carries_on_and_no_gets_the_numbers(coach: CoachServers) -> None:

@@ -96,6 +96,9 @@ def test_no_paused_item_is_ever_suggested_and_every_suggestion_says_its_status_a
 
 
 def test_the_shipped_content_passes_the_audit_today() -> None:
+    from bot.content_audit import shipped
+
+    assert {item.file for item in shipped()} == {"interventions.yml", "resources.yml"}
     assert audit(dt.date.today()) == []
 
 

@@ -341,3 +341,15 @@ def test_the_onward_replies_rasa_renders_use_the_catalogues_reminder() -> None:
     conditional = [v for name in ONWARD_REPLIES for v in _domain()["responses"][name] if v.get("condition")]
     assert len(conditional) == 3
     assert all(signposting.urgent_reminder() in v["text"] for v in conditional)
+
+
+def test_the_managers_resources_cover_calibration_and_recording_the_outcome() -> None:
+    import json
+
+    from bot.signposting import resources_turn
+
+    menu = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))["responses"]["utter_manager_menu"][0]
+    payload = next(b["payload"] for b in menu["buttons"] if b["title"] == "Find resources for managers")
+    topic = json.loads(payload[payload.index("{"):])["topic"]
+    listed = "\n".join(r.text or "" for r in resources_turn(topic).replies)
+    assert "Debrief and calibrate with fellow managers" in listed and "ESR" in listed
