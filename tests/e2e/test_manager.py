@@ -18,6 +18,16 @@ def manager() -> str:
     return f"manager-{uuid.uuid4().hex[:8]}"
 
 
+def test_a_manager_in_the_meeting_steps_through_the_checklist_typed_or_tapped(coach: CoachServers) -> None:
+    user = manager()
+    first = coach.say(user, "can you bring up the checklist for the meeting")
+    assert "Checklist 1 of 9" in texts(first)
+    following = coach.say(user, next(p for p in button_payloads(first) if '"2"' in p))
+    assert "Checklist 2 of 9" in texts(following)
+    done = coach.say(user, next(p for p in button_payloads(following) if '"done"' in p))
+    assert "/record_outcome" in button_payloads(done)
+
+
 def test_manager_mode_offers_preparation_rehearsal_and_recording(coach: CoachServers) -> None:
     replies = coach.say(manager(), "I'm a line manager")
     assert {"/manager_prepare", "/rehearse", "/record_outcome"} <= set(button_payloads(replies))
@@ -71,6 +81,7 @@ def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach
     recorded = texts(coach.say(user, '/choose{"choice": "save"}'))
     code = re.search(r"code is ([A-Z]{3}-\d{3})", recorded)
     assert code, recorded
+    assert "ESR" in recorded and "peer managers" in recorded  # record it in ESR or locally; calibrate with peers
     check = texts(coach.say(staff, f"confirm outcome {code.group(1)}"))
     assert "Arrange a secondment" in check
     assert "Confirmed" in texts(coach.say(staff, "yes"))
