@@ -225,6 +225,9 @@ class JourneyService:
         if again and prompt.kind == "choice":  # the choices again, not every definition
             options = plan.choice_options(prompt.options_from or "")
             return turn.say(self._question_text(prompt, header), self._choices(options))
+        if again and prompt.kind == "suggestions":  # after a pick or "more about": the buttons, not the list again
+            return turn.say(f"{self._question_text(prompt, header)}\n{SUGGESTIONS_CLOSING}",
+                            self._suggestion_buttons(prompt, answers))
         if (again or place.editing) and prompt.kind == BIAS_CHECK:  # the triggers named in short, not in full
             return turn.say(self._question_text(prompt, header))
         return turn.then(ASKERS.get(prompt.kind, JourneyService._ask_text)(self, prompt, header, answers))
@@ -283,11 +286,17 @@ class JourneyService:
         # in as many bubbles as that takes. The detail is a "more about 2" away.
         lines = [f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}: {s.reason} "
                  f"{engine.standing(s.intervention)}" for i, s in enumerate(suggestions, start=1)]
-        closing = "Say \"more about 2\" for the details of one. Pick as many as you like, then say \"done\"."
+        return self._question(prompt, header).say_in_bubbles("\n".join([*lines, SUGGESTIONS_CLOSING]),
+                                                             self._suggestion_buttons(prompt, answers, suggestions))
+
+    @staticmethod
+    def _suggestion_buttons(prompt: Prompt, answers: Answers,
+                            suggestions: Optional[Sequence[engine.Suggestion]] = None) -> List[Button]:
+        picked = set(draft(answers, prompt))
+        shown = plan.suggestions_for(answers, prompt.flow) if suggestions is None else suggestions
         options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
-                   for s in suggestions]
-        done = ("done", "Done" if picked else "None of these for now")
-        return self._question(prompt, header).say_in_bubbles("\n".join([*lines, closing]), buttons([*options, done]))
+                   for s in shown]
+        return buttons([*options, ("done", "Done" if picked else "None of these for now")])
 
     def _ask_summary(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         if prompt.flow == "outcome":
@@ -592,10 +601,11 @@ class JourneyService:
         return turn.say("That outcome was already confirmed or no longer exists.")
 
 
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one": 1, "two": 2, "three": 3,
-             "four": 4, "five": 5}
+# Not "one": "the pensions one" names an option by its words, not the first.
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
+SUGGESTIONS_CLOSING = "Say \"more about 2\" for the details of one. Pick as many as you like, then say \"done\"."
 # "more about 2", "tell me more about the first", "what is the bridging programme?": details, not a pick.
 _MORE_ABOUT = re.compile(r"\b(?:more|details?|explain|what(?:'s| is| are)|tell me about|info(?:rmation)?)\b", re.I)
 

@@ -153,7 +153,7 @@ def at_the_suggestions(store: CoachStore, sender: str, role: str, vision: str, s
 
 def test_every_suggestion_in_the_chat_says_why_its_status_and_who_it_is_aimed_at(coach_store: CoachStore) -> None:
     person = at_the_suggestions(coach_store, "web:advice", "band 3 healthcare assistant", "become a nurse")
-    asked = JourneyService(coach_store).ask(person, Place("stage3", prompt_id="stage3.interventions"))
+    asked = JourneyService(coach_store).ask(person, Place("stage3", prompt_id="stage3.goals"))
     lines = [line for line in texts(asked).split("\n") if line[:2].rstrip(".").isdigit()]
     assert len(lines) >= 3
     assert all("Aimed at" in line and ("Available" in line or "Check locally" in line) for line in lines)
@@ -168,6 +168,18 @@ def test_more_about_one_gives_its_details_and_picks_nothing(coach_store: CoachSt
     more = service.take(person, place, said("tell me more about 1"))
     assert "Aimed at" in texts(more) and "checked" in texts(more)
     assert "stage3.interventions.draft" not in coach_store.answers(person)
+    again = service.ask(person, place)  # the question and its buttons, not the whole list a second time
+    assert len(again.replies) == 1 and "1. " not in texts(again) and len(again.replies[0].buttons) >= 4
+
+
+def test_an_option_named_by_its_words_is_that_option_not_the_first(coach_store: CoachStore) -> None:
+    person = at_the_suggestions(coach_store, "web:named", "medical secretary", "keep going then retire", "retiring")
+    service = JourneyService(coach_store)
+    place = Place("stage3", prompt_id="stage3.interventions")
+    listed = texts(service.ask(person, Place("stage3", prompt_id="stage3.goals")))
+    assert "NHS Pensions" in listed and not listed.split("\n")[2].startswith("1. NHS Pensions")
+    more = texts(service.take(person, place, said("tell me more about the pensions one")))
+    assert more.startswith("NHS Pensions information")
 
 
 def test_saying_you_are_thinking_about_retirement_brings_the_pension_routes(coach_store: CoachStore) -> None:
@@ -183,7 +195,7 @@ def test_saying_you_are_thinking_about_retirement_brings_the_pension_routes(coac
     service.take(person, place, said("thinking about retirement"))  # typed, not tapped
     assert coach_store.answers(person)["journal.career.stage"].value == "retiring"
     at_the_suggestions(coach_store, "web:stage", "medical secretary", "keep doing what I do")
-    asked = service.ask(person, Place("stage3", prompt_id="stage3.interventions"))
+    asked = service.ask(person, Place("stage3", prompt_id="stage3.goals"))
     assert "Later-career conversation" in texts(asked) and "NHS Pensions" in texts(asked)
 
 
