@@ -75,12 +75,13 @@ class Turn:
         return self.say(bubbles[-1] if bubbles else "", buttons)
 
     def say_blocks(self, blocks: Sequence[str], buttons: Sequence[Button] = ()) -> Turn:
-        """``blocks`` (paragraphs that read best whole) in as few bubbles as keep to the budget, a blank line
-        between blocks; a block longer than a bubble is split as :meth:`say_in_bubbles` splits it."""
+        """``blocks`` (paragraphs that read best whole) in as few bubbles as keep to the budget, a line break
+        between blocks (never a blank line: Rasa's channels send each paragraph as a bubble of its own); a block
+        longer than a bubble is split as :meth:`say_in_bubbles` splits it."""
         bubbles: List[str] = []
         for block in blocks:
-            if bubbles and len(bubbles[-1]) + 2 + len(block) <= BUBBLE_CHARS:
-                bubbles[-1] += "\n\n" + block
+            if bubbles and len(bubbles[-1]) + 1 + len(block) <= BUBBLE_CHARS:
+                bubbles[-1] += "\n" + block
             else:
                 bubbles.append(block)
         for bubble in bubbles[:-1]:
