@@ -144,10 +144,11 @@ def test_the_services_with_no_national_address_point_to_the_intranet_not_a_made_
         assert resources[item].contact == "see your organisation's intranet", item
 
 
-def test_the_scope_for_growth_guidance_has_no_invented_address() -> None:
-    """Neither the brief nor the seeds give the guidance's address, so the item sends people to ask locally."""
+def test_the_scope_for_growth_guidance_points_to_its_publisher_not_a_guessed_page() -> None:
+    """The NHS Leadership Academy publishes the guidance; its page address is not stable enough to give, so the item
+    gives the Academy's home page and says what to search for."""
     guidance = next(r for r in load_catalogue().resources if r.id == "scope_for_growth")
-    assert guidance.url is None and guidance.local
+    assert guidance.url == "https://www.leadershipacademy.nhs.uk" and "Scope for Growth" in guidance.description
 
 
 @pytest.mark.parametrize("topic", ["crisis", "pension", "leadership", "speak up"])
