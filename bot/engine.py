@@ -3,7 +3,9 @@
 :func:`suggest` takes a person's :class:`~bot.framework.Profile` and
 :class:`~bot.framework.Placement` and returns a short, varied, deterministic
 list of interventions from ``bot/content/interventions.yml``. Eligibility
-(bands, staff groups, age) is a hard filter; everything else only ranks.
+(bands, staff groups, career stage or age, words the person used, first-time
+leaders only) is a hard filter, and paused items are never offered; everything
+else only ranks.
 """
 
 from __future__ import annotations
