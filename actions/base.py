@@ -33,6 +33,15 @@ def entity(tracker: Tracker, name: str) -> Optional[str]:
                 None)
 
 
+def last_buttons(tracker: Tracker) -> List[Dict[str, str]]:
+    """The buttons of the coach's latest message that had any (what a typed "next" refers to)."""
+    for event in reversed(tracker.events):
+        buttons = (event.get("data") or {}).get("buttons") if event.get("event") == "bot" else None
+        if buttons:
+            return list(buttons)
+    return []
+
+
 def listing_of(tracker: Tracker) -> Listing:
     """Which part and page of a list of answers a button asked for."""
     return Listing.read(entity(tracker, "part"), entity(tracker, "page"))

@@ -9,9 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, CoachFormValidation, entity, journey
+from actions.base import CoachAction, CoachFormValidation, entity, journey, last_buttons
 from actions.store import person_of, store
-from bot.checklist import ChecklistService
+from bot.checklist import ChecklistService, typed_move
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.turn import Message, Turn
 
@@ -36,7 +36,8 @@ class ActionShowChecklist(CoachAction):
     action_name = "action_show_checklist"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return ChecklistService().show(entity(tracker, "page"))
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return ChecklistService().show(entity(tracker, "page") or typed_move(intent, last_buttons(tracker)))
 
 
 class ActionStartOutcome(CoachAction):

@@ -7,14 +7,17 @@ with a question the manager could ask. Where the manager is travels in the butto
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+import json
+from typing import Callable, Optional, Sequence
 
 from bot.documents import publish_page, render_checklist_html
 from bot.manager import calibration_text, conversation_checklist
-from bot.turn import Turn, button
+from bot.turn import Button, Turn, button
 
 INTENT = "show_checklist"
 DONE = "done"
+# A move typed in the meeting, by what the NLU makes of it: "next" reads as skip, "back" as where was I.
+MOVES = {"skip": "Next", "where_was_i": "Back"}
 # For the page to print: what the guidance asks after the conversation, and how the coach fits in.
 AFTER = ("Record the agreed outcome with the coach, with them: they confirm it with their code. Then record it in "
          "ESR or your organisation's local system; the coach does not write to ESR.",
@@ -33,6 +36,18 @@ def step(page: Optional[str]) -> Optional[int]:
         return None
     number = int(page)
     return number if 1 <= number <= len(conversation_checklist()) else None
+
+
+def typed_move(intent: Optional[str], shown: Sequence[Button]) -> Optional[str]:
+    """The page a typed "next" or "back" means: the one its button on the item on screen carries. Past the last
+    item, "next" is done; before the first, "back" stays on it. Anything else is not a move (None)."""
+    title = MOVES.get(intent or "")
+    if title is None:
+        return None
+    payload = next((b["payload"] for b in shown if b.get("title") == title and "{" in b.get("payload", "")), None)
+    if payload is None:
+        return DONE if title == "Next" else "1"
+    return str(json.loads(payload[payload.index("{"):]).get("page", ""))
 
 
 class ChecklistService:

@@ -243,3 +243,23 @@ async def test_back_returns_to_the_item_before_and_done_closes_with_the_way_to_r
 async def test_an_unknown_item_starts_the_checklist_from_the_top(action_store: CoachStore, documents: Path) -> None:
     shown = await run(ActionShowChecklist(), tracker(MANAGER, intent="show_checklist", page="12"))
     assert shown[-1]["text"].startswith("Checklist 1 of 9:")
+
+
+@pytest.mark.parametrize(("typed", "intent", "expected"), [("next", "skip", "Checklist 4 of 9:"),
+                                                            ("back", "where_was_i", "Checklist 2 of 9:")])
+async def test_next_or_back_typed_in_the_meeting_moves_from_the_item_on_screen(
+        action_store: CoachStore, documents: Path, typed: str, intent: str, expected: str) -> None:
+    third = await run(ActionShowChecklist(), tracker(MANAGER, intent="show_checklist", page="3"))
+    state = tracker_dict(MANAGER, text=typed, intent=intent)
+    state["events"] = [{"event": "bot", "text": third[-1]["text"], "data": {"buttons": third[-1]["buttons"]}},
+                       {"event": "user", "text": typed}]
+    moved = await run(ActionShowChecklist(), Tracker.from_dict(state))
+    assert moved[-1]["text"].startswith(expected)
+
+
+def test_next_past_the_last_item_is_done_and_back_before_the_first_stays() -> None:
+    from bot.checklist import DONE, typed_move
+
+    assert typed_move("skip", [{"title": "Back", "payload": '/show_checklist{"page": "8"}'}]) == DONE
+    assert typed_move("where_was_i", [{"title": "Next", "payload": '/show_checklist{"page": "2"}'}]) == "1"
+    assert typed_move("inform", [{"title": "Next", "payload": '/show_checklist{"page": "2"}'}]) is None

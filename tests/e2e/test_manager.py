@@ -24,6 +24,9 @@ def test_a_manager_in_the_meeting_steps_through_the_checklist_typed_or_tapped(co
     assert "Checklist 1 of 9" in texts(first)
     following = coach.say(user, next(p for p in button_payloads(first) if '"2"' in p))
     assert "Checklist 2 of 9" in texts(following)
+    assert "Checklist 3 of 9" in texts(coach.say(user, "next"))
+    following = coach.say(user, "back")
+    assert "Checklist 2 of 9" in texts(following)
     done = coach.say(user, next(p for p in button_payloads(following) if '"done"' in p))
     assert "/record_outcome" in button_payloads(done)
 
