@@ -124,8 +124,15 @@ def test_someone_back_after_a_while_is_welcomed_back_once_with_a_way_to_carry_on
     chat = open_chat()
     chat.send("Remember this, please")
     _wait_for_reply(chat, "You said: Remember this, please")
+    asked = len(chat.coach.record.session_requests)
     chat.page.reload()  # a moment later: no welcome back
     expect(chat.page.locator(".sfg-coach-msg--bot")).to_have_count(1)
+    # The page writes its history back once its connection is confirmed: let that happen before the edit below,
+    # or, on a busy machine, it lands after the edit and undoes it.
+    deadline = time.monotonic() + 10
+    while len(chat.coach.record.session_requests) == asked and time.monotonic() < deadline:
+        time.sleep(0.05)
+    chat.page.wait_for_timeout(500)
     session = chat.stored_session()
     assert session is not None
     chat.page.evaluate(  # as if the last message were two hours old
