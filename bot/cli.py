@@ -153,13 +153,14 @@ def cmd_content_audit(args: argparse.Namespace) -> int:
     """List content whose checks are stale, unsourced or without a link; exit 1 if there is any."""
     import datetime as dt
 
-    from bot.content_audit import audit
+    from bot.content_audit import MAX_AGE_DAYS, audit
 
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-    findings = audit(today, args.max_age_days)
+    max_age = MAX_AGE_DAYS if args.max_age_days is None else args.max_age_days
+    findings = audit(today, max_age)
     for finding in findings:
         print(finding)
-    print(f"{len(findings)} finding(s) on {today.isoformat()} (checks older than {args.max_age_days} days count)")
+    print(f"{len(findings)} finding(s) on {today.isoformat()} (checks older than {max_age} days count)")
     return 1 if findings else 0
 
 
@@ -218,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     content = sub.add_parser("content", help="check the content (audit) or print the routes table")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     audit = content_sub.add_parser("audit", help="list stale, unsourced or unlinked content; exit 1 if any")
-    audit.add_argument("--max-age-days", type=int, default=365, help="how old a check may be (default 365)")
+    audit.add_argument("--max-age-days", type=int, default=None, help="how old a check may be (default a year)")
     audit.add_argument("--today", default=None, help="audit as of this date (YYYY-MM-DD); default today")
     audit.set_defaults(handler=cmd_content_audit)
     routes = content_sub.add_parser("routes", help="print who each intervention is for, and its status, as CSV")

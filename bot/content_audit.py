@@ -51,9 +51,8 @@ def _interventions() -> Iterable[Checked]:
 
 def _resources() -> Iterable[Checked]:
     for resource in signposting.default_catalogue().resources:
-        why_none = (resource.reach or "found on your organisation's intranet") if resource.local else None
-        yield Checked("resources.yml", resource.id, resource.source, {"last_checked": resource.last_checked},
-                      resource.url, why_none)
+        yield Checked(signposting.RESOURCES_FILE, resource.id, resource.source, {"last_checked": resource.last_checked},
+                      resource.url, "marked local" if resource.local else None)
 
 
 def shipped() -> Iterable[Checked]:

@@ -75,16 +75,19 @@ def _option_facts(option: PlanOption) -> str:
     return ". ".join(f for f in facts if f)
 
 
+def _opening(title: str) -> str:
+    """A page's head, up to its main content: language, viewport, title and the one style the policy allows."""
+    return ("<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{html.escape(title)}</title><style>{HTML_STYLE}</style></head><body><main>")
+
+
 def render_html(document: PlanDocument) -> str:
     """A self-contained, printable, accessible HTML page; every piece of text is escaped."""
     e = html.escape
     before, after = _plan_parts(document)
     parts = [
-        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{e(document.title)}</title>",
-        f"<style>{HTML_STYLE}</style>",
-        "</head><body><main>",
+        _opening(document.title),
         f"<h1>{e(document.title)}</h1>",
         f"<p>{e(_status(document))}</p>",
     ]
@@ -187,11 +190,7 @@ def render_checklist_html(items: Sequence[Tuple[str, str]], after: Sequence[str]
     e = html.escape
     title = "Scope for Growth conversation checklist"
     parts = [
-        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{e(title)}</title>",
-        f"<style>{HTML_STYLE}</style>",
-        "</head><body><main>",
+        _opening(title),
         f"<h1>{e(title)}</h1>",
         "<p>For the conversation itself: tick each item as you cover it. The questions are suggestions; use your "
         "own words.</p>",
