@@ -19,7 +19,7 @@ DEFAULT_MAX_REQUEST_BYTES = 256 * 1024  # comfortably above a longest message in
 # A person types and clicks far slower than this; a script sending hundreds at once is refused early.
 DEFAULT_MESSAGES_IN_FLIGHT = 3
 DEFAULT_MESSAGES_PER_MINUTE = 60
-DEFAULT_MESSAGE_BURST = 30
+DEFAULT_MESSAGE_BURST = 10  # a person never sends more than a few at once
 # Senders remembered at most; an idle sender's full bucket is forgotten first (it would be full again anyway).
 MAX_SENDERS_REMEMBERED = 10_000
 
@@ -52,6 +52,20 @@ def too_fast_reply(text: str) -> str:
     return _unread_reply(text, note, note)
 
 
+def flood_reply() -> str:
+    """What the coach says, without reading it, to a message sent while several of the same sender's messages
+    are already waiting for their reply (a script or a paste loop, not a person typing).
+
+    Reading each one would keep the flood's last messages waiting for tens of seconds and take the server's
+    time from everyone else, so none is read, and every such reply carries the urgent numbers instead: a
+    disclosure among them still gets them, within a moment.
+    """
+    from bot import signposting  # imported here, as in _unread_reply
+
+    return ("You've sent a lot of messages at once, so I haven't read this one. Please wait for my reply, then "
+            f"send one message at a time. {signposting.urgent_reminder()}")
+
+
 def unavailable_reply(text: str) -> str:
     """What the coach says when a server it needs failed (the turn lock shared by its replicas, or the action
     server part-way through a turn). Nothing of that message was stored; the safety detector still reads it."""
@@ -74,7 +88,8 @@ def _unread_reply(text: str, note: str, calm: str) -> str:
 @dataclass
 class Pace:
     """Which messages a sender may have handled now: at most ``in_flight`` at once, and ``per_minute`` on
-    average beyond a first ``burst`` (a token bucket per sender). Per process: each replica paces its own."""
+    average beyond a first ``burst`` (a token bucket per sender). Per process; with Redis, the replicas share
+    the buckets (``bot.channels.limits.SharedPace``)."""
 
     in_flight: int = DEFAULT_MESSAGES_IN_FLIGHT
     per_minute: int = DEFAULT_MESSAGES_PER_MINUTE
@@ -85,16 +100,28 @@ class Pace:
 
     def admit(self, sender: str) -> bool:
         """True, and the message counts as in flight until :meth:`done`, if the sender is within the pace."""
-        if self._busy[sender] >= self.in_flight:
+        if not self.has_room(sender) or not self.take_token(sender):
             return False
+        self.hold(sender)
+        return True
+
+    def has_room(self, sender: str) -> bool:
+        """Whether the sender has fewer than ``in_flight`` messages being handled."""
+        return self._busy[sender] < self.in_flight
+
+    def take_token(self, sender: str) -> bool:
+        """Take one message's token from the sender's bucket, if there is one."""
         now = self.clock()
         tokens = self._tokens(sender, now)
         if tokens < 1:
             return False
         self._forget_idle_senders(now)
         self._buckets[sender] = (tokens - 1, now)
-        self._busy[sender] += 1
         return True
+
+    def hold(self, sender: str) -> None:
+        """Count a message as in flight until :meth:`done`."""
+        self._busy[sender] += 1
 
     def done(self, sender: str) -> None:
         self._busy[sender] -= 1

@@ -139,6 +139,11 @@ def paced_coach(coach: CoachServers, tmp_path_factory: pytest.TempPathFactory) -
     paced.stop()
 
 
+def not_taken_in(reply: str) -> bool:
+    """A kind reply to a message sent too quickly (read by the safety detector) or in a flood (not read)."""
+    return "sent several messages very quickly" in reply or "a lot of messages at once" in reply
+
+
 def test_a_burst_of_200_messages_from_one_sender_is_paced_and_another_person_is_still_answered(
         paced_coach: CoachServers) -> None:
     """A script fires 200 messages at once for one conversation: a burst of them is handled, the rest get a
@@ -149,7 +154,7 @@ def test_a_burst_of_200_messages_from_one_sender_is_paced_and_another_person_is_
         greeting = texts(paced_coach.say(bystander, "hi"))
         replies = [texts(future.result()) for future in burst]
     assert "career conversation" in greeting
-    paced = [r for r in replies if "sent several messages very quickly" in r]
+    paced = [r for r in replies if not_taken_in(r)]
     assert len(paced) >= 100, f"only {len(paced)} of 200 were paced"
     said = [e for e in paced_coach.tracker(flooder, all_events=True)["events"] if e.get("event") == "user"]
     assert len(said) == 200 - len(paced)  # a paced message is never parsed or stored
@@ -160,7 +165,7 @@ def test_a_disclosure_sent_in_a_burst_still_gets_the_urgent_numbers(paced_coach:
     with ThreadPoolExecutor(max_workers=20) as pool:
         burst = [pool.submit(paced_coach.say, person, "i want to kill myself tonight") for _ in range(60)]
         replies = [texts(future.result()) for future in burst]
-    assert any("sent several messages very quickly" in r for r in replies)
+    assert any(not_taken_in(r) for r in replies)
     assert all("116 123" in r and "999" in r for r in replies)
 
 

@@ -60,7 +60,7 @@ class FakeClock:
 
 def test_pace_settings_come_from_the_environment_with_defaults_a_person_never_reaches() -> None:
     defaults = load_settings({})
-    assert (defaults.messages_in_flight, defaults.messages_per_minute, defaults.message_burst) == (3, 60, 30)
+    assert (defaults.messages_in_flight, defaults.messages_per_minute, defaults.message_burst) == (3, 60, 10)
     given = load_settings({"COACH_MESSAGES_IN_FLIGHT": "2", "COACH_MESSAGES_PER_MINUTE": "10",
                            "COACH_MESSAGE_BURST": "5"})
     assert (given.messages_in_flight, given.messages_per_minute, given.message_burst) == (2, 10, 5)
@@ -114,7 +114,7 @@ class _SlowReplies:
 
     def __init__(self) -> None:
         self.paced_now = self.most_paced_at_once = 0
-        self.finished: list[str] = []
+        self.finished: list[tuple[str, bool]] = []  # (who, whether it was a paced reply)
 
     def channel(self) -> Any:
         from rasa.core.channels.channel import CollectingOutputChannel
@@ -128,7 +128,7 @@ class _SlowReplies:
                 replies.most_paced_at_once = max(replies.most_paced_at_once, replies.paced_now)
                 await asyncio.sleep(0.02)
                 replies.paced_now -= paced
-                replies.finished.append(recipient_id)
+                replies.finished.append((recipient_id, paced))
 
         return Slow()
 
@@ -152,14 +152,102 @@ async def test_a_burst_is_answered_one_message_at_a_time_and_other_people_are_no
     replies = _SlowReplies()
     await _burst(replies, 10)
     assert replies.most_paced_at_once == 1
-    assert replies.finished.index("bystander") < 3  # not behind the flooder's line
+    bystander = replies.finished.index(("bystander", False))
+    paced_before = [who for who, paced in replies.finished[:bystander] if paced]
+    assert len(paced_before) <= 1  # not behind the flooder's line of paced messages
 
 
-async def test_a_flood_beyond_any_person_is_not_held_in_line_without_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_flood_is_answered_at_once_unread_and_every_reply_carries_the_urgent_numbers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import safety
     from bot.channels import limits
 
-    monkeypatch.setattr(limits, "MAX_WAITING", 2)
+    readings: list[str] = []
+    assess = safety.assess
+    monkeypatch.setattr(safety, "assess", lambda text: readings.append(text) or assess(text))
     replies = _SlowReplies()
-    await _burst(replies, 8, bystander=False)
-    assert replies.most_paced_at_once > 1
-    assert len(replies.finished) == 8  # every message still got its reply
+    sent: list[str] = []
+    channel = replies.channel()
+    original = channel.send_text_message
+
+    async def record(recipient_id: str, text: str, **kwargs: Any) -> None:
+        sent.append(text)
+        await original(recipient_id, text, **kwargs)
+
+    channel.send_text_message = record
+    from rasa.core.channels.channel import UserMessage
+
+    async def turn(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Thank you.")
+
+    guarded = limits.guard_messages(turn, load_settings({"COACH_MESSAGE_BURST": "1",
+                                                         "COACH_MESSAGES_IN_FLIGHT": "1"}))
+    await asyncio.gather(*(guarded(UserMessage(f"message {n}", channel, "flooder")) for n in range(40)))
+
+    flooded = [text for text in sent if "a lot of messages at once" in text]
+    assert len(sent) == 40  # every message got its reply
+    assert len(flooded) >= 30  # past the few in line, none waited to be read
+    assert all(signposting.urgent_reminder() in text for text in flooded)
+    assert len(readings) <= limits.MAX_WAITING + 1  # the flood itself was never read
+
+
+async def test_a_steady_flood_one_message_after_another_is_read_only_a_few_times_a_minute(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from bot import safety
+    from bot.channels import limits
+
+    readings: list[str] = []
+    assess = safety.assess
+    monkeypatch.setattr(safety, "assess", lambda text: readings.append(text) or assess(text))
+
+    async def turn(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Thank you.")
+
+    guarded = limits.guard_messages(turn, load_settings({"COACH_MESSAGE_BURST": "1"}))
+    for n in range(15):  # each waits for its reply: the line never fills, yet no person sends like this
+        await guarded(UserMessage(f"message {n}", CollectingOutputChannel(), "flooder"))
+    assert len(readings) == limits.READS_PER_MINUTE
+
+
+# --- the replicas behind the edge pace a sender together (Redis) ---------------------------------------------------
+
+
+async def _admitted(guards: list[Any], messages: int) -> int:
+    """Send ``messages`` for one sender, round robin over ``guards`` (one per replica); how many were taken in."""
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    taken_in = 0
+    for n in range(messages):
+        out = CollectingOutputChannel()
+        await guards[n % len(guards)](UserMessage(f"message {n}", out, "flooder"))
+        taken_in += any(m.get("text") == "Thank you." for m in out.messages)
+    return taken_in
+
+
+def _replica(settings: dict[str, str]) -> Any:
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.channels.limits import guard_messages
+
+    async def turn(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Thank you.")
+
+    return guard_messages(turn, load_settings({"COACH_MESSAGE_BURST": "5", **settings}))
+
+
+@pytest.mark.scale
+async def test_two_replicas_sharing_redis_allow_one_burst_between_them(redis_url: str) -> None:
+    shared = {"COACH_REDIS_URL": redis_url}
+    assert await _admitted([_replica(shared), _replica(shared)], 12) == 5
+    assert await _admitted([_replica({}), _replica({})], 12) == 10  # without Redis, a burst each
+
+
+@pytest.mark.scale
+async def test_with_redis_gone_each_replica_still_paces_on_its_own(tmp_path: Any) -> None:
+    from tests.unit.conftest import start_redis, stop_redis
+
+    stop_redis(start_redis(tmp_path))
+    replica = _replica({"COACH_REDIS_URL": f"unix://{tmp_path / 'redis.sock'}"})
+    assert await _admitted([replica], 8) == 5

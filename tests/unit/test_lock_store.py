@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import time
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 from rasa.core.lock_store import LockError
 
 from bot.channels.lock_store import RedisTurnLockStore, TurnLockUnavailable
+from tests.unit.conftest import start_redis, stop_redis
 
 pytestmark = pytest.mark.scale
-
-
-def start_redis(folder: Path) -> subprocess.Popen[bytes]:
-    """A real redis-server on a Unix socket in ``folder``, as the production profile runs it."""
-    binary = shutil.which("redis-server", path="/usr/bin:/usr/local/bin")
-    if binary is None:
-        pytest.fail("redis-server is not installed: scripts/system-packages.sh installs it")
-    sock = folder / "redis.sock"
-    sock.unlink(missing_ok=True)
-    server = subprocess.Popen([binary, "--port", "0", "--unixsocket", str(sock), "--dir", str(folder),
-                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not sock.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return server
-
-
-def stop_redis(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    server = start_redis(tmp_path)
-    yield f"unix://{tmp_path / 'redis.sock'}"
-    stop_redis(server)
 
 
 async def test_two_replicas_take_turns_on_one_conversation_in_the_order_messages_arrived(redis_url: str) -> None:
