@@ -79,7 +79,7 @@ class Prompt:
     optional: bool = False
     options_from: Optional[str] = None
     feeds: Optional[str] = None
-    private: bool = False  # never in a plan document (the person may still share it, one answer at a time)
+    private: bool = False  # never leaves the person's own view: no plan document, no share
     recalls: Optional[str] = None  # an earlier prompt whose answer is offered here, rather than asking twice
 
 
