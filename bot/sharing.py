@@ -133,14 +133,16 @@ class SharingService:
         if not shared and not links:
             return Turn().say("Nothing is shared with your manager, so there was nothing to stop. Your journal is "
                               "private to you.")
-        answers = f"{len(shared)} answer{'s' if len(shared) != 1 else ''}"
-        made_private = f"I've made the {answers} you'd shared private again" if shared else "Nothing was shared"
-        withdrawn = (f"and withdrawn your share link{'s' if links != 1 else ''}: it no longer works, so your manager "
-                     "can't see anything through it." if links == 1 else
-                     f"and withdrawn your {links} share links: they no longer work, so your manager can't see "
-                     "anything through them." if links else "and there were no share links to withdraw.")
-        return Turn().say(f"Done. {made_private}, {withdrawn} You can share again any time by saying \"share with "
-                          "my manager\".")
+        withdrawn = ("withdrawn your share link: it no longer works, so your manager can't see anything through it"
+                     if links == 1 else f"withdrawn your {links} share links: they no longer work, so your manager "
+                     "can't see anything through them")
+        if not shared:
+            done = f"I've {withdrawn}."
+        else:
+            answers = f"the {len(shared)} answer{'s' if len(shared) != 1 else ''} you'd shared"
+            done = (f"I've made {answers} private again, and {withdrawn}." if links else
+                    f"I've made {answers} private again. There were no share links to withdraw.")
+        return Turn().say(f"Done. {done} You can share again any time by saying \"share with my manager\".")
 
     def _private(self, prompt_id: str) -> bool:
         try:

@@ -178,6 +178,15 @@ def test_stop_sharing_makes_every_answer_private_and_withdraws_every_share_link(
     assert "withdrawn your 2 share links: they no longer work" in reply
 
 
+def test_stop_sharing_says_truthfully_when_the_links_had_already_gone(coach_store: CoachStore, folder: Path) -> None:
+    sharing = SharingService(coach_store)
+    person = shared_person(coach_store, sharing)
+    personal_documents.purge(coach_store, dt.datetime.now() + dt.timedelta(days=15))  # the link has expired
+    reply = text(sharing.stop_sharing(person))
+    assert "I've made the 1 answer you'd shared private again. There were no share links to withdraw." in reply
+    assert coach_store.shared_answers(person) == {}
+
+
 def test_stop_sharing_when_nothing_is_shared_says_so_kindly(coach_store: CoachStore, folder: Path) -> None:
     person = coach_store.person_id("web:quiet")
     reply = text(SharingService(coach_store).stop_sharing(person))
