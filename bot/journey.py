@@ -202,12 +202,16 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
     if duplicated:
         raise ContentError(f"{path}: duplicate prompt id(s): {', '.join(duplicated)}")
     known = {f.id for f in flows}
+    private = {p.id for f in flows for p in f.prompts if p.private}
     for f in flows:
         if f.next and f.next not in known:
             raise ContentError(f"{path}: flows[{f.id}].next: unknown flow '{f.next}'")
         for p in f.prompts:
             if p.recalls and p.recalls not in ids[:ids.index(p.id)]:
                 raise ContentError(f"{path}: prompts[{p.id}].recalls: '{p.recalls}' is not an earlier prompt")
+            if p.recalls in private:  # "use what I wrote" would copy private words where they could be shared
+                raise ContentError(f"{path}: prompts[{p.id}].recalls: '{p.recalls}' is private, so it is never "
+                                   "offered again")
     return Journey(flows)
 
 

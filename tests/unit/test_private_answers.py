@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import ContentError, content_path
+from bot.journey import load_journey
 from bot.journey_service import coach_journey
 from bot.sharing import PLAN, WITH_JOURNAL, SharingService
 from bot.store import CoachStore
@@ -40,6 +42,14 @@ def said(turn: Turn) -> str:
 
 def test_there_is_a_private_question_to_check() -> None:
     assert PRIVATE.id == "stage1.fairness"
+
+
+def test_a_question_may_not_offer_a_private_answer_again_where_it_could_be_shared(tmp_path: Path) -> None:
+    text = content_path("journey.yml").read_text(encoding="utf-8").replace(  # a recalled answer made private
+        "- id: journal.matters.energy\n", "- id: journal.matters.energy\n            private: true\n", 1)
+    (tmp_path / "journey.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match="'journal.matters.energy' is private, so it is never offered again"):
+        load_journey(tmp_path)
 
 
 @pytest.mark.parametrize("choice", [None, WITH_JOURNAL])
