@@ -48,3 +48,12 @@ class ActionShareAnswer(CoachAction):
 
     def turn(self, tracker: Tracker) -> Turn:
         return sharing().share(person_of(tracker), tracker.get_slot("prompt") or "")
+
+
+class ActionStopSharing(CoachAction):
+    """"Stop sharing": every shared answer private again, every share link withdrawn."""
+
+    action_name = "action_stop_sharing"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return sharing().stop_sharing(person_of(tracker))

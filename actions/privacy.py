@@ -9,10 +9,12 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import CoachAction, journey
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot.journey_service import coach_journey
 from bot.privacy import describe_kept
+from bot.turn import Turn
 
 
 class ActionWhatWeKeep(Action):
@@ -79,16 +81,8 @@ class ActionAskDeleteAnswer(Action):
         return [SlotSet("pending_confirmation", "delete_answer")]
 
 
-class ActionDeleteAnswer(Action):
-    def name(self) -> str:
-        return "action_delete_answer"
+class ActionDeleteAnswer(CoachAction):
+    action_name = "action_delete_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        prompt_id = tracker.get_slot("prompt") or ""
-        try:
-            prompt = coach_journey().find_prompt(prompt_id)
-            deleted = store().delete_answer(person_of(tracker), prompt.flow, prompt.id)
-        except KeyError:
-            deleted = False
-        dispatcher.utter_message(text="Deleted." if deleted else "There was nothing to delete there.")
-        return [SlotSet("pending_confirmation", None), SlotSet("prompt", None)]
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().delete_answer(person_of(tracker), tracker.get_slot("prompt") or "")

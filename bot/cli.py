@@ -149,6 +149,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents_purge(args: argparse.Namespace) -> int:
+    """Remove expired plan documents and share pages (rows and files), and document files no record owns."""
+    from bot.personal_documents import purge
+    from bot.settings import load_settings
+    from bot.store.repository import open_store
+
+    purged = purge(open_store(args.database_url or load_settings().database_url))
+    print(f"Removed {purged.expired} expired document(s) and {purged.unrecorded} file(s) no record owned.")
+    return 0
+
+
 def cmd_content_audit(args: argparse.Namespace) -> int:
     """List content whose checks are stale, unsourced or without a link; exit 1 if there is any."""
     import datetime as dt
@@ -215,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="bring the database schema up to date (every server start does too)")
     migrate.add_argument("--database-url", default=None, help="database to upgrade (default: $DATABASE_URL or var/)")
     migrate.set_defaults(handler=cmd_migrate)
+
+    documents = sub.add_parser("documents", help="look after plan documents and share links")
+    documents_sub = documents.add_subparsers(dest="documents_command", required=True)
+    purge = documents_sub.add_parser("purge", help="remove expired documents and share links, and orphaned files")
+    purge.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
+    purge.set_defaults(handler=cmd_documents_purge)
 
     content = sub.add_parser("content", help="check the content (audit) or print the routes table")
     content_sub = content.add_subparsers(dest="content_command", required=True)

@@ -10,15 +10,21 @@ import html
 import importlib.util
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
 from fpdf import FPDF
 
 from bot.plan import PlanDocument, PlanOption
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
+from bot.store import CoachStore
+from bot.store.repository import DocumentRecord
 
 DOCUMENT_PATH = "/webhooks/web/documents/"
+CHAT_PATH = "/webhooks/web/"
+PLAN, SHARE = "plan", "share"  # the kinds of personal document: the person's plan, a page shared with a manager
+PUBLIC_NAME_CHARS = 24  # a same-for-everyone page is named by this much of its content's hash (publish_page)
 
 _FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -173,15 +179,63 @@ def render_pdf(document: PlanDocument) -> bytes:
     return bytes(pdf.output())
 
 
-def publish(document: PlanDocument, *, pdf: bool = True) -> str:
-    """Render a document under an unguessable name; returns its address without the extension."""
+@dataclass(frozen=True)
+class Published:
+    """A personal document's address (without the extension) and when its link stops working."""
+
+    address: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+    @property
+    def lasts(self) -> str:
+        """How long the link works, as the coach says it: "for 7 days, until 9 December"."""
+        days = round((self.expires_at - self.created_at).total_seconds() / 86400)
+        return f"for {days} day{'s' if days != 1 else ''}, until {self.expires_at.strftime('%-d %B')}"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def lifetime(kind: str, settings: Settings) -> dt.timedelta:
+    """How long a link to a personal document of ``kind`` works (COACH_PLAN_LINK_DAYS, COACH_SHARE_LINK_DAYS)."""
+    return dt.timedelta(days=settings.share_link_days if kind == SHARE else settings.plan_link_days)
+
+
+def publish(document: PlanDocument, *, owner: str, kind: str, store: CoachStore, pdf: bool = True,
+            prompt_ids: Sequence[str] = (), now: Optional[dt.datetime] = None) -> Published:
+    """Render a personal document under an unguessable name, recorded as ``owner``'s with its expiry, so the
+    link works only until then (or until it is withdrawn). ``prompt_ids``: the answers a share shows."""
     settings = load_settings()
     settings.documents_dir.mkdir(parents=True, exist_ok=True)
     name = secrets.token_urlsafe(18)
+    created = now or _utcnow()
+    record = DocumentRecord(name, owner, kind, created, created + lifetime(kind, settings), tuple(prompt_ids))
     (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
     if pdf:
         (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
-    return settings.public_url + DOCUMENT_PATH + name
+    store.record_document(record)
+    return Published(settings.public_url + DOCUMENT_PATH + name, created, record.expires_at)
+
+
+def render_gone_html(settings: Settings) -> str:
+    """The page a link to a personal document shows once it has expired or been withdrawn: what happened, and
+    how to get a new one."""
+    e = html.escape
+    title = "This link no longer works"
+    return "".join([
+        _opening(title),
+        f"<h1>{e(title)}</h1>",
+        "<p>This link has expired or been withdrawn. Links to a plan work for "
+        f"{settings.plan_link_days} days and links shared with a manager for {settings.share_link_days} days. "
+        "A shared link stops working at once if the person who shared it stops sharing, changes what they "
+        "shared, or deletes their data.</p>",
+        "<p>If it was your own plan, ask the coach to “send my plan” for a new link. If someone shared it with "
+        "you, ask them to share it again.</p>",
+        f"<p><a href='{e(settings.public_url + CHAT_PATH)}'>Go to the coach</a></p>",
+        "</main></body></html>",
+    ])
 
 
 def render_checklist_html(items: Sequence[Tuple[str, str]], after: Sequence[str]) -> str:
@@ -216,10 +270,22 @@ def publish_page(page: str) -> str:
     """
     settings = load_settings()
     settings.documents_dir.mkdir(parents=True, exist_ok=True)
-    name = base64.urlsafe_b64encode(hashlib.sha256(page.encode("utf-8")).digest()).decode()[:24] + ".html"
+    name = _public_name(page.encode("utf-8")) + ".html"
     path = settings.documents_dir / name
     if not path.exists():
         partial = path.with_name(f".{name}.{secrets.token_hex(4)}")
         partial.write_text(page, encoding="utf-8")
         os.replace(partial, path)  # whole or not at all, for a reader on another server
     return settings.public_url + DOCUMENT_PATH + name
+
+
+def _public_name(content: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(content).digest()).decode()[:PUBLIC_NAME_CHARS]
+
+
+def same_for_everyone(path: Path) -> bool:
+    """Whether ``path`` is a page :func:`publish_page` wrote: its name is drawn from its content, so a personal
+    document (named at random) can never pass for one."""
+    if path.suffix != ".html" or len(path.stem) != PUBLIC_NAME_CHARS or not path.is_file():
+        return False
+    return _public_name(path.read_bytes()) == path.stem

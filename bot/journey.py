@@ -79,7 +79,7 @@ class Prompt:
     optional: bool = False
     options_from: Optional[str] = None
     feeds: Optional[str] = None
-    private: bool = False  # never in a plan document (the person may still share it, one answer at a time)
+    private: bool = False  # never leaves the person's own view: no plan document, no share
     recalls: Optional[str] = None  # an earlier prompt whose answer is offered here, rather than asking twice
 
 
@@ -202,12 +202,16 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
     if duplicated:
         raise ContentError(f"{path}: duplicate prompt id(s): {', '.join(duplicated)}")
     known = {f.id for f in flows}
+    private = {p.id for f in flows for p in f.prompts if p.private}
     for f in flows:
         if f.next and f.next not in known:
             raise ContentError(f"{path}: flows[{f.id}].next: unknown flow '{f.next}'")
         for p in f.prompts:
             if p.recalls and p.recalls not in ids[:ids.index(p.id)]:
                 raise ContentError(f"{path}: prompts[{p.id}].recalls: '{p.recalls}' is not an earlier prompt")
+            if p.recalls in private:  # "use what I wrote" would copy private words where they could be shared
+                raise ContentError(f"{path}: prompts[{p.id}].recalls: '{p.recalls}' is private, so it is never "
+                                   "offered again")
     return Journey(flows)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot import answer_lists, engine, intake, listening, plan, signposting, worries
+from bot import answer_lists, engine, intake, listening, personal_documents, plan, signposting, worries
 from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.dates import read_date
@@ -348,12 +348,42 @@ class JourneyService:
             return turn.then(self._after(person, prompt, bool(place.editing)))
         if message.choice is None and len(message.text) > LONG_ANSWER:
             turn.say("That's a long answer. I've kept all of it; you can review or edit it later.")
+        shared = list(self.store.shared_answers(person))
         taker = TAKERS.get(prompt.kind, JourneyService._take_text)
         taken = taker(self, person, prompt, message)
         turn.then(taken)
-        if taken.state.get("answer", "taken") is None:
-            return turn
-        return turn.then(self._after(person, prompt, bool(place.editing)))
+        if taken.state.get("answer", "taken") is not None:
+            turn.then(self._after(person, prompt, bool(place.editing)))
+        return turn.then(self._unshared(person, shared))
+
+    def _unshared(self, person: str, shared_before: Sequence[str]) -> Turn:
+        """When answers the person had shared were changed (the store shares only words confirmed for sharing):
+        the share links that showed the earlier words are withdrawn, and the person is offered to share again,
+        so their manager never sees words they have not confirmed."""
+        answers = self.store.answers(person)
+        changed = [p for p in shared_before if p not in answers or not answers[p].shared]
+        if not changed:
+            return Turn()
+        personal_documents.withdraw_shares_showing(self.store, person, changed)
+        again = [p for p in changed if p in answers and not answers[p].skipped]
+        if not again:
+            return Turn().say("You'd shared that answer with your manager, so I've withdrawn any link that showed it.")
+        return Turn().say(
+            "You'd shared that answer with your manager, so I've stopped sharing it and withdrawn any link that "
+            "showed your earlier words. Your manager won't see the new words unless you choose to share them.").say(
+            "Would you like to share the new words? If not, there's nothing to do: they stay private.",
+            [button("Share the new words", "share_answer", prompt=again[0])])
+
+    def delete_answer(self, person: str, prompt_id: str) -> Turn:
+        """Delete one answer (after the person confirmed); a share that showed it is withdrawn."""
+        shared = list(self.store.shared_answers(person))
+        try:
+            prompt = self.journey.find_prompt(prompt_id)
+            deleted = self.store.delete_answer(person, prompt.flow, prompt.id)
+        except KeyError:
+            deleted = False
+        turn = Turn().say("Deleted." if deleted else "There was nothing to delete there.")
+        return turn.then(self._unshared(person, shared)).set(pending_confirmation=None, prompt=None)
 
     @staticmethod
     def read(prompt: Prompt, message: Message) -> intake.Reading:

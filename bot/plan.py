@@ -190,9 +190,9 @@ PLAN_MEANINGS = ("placement", "aspiration", "goals", "interventions", "support",
 
 def plan_prompts(answers: Mapping[str, SavedAnswer]) -> list[Prompt]:
     """The prompts whose answers make the one-page plan: the latest answered one of each meaning, unless it is
-    a remark to the coach rather than an answer."""
+    private or a remark to the coach rather than an answer."""
     found = (meant_prompt(answers, meaning, "stage3") for meaning in PLAN_MEANINGS)
-    return [p for p in found if p is not None and not remarks.is_remark(answers[p.id].text)]
+    return [p for p in found if p is not None and not p.private and not remarks.is_remark(answers[p.id].text)]
 
 
 def _option(item: engine.Intervention) -> PlanOption:
@@ -244,8 +244,9 @@ def build_plan_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
 
 def build_shared_document(journey: Journey, answers: Mapping[str, SavedAnswer], *,
                           today: Optional[dt.date] = None) -> PlanDocument:
-    """Only the answers the person chose to share with their manager, in their own words."""
-    sections = [(flow.title, _items(flow.prompts, answers, lambda _, a: bool(getattr(a, "shared", False))))
+    """Only the answers the person chose to share with their manager, in their own words; never a private one."""
+    sections = [(flow.title, _items(flow.prompts, answers,
+                                    lambda p, a: bool(getattr(a, "shared", False)) and not p.private))
                 for flow in journey.staff_flows()]
     return PlanDocument(title="What I've chosen to share with my manager", created=today or dt.date.today(),
                         sections=tuple((title, items) for title, items in sections if items))

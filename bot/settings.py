@@ -19,6 +19,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MIN_SECRET_CHARS = 32
 DEFAULT_WEB_TOKEN_MAX_HOURS = 12
+# How long a personal document's link works (docs/privacy.md). A plan link is for the person to download their
+# own plan, which they can ask for again at any time: a week covers preparing and the meeting it is for. A share
+# link goes to a manager, who may not open it until the conversation is arranged: two weeks, as a manager's
+# outcome code. Shorter is safer; the coach always says how long.
+DEFAULT_PLAN_LINK_DAYS = 7
+DEFAULT_SHARE_LINK_DAYS = 14
 DEFAULT_FRAME_ANCESTORS = "'self'"
 # One CSP frame-ancestors source: a scheme ("https:"), or a host with optional scheme, "*." prefix, port and path.
 _FRAME_SOURCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:\*\.)?"
@@ -53,6 +59,8 @@ class Settings:
     frame_ancestors: str = DEFAULT_FRAME_ANCESTORS
     allowed_origins: tuple[str, ...] = ()
     redis_url: str | None = None  # the turn lock shared by Rasa replicas (bot.channels.lock_store)
+    plan_link_days: int = DEFAULT_PLAN_LINK_DAYS  # COACH_PLAN_LINK_DAYS
+    share_link_days: int = DEFAULT_SHARE_LINK_DAYS  # COACH_SHARE_LINK_DAYS
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -152,4 +160,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         frame_ancestors=_frame_ancestors(env),
         allowed_origins=_origins(env),
         redis_url=env.get("COACH_REDIS_URL") or None,
+        plan_link_days=_positive_int(env, "COACH_PLAN_LINK_DAYS", DEFAULT_PLAN_LINK_DAYS),
+        share_link_days=_positive_int(env, "COACH_SHARE_LINK_DAYS", DEFAULT_SHARE_LINK_DAYS),
     )

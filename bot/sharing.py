@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from bot import answer_lists, plan
+from bot import answer_lists, personal_documents, plan
 from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
-from bot.documents import publish
+from bot.documents import PLAN as PLAN_DOCUMENT
+from bot.documents import SHARE as SHARE_PAGE
+from bot.documents import Published, publish
 from bot.journey import Journey, Prompt
 from bot.journey_service import Answers, coach_journey
 from bot.plan import build_plan_document, build_shared_document
@@ -34,7 +36,7 @@ class SharingService:
     """Send the person their plan; share what they choose with their manager."""
 
     def __init__(self, store: CoachStore, journey: Optional[Journey] = None,
-                 publisher: Callable[..., str] = publish) -> None:
+                 publisher: Callable[..., Published] = publish) -> None:
         self.store = store
         self.journey = journey or coach_journey()
         self.publish = publisher
@@ -50,10 +52,12 @@ class SharingService:
         if document.empty:
             return turn.say("There's nothing in your plan yet. Shall we start?",
                             [button("Prepare for my career conversation", "start_journey")])
-        base = self.publish(document)
+        published = self.publish(document, owner=person, kind=PLAN_DOCUMENT, store=self.store)
+        base = published.address
         extra = " (with your journal and notes)" if include_journal else ""
         turn.say(f"Here's your plan to take into your conversation{extra}:\nPDF: {base}.pdf\nWeb page: {base}.html\n"
-                 "The links are private to you.",
+                 f"The links are private to you and work {published.lasts}. Ask me for your plan again any time "
+                 "for new ones.",
                  attachment={"type": "file", "payload": {"src": f"{base}.pdf", "title": "My development plan (PDF)"}})
         if not include_journal:
             turn.say("Would you like a copy with your journal and notes too? Anything you marked as private stays "
@@ -63,7 +67,7 @@ class SharingService:
     def _shareable(self, answers: Answers) -> list[Prompt]:
         staff = {flow.id for flow in self.journey.staff_flows()}
         return [p for p in journeys.prompts_in_order(self.journey, list(answers))
-                if p.flow in staff and not answers[p.id].skipped]
+                if p.flow in staff and not answers[p.id].skipped and not p.private]
 
     def choose(self, person: str, listing: Listing = FIRST_PAGE, said: str = "") -> Turn:
         """What the person could share: their plan as one, or answers part by part. Typed "share my plan" goes
@@ -93,6 +97,9 @@ class SharingService:
             lines = plan.summary_lines(build_plan_document(self.journey, answers))
             shown = f"Your manager's link would show these parts of your plan, in full{besides}:\n" \
                 + "\n".join(lines) + "\nShare them?"
+        elif self._private(prompt_id):
+            return Turn().say("That answer is one the question said stays private, so it can't be shared. It "
+                              "stays in your journal, for you only.").set(prompt=None)
         elif prompt_id in answers and not answers[prompt_id].skipped:
             text = answers[prompt_id].text
             quoted = journeys.quote(text, SHOWN_WORDS)
@@ -109,8 +116,36 @@ class SharingService:
         turn = Turn().set(pending_confirmation=None, prompt=None)
         answers = self.store.answers(person)
         chosen = [p.id for p in plan.plan_prompts(answers)] if prompt_id == PLAN else [prompt_id]
-        if not self.store.set_shared(person, chosen):
+        if self._private(prompt_id) or not self.store.set_shared(person, chosen):
             return turn.say("I couldn't find that answer, so nothing was shared.")
-        link = self.publish(build_shared_document(self.journey, self.store.answers(person)), pdf=False)
+        shared = self.store.answers(person)
+        published = self.publish(build_shared_document(self.journey, shared), owner=person, kind=SHARE_PAGE,
+                                 store=self.store, pdf=False, prompt_ids=[k for k, a in shared.items() if a.shared])
         return turn.say("Shared. Send your manager this private link; it shows only what you've chosen to share, "
-                        f"nothing else from your journal:\n{link}.html")
+                        f"nothing else from your journal. It works {published.lasts}, and stops at once if you say "
+                        f"\"stop sharing\" or change a shared answer:\n{published.address}.html")
+
+    def stop_sharing(self, person: str) -> Turn:
+        """Every shared answer becomes private again, and every share link stops working at once."""
+        shared = list(self.store.shared_answers(person))
+        self.store.set_shared(person, shared, shared=False)
+        links = personal_documents.withdraw(self.store, person, SHARE_PAGE)
+        if not shared and not links:
+            return Turn().say("Nothing is shared with your manager, so there was nothing to stop. Your journal is "
+                              "private to you.")
+        withdrawn = ("withdrawn your share link: it no longer works, so your manager can't see anything through it"
+                     if links == 1 else f"withdrawn your {links} share links: they no longer work, so your manager "
+                     "can't see anything through them")
+        if not shared:
+            done = f"I've {withdrawn}."
+        else:
+            answers = f"the {len(shared)} answer{'s' if len(shared) != 1 else ''} you'd shared"
+            done = (f"I've made {answers} private again, and {withdrawn}." if links else
+                    f"I've made {answers} private again. There were no share links to withdraw.")
+        return Turn().say(f"Done. {done} You can share again any time by saying \"share with my manager\".")
+
+    def _private(self, prompt_id: str) -> bool:
+        try:
+            return self.journey.find_prompt(prompt_id).private
+        except KeyError:
+            return False

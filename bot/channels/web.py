@@ -9,6 +9,7 @@ the demo page, session tokens and the person's plan documents.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import inspect
 import json
 import logging
@@ -26,9 +27,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import personal_documents
 from bot.channels import headers, tokens
 from bot.channels.limits import guard_messages, limit_request_size
 from bot.content import content_path, read_yaml
+from bot.documents import render_gone_html
 from bot.settings import Settings, load_settings
 from bot.store import CoachStore, open_store
 
@@ -89,6 +92,38 @@ class Revocations:
             return True
 
 
+class Documents:
+    """Which documents the channel serves: a same-for-everyone page, or a personal document while its record
+    exists and is in date (see :func:`bot.personal_documents.find`)."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
+        self.settings, self.clock = settings, clock
+        self._store: Optional[CoachStore] = None
+        self._schema_ready = False
+
+    def _find(self, name: str) -> personal_documents.Finding:
+        if self._store is None:  # the action server owns the schema and migrates it, on first use
+            self._store = open_store(self.settings.database_url, migrate=False)
+        if not self._schema_ready:
+            self._schema_ready = self._store.records_documents()
+        # With no schema yet, no personal document has been recorded: only same-for-everyone pages are served.
+        return personal_documents.find(self._store if self._schema_ready else None, name, self.clock())
+
+    async def find(self, name: str) -> personal_documents.Finding:
+        """What a request for ``name`` finds; when that cannot be checked, nothing is served."""
+        if not DOCUMENT_NAME.match(name):
+            return personal_documents.Finding(personal_documents.GONE)
+        try:
+            return await asyncio.to_thread(self._find, name)
+        except Exception:
+            logger.exception("web chat: could not check a document's record")
+            return personal_documents.Finding(personal_documents.GONE)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def greeting(request: Request) -> Dict[str, Any]:
     """The coach's own greeting (the domain's first ``utter_greet``), for the widget to show a new visitor before
     they type. Nothing reaches the coach until they do, so a page view starts no conversation."""
@@ -118,8 +153,9 @@ class WebChatInput(InputChannel):
         credentials = credentials or {}
         return cls(socketio_path=credentials.get("socketio_path", "/socket.io"))
 
-    def __init__(self, socketio_path: str = "/socket.io") -> None:
+    def __init__(self, socketio_path: str = "/socket.io", clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.socketio_path = socketio_path
+        self.clock = clock  # naive UTC; a test moves it to see documents expire
         self.sio: Optional[AsyncServer] = None
         self.sessions: Dict[str, str] = {}  # socket id -> the conversation its token allows
         self.expiry: Dict[str, float] = {}  # socket id -> when its token stops being accepted
@@ -132,6 +168,7 @@ class WebChatInput(InputChannel):
         secret = settings.require_token_secret()  # refuses to start without one
         lifetime = settings.web_token_max_seconds  # no token is accepted for longer than this after it was issued
         revocations = Revocations(settings)  # nor one issued before its person deleted their data
+        documents = Documents(settings, self.clock)
         on_new_message = guard_messages(on_new_message, settings)
         sio = AsyncServer(async_mode="sanic", max_http_buffer_size=settings.max_request_bytes,
                           cors_allowed_origins=lambda origin, environ: origin_allowed(origin, environ, settings))
@@ -176,11 +213,13 @@ class WebChatInput(InputChannel):
 
         @web.route("/documents/<name:str>", methods=["GET"])
         async def document(_: Request, name: str) -> HTTPResponse:
-            path = load_settings().documents_dir / name
-            if not DOCUMENT_NAME.match(name) or not path.exists():
-                return headers.apply(response.json({"error": "not found"}, status=404), personal_headers)
+            found = await documents.find(name)
+            if found.outcome != personal_documents.SERVE or found.path is None:
+                # Expired (410, just removed), or withdrawn, erased or never published (404): a page that says so.
+                status = 410 if found.outcome == personal_documents.EXPIRED else 404
+                return headers.apply(response.html(render_gone_html(settings), status=status), personal_headers)
             mime = "application/pdf" if name.endswith(".pdf") else "text/html"
-            return headers.apply(await response.file(path, mime_type=mime), personal_headers)
+            return headers.apply(await response.file(found.path, mime_type=mime), personal_headers)
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:

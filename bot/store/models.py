@@ -112,3 +112,16 @@ class Rehearsal(Base):
     persona_id = Column(String(40), nullable=False)
     summary = Column(JSON, nullable=False)
     created_at = Column(DateTime, nullable=False, default=_now)
+
+
+class PersonalDocument(Base):
+    """A plan document or share page published for one person: it is served only while this row exists and
+    ``expires_at`` has not passed; its files (``<name>.html``, ``<name>.pdf``) go with the row."""
+
+    __tablename__ = "personal_document"
+    name = Column(String(64), primary_key=True)  # the unguessable name in the link, without the extension
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = Column(String(8), nullable=False)  # plan | share
+    prompt_ids = Column(JSON, nullable=False, default=list)  # a share's answers, to withdraw it when one changes
+    created_at = Column(DateTime, nullable=False, default=_now)
+    expires_at = Column(DateTime, nullable=False, index=True)

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.store import models
-from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, Plan, Rehearsal
+from bot.store import document_files, models
+from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, PersonalDocument, Plan, Rehearsal
 
 # Confirmation codes look like "KTP-482": no 0/O or 1/I, so they survive being read aloud or copied by hand.
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -79,6 +79,21 @@ class OutcomeRecord:
     band: Optional[str] = None
     staff_group: Optional[str] = None
     confirmed_by_person: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A personal document: whose it is, what it is (``plan`` or ``share``) and until when its link works."""
+
+    name: str
+    person_id: str
+    kind: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    prompt_ids: tuple[str, ...] = ()
+
+    def expired(self, now: dt.datetime) -> bool:
+        return now >= self.expires_at
 
 
 @dataclass(frozen=True)
@@ -212,6 +227,8 @@ class CoachStore:
                 return
             if row.text or row.status != status:
                 s.add(AnswerRevision(answer_id=row.id, text=row.text, status=row.status))
+            if (row.text, row.status) != (text, status):
+                row.shared = False  # a share covers the words confirmed: new words are shared only if confirmed
             row.text, row.status, row.value = text, status, value
 
     def answers(self, person_id: str, flow: Optional[str] = None) -> dict[str, StoredAnswer]:
@@ -408,6 +425,56 @@ class CoachStore:
             )
             for table in (Answer, Plan, Outcome, Rehearsal):
                 s.execute(delete(table).where(table.person_id == person_id))  # type: ignore[attr-defined]
+            self.erase_documents(person_id)
+
+    # -- personal documents (plans and share pages) ----------------------------------------------
+
+    def record_document(self, record: DocumentRecord) -> None:
+        with self.session() as s:
+            s.add(PersonalDocument(name=record.name, person_id=record.person_id, kind=record.kind,
+                                   prompt_ids=list(record.prompt_ids), created_at=record.created_at,
+                                   expires_at=record.expires_at))
+
+    def document(self, name: str) -> Optional[DocumentRecord]:
+        with self.session() as s:
+            row = s.get(PersonalDocument, name)
+            return _document_record(row) if row is not None else None
+
+    def documents(self, person_id: Optional[str] = None, kind: Optional[str] = None,
+                  expired_by: Optional[dt.datetime] = None) -> list[DocumentRecord]:
+        """Personal documents: one person's (or everyone's), of one kind, or those expired by a time."""
+        query = select(PersonalDocument)
+        if person_id is not None:
+            query = query.where(PersonalDocument.person_id == person_id)
+        if kind is not None:
+            query = query.where(PersonalDocument.kind == kind)
+        if expired_by is not None:
+            query = query.where(PersonalDocument.expires_at <= expired_by)
+        with self.session() as s:
+            return [_document_record(r) for r in s.execute(query.order_by(PersonalDocument.created_at)).scalars()]
+
+    def forget_documents(self, names: Sequence[str]) -> int:
+        """Delete these documents, rows and files: their links stop working at once. How many there were."""
+        if not names:
+            return 0
+        with self.session() as s:
+            found = s.execute(delete(PersonalDocument).where(PersonalDocument.name.in_(list(names))),
+                              execution_options={"synchronize_session": False})
+        document_files.remove(names)
+        return int(found.rowcount or 0)
+
+    def erase_documents(self, person_id: str) -> int:
+        """Delete every document of a person, rows and files."""
+        return self.forget_documents([d.name for d in self.documents(person_id)])
+
+    def records_documents(self) -> bool:
+        """Whether the schema that records personal documents exists yet (the action server creates it)."""
+        return inspect(self.engine).has_table("personal_document")
+
+
+def _document_record(row: PersonalDocument) -> DocumentRecord:
+    return DocumentRecord(row.name, row.person_id, row.kind, row.created_at, row.expires_at,
+                          tuple(row.prompt_ids or ()))
 
 
 def _waiting(code: str, now: dt.datetime) -> Any:

@@ -5,6 +5,7 @@ Each list is walked as a person would tap through it, button by button, with a r
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer_lists import Listing
+from bot.documents import Published
 from bot.journey_service import JourneyService, coach_journey
 from bot.sharing import PLAN, SharingService
 from bot.store import CoachStore
@@ -20,6 +22,11 @@ from bot.turn import BUBBLE_CHARS, Button, Turn
 
 STAFF_PROMPTS = [p for f in coach_journey().staff_flows() for p in f.prompts if p.kind in ("text", "date")]
 LONG = "I have worked nights on the acute medical unit for eleven years and I want something different now. " * 8
+
+
+def published(document: object = None, **_: object) -> Published:
+    """A stand-in for bot.documents.publish: an address, and a week's life."""
+    return Published("https://coach.example/d/x", dt.datetime(2026, 12, 2), dt.datetime(2026, 12, 9))
 
 
 def entities(button: Button) -> dict[str, str]:
@@ -99,19 +106,19 @@ def test_a_skipped_answer_offers_to_answer_it(coach_store: CoachStore) -> None:
 
 
 def test_sharing_offers_the_plan_as_one_choice_then_each_answer_part_by_part(coach_store: CoachStore) -> None:
-    sharing = SharingService(coach_store, publisher=lambda document, pdf=True: "https://coach.example/d/x")
+    sharing = SharingService(coach_store, publisher=published)
     person = coach_store.person_id("web:share")
     answer_everything(coach_store, person)
     first = sharing.choose(person)
     assert first.replies[0].buttons[0]["title"] == "Share my plan"
     picked, turns = walk(lambda listing: sharing.choose(person, listing), first, "Share ")
-    assert sorted(picked) == sorted(p.id for p in STAFF_PROMPTS)
+    assert sorted(picked) == sorted(p.id for p in STAFF_PROMPTS if not p.private)  # private ones stay private
     assert all(within_budget(t) for t in turns)
 
 
 def test_sharing_the_plan_shows_its_parts_then_shares_exactly_those(coach_store: CoachStore) -> None:
-    published = []
-    sharing = SharingService(coach_store, publisher=lambda document, pdf=True: published.append(document) or "x")
+    documents: list[object] = []
+    sharing = SharingService(coach_store, publisher=lambda document, **_: documents.append(document) or published())
     person = coach_store.person_id("web:plan")
     answer_everything(coach_store, person)
     ask = sharing.ask(person, PLAN)
@@ -121,11 +128,11 @@ def test_sharing_the_plan_shows_its_parts_then_shares_exactly_those(coach_store:
     sharing.share(person, PLAN)
     shared = {prompt_id for prompt_id, answer in coach_store.answers(person).items() if answer.shared}
     assert shared == {"stage2.aspiration", "stage3.goals", "stage3.support", "stage3.review"}
-    assert "journal.details.role" not in str(published[0])
+    assert "journal.details.role" not in str(documents[0])
 
 
 def test_sharing_the_plan_says_what_else_the_link_already_shows(coach_store: CoachStore) -> None:
-    sharing = SharingService(coach_store, publisher=lambda document, pdf=True: "x")
+    sharing = SharingService(coach_store, publisher=published)
     person = coach_store.person_id("web:again")
     answer_everything(coach_store, person)
     assert "and nothing else" in sharing.ask(person, PLAN).replies[0].text  # type: ignore[operator]

@@ -32,6 +32,8 @@ def reading(text: str, intent: str = "inform") -> intake.Reading:
     ("I don't want to skip this, I want to say I value my team", "skip"),
     ("more regular shifts and someone to talk to", "talk_to_person"),
     ("someone to talk to when it gets busy", "talk_to_person"),
+    ("I'd like to stop sharing an office with four people", "stop_sharing"),
+    ("stop sharing shifts with agency staff", "stop_sharing"),
 ])
 def test_answers_that_share_words_with_commands_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
@@ -42,6 +44,9 @@ def test_answers_that_share_words_with_commands_are_answers(text: str, intent: s
     ("I'd like to talk to a real person", "talk_to_person"),
     ("talk to a person please", "talk_to_person"),
     ("read back my journal please", "review_journal"),
+    ("stop sharing", "stop_sharing"),
+    ("unshare my answers please", "stop_sharing"),
+    ("make my answers private again", "stop_sharing"),
 ])
 def test_the_same_words_said_as_a_request_are_a_request(text: str, intent: str) -> None:
     assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)

@@ -97,6 +97,7 @@ def test_migrations_create_every_table(coach_store: CoachStore) -> None:
         "plan",
         "outcome",
         "rehearsal",
+        "personal_document",
         "alembic_version",
     } <= tables
 

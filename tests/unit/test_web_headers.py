@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -13,8 +14,10 @@ import pytest
 
 from bot.channels.headers import document_policy, page_policy
 from bot.channels.web import WebChatInput, origin_allowed
-from bot.documents import HTML_STYLE, render_html
+from bot.documents import HTML_STYLE, PLAN, render_html
 from bot.settings import BadSetting, load_settings
+from bot.store import open_store
+from bot.store.repository import DocumentRecord
 from tests.channel_server import serve_channel
 from tests.unit.test_documents import document
 
@@ -36,7 +39,12 @@ async def start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frame_ancestors
     monkeypatch.setenv("COACH_TOKEN_SECRET", SECRET)
     monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path))
     monkeypatch.setenv("COACH_FRAME_ANCESTORS", frame_ancestors)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'coach.db'}")
+    store = open_store(f"sqlite:///{tmp_path / 'coach.db'}")  # as the action server does: it owns the schema
     (tmp_path / DOCUMENT).write_text(render_html(document()), encoding="utf-8")
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # a plan document of a week, as published
+    store.record_document(DocumentRecord(DOCUMENT[:-5], store.person_id("web:headers"), PLAN, now,
+                                         now + dt.timedelta(days=7)))
     async with serve_channel(WebChatInput()) as url, aiohttp.ClientSession() as client:
         yield WebServer(url, client)
 
