@@ -33,6 +33,9 @@ if [ -z "${COACH_DATA_KEYS:-}" ] && [ -z "${COACH_DATA_KEYS_FILE:-}" ]; then
   COACH_DATA_KEYS_FILE="$PWD/var/data-keys"
   export COACH_DATA_KEYS_FILE
 fi
+# The coach's tables, brought up to date before either server starts: this stops here, with a clear message,
+# when the data keys are missing or do not open the stored data.
+.venv/bin/python -m bot.cli migrate > /dev/null
 
 pids=()
 stop() {
