@@ -160,6 +160,52 @@ def cmd_documents_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    """Print a new data key entry, with an id after those of the current keys."""
+    from bot.settings import MissingSecret, load_settings
+    from bot.store.sealing import load_keyring, new_key_line
+
+    try:
+        keyring = load_keyring(load_settings())
+    except MissingSecret:
+        keyring = None  # the first key
+    print(new_key_line(keyring))
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    """Reseal every stored value with the first data key, in batches, while the coach keeps running."""
+    from bot.settings import load_settings
+    from bot.store.repository import open_store
+    from bot.store.rotation import Resealed, not_current, reseal
+    from bot.store.sealing import load_keyring
+
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be at least 1, not {args.batch_size}")
+    settings = load_settings()
+    keyring = load_keyring(settings)
+    store = open_store(args.database_url or settings.database_url, keyring=keyring)  # checks the keys too
+
+    def progress(step: Resealed) -> None:
+        print(f"  {step.table}.{step.column}: {step.resealed} resealed so far", file=sys.stderr)
+
+    print(f"Resealing with the data key {keyring.current_id!r}...")
+    for done in reseal(store.engine, keyring, args.batch_size, progress if args.verbose else None):
+        meanwhile = f" ({done.changed_meanwhile} changed by the coach meanwhile)" if done.changed_meanwhile else ""
+        print(f"  {done.table}.{done.column}: {done.resealed} resealed{meanwhile}")
+    left = {name: count for name, count in not_current(store.engine, keyring).items() if count}
+    if left:
+        print(f"Still under an older key or unsealed: {', '.join(f'{n} {c}' for n, c in left.items())}. A server "
+              f"may still be sealing with an older key: restart every server with {keyring.current_id!r} first "
+              "in its keys, then run this again. Keep the older keys until this says they can go.")
+        return 1
+    older = [key_id for key_id, _ in keyring.keys[1:]]
+    print(f"Every stored value is sealed with {keyring.current_id!r}." + (
+        f" The older keys ({', '.join(older)}) are no longer needed: remove them from the keys and restart "
+        "the servers (keep the backups of the data that were taken while they were in use)." if older else ""))
+    return 0
+
+
 def cmd_content_audit(args: argparse.Namespace) -> int:
     """List content whose checks are stale, unsourced or without a link; exit 1 if there is any."""
     import datetime as dt
@@ -232,6 +278,19 @@ def build_parser() -> argparse.ArgumentParser:
     purge = documents_sub.add_parser("purge", help="remove expired documents and share links, and orphaned files")
     purge.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
     purge.set_defaults(handler=cmd_documents_purge)
+    keys = sub.add_parser(
+        "keys", help="the data keys that seal each person's words at rest",
+        description="The data keys (COACH_DATA_KEYS or COACH_DATA_KEYS_FILE: id:key entries, newest first) seal "
+                    "each person's words in the database. To rotate: put a new key first (`coach keys new`), "
+                    "restart the servers, run `coach keys rotate`, then remove the old key. See docs/deploy.md.")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    new_key = keys_sub.add_parser("new", help="print a new key entry (id:key) to put first in the keys")
+    new_key.set_defaults(handler=cmd_keys_new)
+    rotate = keys_sub.add_parser("rotate", help="reseal every stored value with the first key, in batches")
+    rotate.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
+    rotate.add_argument("--database-url", default=None, help="database to reseal (default: $DATABASE_URL or var/)")
+    rotate.add_argument("--verbose", "-v", action="store_true", help="report progress after every batch")
+    rotate.set_defaults(handler=cmd_keys_rotate)
 
     content = sub.add_parser("content", help="check the content (audit) or print the routes table")
     content_sub = content.add_subparsers(dest="content_command", required=True)
@@ -256,6 +315,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return handler(args)
     except ValueError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        from bot.settings import MissingSecret  # no data keys, or not the ones the data was sealed with
+
+        if not isinstance(exc, MissingSecret):
+            raise
         print(f"coach: error: {exc}", file=sys.stderr)
         return 2
 

@@ -61,6 +61,8 @@ class Settings:
     redis_url: str | None = None  # the turn lock shared by Rasa replicas (bot.channels.lock_store)
     plan_link_days: int = DEFAULT_PLAN_LINK_DAYS  # COACH_PLAN_LINK_DAYS
     share_link_days: int = DEFAULT_SHARE_LINK_DAYS  # COACH_SHARE_LINK_DAYS
+    data_keys: str | None = None  # the keys that seal the person's words at rest (bot.store.sealing)
+    data_keys_file: Path | None = None  # or a file holding them
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -70,6 +72,30 @@ class Settings:
         """The token a client of the REST channel must send; :class:`MissingSecret` when it is not set."""
         return _required(self.api_token, "COACH_API_TOKEN",
                          "is the bearer token the REST channel requires (and `rasa run --auth-token` should get)")
+
+    @property
+    def data_keys_source(self) -> str:
+        """Where the data keys come from, for messages."""
+        return "COACH_DATA_KEYS" if self.data_keys or not self.data_keys_file else \
+            f"COACH_DATA_KEYS_FILE ({self.data_keys_file})"
+
+    def require_data_keys(self) -> str:
+        """The data keys as written (``COACH_DATA_KEYS``, else the file ``COACH_DATA_KEYS_FILE`` names);
+        :class:`MissingSecret` when neither is set. ``bot.store.sealing`` reads them."""
+        if self.data_keys:
+            return self.data_keys
+        if self.data_keys_file is None:
+            raise MissingSecret(
+                "COACH_DATA_KEYS is not set. It holds the keys that seal each person's words in the database; the "
+                "coach has no default. Set COACH_DATA_KEYS=k1:<key> or COACH_DATA_KEYS_FILE=<a file holding it>, "
+                "with a key from `coach keys new` (`make run` makes one in var/data-keys on first start). "
+                "Keep a copy somewhere safe: without the key, the stored data cannot be read."
+            )
+        try:
+            return self.data_keys_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise MissingSecret(f"COACH_DATA_KEYS_FILE names {self.data_keys_file}, which cannot be read "
+                                f"({exc.strerror or exc}).") from None
 
 
 def _required(value: str | None, name: str, purpose: str) -> str:
@@ -162,4 +188,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("COACH_REDIS_URL") or None,
         plan_link_days=_positive_int(env, "COACH_PLAN_LINK_DAYS", DEFAULT_PLAN_LINK_DAYS),
         share_link_days=_positive_int(env, "COACH_SHARE_LINK_DAYS", DEFAULT_SHARE_LINK_DAYS),
+        data_keys=env.get("COACH_DATA_KEYS", "").strip() or None,
+        data_keys_file=Path(env["COACH_DATA_KEYS_FILE"]) if env.get("COACH_DATA_KEYS_FILE") else None,
     )

@@ -12,6 +12,7 @@ private to it. Run as anyone else, they run as that user.
 from __future__ import annotations
 
 import argparse
+import base64
 import glob
 import os
 import pwd
@@ -153,6 +154,7 @@ class Profile:
             "COACH_ACTIONS_URL": f"http://127.0.0.1:{self.actions_listen}/webhook",  # the edge's loopback side
             "COACH_TOKEN_SECRET": self._secret("token-secret"),
             "COACH_API_TOKEN": self.api_token,
+            "COACH_DATA_KEYS_FILE": str(self._data_keys()),
             "COACH_PUBLIC_URL": self.address,
             "COACH_DOCUMENTS_DIR": str(self.folder / "documents"),
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -203,6 +205,7 @@ class Profile:
                       "the coach and the profile's folder", file=sys.stderr)
         for name in ("token-secret", "api-token"):
             self._secret(name)
+        self._data_keys()
 
     def _secret(self, name: str) -> str:
         path = self.folder / name
@@ -211,6 +214,15 @@ class Profile:
             os.chmod(path, 0o600)
             os.chown(path, self.account.pw_uid, self.account.pw_gid)
         return path.read_text().strip()
+
+    def _data_keys(self) -> Path:
+        """The file of data keys (``k1:<key>``, newest first), made once: rotating means editing this file."""
+        path = self.folder / "data-keys"
+        if not path.exists():
+            path.write_text(f"k1:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}\n")
+            os.chmod(path, 0o600)
+            os.chown(path, self.account.pw_uid, self.account.pw_gid)
+        return path
 
     def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         log = open(self.folder / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps its own handle

@@ -25,6 +25,17 @@ if [ -z "${COACH_API_TOKEN:-}" ]; then
   COACH_API_TOKEN=$(cat var/api-token)
   export COACH_API_TOKEN
 fi
+# Each person's words are sealed in the database with these keys (newest first): made once, like the secret.
+# Without the file (or COACH_DATA_KEYS) the servers refuse to start; without a copy of it the data cannot be read.
+if [ -z "${COACH_DATA_KEYS:-}" ] && [ -z "${COACH_DATA_KEYS_FILE:-}" ]; then
+  [ -s var/data-keys ] || .venv/bin/python -c \
+    'from cryptography.fernet import Fernet; print("k1:" + Fernet.generate_key().decode())' > var/data-keys
+  COACH_DATA_KEYS_FILE="$PWD/var/data-keys"
+  export COACH_DATA_KEYS_FILE
+fi
+# The coach's tables, brought up to date before either server starts: this stops here, with a clear message,
+# when the data keys are missing or do not open the stored data.
+.venv/bin/python -m bot.cli migrate > /dev/null
 
 pids=()
 stop() {

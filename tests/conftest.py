@@ -8,10 +8,18 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 import pytest
 
 from bot.store import CoachStore, open_store
-from tests.e2e.servers import CoachServers, trained_model
+from tests.e2e.servers import DATA_KEYS, CoachServers, trained_model
 
 if TYPE_CHECKING:
     from tests.teams.fake_microsoft import FakeMicrosoft
+
+
+@pytest.fixture(autouse=True)
+def data_keys(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test seals the person's words with the test servers' key, as a deployment does with its own."""
+    monkeypatch.setenv("COACH_DATA_KEYS", DATA_KEYS)
+    monkeypatch.delenv("COACH_DATA_KEYS_FILE", raising=False)
+    return DATA_KEYS
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@
   carries its turn's ticket, and a save with a ticket older than the last one
   stored for the conversation is refused (:class:`TurnLapsed`). A replica that
   stalled past its lease cannot write over the turn that came after it.
+- Each event's ``data`` (what the person typed, what the coach replied, the slots) is sealed at rest
+  (``bot.store.sealing``). Its other columns hold only names from the domain (event type, intent, action or
+  slot; Rasa turns an unknown ``/intent`` back into text) and the time, which Rasa's queries need.
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.lock_store import turn_ticket
 from bot.settings import load_settings
+from bot.store.events import EventsBase, SealedEvent
 from bot.store.repository import make_engine
+from bot.store.sealing import load_keyring, seal_with
 
 ERASE_ACTION = "action_delete_data"
 RECENT_CONVERSATIONS = 512
@@ -64,9 +69,14 @@ class _Recent:
 class CoachTrackerStore(SQLTrackerStore):
     """Conversations kept in the coach's database, so they survive a restart."""
 
+    Base = EventsBase  # Rasa reads and writes events through these two: ``data`` is sealed on the way
+    SQLEvent = SealedEvent
+
     def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
                  **kwargs: Any) -> None:
-        url = make_url(load_settings().database_url)
+        settings = load_settings()
+        keyring = load_keyring(settings)  # no keys, no start: conversations are never stored unsealed
+        url = make_url(settings.database_url)
         if url.drivername.startswith("sqlite") and url.database:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(
@@ -84,9 +94,11 @@ class CoachTrackerStore(SQLTrackerStore):
         # The coach store's engine: pooled and write-ahead-logged for SQLite; for PostgreSQL, connections are
         # checked before use, so a database restart costs no failed turn.
         self.engine.dispose()  # type: ignore[has-type]  # Rasa leaves it unannotated
-        self.engine = make_engine(str(url), foreign_keys=False)
+        self.engine = seal_with(make_engine(str(url), foreign_keys=False), keyring)
         self.sessionmaker = sessionmaker(bind=self.engine)
         _FENCES.create(self.engine, checkfirst=True)
+        with self.session_scope() as session:  # opening the latest event: wrong keys stop the server at its start
+            session.query(self.SQLEvent.data).order_by(self.SQLEvent.id.desc()).limit(1).scalar()
         self._recent: OrderedDict[str, _Recent] = OrderedDict()
 
     def _last_event_id(self, sender_id: str) -> Optional[int]:

@@ -1,4 +1,8 @@
-"""Tables. A person is pseudonymous: channels map their own user ids onto it."""
+"""Tables. A person is pseudonymous: channels map their own user ids onto it.
+
+The columns that can hold a person's words are sealed at rest (``bot.store.sealing``): no query may filter or
+sort on them, since the database sees only ciphertext.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import declarative_base
+
+from bot.store.sealing import SealedJSON, SealedText
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 (Rasa's pin) has no typed declarative base
 
@@ -50,9 +56,9 @@ class Answer(Base):
     person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
     flow = Column(String(40), nullable=False)
     prompt_id = Column(String(80), nullable=False)
-    text = Column(Text, nullable=False, default="")
+    text = Column(SealedText, nullable=False, default="")
     status = Column(String(16), nullable=False, default="answered")  # answered | skipped
-    value = Column(JSON, nullable=True)  # structured reading: a choice, a date, chosen interventions
+    value = Column(SealedJSON, nullable=True)  # structured reading: a choice, a date, chosen interventions
     shared = Column(Boolean, nullable=False, default=False)
     updated_at = Column(DateTime, nullable=False, default=_now, onupdate=_now)
 
@@ -63,7 +69,7 @@ class AnswerRevision(Base):
     __tablename__ = "answer_revision"
     id = Column(Integer, primary_key=True)
     answer_id = Column(Integer, ForeignKey("answer.id", ondelete="CASCADE"), nullable=False, index=True)
-    text = Column(Text, nullable=False)
+    text = Column(SealedText, nullable=False)
     status = Column(String(16), nullable=False)
     replaced_at = Column(DateTime, nullable=False, default=_now)
 
@@ -94,7 +100,7 @@ class Outcome(Base):
     code_expires_at = Column(DateTime, nullable=True)  # after this the code no longer finds the outcome
     segment_id = Column(String(80), nullable=False)
     interventions = Column(JSON, nullable=False, default=list)
-    next_steps = Column(Text, nullable=False, default="")
+    next_steps = Column(SealedText, nullable=False, default="")
     review_date = Column(Date, nullable=True)
     agreed_by = Column(String(255), nullable=False, default="")
     agreed_at = Column(DateTime, nullable=False, default=_now)
@@ -110,7 +116,7 @@ class Rehearsal(Base):
     id = Column(Integer, primary_key=True)
     person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
     persona_id = Column(String(40), nullable=False)
-    summary = Column(JSON, nullable=False)
+    summary = Column(SealedJSON, nullable=False)
     created_at = Column(DateTime, nullable=False, default=_now)
 
 

@@ -20,8 +20,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.settings import load_settings
 from bot.store import document_files, models
 from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, PersonalDocument, Plan, Rehearsal
+from bot.store.sealing import Keyring, load_keyring, seal_with
 
 # Confirmation codes look like "KTP-482": no 0/O or 1/I, so they survive being read aloud or copied by hand.
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -489,11 +491,14 @@ def _outcome_record(row: Outcome) -> OutcomeRecord:
                          row.confirmed_by_person)
 
 
-def open_store(database_url: str, *, migrate: bool = True) -> CoachStore:
-    """Create the engine for ``database_url`` and bring the schema up to date."""
-    engine = make_engine(database_url)
+def open_store(database_url: str, *, migrate: bool = True, keyring: Optional[Keyring] = None) -> CoachStore:
+    """Create the engine for ``database_url`` and bring the schema up to date. The person's words are sealed with
+    ``keyring`` (default: the keys in the settings; without any, :class:`~bot.settings.MissingSecret`)."""
+    engine = seal_with(make_engine(database_url), keyring or load_keyring(load_settings()))
     if migrate:
         from bot.store.migrations import upgrade
 
         upgrade(engine)
+        with engine.connect() as connection:  # opening the latest answer: wrong keys stop a server at its start
+            connection.execute(select(Answer.text).order_by(Answer.id.desc()).limit(1)).scalar()
     return CoachStore(engine)

@@ -19,6 +19,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 TOKEN_SECRET = "an-end-to-end-test-secret-of-32-bytes"
 # Starts with "-", as secrets.token_urlsafe() sometimes does: rasa's argparse must still take it as a value.
 API_TOKEN = "-an-end-to-end-test-api-token-of-32-bytes-or-more"
+# The data key the test servers seal with; tests/conftest.py gives it to the tests' own stores too (a Fernet key).
+DATA_KEYS = "t1:sc1YAF3oLceQzTVpLbskqSVnVzU6CvlXex7tyFP6biQ="
 
 
 # Scripted conversations answer faster than any person types, for minutes on end: the steady rate is relaxed,
@@ -65,6 +67,7 @@ class CoachServers:
             "COACH_PUBLIC_URL": self.base_url,
             "COACH_TOKEN_SECRET": TOKEN_SECRET,
             "COACH_API_TOKEN": API_TOKEN,
+            "COACH_DATA_KEYS": DATA_KEYS,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": "127.0.0.1",
             **SCRIPTED_PACE,  # DEPLOYED_PACE puts the defaults back

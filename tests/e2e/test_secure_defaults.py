@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from bot.store import open_store
-from tests.e2e.servers import DEPLOYED_PACE, TOKEN_SECRET, CoachServers, free_port, texts, trained_model
+from tests.e2e.servers import DEPLOYED_PACE, ROOT, TOKEN_SECRET, CoachServers, free_port, texts, trained_model
 from tests.web_clients import PageClient
 
 pytestmark = pytest.mark.servers
@@ -50,6 +50,21 @@ def test_the_rasa_server_refuses_to_start_without_a_token_secret(tmp_path: Path)
             rasa.kill()
     log = (tmp_path / "logs" / "rasa.log").read_text()
     assert "COACH_TOKEN_SECRET is not set" in log
+
+
+def test_the_rasa_server_refuses_to_start_without_data_keys(tmp_path: Path) -> None:
+    servers = CoachServers(tmp_path, trained_model(), env_extra={"COACH_DATA_KEYS": ""})
+    servers.rasa_port, servers.actions_port = free_port(), free_port()
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "endpoints.yml").write_text((ROOT / "endpoints.yml").read_text())  # the coach's tracker store
+    rasa = servers.spawn("rasa", servers.rasa_command())
+    try:
+        assert rasa.wait(timeout=180) != 0
+    finally:
+        if rasa.poll() is None:
+            rasa.kill()
+    log = (tmp_path / "logs" / "rasa.log").read_text()
+    assert "COACH_DATA_KEYS is not set" in log
 
 
 # --- the REST channel and Rasa's HTTP API need the token -----------------------------------------------------------

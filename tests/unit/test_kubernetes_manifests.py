@@ -15,7 +15,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from bot.settings import MIN_SECRET_CHARS
+from bot.settings import MIN_SECRET_CHARS, BadSetting
+from bot.store.sealing import Keyring
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
 NAMESPACE = "scope-coach"
@@ -298,6 +299,8 @@ def test_secrets_hold_only_obvious_placeholders() -> None:
         for key in ("COACH_TOKEN_SECRET", "COACH_API_TOKEN"):
             # Too short for the coach to accept: applied by mistake, it stops the servers instead of serving.
             assert len(values.get(key, "")) < MIN_SECRET_CHARS
+        with pytest.raises(BadSetting):  # not a key: applied by mistake, it stops the servers too
+            Keyring.parse(values["COACH_DATA_KEYS"])
 
 
 def test_every_secret_setting_and_volume_a_pod_reads_is_declared() -> None:

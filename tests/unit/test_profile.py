@@ -34,3 +34,13 @@ def test_secrets_are_made_once_and_private(tmp_path: Path) -> None:
     first, again = Profile(tmp_path, tmp_path / "m"), Profile(tmp_path, tmp_path / "m")
     assert first.environment()["COACH_TOKEN_SECRET"] == again.environment()["COACH_TOKEN_SECRET"]
     assert (tmp_path / "token-secret").stat().st_mode & 0o077 == 0
+    assert first.environment()["COACH_DATA_KEYS_FILE"] == again.environment()["COACH_DATA_KEYS_FILE"]
+    assert (tmp_path / "data-keys").stat().st_mode & 0o077 == 0
+
+
+def test_the_profile_gives_every_server_a_data_key_it_can_seal_with(tmp_path: Path) -> None:
+    from bot.settings import load_settings
+    from bot.store.sealing import load_keyring
+
+    keyring = load_keyring(load_settings(Profile(tmp_path, tmp_path / "m").environment()))
+    assert keyring.open(keyring.seal("my words")) == "my words"
