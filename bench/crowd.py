@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.e2e.servers import ROOT  # noqa: E402
+from bot.store.sealing import Keyring  # noqa: E402
+from tests.e2e.servers import DATA_KEYS, ROOT  # noqa: E402
 
 CACHE = ROOT / "var" / "bench"
 GENERATOR = 1  # bump when the way rows are made changes, so cached files are made again
@@ -182,6 +183,7 @@ def _generate(source: sqlite3.Connection, schema: list[tuple[str, str, str]], te
     counts = {t: 0 for t in ["events", *order]}
     rng = random.Random(100_000)
     now = time.time()
+    keys = Keyring.parse(DATA_KEYS)  # the events' data is sealed with the test servers' key
 
     def flush(force: bool = False) -> None:
         if pending_events and (force or len(pending_events) >= BATCH):
@@ -211,7 +213,8 @@ def _generate(source: sqlite3.Connection, schema: list[tuple[str, str, str]], te
             stamp = event["timestamp"] + shift
             pending_events.append((
                 sender, event["type_name"], stamp, event["intent_name"], event["action_name"],
-                event["data"].replace(f'"timestamp": {event["timestamp"]!r}', f'"timestamp": {stamp!r}', 1),
+                keys.seal(keys.open(event["data"]).replace(f'"timestamp": {event["timestamp"]!r}',
+                                                          f'"timestamp": {stamp!r}', 1)),
             ))
         new_keys: dict[str, dict[Any, Any]] = {t: {} for t in order}
         for table in order:
