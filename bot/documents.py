@@ -11,7 +11,7 @@ import importlib.util
 import os
 import secrets
 from pathlib import Path
-from typing import Optional, Sequence, Tuple
+from typing import Mapping, Optional, Sequence, Tuple
 
 from fpdf import FPDF
 
@@ -181,6 +181,17 @@ def publish(document: PlanDocument, *, pdf: bool = True) -> str:
     (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
     if pdf:
         (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
+    return settings.public_url + DOCUMENT_PATH + name
+
+
+def publish_personal(renderings: Mapping[str, str]) -> str:
+    """Publish one personal document in several formats (extension -> text, e.g. {"html": ..., "json": ...}) under
+    one unguessable name; returns its address without the extension."""
+    settings = load_settings()
+    settings.documents_dir.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_urlsafe(18)
+    for extension, text in renderings.items():
+        (settings.documents_dir / f"{name}.{extension}").write_text(text, encoding="utf-8")
     return settings.public_url + DOCUMENT_PATH + name
 
 

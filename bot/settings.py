@@ -20,6 +20,8 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MIN_SECRET_CHARS = 32
 DEFAULT_WEB_TOKEN_MAX_HOURS = 12
 DEFAULT_FRAME_ANCESTORS = "'self'"
+# "Delete my data" deletes confirmed outcomes too, unless the organisation's policy keeps them.
+DEFAULT_KEEP_CONFIRMED_OUTCOMES = False
 # One CSP frame-ancestors source: a scheme ("https:"), or a host with optional scheme, "*." prefix, port and path.
 _FRAME_SOURCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:\*\.)?"
                            r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:[0-9]{1,5}|\*))?(?:/[A-Za-z0-9._~%/-]*)?)$")
@@ -53,6 +55,8 @@ class Settings:
     frame_ancestors: str = DEFAULT_FRAME_ANCESTORS
     allowed_origins: tuple[str, ...] = ()
     redis_url: str | None = None  # the turn lock shared by Rasa replicas (bot.channels.lock_store)
+    # Whether an outcome the person confirmed stays after they delete their data (docs/privacy.md).
+    keep_confirmed_outcomes: bool = DEFAULT_KEEP_CONFIRMED_OUTCOMES
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -88,6 +92,17 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise BadSetting(f"{name} must be more than 0, not {value}")
     return value
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise BadSetting(f"{name} must be true or false, not {raw!r}")
 
 
 def _frame_ancestors(env: dict[str, str]) -> str:
@@ -152,4 +167,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         frame_ancestors=_frame_ancestors(env),
         allowed_origins=_origins(env),
         redis_url=env.get("COACH_REDIS_URL") or None,
+        keep_confirmed_outcomes=_flag(env, "COACH_KEEP_CONFIRMED_OUTCOMES", DEFAULT_KEEP_CONFIRMED_OUTCOMES),
     )
