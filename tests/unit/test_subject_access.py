@@ -107,3 +107,20 @@ def test_the_core_reads_rasas_events_table_by_rasas_own_name_and_columns() -> No
     rasas = SQLTrackerStore.SQLEvent.__table__
     assert EVENTS.name == rasas.name
     assert {c.name: str(c.type) for c in EVENTS.columns} == {c.name: str(rasas.c[c.name].type) for c in EVENTS.columns}
+
+
+def test_coach_export_writes_the_persons_json_to_stdout(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    store = open_store(f"sqlite:///{database}")
+    alex, _ = fill(store)
+    assert main(["export", "--person", alex, "--database-url", f"sqlite:///{database}"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["person_id"] == alex and {a["text"] for a in printed["answers"]} == {ALEX_WORDS[0], ALEX_WORDS[3]}
+
+
+def test_coach_export_of_an_unknown_person_says_so(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["export", "--person", "nobody", "--database-url", f"sqlite:///{database}"]) == 2
+    assert "no such person" in capsys.readouterr().err
