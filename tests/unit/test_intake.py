@@ -32,6 +32,8 @@ def reading(text: str, intent: str = "inform") -> intake.Reading:
     ("I don't want to skip this, I want to say I value my team", "skip"),
     ("more regular shifts and someone to talk to", "talk_to_person"),
     ("someone to talk to when it gets busy", "talk_to_person"),
+    ("Downloading rota data into spreadsheets takes hours", "download_my_data"),
+    ("taking on more data analysis", "download_my_data"),
 ])
 def test_answers_that_share_words_with_commands_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
@@ -42,6 +44,9 @@ def test_answers_that_share_words_with_commands_are_answers(text: str, intent: s
     ("I'd like to talk to a real person", "talk_to_person"),
     ("talk to a person please", "talk_to_person"),
     ("read back my journal please", "review_journal"),
+    ("download my data", "download_my_data"),
+    ("can I have a copy of my data", "download_my_data"),
+    ("I want to make a subject access request", "download_my_data"),
 ])
 def test_the_same_words_said_as_a_request_are_a_request(text: str, intent: str) -> None:
     assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
