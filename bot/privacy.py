@@ -45,7 +45,8 @@ def describe_kept(kept: KeptData, flow_titles: Mapping[str, str]) -> str:
     return (
         f"Here's what I keep about you: {stored}. I also keep our conversation history so you can pick up where "
         f"you left off. It's linked to a pseudonymous id, not your name. {shared} "
-        "You can say \"review my journal\" to see it all, or \"delete my data\" to erase it."
+        "You can say \"review my journal\" to see it all, \"download my data\" for a copy of everything, or "
+        "\"delete my data\" to erase it."
     )
 
 
