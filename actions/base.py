@@ -73,7 +73,7 @@ def send(dispatcher: CollectingDispatcher, turn: Turn) -> List[EventType]:
     """Send the turn's replies; its state as slot events."""
     for reply in turn.replies:
         dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), response=reply.response,
-                                 attachment=reply.attachment)
+                                 attachment=reply.attachment, json_message=reply.custom)
     return [SlotSet(name, value) for name, value in turn.state.items()]
 
 

@@ -1,4 +1,4 @@
-"""The individual owns their record: what we keep, and deleting it."""
+"""The individual owns their record: what we keep, deleting it, and a copy to take away."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, journey
+from actions.base import CoachAction, journey, send
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot.journey_service import coach_journey
-from bot.privacy import describe_kept
+from bot.privacy import ErasureService, SubjectAccess, describe_kept
+from bot.settings import load_settings
 from bot.turn import Turn
 
 
@@ -27,31 +28,37 @@ class ActionWhatWeKeep(Action):
         return []
 
 
-class ActionAskDeleteData(Action):
-    def name(self) -> str:
-        return "action_ask_delete_data"
+def erasure() -> ErasureService:
+    return ErasureService(store(), keep_confirmed_outcomes=load_settings().keep_confirmed_outcomes)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(
-            text="This will erase your journal, your stage notes, your plan and our conversation history. "
-                 "It can't be undone. Are you sure?",
-            buttons=[{"title": "Yes, delete everything", "payload": "/affirm"},
-                     {"title": "No, keep it", "payload": "/deny"}],
-        )
-        return [SlotSet("pending_confirmation", "delete_data")]
+
+class ActionAskDeleteData(CoachAction):
+    """Say exactly what "delete my data" deletes and what it keeps, and ask to confirm."""
+
+    action_name = "action_ask_delete_data"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return erasure().ask(person_of(tracker))
 
 
 class ActionDeleteData(Action):
-    """Erase the journal, stage notes, plan and conversation history, after a confirmation."""
+    """Erase everything the person's words are in, after a confirmation; the web widget forgets its copy too."""
 
     def name(self) -> str:
         return "action_delete_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        store().erase_person(person_of(tracker))
-        dispatcher.utter_message(text="Done. I've deleted your journal, stage notes, plan and our conversation "
-                                      "history. If you come back, we'll start afresh.")
-        return [Restarted()]
+        turn = erasure().erase(person_of(tracker), on_device=tracker.get_latest_input_channel() == "web")
+        return send(dispatcher, turn) + [Restarted()]
+
+
+class ActionDownloadMyData(CoachAction):
+    """ "Download everything you hold about me": a page and a JSON file, at private links."""
+
+    action_name = "action_download_my_data"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return SubjectAccess(store(), coach_journey()).download(person_of(tracker))
 
 
 class ActionCancelConfirmation(Action):

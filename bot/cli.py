@@ -108,6 +108,21 @@ def cmd_export_outcomes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write everything held about one person as JSON (a subject access request)."""
+    from bot.journey_service import coach_journey
+    from bot.privacy import SubjectAccess
+    from bot.settings import load_settings
+    from bot.store import open_store
+
+    store = open_store(args.database_url or load_settings().database_url)
+    if store.held_about(args.person).created_at is None:
+        raise ValueError(f"--person {args.person!r}: no such person (use the pseudonymous id, as in the outcomes "
+                         "export's person_id column)")
+    print(json.dumps(SubjectAccess(store, coach_journey()).export(args.person), ensure_ascii=False, indent=2))
+    return 0
+
+
 # --- analyse-question (manager rehearsal) ------------------------------------
 
 
@@ -264,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
     export.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
     export.set_defaults(handler=cmd_export_outcomes)
+
+    person = sub.add_parser("export", help="write everything held about one person as JSON (subject access)")
+    person.add_argument("--person", required=True, help="the person's pseudonymous id")
+    person.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
+    person.set_defaults(handler=cmd_export)
 
     analyse = sub.add_parser("analyse-question", help="classify a coaching question")
     analyse.add_argument("question", nargs="?", help="the question; omit to read one per line from stdin")

@@ -12,7 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence, Tuple
+from typing import Mapping, Optional, Sequence, Tuple
 
 from fpdf import FPDF
 
@@ -23,7 +23,9 @@ from bot.store.repository import DocumentRecord
 
 DOCUMENT_PATH = "/webhooks/web/documents/"
 CHAT_PATH = "/webhooks/web/"
-PLAN, SHARE = "plan", "share"  # the kinds of personal document: the person's plan, a page shared with a manager
+# The kinds of personal document: the person's plan, a page shared with a manager, a copy of all they hold.
+PLAN, SHARE, EXPORT = "plan", "share", "export"
+EXPORT_LINK_DAYS = 1  # everything the coach holds about a person, conversations included: a short-lived link
 PUBLIC_NAME_CHARS = 24  # a same-for-everyone page is named by this much of its content's hash (publish_page)
 
 _FONT_CANDIDATES = (
@@ -199,22 +201,37 @@ def _utcnow() -> dt.datetime:
 
 
 def lifetime(kind: str, settings: Settings) -> dt.timedelta:
-    """How long a link to a personal document of ``kind`` works (COACH_PLAN_LINK_DAYS, COACH_SHARE_LINK_DAYS)."""
-    return dt.timedelta(days=settings.share_link_days if kind == SHARE else settings.plan_link_days)
+    """How long a link to a personal document of ``kind`` works (COACH_PLAN_LINK_DAYS, COACH_SHARE_LINK_DAYS;
+    a copy of everything held, a day)."""
+    days = {SHARE: settings.share_link_days, EXPORT: EXPORT_LINK_DAYS}.get(kind, settings.plan_link_days)
+    return dt.timedelta(days=days)
 
 
 def publish(document: PlanDocument, *, owner: str, kind: str, store: CoachStore, pdf: bool = True,
             prompt_ids: Sequence[str] = (), now: Optional[dt.datetime] = None) -> Published:
-    """Render a personal document under an unguessable name, recorded as ``owner``'s with its expiry, so the
-    link works only until then (or until it is withdrawn). ``prompt_ids``: the answers a share shows."""
+    """Render a plan or share page as a personal document of ``owner``'s (see :func:`publish_personal`).
+    ``prompt_ids``: the answers a share shows."""
+    renderings: dict[str, str | bytes] = {"html": render_html(document)}
+    if pdf:
+        renderings["pdf"] = render_pdf(document)
+    return publish_personal(renderings, owner=owner, kind=kind, store=store, prompt_ids=prompt_ids, now=now)
+
+
+def publish_personal(renderings: Mapping[str, str | bytes], *, owner: str, kind: str, store: CoachStore,
+                     prompt_ids: Sequence[str] = (), now: Optional[dt.datetime] = None) -> Published:
+    """Write one personal document in several formats (extension -> content) under one unguessable name,
+    recorded as ``owner``'s with its expiry, so the link works only until then (or until it is withdrawn)."""
     settings = load_settings()
     settings.documents_dir.mkdir(parents=True, exist_ok=True)
     name = secrets.token_urlsafe(18)
     created = now or _utcnow()
     record = DocumentRecord(name, owner, kind, created, created + lifetime(kind, settings), tuple(prompt_ids))
-    (settings.documents_dir / f"{name}.html").write_text(render_html(document), encoding="utf-8")
-    if pdf:
-        (settings.documents_dir / f"{name}.pdf").write_bytes(render_pdf(document))
+    for extension, content in renderings.items():
+        path = settings.documents_dir / f"{name}.{extension}"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     store.record_document(record)
     return Published(settings.public_url + DOCUMENT_PATH + name, created, record.expires_at)
 

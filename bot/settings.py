@@ -26,6 +26,8 @@ DEFAULT_WEB_TOKEN_MAX_HOURS = 12
 DEFAULT_PLAN_LINK_DAYS = 7
 DEFAULT_SHARE_LINK_DAYS = 14
 DEFAULT_FRAME_ANCESTORS = "'self'"
+# "Delete my data" deletes confirmed outcomes too, unless the organisation's policy keeps them.
+DEFAULT_KEEP_CONFIRMED_OUTCOMES = False
 # One CSP frame-ancestors source: a scheme ("https:"), or a host with optional scheme, "*." prefix, port and path.
 _FRAME_SOURCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:\*\.)?"
                            r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:[0-9]{1,5}|\*))?(?:/[A-Za-z0-9._~%/-]*)?)$")
@@ -63,6 +65,8 @@ class Settings:
     share_link_days: int = DEFAULT_SHARE_LINK_DAYS  # COACH_SHARE_LINK_DAYS
     data_keys: str | None = None  # the keys that seal the person's words at rest (bot.store.sealing)
     data_keys_file: Path | None = None  # or a file holding them
+    # Whether an outcome the person confirmed stays after they delete their data (docs/privacy.md).
+    keep_confirmed_outcomes: bool = DEFAULT_KEEP_CONFIRMED_OUTCOMES
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -122,6 +126,17 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise BadSetting(f"{name} must be more than 0, not {value}")
     return value
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise BadSetting(f"{name} must be true or false, not {raw!r}")
 
 
 def _frame_ancestors(env: dict[str, str]) -> str:
@@ -190,4 +205,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         share_link_days=_positive_int(env, "COACH_SHARE_LINK_DAYS", DEFAULT_SHARE_LINK_DAYS),
         data_keys=env.get("COACH_DATA_KEYS", "").strip() or None,
         data_keys_file=Path(env["COACH_DATA_KEYS_FILE"]) if env.get("COACH_DATA_KEYS_FILE") else None,
+        keep_confirmed_outcomes=_flag(env, "COACH_KEEP_CONFIRMED_OUTCOMES", DEFAULT_KEEP_CONFIRMED_OUTCOMES),
     )

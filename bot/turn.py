@@ -39,6 +39,7 @@ class Reply:
     buttons: Tuple[Button, ...] = ()
     response: Optional[str] = None
     attachment: Optional[Dict[str, Any]] = None  # a file to download: {"type": "file", "payload": {src, title}}
+    custom: Optional[Dict[str, Any]] = None  # an instruction to the channel's client, e.g. {"forget_device": True}
 
 
 @dataclass
@@ -52,8 +53,9 @@ class Turn:
     leave: Optional[str] = None
 
     def say(self, text: Optional[str] = None, buttons: Sequence[Button] = (),
-            response: Optional[str] = None, attachment: Optional[Dict[str, Any]] = None) -> Turn:
-        self.replies.append(Reply(text, tuple(buttons), response, attachment))
+            response: Optional[str] = None, attachment: Optional[Dict[str, Any]] = None,
+            custom: Optional[Dict[str, Any]] = None) -> Turn:
+        self.replies.append(Reply(text, tuple(buttons), response, attachment, custom))
         return self
 
     def say_in_bubbles(self, text: str, buttons: Sequence[Button] = ()) -> Turn:

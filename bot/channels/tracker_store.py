@@ -2,7 +2,9 @@
 
 - "Delete my data" for the conversation history: when a turn ran
   ``action_delete_data``, every stored event of that conversation is deleted and
-  only what came after the deletion is kept.
+  only what came after the deletion is kept. The action server has already
+  deleted the person's other conversations (``bot.store.conversations`` says who
+  deletes what); this server's memory drops its copies of all of them.
 - Recent conversations stay in memory, so a turn does not rebuild the whole
   conversation from the database (a cost that grows with every turn). A cached
   conversation is used only while the database agrees with it: its last stored
@@ -37,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.lock_store import turn_ticket
 from bot.settings import load_settings
+from bot.store import conversations
 from bot.store.events import EventsBase, SealedEvent
 from bot.store.repository import make_engine
 from bot.store.sealing import load_keyring, seal_with
@@ -44,9 +47,7 @@ from bot.store.sealing import load_keyring, seal_with
 ERASE_ACTION = "action_delete_data"
 RECENT_CONVERSATIONS = 512
 
-_FENCES = sa.Table("coach_turn_fences", sa.MetaData(),
-                   sa.Column("sender_id", sa.String(255), primary_key=True),
-                   sa.Column("ticket", sa.BigInteger, nullable=False))
+_FENCES = conversations.FENCES  # "delete my data" deletes a person's fences with their events (bot.privacy)
 # Raises the conversation's fence to the turn's ticket; no row changes when a later turn already saved.
 _PASS_FENCE = sa.text(
     "INSERT INTO coach_turn_fences (sender_id, ticket) VALUES (:sender_id, :ticket) "
@@ -150,7 +151,8 @@ class CoachTrackerStore(SQLTrackerStore):
             await super().save(tracker)
             self._remember(tracker, since)
             return
-        self._recent.pop(tracker.sender_id, None)
+        for conversation in conversations.same_person(self.engine, tracker.sender_id):
+            self._recent.pop(conversation, None)  # not served from memory again
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
             session.commit()

@@ -45,7 +45,8 @@ STATIC_FILES = {
     "socket.io.min.js": (WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
                          "application/javascript"),
 }
-DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html)$")
+DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]{20,}\.(pdf|html|json)$")
+DOCUMENT_TYPES = {"pdf": "application/pdf", "html": "text/html", "json": "application/json"}
 
 
 def origin_allowed(origin: Optional[str], environ: Dict[str, Any], settings: Settings) -> bool:
@@ -141,6 +142,15 @@ def welcome_back() -> Dict[str, Any]:
     return {"welcome_back": {"text": content["text"], "buttons": content["buttons"]}}
 
 
+class WebChatOutput(SocketIOOutput):
+    """Rasa's Socket.IO output, but a custom payload reaches the widget as ``{"custom": {...}}`` on
+    ``bot_uttered`` (Rasa 3.6 passes its keys to ``emit`` as arguments), e.g. ``{"forget_device": true}`` after
+    "delete my data"."""
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
 class WebChatInput(InputChannel):
     """Socket.IO channel for the coach's web widget (``/webhooks/web/``)."""
 
@@ -161,7 +171,7 @@ class WebChatInput(InputChannel):
         self.expiry: Dict[str, float] = {}  # socket id -> when its token stops being accepted
 
     def get_output_channel(self) -> Optional[OutputChannel]:
-        return SocketIOOutput(self.sio, "bot_uttered") if self.sio else None
+        return WebChatOutput(self.sio, "bot_uttered") if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         settings = load_settings()
@@ -218,7 +228,7 @@ class WebChatInput(InputChannel):
                 # Expired (410, just removed), or withdrawn, erased or never published (404): a page that says so.
                 status = 410 if found.outcome == personal_documents.EXPIRED else 404
                 return headers.apply(response.html(render_gone_html(settings), status=status), personal_headers)
-            mime = "application/pdf" if name.endswith(".pdf") else "text/html"
+            mime = DOCUMENT_TYPES[name.rsplit(".", 1)[1]]
             return headers.apply(await response.file(found.path, mime_type=mime), personal_headers)
 
         @sio.on("connect")
@@ -269,7 +279,7 @@ class WebChatInput(InputChannel):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            await on_new_message(UserMessage(text, SocketIOOutput(sio, "bot_uttered"), sender,
+            await on_new_message(UserMessage(text, WebChatOutput(sio, "bot_uttered"), sender,
                                              input_channel=self.name(), metadata=metadata))
 
         return web

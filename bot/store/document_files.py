@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.settings import load_settings
 
-EXTENSIONS = (".html", ".pdf")
+EXTENSIONS = (".html", ".pdf", ".json")
 
 
 def folder() -> Path:

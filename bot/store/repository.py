@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sqlalchemy import create_engine, delete, event, inspect, select
+from sqlalchemy import create_engine, delete, event, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -110,6 +110,47 @@ class KeptData:
     channels: int = 0
 
 
+@dataclass(frozen=True)
+class HeldRevision:
+    text: str
+    status: str
+    replaced_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HeldAnswer:
+    """An answer with every earlier version of it, as held."""
+
+    flow: str
+    prompt_id: str
+    text: str
+    status: str
+    value: Any
+    shared: bool
+    updated_at: dt.datetime
+    revisions: list[HeldRevision]
+
+
+@dataclass(frozen=True)
+class HeldRehearsal:
+    persona_id: str
+    summary: dict[str, Any]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HeldRecord:
+    """Every row the coach holds about one person (their conversations are read from the events table)."""
+
+    person_id: str
+    created_at: Optional[dt.datetime]
+    identities: list[tuple[str, dt.datetime]]  # (sender id, since when)
+    answers: list[HeldAnswer]
+    plan: Optional[StoredPlan]
+    outcomes: list[OutcomeRecord]
+    rehearsals: list[HeldRehearsal]
+
+
 def make_engine(database_url: str, *, foreign_keys: bool = True) -> Engine:
     """The engine for ``database_url``. SQLite connections are pooled and reused: opening one per
     transaction, SQLAlchemy 1.4's default for a file, costs more than a typical query."""
@@ -137,6 +178,8 @@ def tune_sqlite(engine: Engine, *, foreign_keys: bool = True) -> None:
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
         dbapi_connection.execute("PRAGMA busy_timeout=10000")
+        # Deleted rows are overwritten with zeros, not left readable in free pages ("delete my data").
+        dbapi_connection.execute("PRAGMA secure_delete=ON")
         if foreign_keys:
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
@@ -410,11 +453,42 @@ class CoachStore:
             channels=len(self.sender_ids(person_id)),
         )
 
-    def erase_person(self, person_id: str) -> None:
+    def held_about(self, person_id: str) -> HeldRecord:
+        """Everything stored about a person, row by row, for their copy of it ("download my data")."""
+        with self.session() as s:
+            person = s.get(Person, person_id)
+            identities = [(str(i.sender_id), i.created_at) for i in s.execute(
+                select(ChannelIdentity).where(ChannelIdentity.person_id == person_id)
+                .order_by(ChannelIdentity.id)).scalars()]
+            answers = []
+            for row in s.execute(select(Answer).where(Answer.person_id == person_id).order_by(Answer.id)).scalars():
+                revisions = [HeldRevision(r.text, r.status, r.replaced_at) for r in s.execute(
+                    select(AnswerRevision).where(AnswerRevision.answer_id == row.id)
+                    .order_by(AnswerRevision.id)).scalars()]
+                answers.append(HeldAnswer(row.flow, row.prompt_id, row.text, row.status, row.value, row.shared,
+                                          row.updated_at, revisions))
+            outcomes = [_outcome_record(r) for r in s.execute(
+                select(Outcome).where(Outcome.person_id == person_id).order_by(Outcome.agreed_at, Outcome.id)
+            ).scalars()]
+            rehearsals = [HeldRehearsal(r.persona_id, dict(r.summary), r.created_at) for r in s.execute(
+                select(Rehearsal).where(Rehearsal.person_id == person_id).order_by(Rehearsal.id)).scalars()]
+        return HeldRecord(person_id, person.created_at if person else None, identities, answers,
+                          self.plan(person_id), outcomes, rehearsals)
+
+    def confirmed_outcomes(self, person_id: str) -> int:
+        """How many outcomes the person confirmed as theirs (what a policy may keep after "delete my data")."""
+        with self.session() as s:
+            return len(s.execute(select(Outcome.id).where(Outcome.person_id == person_id,
+                                                          Outcome.confirmed_by_person.is_(True))).all())
+
+    def erase_person(self, person_id: str, *, keep_confirmed_outcomes: bool = False) -> None:
         """Delete the journal, stage notes, plan, outcomes and rehearsals of a person.
 
         The person's channel identities stay, so their next message starts afresh
         under the same pseudonymous id rather than creating a dangling record.
+        With ``keep_confirmed_outcomes`` (the organisation's policy) the outcomes they
+        confirmed stay, still theirs. Outcomes they recorded for others as a manager
+        stay with those people, no longer linked to them.
         """
         with self.session() as s:
             person = s.get(Person, person_id)
@@ -425,9 +499,22 @@ class CoachStore:
                 delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids)),
                 execution_options={"synchronize_session": False},
             )
-            for table in (Answer, Plan, Outcome, Rehearsal):
+            for table in (Answer, Plan, Rehearsal):
                 s.execute(delete(table).where(table.person_id == person_id))  # type: ignore[attr-defined]
+            outcomes = delete(Outcome).where(Outcome.person_id == person_id)
+            if keep_confirmed_outcomes:
+                outcomes = outcomes.where(Outcome.confirmed_by_person.is_(False))
+            s.execute(outcomes)
+            s.execute(update(Outcome).where(Outcome.recorded_by == person_id).values(recorded_by=None))
             self.erase_documents(person_id)
+
+    def scrub(self) -> None:
+        """After a deletion: SQLite's write-ahead log still holds the deleted rows' old pages until it is
+        checkpointed; copy it into the database (whose deleted rows are zeroed) and empty it. PostgreSQL
+        reclaims deleted rows by its own (auto)vacuum."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- personal documents (plans and share pages) ----------------------------------------------
 

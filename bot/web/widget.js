@@ -50,6 +50,7 @@
     tooLong: "That's longer than I can take in one message (5,000 characters at most). " +
       "Could you shorten it, or split it into two messages?",
     cleared: "This chat has been cleared from this device.",
+    forgotten: "Your data has been deleted, and this chat has been cleared from this device too.",
     download: "Download: ",
     openLink: "Open link: ",
   };
@@ -652,6 +653,10 @@
     setStatus("");
     if (typeof message === "string") message = { text: message };
     if (!message || typeof message !== "object") return;
+    if (message.custom && typeof message.custom === "object" && message.custom.forget_device === true) {
+      forgetDevice();
+      return;
+    }
     const entry = { from: "bot" };
     if (typeof message.text === "string" && message.text) entry.text = message.text;
     const choices = asChoices(message.quick_replies).concat(asChoices(message.buttons));
@@ -830,6 +835,27 @@
     setStatus("");
     start();
     input.focus();
+  }
+
+  // After "delete my data" the coach's copy is gone, so this device's goes too: every stored transcript and the
+  // session. The coach's reply that said so stays on screen (none of the person's words are in it).
+  function forgetDevice() {
+    const lastUser = transcript.map((entry) => entry.from).lastIndexOf("user");
+    const reply = transcript.slice(lastUser + 1);
+    forgetTranscripts();
+    removeKey(STORAGE_KEY);
+    transcript = reply;
+    historyLength = 0;
+    outbox = [];
+    rerender();
+    setStatus(TEXT.forgotten);
+    historyShown = false; // nothing more is stored for the deleted conversation
+    if (signedIn) return; // the host page's token keeps this connection; its next token starts afresh
+    // The anonymous token was revoked with the data: start a fresh session, as Clear does.
+    stop();
+    session = null;
+    noticeAfterConnect = TEXT.forgotten;
+    start();
   }
 
   // ---------------------------------------------------------------- wiring

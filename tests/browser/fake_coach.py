@@ -11,6 +11,8 @@ Rasa socketio event names. Replies are canned echoes so tests can drive every ki
 - ``links``   -> text with a safe link, a ``javascript:`` link, a bare URL and a file attachment
 - ``phones``  -> the coach's crisis message (phone numbers), then a message with numbers that are not phones
 - ``silent``  -> no reply at all (the typing indicator must time out)
+- ``delete everything`` -> what the real coach sends after "delete my data": the done message, then
+  ``{"custom": {"forget_device": true}}`` (bot/channels/web.py), and the session's token stops working
 - anything else -> ``You said: <text>``
 
 Run it by hand to look at the widget: ``.venv/bin/python tests/browser/fake_coach.py`` and open the URL it prints.
@@ -48,6 +50,12 @@ BUTTONS = [
     {"title": "Not now", "payload": "/deny"},
 ]
 XSS_TEXT = "<img src=x onerror=alert(1)>"
+DELETE_EVERYTHING = "delete everything"
+DELETED = "Done. I've deleted your journal and stage notes, your plan and our conversation history."
+
+
+def reply_forgets(data: dict[str, Any]) -> bool:
+    return str(data.get("message", "")).strip().lower() == DELETE_EVERYTHING
 
 
 @dataclass
@@ -206,6 +214,9 @@ class FakeCoach:
             self.record.user_messages.append(data)
             for reply in self._replies(str(data.get("message", ""))):
                 await sio.emit("bot_uttered", reply, to=sid)
+            token = self._sid_tokens.get(sid, "")
+            if reply_forgets(data) and token.startswith("anon-"):  # revoked with the data, as by the real coach
+                self.tokens.pop(token, None)
 
     def _replies(self, text: str) -> list[dict[str, Any]]:
         word = text.strip().lower()
@@ -237,6 +248,8 @@ class FakeCoach:
                     {"text": "Pick one, or answer in your own words.", "buttons": BUTTONS}]
         if word == "silent":
             return []
+        if word == DELETE_EVERYTHING:
+            return [{"text": DELETED}, {"custom": {"forget_device": True}}]
         return [{"text": f"You said: {text}"}]
 
     # ------------------------------------------------------------------ lifecycle

@@ -129,3 +129,27 @@ def test_a_new_visitor_is_greeted_before_typing_and_a_page_view_starts_no_conver
         "b.textContent.includes('What is your current role'))", timeout=30_000)
     assert sum("Welcome back" in t for t in bot_texts(page)) == 1
     context.close()
+
+
+def test_after_delete_my_data_the_page_forgets_the_chat_crisis_message_included(browser: Any,
+                                                                                 coach: CoachServers) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{coach.base_url}/webhooks/web/")
+    box = page.get_by_label("Message to the coach")
+    box.fill("i dont want to be alive anymore")
+    box.press("Enter")
+    page.wait_for_selector('.sfg-coach-msg--bot a[href="tel:116123"]', timeout=30_000)
+    first = page.evaluate("() => JSON.parse(localStorage.getItem('sfg-coach-session')).session_id")
+    box.fill("delete my data")
+    box.press("Enter")
+    page.get_by_role("button", name="Yes, delete everything").click()
+    page.get_by_text("this chat has been cleared from this device too").wait_for(timeout=30_000)
+    assert [t for t in bot_texts(page) if "Done. I've deleted" not in t] == []
+    assert not page.locator(".sfg-coach-msg--user").count()
+    stored = page.evaluate("() => Object.entries(localStorage).map(([k, v]) => k + ' ' + v).join(' ')")
+    assert "alive" not in stored and "116 123" not in stored and first not in stored
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert not any("116 123" in t or "alive" in t for t in bot_texts(page))
+    context.close()

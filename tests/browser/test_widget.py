@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from chat_page import AXE, ChatPage
-from fake_coach import SIGNED_SESSION, SIGNED_TOKEN, XSS_TEXT
+from fake_coach import DELETE_EVERYTHING, DELETED, SIGNED_SESSION, SIGNED_TOKEN, XSS_TEXT
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -363,6 +363,36 @@ def test_clear_forgets_the_conversation_on_this_device(open_chat: OpenChat) -> N
     assert second["session_id"] != first["session_id"]
     keys = chat.page.evaluate("() => Object.keys(localStorage)")
     assert f"sfg-coach-transcript:{first['session_id']}" not in keys
+
+
+def test_after_delete_my_data_the_widget_forgets_the_whole_chat_on_this_device(open_chat: OpenChat) -> None:
+    chat = open_chat()
+    chat.send("phones")  # the crisis message, which must not stay on a shared computer either
+    _wait_for_reply(chat, "Band 5 since 2025")
+    chat.send("my private worries")
+    _wait_for_reply(chat, "You said: my private worries")
+    first = chat.stored_session()
+    assert first is not None
+
+    chat.send(DELETE_EVERYTHING)
+    expect(chat.page.get_by_text("this chat has been cleared from this device too")).to_be_visible()
+    assert chat.bot_texts() == [DELETED] and chat.user_texts() == []
+    keys = chat.page.evaluate("() => Object.keys(localStorage)")
+    assert f"sfg-coach-transcript:{first['session_id']}" not in keys
+    chat.page.wait_for_function("(old) => { const s = JSON.parse(localStorage.getItem('sfg-coach-session'));"
+                                " return s && s.session_id !== old; }", arg=first["session_id"])
+    second = chat.stored_session()
+    assert second is not None and second["session_id"] != first["session_id"]  # a fresh session, not the revoked one
+    stored = chat.page.evaluate("() => Object.values(localStorage).join(' ')")
+    assert "my private worries" not in stored and "116 123" not in stored
+
+    chat.page.reload()
+    chat.send("hello again")
+    _wait_for_reply(chat, "You said: hello again")
+    assert chat.user_texts() == ["hello again"]
+    assert not any("116 123" in text or "private worries" in text for text in chat.bot_texts())
+    assert chat.coach.record.user_messages[-1]["session_id"] == second["session_id"]
+    assert chat.page_errors == []
 
 
 def test_axe_finds_no_serious_or_critical_accessibility_problems(open_chat: OpenChat) -> None:

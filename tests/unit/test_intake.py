@@ -34,6 +34,8 @@ def reading(text: str, intent: str = "inform") -> intake.Reading:
     ("someone to talk to when it gets busy", "talk_to_person"),
     ("I'd like to stop sharing an office with four people", "stop_sharing"),
     ("stop sharing shifts with agency staff", "stop_sharing"),
+    ("Downloading rota data into spreadsheets takes hours", "download_my_data"),
+    ("taking on more data analysis", "download_my_data"),
 ])
 def test_answers_that_share_words_with_commands_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
@@ -47,6 +49,9 @@ def test_answers_that_share_words_with_commands_are_answers(text: str, intent: s
     ("stop sharing", "stop_sharing"),
     ("unshare my answers please", "stop_sharing"),
     ("make my answers private again", "stop_sharing"),
+    ("download my data", "download_my_data"),
+    ("can I have a copy of my data", "download_my_data"),
+    ("I want to make a subject access request", "download_my_data"),
 ])
 def test_the_same_words_said_as_a_request_are_a_request(text: str, intent: str) -> None:
     assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)

@@ -13,6 +13,7 @@ def test_what_we_keep_is_truthful_and_counts_each_part() -> None:
     assert "3 answers for “Personal reflection journal”" in text
     assert "1 answer for “Stage 1: well-being and strengths”" in text
     assert "development plan (draft)" in text and "shared 1 answer" in text
+    assert '"download my data" for a copy of everything' in text
 
 
 def test_a_managers_notes_are_named_in_plain_words_never_by_an_internal_id() -> None:

@@ -36,3 +36,13 @@ def test_the_web_channel_refuses_to_start_without_a_secret(monkeypatch: pytest.M
     monkeypatch.delenv("COACH_TOKEN_SECRET", raising=False)
     with pytest.raises(MissingSecret, match="COACH_TOKEN_SECRET"):
         WebChatInput().blueprint(on_new_message)
+
+
+def test_confirmed_outcomes_go_with_delete_my_data_unless_the_organisation_keeps_them() -> None:
+    from bot.settings import BadSetting
+
+    assert load_settings({}).keep_confirmed_outcomes is False
+    assert load_settings({"COACH_KEEP_CONFIRMED_OUTCOMES": "true"}).keep_confirmed_outcomes is True
+    assert load_settings({"COACH_KEEP_CONFIRMED_OUTCOMES": "no"}).keep_confirmed_outcomes is False
+    with pytest.raises(BadSetting, match="true or false"):
+        load_settings({"COACH_KEEP_CONFIRMED_OUTCOMES": "sometimes"})

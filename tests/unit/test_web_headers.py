@@ -113,6 +113,14 @@ async def test_a_document_is_personal_never_cached_and_runs_nothing(web: WebServ
     assert style == HTML_STYLE and policy["style-src"] == f"'sha256-{digest}'"
 
 
+async def test_a_download_of_everything_held_is_served_as_json_and_never_cached(web: WebServer,
+                                                                               tmp_path: Path) -> None:
+    (tmp_path / ("C" * 24 + ".json")).write_text('{"answers": []}', encoding="utf-8")
+    status, headers, body = await web.get("/webhooks/web/documents/" + "C" * 24 + ".json")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert headers["Cache-Control"] == "no-store" and body == '{"answers": []}'
+
+
 async def test_a_missing_document_is_not_cached_either(web: WebServer) -> None:
     status, headers, _ = await web.get("/webhooks/web/documents/" + "B" * 24 + ".pdf")
     assert status == 404

@@ -1,11 +1,12 @@
-"""Web tokens issued before a person deleted their data open nothing: not a resumed session, not a connection."""
+"""After "delete my data": web tokens issued before it open nothing (not a resumed session, not a connection), and
+the widget is told to forget its copy of the chat."""
 
 from __future__ import annotations
 
 import contextlib
 import time
 from pathlib import Path
-from typing import AsyncIterator, Tuple
+from typing import Any, AsyncIterator, Tuple
 
 import aiohttp
 import pytest
@@ -99,3 +100,18 @@ async def test_the_first_visitor_of_a_fresh_install_connects_before_the_schema_e
     async with web_channel(monkeypatch, f"sqlite:///{tmp_path / 'coach.db'}") as url:
         visitor = tokens.mint(SECRET, now=time.time() - 5)
         assert await resume(url, visitor) == 200 and await connects(url, visitor)
+
+
+async def test_a_custom_payload_reaches_the_widget_as_one_bot_message() -> None:
+    from bot.channels.web import WebChatOutput
+
+    emitted: list[tuple[Any, ...]] = []
+
+    class Recorder:
+        async def emit(self, event: str, data: Any = None, room: Any = None) -> None:
+            emitted.append((event, data, room))
+
+    await WebChatOutput(Recorder(), "bot_uttered").send_response(  # type: ignore[arg-type]
+        "web:x", {"text": "Done.", "custom": {"forget_device": True}})
+    assert emitted == [("bot_uttered", {"text": "Done."}, "web:x"),
+                       ("bot_uttered", {"custom": {"forget_device": True}}, "web:x")]

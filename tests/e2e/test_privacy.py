@@ -1,0 +1,83 @@
+"""'Delete my data' and 'download my data' through the real Rasa and action servers, over REST."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy.engine import make_url
+
+from bot.store import open_store
+from tests.e2e.servers import CoachServers, texts
+
+pytestmark = pytest.mark.servers
+
+ALEX_SAID = ["Band 3 healthcare assistant who keeps quokkas", "Worn out by the walrus rota, honestly",
+             "the flamingo question I asked on my other chat"]
+BEA_SAID = ["Band 6 physio with a marmot habit"]
+
+
+def database_file(coach: CoachServers) -> Path:
+    return Path(make_url(coach.database_url).database or "")
+
+
+def every_value(path: Path) -> str:
+    """Every value of every row of every table: the coach's, Rasa's events and the turn fences."""
+    with sqlite3.connect(path) as db:
+        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        assert {"events", "coach_turn_fences", "answer"} <= set(tables)
+        return "\n".join(str(value) for table in tables for row in db.execute(f'SELECT * FROM "{table}"')
+                         for value in row)
+
+
+def test_delete_my_data_leaves_nothing_of_the_person_in_any_of_their_conversations(coach: CoachServers) -> None:
+    alex, alex_elsewhere, bea = (f"{name}-{uuid.uuid4().hex[:8]}" for name in ("alex", "alex-teams", "bea"))
+    coach.say(alex, "/start_journey")
+    coach.say(alex, ALEX_SAID[0])
+    coach.say(alex, ALEX_SAID[1])
+    store = open_store(coach.database_url)
+    store.link(alex_elsewhere, store.person_id(alex))  # the same person on another channel
+    coach.say(alex_elsewhere, ALEX_SAID[2])
+    coach.say(bea, "/start_journey")
+    coach.say(bea, BEA_SAID[0])
+
+    question = texts(coach.say(alex, "delete my data"))
+    assert "our conversation history in all 2 of your chats with me" in question and "Are you sure?" in question
+    done = texts(coach.say(alex, "/affirm"))
+    assert done.startswith("Done. I've deleted your journal")
+
+    rows = every_value(database_file(coach))
+    assert [said for said in ALEX_SAID if said in rows] == []
+    assert [said for said in BEA_SAID if said in rows] == BEA_SAID
+    for conversation in (alex, alex_elsewhere):
+        events = coach.tracker(conversation, all_events=True)["events"]
+        assert not any(e.get("event") == "user" and e.get("text") in ALEX_SAID for e in events)
+    assert store.answers(store.person_id(alex)) == {}
+    with sqlite3.connect(database_file(coach)) as db:
+        fenced = {sender for (sender,) in db.execute("SELECT sender_id FROM coach_turn_fences")}
+    assert alex_elsewhere not in fenced
+
+
+def test_download_my_data_gives_a_page_and_a_json_file_with_everything_held(coach: CoachServers) -> None:
+    """Needs a model trained with the download_my_data intent."""
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 4 admin lead who collects teapots")
+    reply = texts(coach.say(user, "can I have a copy of all my data"))
+    links = dict((ext, url) for url, ext in re.findall(r"(http://\S+\.(html|json))", reply))
+    assert set(links) == {"html", "json"}, reply
+    export = requests.get(links["json"], timeout=30).json()
+    page = requests.get(links["html"], timeout=30).text
+    with sqlite3.connect(database_file(coach)) as db:
+        said = [json.loads(data)["text"] for (data,) in db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name IN ('user', 'bot')", (user,))]
+    said = [text for text in said if text]
+    assert "Band 4 admin lead who collects teapots" in said
+    as_text = json.dumps(export, ensure_ascii=False)
+    assert [text for text in said if text not in as_text] == []
+    assert "Band 4 admin lead who collects teapots" in page
