@@ -1,13 +1,19 @@
 # Scope for Growth coach. `make run` to chat, `make test` to test. Both set everything up.
 SHELL := /bin/bash
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa sends usage and error reports to its maker unless told not to: nothing leaves the machine (docs/dpia.md).
+export RASA_TELEMETRY_ENABLED := false
 .DEFAULT_GOAL := run
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-stamp
 WEB_STAMP := bot/web/node_modules/.stamp
+# The SBOM and advisory tools live in a venv of their own, so their dependencies never move the coach's pins.
+TOOLS := var/tools
+TOOLS_STAMP := $(TOOLS)/.stamp
+SBOM := var/sbom/coach.cdx.json
 
-.PHONY: run prod test lint bench model setup clean teams-package
+.PHONY: run prod test lint bench model setup clean teams-package sbom audit
 
 $(STAMP): pyproject.toml requirements.lock scripts/install_spacy_model.py
 	@test -x $(PY) || { python=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
@@ -46,6 +52,26 @@ lint: setup
 
 bench: setup model
 	@scripts/bench.sh $(BENCH)
+
+$(TOOLS_STAMP): Makefile
+	@(umask 077 && mkdir -p var) && chmod 700 var
+	@test -x $(TOOLS)/bin/python || $(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q "cyclonedx-bom==7.5.0" "pip-audit==2.10.1"
+	@touch $@
+
+# A CycloneDX SBOM (JSON) of what `make setup` installed from the pins: every package in .venv, its version,
+# licence and package URL, with the project itself as the root component (docs/security.md).
+sbom: setup $(TOOLS_STAMP)
+	@(umask 077 && mkdir -p $(dir $(SBOM)))
+	umask 077 && $(TOOLS)/bin/cyclonedx-py environment --pyproject pyproject.toml --of JSON --output-reproducible \
+		-o $(SBOM) $(PY)
+	@echo "CycloneDX SBOM of the installed dependencies: $(SBOM)"
+
+# Known advisories against every pinned package (requirements.lock pins the whole tree, dev tools included).
+# Needs PyPI's advisory data over the network, so `make test` never runs it; --strict fails the audit when a
+# package could not be checked (a mirror without advisory data), rather than reporting "no known vulnerabilities".
+audit: setup $(TOOLS_STAMP)
+	$(TOOLS)/bin/pip-audit --strict --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
 
 teams-package: setup
 	$(PY) -m bot.channels.teams_package

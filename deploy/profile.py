@@ -159,6 +159,7 @@ class Profile:
             "COACH_DOCUMENTS_DIR": str(self.folder / "documents"),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": "127.0.0.1",
+            "RASA_TELEMETRY_ENABLED": "false",  # Rasa's usage reports and error reports would leave the trust
         })
         env.update(self.env_extra)
         return env

@@ -11,6 +11,8 @@ model=$(scripts/model.sh)  # status lines on stderr, Rasa's output in var/log/tr
 umask 077
 mkdir -p var/log
 chmod 700 var
+# Rasa Open Source sends usage and error reports to its maker by default: nothing leaves this machine.
+export RASA_TELEMETRY_ENABLED=false
 export COACH_PUBLIC_URL=${COACH_PUBLIC_URL:-http://localhost:$RASA_PORT}
 # Web sessions are signed with this secret: made once per installation unless you set one.
 # The coach has no default secret: without one the Rasa server refuses to start.
