@@ -13,7 +13,8 @@ import requests
 from sqlalchemy.engine import make_url
 
 from bot.store import open_store
-from tests.e2e.servers import CoachServers, texts
+from bot.store.sealing import Keyring
+from tests.e2e.servers import DATA_KEYS, CoachServers, texts
 
 pytestmark = pytest.mark.servers
 
@@ -26,12 +27,20 @@ def database_file(coach: CoachServers) -> Path:
     return Path(make_url(coach.database_url).database or "")
 
 
+KEYS = Keyring.parse(DATA_KEYS)
+
+
+def opened(value: object) -> str:
+    """A stored value as the coach reads it: sealed text opened with the servers' data key."""
+    return KEYS.open(value) if isinstance(value, str) else str(value)
+
+
 def every_value(path: Path) -> str:
-    """Every value of every row of every table: the coach's, Rasa's events and the turn fences."""
+    """Every value of every row of every table, opened: the coach's, Rasa's events and the turn fences."""
     with sqlite3.connect(path) as db:
         tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         assert {"events", "coach_turn_fences", "answer"} <= set(tables)
-        return "\n".join(str(value) for table in tables for row in db.execute(f'SELECT * FROM "{table}"')
+        return "\n".join(opened(value) for table in tables for row in db.execute(f'SELECT * FROM "{table}"')
                          for value in row)
 
 
@@ -74,7 +83,7 @@ def test_download_my_data_gives_a_page_and_a_json_file_with_everything_held(coac
     export = requests.get(links["json"], timeout=30).json()
     page = requests.get(links["html"], timeout=30).text
     with sqlite3.connect(database_file(coach)) as db:
-        said = [json.loads(data)["text"] for (data,) in db.execute(
+        said = [json.loads(opened(data))["text"] for (data,) in db.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name IN ('user', 'bot')", (user,))]
     said = [text for text in said if text]
     assert "Band 4 admin lead who collects teapots" in said
