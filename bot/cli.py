@@ -120,6 +120,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ValueError(f"--person {args.person!r}: no such person (use the pseudonymous id, as in the outcomes "
                          "export's person_id column)")
     print(json.dumps(SubjectAccess(store, coach_journey()).export(args.person), ensure_ascii=False, indent=2))
+    from bot import audit
+
+    audit.record(store, audit.EXPORTED, audit.ORGANISATION, args.person)
     return 0
 
 
