@@ -139,14 +139,12 @@ class AuditReport:
 
     def report(self, person: str) -> Turn:
         log = self.store.audit_events(person)
-        shares: dict[str, _Share] = {}
+        shares = {e.document or "": _Share(e) for e in log if e.action == SHARED}
         others: list[str] = []
         confirmed_at = {e.outcome_id: e.at for e in log if e.action == OUTCOME_CONFIRMED}
         for entry in log:
             document = entry.document or ""
-            if entry.action == SHARED:
-                shares[document] = _Share(entry)
-            elif entry.action == SHARE_VIEWED and document in shares:
+            if entry.action == SHARE_VIEWED and document in shares:
                 shares[document].views.append(entry)
             elif entry.action in (SHARE_WITHDRAWN, SHARE_EXPIRED) and document in shares:
                 shares[document].ended = entry
