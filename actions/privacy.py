@@ -1,4 +1,4 @@
-"""The individual owns their record: what we keep, deleting it, and a copy to take away."""
+"""The individual owns their record: what we keep, who has seen it, deleting it, and a copy to take away."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import CoachAction, journey, send
 from actions.store import person_of, store
 from bot import journey as journeys
+from bot.audit import AuditReport
 from bot.journey_service import coach_journey
 from bot.privacy import ErasureService, SubjectAccess, describe_kept
 from bot.settings import load_settings
@@ -93,3 +94,12 @@ class ActionDeleteAnswer(CoachAction):
 
     def turn(self, tracker: Tracker) -> Turn:
         return journey().delete_answer(person_of(tracker), tracker.get_slot("prompt") or "")
+
+
+class ActionWhoHasSeen(CoachAction):
+    """ "Who has seen my answers?": what was shared, how often each link was opened, withdrawals, exports, outcomes."""
+
+    action_name = "action_who_has_seen"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return AuditReport(store(), coach_journey()).report(person_of(tracker))

@@ -120,6 +120,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ValueError(f"--person {args.person!r}: no such person (use the pseudonymous id, as in the outcomes "
                          "export's person_id column)")
     print(json.dumps(SubjectAccess(store, coach_journey()).export(args.person), ensure_ascii=False, indent=2))
+    from bot import audit
+
+    audit.record(store, audit.EXPORTED, audit.ORGANISATION, args.person)
     return 0
 
 
@@ -172,6 +175,18 @@ def cmd_documents_purge(args: argparse.Namespace) -> int:
 
     purged = purge(open_store(args.database_url or load_settings().database_url))
     print(f"Removed {purged.expired} expired document(s) and {purged.unrecorded} file(s) no record owned.")
+    return 0
+
+
+def cmd_audit_purge(args: argparse.Namespace) -> int:
+    """Remove audit log entries older than COACH_AUDIT_DAYS (for a scheduled job, and `coach retention run`)."""
+    from bot import audit
+    from bot.settings import load_settings
+    from bot.store.repository import open_store
+
+    settings = load_settings()
+    removed = audit.purge(open_store(args.database_url or settings.database_url), settings.audit_days)
+    print(f"Removed {removed} audit log entr{'y' if removed == 1 else 'ies'} older than {settings.audit_days} days.")
     return 0
 
 
@@ -298,6 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
     purge = documents_sub.add_parser("purge", help="remove expired documents and share links, and orphaned files")
     purge.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
     purge.set_defaults(handler=cmd_documents_purge)
+
+    audit_log = sub.add_parser("audit", help="look after the audit log (who saw or took what, never the words)")
+    audit_sub = audit_log.add_subparsers(dest="audit_command", required=True)
+    audit_purge = audit_sub.add_parser("purge", help="remove entries older than COACH_AUDIT_DAYS")
+    audit_purge.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
+    audit_purge.set_defaults(handler=cmd_audit_purge)
+
     keys = sub.add_parser(
         "keys", help="the data keys that seal each person's words at rest",
         description="The data keys (COACH_DATA_KEYS or COACH_DATA_KEYS_FILE: id:key entries, newest first) seal "

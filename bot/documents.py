@@ -190,6 +190,11 @@ class Published:
     expires_at: dt.datetime
 
     @property
+    def name(self) -> str:
+        """The document's name in its link (its record's key)."""
+        return self.address.rsplit("/", 1)[-1]
+
+    @property
     def lasts(self) -> str:
         """How long the link works, as the coach says it: "for 7 days, until 9 December"."""
         days = round((self.expires_at - self.created_at).total_seconds() / 86400)

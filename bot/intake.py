@@ -46,7 +46,7 @@ REQUEST_INTENTS = frozenset({
     "review_journal", "send_plan", "share_with_manager", "delete_data", "download_my_data", "privacy_what_kept",
     "talk_to_person", "find_resources", "restart", "where_was_i", "manager_mode", "start_journey", "edit_answer",
     "delete_answer", "share_answer", "manager_prepare", "rehearse", "record_outcome", "confirm_outcome",
-    "show_checklist", "stop_sharing",
+    "show_checklist", "stop_sharing", "who_has_seen",
 })
 # What each of the NLU's intents would mean at a question, if the words bear it out.
 INTENT_KINDS: Dict[str, str] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot import answer_lists, engine, intake, listening, personal_documents, plan, signposting, worries
+from bot import answer_lists, audit, engine, intake, listening, personal_documents, plan, signposting, worries
 from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.dates import read_date
@@ -527,6 +527,9 @@ class JourneyService:
                 record = outcome_from_answers(self.store.answers(person, "outcome"), agreed_by="line manager",
                                               agreed_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
                 code = self.store.record_outcome(record, recorded_by=person)
+                # Whose outcome it is is known only once they confirm it: until then the entry has no person.
+                audit.record(self.store, audit.OUTCOME_RECORDED, audit.MANAGER, None,
+                             outcome_id=self.store.outcome_id(code))
                 self.store.save_answer(person, prompt.flow, prompt.id, code, value=code)
                 return Turn().say(f"Recorded, waiting for their confirmation. Their code is {code}. "
                                   f"They can say \"confirm outcome {code}\" to check it and make it final, "
@@ -626,7 +629,9 @@ class JourneyService:
 
     def confirm_outcome(self, person: str, code: str) -> Turn:
         turn = Turn().set(pending_confirmation=None, outcome_code=None)
+        outcome = self.store.outcome_id(code)
         if self.store.confirm_outcome(code, person):
+            audit.record(self.store, audit.OUTCOME_CONFIRMED, audit.PERSON, person, outcome_id=outcome)
             return turn.say("Confirmed. The outcome is now final and part of your record.")
         return turn.say("That outcome was already confirmed or no longer exists.")
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from bot import audit
 from bot.documents import SHARE, same_for_everyone
 from bot.store import CoachStore, document_files
+from bot.store.repository import DocumentRecord
 
 SERVE, EXPIRED, GONE = "serve", "expired", "gone"
 # A file with no record is left this long before a purge removes it: its record may be in a turn not yet
@@ -23,10 +25,12 @@ UNRECORDED_GRACE_SECONDS = 3600
 @dataclass(frozen=True)
 class Finding:
     """What a request for a document finds: ``SERVE`` (with the file), ``EXPIRED`` (just removed), or ``GONE``
-    (no such document: never published, withdrawn, erased, or removed earlier)."""
+    (no such document: never published, withdrawn, erased, or removed earlier). ``record``: the personal
+    document served, if it is one."""
 
     outcome: str
     path: Optional[Path] = None
+    record: Optional[DocumentRecord] = None
 
 
 def _now() -> dt.datetime:
@@ -48,23 +52,30 @@ def find(store: Optional[CoachStore], file_name: str, now: Optional[dt.datetime]
     if record is None or store is None:
         return Finding(GONE)
     if record.expired(now or _now()):
+        audit.shares_ended(store, [record], audit.SHARE_EXPIRED, audit.SYSTEM, now)
         store.forget_documents([name])
         return Finding(EXPIRED)
     if record.kind == SHARE and not set(record.prompt_ids) <= set(store.shared_answers(record.person_id)):
+        audit.shares_ended(store, [record], audit.SHARE_WITHDRAWN, audit.SYSTEM, now)
         store.forget_documents([name])  # an answer it shows was changed, deleted or made private since
         return Finding(GONE)
-    return Finding(SERVE, path) if path.is_file() else Finding(GONE)
+    return Finding(SERVE, path, record) if path.is_file() else Finding(GONE)
 
 
 def withdraw(store: CoachStore, person: str, kind: Optional[str] = None) -> int:
     """Withdraw a person's documents (of one kind, or all): rows and files go, links stop working at once."""
-    return store.forget_documents([d.name for d in store.documents(person, kind)])
+    return _withdrawn(store, store.documents(person, kind))
+
+
+def _withdrawn(store: CoachStore, documents: list[DocumentRecord]) -> int:
+    audit.shares_ended(store, documents, audit.SHARE_WITHDRAWN, audit.PERSON)
+    return store.forget_documents([d.name for d in documents])
 
 
 def withdraw_shares_showing(store: CoachStore, person: str, prompt_ids: Collection[str]) -> int:
     """Withdraw the person's share links that show any of these answers."""
     shown = set(prompt_ids)
-    return store.forget_documents([d.name for d in store.documents(person, SHARE) if shown & set(d.prompt_ids)])
+    return _withdrawn(store, [d for d in store.documents(person, SHARE) if shown & set(d.prompt_ids)])
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,9 @@ def purge(store: CoachStore, now: Optional[dt.datetime] = None) -> Purged:
     documents were recorded, or left by a turn that failed). Same-for-everyone pages stay.
 
     For a scheduled job (``coach documents purge``, and ``coach retention run``)."""
-    expired = store.forget_documents([d.name for d in store.documents(expired_by=now or _now())])
+    ending = store.documents(expired_by=now or _now())
+    audit.shares_ended(store, ending, audit.SHARE_EXPIRED, audit.SYSTEM, now)
+    expired = store.forget_documents([d.name for d in ending])
     folder = document_files.folder()
     if not folder.is_dir():
         return Purged(expired, 0)

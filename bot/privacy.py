@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
+from bot import audit
 from bot.documents import DOCUMENT_PATH, EXPORT, Published, _opening, publish_personal
 from bot.journey import Journey
 from bot.settings import load_settings
@@ -121,6 +122,7 @@ class ErasureService:
         with self.store.session() as session:  # rows, events and fences together, or none of them
             self.store.erase_person(person, keep_confirmed_outcomes=self.keep_confirmed_outcomes)
             conversations.forget(session.connection(), senders)
+            audit.record(self.store, audit.ERASED, audit.PERSON, person)  # all that is left of the log about them
         self.store.scrub()
         return Turn().say(erasure.done(), custom=dict(FORGET_DEVICE) if on_device else None)
 
@@ -188,6 +190,7 @@ class SubjectAccess:
             } for o in held.outcomes],
             "rehearsals": [{"persona": r.persona_id, "summary": r.summary, "at": _when(r.created_at)}
                            for r in held.rehearsals],
+            "audit_log": audit.entries(self.store, person),
             "conversations": [{
                 "conversation_id": sender,
                 "turns": [{"at": _when(t.at), "from": t.speaker, "text": t.text}
@@ -201,6 +204,7 @@ class SubjectAccess:
         published = self.publish({"html": render_export_html(export),
                                    "json": json.dumps(export, ensure_ascii=False, indent=2)},
                                   owner=person, kind=EXPORT, store=self.store)
+        audit.record(self.store, audit.EXPORTED, audit.PERSON, person, document=published.name)
         base = published.address
         answers = len(export["answers"])
         earlier = sum(len(a["earlier_versions"]) for a in export["answers"])
@@ -209,8 +213,9 @@ class SubjectAccess:
             "Here's a copy of everything I hold about you:\n"
             f"Web page: {base}.html\nJSON file (for another system): {base}.json\n"
             f"They hold your {answers} answer{'s' if answers != 1 else ''} with {earlier} earlier "
-            f"version{'s' if earlier != 1 else ''}, your plan, what you've shared with your manager, outcomes, "
-            f"rehearsal summaries, the chat ids you've used and the {turns} message{'s' if turns != 1 else ''} of "
+            f"version{'s' if earlier != 1 else ''}, your plan, what you've shared with your manager and when "
+            "its links were opened, outcomes, rehearsal summaries, the chat ids you've used and the "
+            f"{turns} message{'s' if turns != 1 else ''} of "
             f"our conversations. The links work {published.lasts}, and are private to you: anyone you give "
             "one to can open them.")
 
@@ -253,6 +258,12 @@ def render_export_html(export: Mapping[str, Any]) -> str:
         rows = export[key]
         parts.append("".join("<dl>" + "".join(field(k.replace("_", " ").capitalize(), v) for k, v in row.items())
                              + "</dl>" for row in rows) if rows else "<p>None.</p>")
+    parts.append("<h2>Who has seen my record (the audit log)</h2>")
+    parts.append("<table><tr><th>When</th><th>What</th><th>By</th><th>Link</th><th>Answers</th><th>Outcome</th></tr>"
+                 + "".join(f"<tr><td>{e(a['at'])}</td><td>{e(a['action'])}</td><td>{e(a['by'])}</td>"
+                           f"<td>{e(a['document'] or '')}</td><td>{e(', '.join(a['prompt_ids']))}</td>"
+                           f"<td>{e(str(a['outcome_id'] or ''))}</td></tr>" for a in export["audit_log"])
+                 + "</table>" if export["audit_log"] else "<p>Nothing recorded.</p>")
     parts.append("<h2>Chats I've used</h2><ul>" + "".join(
         f"<li>{e(i['conversation_id'])}, since {e(i['since'] or '')}</li>" for i in export["channel_identities"])
         + "</ul><h2>Our conversations</h2>")

@@ -25,6 +25,7 @@ DEFAULT_WEB_TOKEN_MAX_HOURS = 12
 # outcome code. Shorter is safer; the coach always says how long.
 DEFAULT_PLAN_LINK_DAYS = 7
 DEFAULT_SHARE_LINK_DAYS = 14
+DEFAULT_AUDIT_DAYS = 365  # the audit log's entries, by age (docs/privacy.md, "Audit log")
 DEFAULT_FRAME_ANCESTORS = "'self'"
 # "Delete my data" deletes confirmed outcomes too, unless the organisation's policy keeps them.
 DEFAULT_KEEP_CONFIRMED_OUTCOMES = False
@@ -67,6 +68,7 @@ class Settings:
     data_keys_file: Path | None = None  # or a file holding them
     # Whether an outcome the person confirmed stays after they delete their data (docs/privacy.md).
     keep_confirmed_outcomes: bool = DEFAULT_KEEP_CONFIRMED_OUTCOMES
+    audit_days: int = DEFAULT_AUDIT_DAYS  # COACH_AUDIT_DAYS
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -206,4 +208,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_keys=env.get("COACH_DATA_KEYS", "").strip() or None,
         data_keys_file=Path(env["COACH_DATA_KEYS_FILE"]) if env.get("COACH_DATA_KEYS_FILE") else None,
         keep_confirmed_outcomes=_flag(env, "COACH_KEEP_CONFIRMED_OUTCOMES", DEFAULT_KEEP_CONFIRMED_OUTCOMES),
+        audit_days=_positive_int(env, "COACH_AUDIT_DAYS", DEFAULT_AUDIT_DAYS),
     )

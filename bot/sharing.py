@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from bot import answer_lists, personal_documents, plan
+from bot import answer_lists, audit, personal_documents, plan
 from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.documents import PLAN as PLAN_DOCUMENT
@@ -119,8 +119,10 @@ class SharingService:
         if self._private(prompt_id) or not self.store.set_shared(person, chosen):
             return turn.say("I couldn't find that answer, so nothing was shared.")
         shared = self.store.answers(person)
+        shown = [k for k, a in shared.items() if a.shared]
         published = self.publish(build_shared_document(self.journey, shared), owner=person, kind=SHARE_PAGE,
-                                 store=self.store, pdf=False, prompt_ids=[k for k, a in shared.items() if a.shared])
+                                 store=self.store, pdf=False, prompt_ids=shown)
+        audit.record(self.store, audit.SHARED, audit.PERSON, person, document=published.name, prompt_ids=shown)
         return turn.say("Shared. Send your manager this private link; it shows only what you've chosen to share, "
                         f"nothing else from your journal. It works {published.lasts}, and stops at once if you say "
                         f"\"stop sharing\" or change a shared answer:\n{published.address}.html")

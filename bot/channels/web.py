@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import personal_documents
+from bot import audit, personal_documents
 from bot.channels import headers, tokens
 from bot.channels.limits import guard_messages, limit_request_size
 from bot.content import content_path, read_yaml
@@ -105,10 +105,14 @@ class Documents:
     def _find(self, name: str) -> personal_documents.Finding:
         if self._store is None:  # the action server owns the schema and migrates it, on first use
             self._store = open_store(self.settings.database_url, migrate=False)
-        if not self._schema_ready:
-            self._schema_ready = self._store.records_documents()
+        if not self._schema_ready:  # `coach migrate` runs before the servers start; until then, no audit log
+            self._schema_ready = self._store.records_documents() and self._store.records_audit()
         # With no schema yet, no personal document has been recorded: only same-for-everyone pages are served.
-        return personal_documents.find(self._store if self._schema_ready else None, name, self.clock())
+        now = self.clock()
+        found = personal_documents.find(self._store if self._schema_ready else None, name, now)
+        if found.outcome == personal_documents.SERVE and found.record is not None:
+            audit.share_viewed(self._store, found.record, now)  # not served if it cannot be recorded
+        return found
 
     async def find(self, name: str) -> personal_documents.Finding:
         """What a request for ``name`` finds; when that cannot be checked, nothing is served."""

@@ -131,3 +131,20 @@ class PersonalDocument(Base):
     prompt_ids = Column(JSON, nullable=False, default=list)  # a share's answers, to withdraw it when one changes
     created_at = Column(DateTime, nullable=False, default=_now)
     expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class AuditEvent(Base):
+    """One entry of the append-only audit log: who (a kind of actor, never a name, address or device) did what,
+    when, to which document, answers (prompt ids) or outcome. Never any of the person's words. Rows are only
+    added (``CoachStore.record_audit``); they go only with the person's record ("delete my data") or by age."""
+
+    __tablename__ = "audit_event"
+    id = Column(Integer, primary_key=True)
+    # Whose record it is about; empty for an outcome a manager recorded before anyone confirmed it as theirs.
+    person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)
+    actor = Column(String(16), nullable=False)  # person | share_link | manager | organisation | system
+    action = Column(String(24), nullable=False)  # shared | share_viewed | share_withdrawn | ... (bot.audit)
+    document = Column(String(64), nullable=True, index=True)  # a personal document's name
+    prompt_ids = Column(JSON, nullable=False, default=list)  # the answers a share showed, by question id
+    outcome_id = Column(Integer, nullable=True, index=True)
+    at = Column(DateTime, nullable=False, default=_now, index=True)

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sqlalchemy import create_engine, delete, event, inspect, select, update
+from sqlalchemy import create_engine, delete, event, inspect, or_, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -24,6 +24,8 @@ from bot.settings import load_settings
 from bot.store import document_files, models
 from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, PersonalDocument, Plan, Rehearsal
 from bot.store.sealing import Keyring, load_keyring, seal_with
+
+AuditEvent = models.AuditEvent  # the audit log's table (bot.audit)
 
 # Confirmation codes look like "KTP-482": no 0/O or 1/I, so they survive being read aloud or copied by hand.
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -96,6 +98,19 @@ class DocumentRecord:
 
     def expired(self, now: dt.datetime) -> bool:
         return now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry of the audit log (see :mod:`bot.audit`): never any of the person's words."""
+
+    person_id: Optional[str]
+    actor: str
+    action: str
+    at: dt.datetime
+    document: Optional[str] = None
+    prompt_ids: tuple[str, ...] = ()
+    outcome_id: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -506,7 +521,22 @@ class CoachStore:
                 outcomes = outcomes.where(Outcome.confirmed_by_person.is_(False))
             s.execute(outcomes)
             s.execute(update(Outcome).where(Outcome.recorded_by == person_id).values(recorded_by=None))
+            self._erase_audit(s, person_id)
             self.erase_documents(person_id)
+
+    @staticmethod
+    def _erase_audit(s: Session, person_id: str) -> None:
+        """The audit log about a person goes with their record, except what concerns an outcome the policy keeps
+        (run after their outcomes are deleted). The caller records the erasure itself afterwards."""
+        kept = select(Outcome.id).where(Outcome.person_id == person_id)
+        theirs = select(AuditEvent.outcome_id).where(AuditEvent.person_id == person_id,
+                                                     AuditEvent.outcome_id.is_not(None))
+        s.execute(delete(AuditEvent).where(AuditEvent.person_id.is_(None), AuditEvent.outcome_id.in_(theirs),
+                                           AuditEvent.outcome_id.not_in(kept)),
+                  execution_options={"synchronize_session": False})
+        s.execute(delete(AuditEvent).where(AuditEvent.person_id == person_id,
+                                           or_(AuditEvent.outcome_id.is_(None), AuditEvent.outcome_id.not_in(kept))),
+                  execution_options={"synchronize_session": False})
 
     def scrub(self) -> None:
         """After a deletion: SQLite's write-ahead log still holds the deleted rows' old pages until it is
@@ -559,6 +589,54 @@ class CoachStore:
     def records_documents(self) -> bool:
         """Whether the schema that records personal documents exists yet (the action server creates it)."""
         return inspect(self.engine).has_table("personal_document")
+
+
+    # -- the audit log: rows are only added; they go with the person's record, or by age ----------------------
+
+    def record_audit(self, record: AuditRecord) -> None:
+        with self.session() as s:
+            s.add(AuditEvent(person_id=record.person_id, actor=record.actor, action=record.action,
+                             document=record.document, prompt_ids=list(record.prompt_ids),
+                             outcome_id=record.outcome_id, at=record.at))
+
+    def audit_events(self, person_id: str) -> list[AuditRecord]:
+        """The audit log of a person's record, oldest first: their own entries, and the recording of each
+        outcome they confirmed (made by a manager before it was linked to them)."""
+        confirmed = select(AuditEvent.outcome_id).where(AuditEvent.person_id == person_id,
+                                                        AuditEvent.outcome_id.is_not(None))
+        query = select(AuditEvent).where(or_(
+            AuditEvent.person_id == person_id,
+            (AuditEvent.person_id.is_(None)) & AuditEvent.outcome_id.in_(confirmed)))
+        with self.session() as s:
+            return [_audit_record(r) for r in s.execute(query.order_by(AuditEvent.at, AuditEvent.id)).scalars()]
+
+    def last_audit_at(self, document: str, action: str) -> Optional[dt.datetime]:
+        """When ``action`` was last recorded for a document (e.g. its last view), or None."""
+        with self.session() as s:
+            return s.execute(select(AuditEvent.at).where(AuditEvent.document == document,
+                                                         AuditEvent.action == action)
+                             .order_by(AuditEvent.at.desc()).limit(1)).scalar_one_or_none()
+
+    def purge_audit(self, before: dt.datetime) -> int:
+        """Retention: remove audit entries older than ``before``. How many there were."""
+        with self.session() as s:
+            found = s.execute(delete(AuditEvent).where(AuditEvent.at < before),
+                              execution_options={"synchronize_session": False})
+        return int(found.rowcount or 0)
+
+    def records_audit(self) -> bool:
+        """Whether the audit log's table exists yet (the action server creates it)."""
+        return inspect(self.engine).has_table("audit_event")
+
+    def outcome_id(self, code: str) -> Optional[int]:
+        """The outcome waiting with this code (for the audit log, which never keeps the code itself)."""
+        with self.session() as s:
+            return s.execute(select(Outcome.id).where(Outcome.code == code.upper())).scalar_one_or_none()
+
+
+def _audit_record(row: AuditEvent) -> AuditRecord:
+    return AuditRecord(row.person_id, row.actor, row.action, row.at, row.document, tuple(row.prompt_ids or ()),
+                       row.outcome_id)
 
 
 def _document_record(row: PersonalDocument) -> DocumentRecord:

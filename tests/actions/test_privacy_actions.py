@@ -49,3 +49,12 @@ async def test_the_question_says_what_goes_and_what_stays_before_anything_is_del
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
     assert {"event": "slot", "name": "pending_confirmation", "value": "delete_data"}.items() <= events[0].items()
     assert action_store.answers(person)["journal.details.role"].text == "still here"
+
+
+async def test_who_has_seen_my_answers_reads_the_audit_log(action_store: CoachStore) -> None:
+    from actions.privacy import ActionWhoHasSeen
+
+    action_store.person_id(SENDER)
+    messages, events = await run(ActionWhoHasSeen(), "web")
+    assert messages[0]["text"].startswith("No one has seen your answers through me")
+    assert events == []

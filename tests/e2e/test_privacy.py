@@ -90,3 +90,20 @@ def test_download_my_data_gives_a_page_and_a_json_file_with_everything_held(coac
     as_text = json.dumps(export, ensure_ascii=False)
     assert [text for text in said if text not in as_text] == []
     assert "Band 4 admin lead who collects teapots" in page
+
+
+def test_who_has_seen_my_answers_counts_the_openings_of_the_share_link_mid_form_too(coach: CoachServers) -> None:
+    """Needs a model trained with the who_has_seen intent."""
+    from tests.e2e.test_document_links import share_role
+
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    share_role(coach, user, "Band 5 nurse who mentors the students")  # opens the link once, as the manager would
+    reply = texts(coach.say(user, "who has seen my answers?"))
+    assert "Its link was opened once, last on" in reply and "It still works, until" in reply, reply
+    assert "only that someone with it did" in reply and "Band 5 nurse" not in reply
+
+    coach.say(user, "where was I?")  # back in the journal's questions
+    asked = texts(coach.say(user, "has anyone opened my share link"))
+    assert "Its link was opened once" in asked, asked
+    store = open_store(coach.database_url)
+    assert not any("share link" in a.text for a in store.answers(store.person_id(user)).values())

@@ -1,6 +1,7 @@
 """The web channel's documents route, behind a real Sanic server: a personal document is served while it is in
 date, and after it expires, after "delete my data" or after "stop sharing" the link shows a kind page that says
-what happened, and nothing of the person's is left in the documents folder."""
+what happened, and nothing of the person's is left in the documents folder. Each opening of a share page is in the
+audit log."""
 
 from __future__ import annotations
 
@@ -137,3 +138,28 @@ async def test_after_editing_a_shared_answer_the_old_words_are_not_served(coach:
     coach.store.save_answer(person, "journal", "journal.wellbeing.now", "Better now, thank you")
     assert_kind_refusal(*await coach.get(link), expected=404)
     assert coach.files() == []
+
+
+async def test_each_opening_of_a_share_link_is_logged_at_most_once_a_minute_and_nothing_else_is(
+        coach: Coach) -> None:
+    person = coach.store.person_id("web:watched")
+    link = share_link(coach, person)
+    [plan_pdf, plan_page] = plan_links(coach, person)
+
+    def views() -> list[str]:
+        return [e.actor for e in coach.store.audit_events(person) if e.action == "share_viewed"]
+
+    for _ in range(3):  # reloads
+        assert (await coach.get(link))[0] == 200
+    assert (await coach.get(plan_page))[0] == 200  # the person's own plan is not a share
+    assert views() == ["share_link"]
+    coach.clock.now += dt.timedelta(seconds=61)
+    assert (await coach.get(link))[0] == 200
+    assert views() == ["share_link", "share_link"]
+
+    coach.sharing.stop_sharing(person)
+    coach.clock.now += dt.timedelta(minutes=5)
+    assert (await coach.get(link))[0] == 404  # withdrawn: not served, so not a view
+    assert views() == ["share_link", "share_link"]
+    assert sorted(e.action for e in coach.store.audit_events(person)) == [
+        "share_viewed", "share_viewed", "share_withdrawn", "shared"]

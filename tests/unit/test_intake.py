@@ -36,6 +36,8 @@ def reading(text: str, intent: str = "inform") -> intake.Reading:
     ("stop sharing shifts with agency staff", "stop_sharing"),
     ("Downloading rota data into spreadsheets takes hours", "download_my_data"),
     ("taking on more data analysis", "download_my_data"),
+    ("I want to be seen by my manager as someone who leads", "who_has_seen"),
+    ("my manager has seen me grow this year", "who_has_seen"),
 ])
 def test_answers_that_share_words_with_commands_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
@@ -52,6 +54,9 @@ def test_answers_that_share_words_with_commands_are_answers(text: str, intent: s
     ("download my data", "download_my_data"),
     ("can I have a copy of my data", "download_my_data"),
     ("I want to make a subject access request", "download_my_data"),
+    ("who has seen my answers?", "who_has_seen"),
+    ("has anyone opened my share link", "who_has_seen"),
+    ("show me the audit log", "who_has_seen"),
 ])
 def test_the_same_words_said_as_a_request_are_a_request(text: str, intent: str) -> None:
     assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
