@@ -204,7 +204,8 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
-    """Reseal every stored value with the first data key, in batches, while the coach keeps running."""
+    """Reseal every stored value and personal document file with the first data key, in batches, while the coach
+    keeps running."""
     from bot.settings import load_settings
     from bot.store.repository import open_store
     from bot.store.rotation import Resealed, not_current, reseal
@@ -217,20 +218,21 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     store = open_store(args.database_url or settings.database_url, keyring=keyring)  # checks the keys too
 
     def progress(step: Resealed) -> None:
-        print(f"  {step.table}.{step.column}: {step.resealed} resealed so far", file=sys.stderr)
+        print(f"  {step.where}: {step.resealed} resealed so far", file=sys.stderr)
 
     print(f"Resealing with the data key {keyring.current_id!r}...")
-    for done in reseal(store.engine, keyring, args.batch_size, progress if args.verbose else None):
+    documents = settings.documents_dir  # the personal documents' files are sealed with the same keys
+    for done in reseal(store.engine, keyring, args.batch_size, progress if args.verbose else None, documents):
         meanwhile = f" ({done.changed_meanwhile} changed by the coach meanwhile)" if done.changed_meanwhile else ""
-        print(f"  {done.table}.{done.column}: {done.resealed} resealed{meanwhile}")
-    left = {name: count for name, count in not_current(store.engine, keyring).items() if count}
+        print(f"  {done.where}: {done.resealed} resealed{meanwhile}")
+    left = {name: count for name, count in not_current(store.engine, keyring, documents).items() if count}
     if left:
         print(f"Still under an older key or unsealed: {', '.join(f'{n} {c}' for n, c in left.items())}. A server "
               f"may still be sealing with an older key: restart every server with {keyring.current_id!r} first "
               "in its keys, then run this again. Keep the older keys until this says they can go.")
         return 1
     older = [key_id for key_id, _ in keyring.keys[1:]]
-    print(f"Every stored value is sealed with {keyring.current_id!r}." + (
+    print(f"Every stored value and document file is sealed with {keyring.current_id!r}." + (
         f" The older keys ({', '.join(older)}) are no longer needed: remove them from the keys and restart "
         "the servers (keep the backups of the data that were taken while they were in use)." if older else ""))
     return 0
@@ -323,12 +325,14 @@ def build_parser() -> argparse.ArgumentParser:
     keys = sub.add_parser(
         "keys", help="the data keys that seal each person's words at rest",
         description="The data keys (COACH_DATA_KEYS or COACH_DATA_KEYS_FILE: id:key entries, newest first) seal "
-                    "each person's words in the database. To rotate: put a new key first (`coach keys new`), "
-                    "restart the servers, run `coach keys rotate`, then remove the old key. See docs/deploy.md.")
+                    "each person's words in the database and their documents' files. To rotate: put a new key "
+                    "first (`coach keys new`), restart the servers, run `coach keys rotate`, then remove the old "
+                    "key. See docs/deploy.md.")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     new_key = keys_sub.add_parser("new", help="print a new key entry (id:key) to put first in the keys")
     new_key.set_defaults(handler=cmd_keys_new)
-    rotate = keys_sub.add_parser("rotate", help="reseal every stored value with the first key, in batches")
+    rotate = keys_sub.add_parser("rotate", help="reseal every stored value and personal document file with the "
+                                                "first key, in batches")
     rotate.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
     rotate.add_argument("--database-url", default=None, help="database to reseal (default: $DATABASE_URL or var/)")
     rotate.add_argument("--verbose", "-v", action="store_true", help="report progress after every batch")

@@ -18,7 +18,7 @@ from fpdf import FPDF
 
 from bot.plan import PlanDocument, PlanOption
 from bot.settings import Settings, load_settings
-from bot.store import CoachStore
+from bot.store import CoachStore, document_files
 from bot.store.repository import DocumentRecord
 
 DOCUMENT_PATH = "/webhooks/web/documents/"
@@ -231,12 +231,8 @@ def publish_personal(renderings: Mapping[str, str | bytes], *, owner: str, kind:
     name = secrets.token_urlsafe(18)
     created = now or _utcnow()
     record = DocumentRecord(name, owner, kind, created, created + lifetime(kind, settings), tuple(prompt_ids))
-    for extension, content in renderings.items():
-        path = settings.documents_dir / f"{name}.{extension}"
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    for extension, content in renderings.items():  # sealed, like the person's words in the database
+        document_files.write(store.keyring, name, extension, content)
     store.record_document(record)
     return Published(settings.public_url + DOCUMENT_PATH + name, created, record.expires_at)
 
@@ -286,6 +282,7 @@ def render_checklist_html(items: Sequence[Tuple[str, str]], after: Sequence[str]
 
 def publish_page(page: str) -> str:
     """Publish an HTML page that is the same for everyone (nothing personal in it); returns its address.
+    It is written plain, not sealed like a personal document: nothing in it is anyone's.
 
     Its name is drawn from its content, so each version is written once, however many managers ask for it and
     on whichever server; a new version gets a new name.

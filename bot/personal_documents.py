@@ -5,6 +5,7 @@ which may be served, withdrawing them, and purging what has expired. Rendering a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from bot import audit
 from bot.documents import SHARE, same_for_everyone
 from bot.store import CoachStore, document_files
 from bot.store.repository import DocumentRecord
+from bot.store.sealing import UnreadableData
+
+logger = logging.getLogger(__name__)
 
 SERVE, EXPIRED, GONE = "serve", "expired", "gone"
 # A file with no record is left this long before a purge removes it: its record may be in a turn not yet
@@ -24,12 +28,13 @@ UNRECORDED_GRACE_SECONDS = 3600
 
 @dataclass(frozen=True)
 class Finding:
-    """What a request for a document finds: ``SERVE`` (with the file), ``EXPIRED`` (just removed), or ``GONE``
-    (no such document: never published, withdrawn, erased, or removed earlier). ``record``: the personal
-    document served, if it is one."""
+    """What a request for a document finds: ``SERVE`` (with the file and its plain content), ``EXPIRED`` (just
+    removed), or ``GONE`` (no such document: never published, withdrawn, erased, removed earlier, or its file
+    cannot be opened). ``record``: the personal document served, if it is one."""
 
     outcome: str
     path: Optional[Path] = None
+    content: Optional[bytes] = None
     record: Optional[DocumentRecord] = None
 
 
@@ -38,15 +43,16 @@ def _now() -> dt.datetime:
 
 
 def find(store: Optional[CoachStore], file_name: str, now: Optional[dt.datetime] = None) -> Finding:
-    """Whether the file ``file_name`` (``<name>.html`` or ``.pdf``) may be served now. ``store`` is None when the
-    schema has no document records yet (then only same-for-everyone pages exist).
+    """Whether the file ``file_name`` (``<name>.html``, ``.pdf`` or ``.json``) may be served now, and if so its
+    plain content. ``store`` is None when the schema has no document records yet (then only same-for-everyone
+    pages exist).
 
     A personal document is served only while its record exists and is in date; a share only while every
     answer it shows is still shared. Found expired or stale, it is removed there and then.
     """
     path = document_files.folder() / file_name
     if same_for_everyone(path):
-        return Finding(SERVE, path)
+        return _opened(path, None)
     name = file_name.rsplit(".", 1)[0]
     record = store.document(name) if store is not None else None
     if record is None or store is None:
@@ -59,7 +65,23 @@ def find(store: Optional[CoachStore], file_name: str, now: Optional[dt.datetime]
         audit.shares_ended(store, [record], audit.SHARE_WITHDRAWN, audit.SYSTEM, now)
         store.forget_documents([name])  # an answer it shows was changed, deleted or made private since
         return Finding(GONE)
-    return Finding(SERVE, path, record) if path.is_file() else Finding(GONE)
+    return _opened(path, store, record)
+
+
+def _opened(path: Path, store: Optional[CoachStore], record: Optional[DocumentRecord] = None) -> Finding:
+    """The file's plain content: a personal document's opened with the store's keys, a same-for-everyone page's
+    (``store`` None) as it is."""
+    try:
+        content = path.read_bytes() if store is None else document_files.read(store.keyring, path)
+    except FileNotFoundError:
+        return Finding(GONE)  # removed by another server meanwhile, or a share's PDF that never was
+    except UnreadableData as error:
+        # Sealed with a key this server does not hold, or altered: nothing of it is served, and the log holds
+        # only which key it names, never its content or its name (the link).
+        logger.warning("A personal document's file could not be opened, so its link shows 'no longer works': %s",
+                       error)
+        return Finding(GONE)
+    return Finding(SERVE, path, content, record)
 
 
 def withdraw(store: CoachStore, person: str, kind: Optional[str] = None) -> int:

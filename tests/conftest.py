@@ -22,6 +22,14 @@ def data_keys(monkeypatch: pytest.MonkeyPatch) -> str:
     return DATA_KEYS
 
 
+@pytest.fixture(autouse=True)
+def documents_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Every test's documents go to a folder of its own, never the checkout's var/documents: `coach keys rotate`
+    reseals the documents folder, and a test's key would leave a developer's own documents unreadable."""
+    monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    return tmp_path / "documents"
+
+
 @pytest.fixture
 def coach_store(tmp_path: Path) -> CoachStore:
     """A real SQLite database, migrated, in the test's own folder."""

@@ -94,8 +94,9 @@ class Revocations:
 
 
 class Documents:
-    """Which documents the channel serves: a same-for-everyone page, or a personal document while its record
-    exists and is in date (see :func:`bot.personal_documents.find`)."""
+    """Which documents the channel serves, and their plain content: a same-for-everyone page, or a personal
+    document while its record exists and is in date and its sealed file opens (see
+    :func:`bot.personal_documents.find`)."""
 
     def __init__(self, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
         self.settings, self.clock = settings, clock
@@ -227,13 +228,14 @@ class WebChatInput(InputChannel):
 
         @web.route("/documents/<name:str>", methods=["GET"])
         async def document(_: Request, name: str) -> HTTPResponse:
-            found = await documents.find(name)
-            if found.outcome != personal_documents.SERVE or found.path is None:
-                # Expired (410, just removed), or withdrawn, erased or never published (404): a page that says so.
+            found = await documents.find(name)  # opened (a personal document's file is sealed) in a thread
+            if found.outcome != personal_documents.SERVE or found.content is None:
+                # Expired (410, just removed), or withdrawn, erased, never published or its file unreadable (404):
+                # a page that says so.
                 status = 410 if found.outcome == personal_documents.EXPIRED else 404
                 return headers.apply(response.html(render_gone_html(settings), status=status), personal_headers)
             mime = DOCUMENT_TYPES[name.rsplit(".", 1)[1]]
-            return headers.apply(await response.file(found.path, mime_type=mime), personal_headers)
+            return headers.apply(response.raw(found.content, content_type=mime), personal_headers)
 
         @sio.on("connect")
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy.pool import QueuePool
 from bot.settings import load_settings
 from bot.store import document_files, models
 from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, PersonalDocument, Plan, Rehearsal
-from bot.store.sealing import Keyring, load_keyring, seal_with
+from bot.store.sealing import Keyring, keyring_of, load_keyring, seal_with
 
 AuditEvent = models.AuditEvent  # the audit log's table (bot.audit)
 
@@ -547,6 +547,11 @@ class CoachStore:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- personal documents (plans and share pages) ----------------------------------------------
+
+    @property
+    def keyring(self) -> Keyring:
+        """The data keys this store seals with: a person's document files are sealed with them too."""
+        return keyring_of(self.engine.dialect)
 
     def record_document(self, record: DocumentRecord) -> None:
         with self.session() as s:

@@ -1,9 +1,12 @@
-"""The person's words sealed at rest: answers, notes, outcomes and the conversation itself.
+"""The person's words sealed at rest: answers, notes, outcomes, the conversation itself, and the files of their
+documents (a plan's page and PDF, a share page, a copy of all they hold).
 
 A sealed value is ``<key id>:<Fernet token>``, e.g. ``k2:gAAAAAB...``. The id names the key that sealed it, so
 keys can rotate: the coach holds a list of keys, seals with the first and opens with whichever the value names.
 A value without that form was stored before sealing began: it is read as it is, and ``coach keys rotate``
 seals it.
+
+A document file is sealed the same way, as bytes (:meth:`Keyring.seal_bytes`): ``<key id>:`` then the token.
 
 Columns declare :class:`SealedText` or :class:`SealedJSON`; the keys come from the engine they are read and
 written through (:func:`seal_with`), never from a global default: an engine without keys refuses to store words.
@@ -27,6 +30,9 @@ from bot.settings import BadSetting, MissingSecret, Settings
 KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
 # A Fernet token is at least 73 bytes (100 characters) and begins with its version byte and a 2106-or-earlier time.
 SEALED = re.compile(r"([A-Za-z0-9_-]{1,16}):(gAAAAA[A-Za-z0-9_-]{90,}={0,2})")
+# A sealed file begins with its key id and a colon. A document the coach wrote before sealing began begins with
+# "<" (a page), "%" (a PDF) or "{" (JSON), so it never does; anything after the colon must then open.
+SEALED_FILE = re.compile(rb"([A-Za-z0-9_-]{1,16}):")
 
 
 class UnreadableData(MissingSecret):
@@ -38,6 +44,12 @@ def key_id_of(stored: str) -> Optional[str]:
     """The id of the key that sealed ``stored``; None for a value stored before sealing began."""
     found = SEALED.fullmatch(stored)
     return found.group(1) if found else None
+
+
+def file_key_id(stored: bytes) -> Optional[str]:
+    """The id of the key that sealed a file's content; None for a file written before sealing began."""
+    found = SEALED_FILE.match(stored)
+    return found.group(1).decode("ascii") if found else None
 
 
 @dataclass(frozen=True)
@@ -74,8 +86,12 @@ class Keyring:
         return self.keys[0][0]
 
     def seal(self, plain: str) -> str:
+        return self.seal_bytes(plain.encode("utf-8")).decode("ascii")
+
+    def seal_bytes(self, plain: bytes) -> bytes:
+        """``plain`` sealed with the current key: ``<key id>:<Fernet token>``, ASCII (a document file)."""
         key_id, fernet = self.keys[0]
-        return f"{key_id}:{fernet.encrypt(plain.encode('utf-8')).decode('ascii')}"
+        return key_id.encode("ascii") + b":" + fernet.encrypt(plain)
 
     def open(self, stored: str) -> str:
         """The plain text of ``stored``: opened with the key it names, or as it is when it was never sealed."""
@@ -83,6 +99,18 @@ class Keyring:
         if found is None:
             return stored
         key_id, token = found.groups()
+        return self._decrypt(key_id, token.encode("ascii")).decode("utf-8")
+
+    def open_bytes(self, stored: bytes) -> bytes:
+        """The plain content of a file: opened with the key it names, or as it is when it was written before
+        sealing began. :class:`UnreadableData` when it names a key the coach does not hold, or does not open
+        (another key under that id, or the file was altered)."""
+        found = SEALED_FILE.match(stored)
+        if found is None:
+            return stored
+        return self._decrypt(found.group(1).decode("ascii"), stored[found.end():])
+
+    def _decrypt(self, key_id: str, token: bytes) -> bytes:
         fernet = dict(self.keys).get(key_id)
         if fernet is None:
             raise UnreadableData(
@@ -91,11 +119,12 @@ class Keyring:
                 "a key can be removed only after `coach keys rotate` has resealed everything with a newer one."
             )
         try:
-            return fernet.decrypt(token.encode("ascii")).decode("utf-8")
+            return fernet.decrypt(token)
         except InvalidToken:
             raise UnreadableData(
                 f"Stored data sealed with the data key {key_id!r} does not open with the key the coach has under "
-                "that id: COACH_DATA_KEYS holds a different key with the same id. Restore the key it was sealed with."
+                "that id: COACH_DATA_KEYS holds a different key with the same id (or, for a document file, the "
+                "file was altered). Restore the key it was sealed with."
             ) from None
 
     def sealed_now(self, stored: str) -> bool:

@@ -86,9 +86,10 @@ def test_download_my_data_gives_a_page_and_a_json_file_with_everything_held(coac
         said = [json.loads(opened(data))["text"] for (data,) in db.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name IN ('user', 'bot')", (user,))]
     said = [text for text in said if text]
+    said = said[:said.index("can I have a copy of all my data")]  # the asking turn is stored after the export
     assert "Band 4 admin lead who collects teapots" in said
-    as_text = json.dumps(export, ensure_ascii=False)
-    assert [text for text in said if text not in as_text] == []
+    held = [turn["text"] for conversation in export["conversations"] for turn in conversation["turns"]]
+    assert [text for text in said if text not in held] == []  # (json.dumps would escape quotes and newlines)
     assert "Band 4 admin lead who collects teapots" in page
 
 

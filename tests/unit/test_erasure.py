@@ -16,7 +16,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from bot.channels.lock_store import turn_ticket
 from bot.channels.tracker_store import CoachTrackerStore
 from bot.privacy import Erasure, ErasureService
-from bot.store import CoachStore, open_store
+from bot.store import CoachStore, document_files, open_store
 from bot.store.repository import OutcomeRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,5 +209,6 @@ def test_after_deletion_the_documents_folder_holds_none_of_the_persons_words(
         erasure().erase(alex)  # as the action server wires it
     finally:
         use_store(None)
-    left = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "documents").iterdir())
+    left = "\n".join(document_files.read(store.keyring, p).decode("utf-8")  # opened: the files are sealed
+                     for p in (tmp_path / "documents").iterdir())
     assert [w for w in ALEX_WORDS if w in left] == []

@@ -16,7 +16,7 @@ from bot.documents import PLAN, SHARE, publish, publish_page
 from bot.journey_service import JourneyService, Place
 from bot.settings import BadSetting, load_settings
 from bot.sharing import SharingService
-from bot.store import CoachStore
+from bot.store import CoachStore, document_files
 from bot.turn import Message, Turn
 
 NOW = dt.datetime(2026, 12, 2, 9, 0)
@@ -225,7 +225,7 @@ def test_the_new_words_reach_the_manager_only_once_the_person_confirms_them(coac
     assert "exactly this: “Band 6 charge nurse”" in asked
     sharing.share(person, ROLE)
     [link] = names(coach_store, person, SHARE)
-    assert "Band 6 charge nurse" in (folder / f"{link}.html").read_text()
+    assert "Band 6 charge nurse" in document_files.read(coach_store.keyring, folder / f"{link}.html").decode()
 
 
 def test_deleting_a_shared_answer_withdraws_the_link_that_showed_it(coach_store: CoachStore, folder: Path) -> None:

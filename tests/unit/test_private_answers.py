@@ -13,7 +13,7 @@ from bot.content import ContentError, content_path
 from bot.journey import load_journey
 from bot.journey_service import coach_journey
 from bot.sharing import PLAN, WITH_JOURNAL, SharingService
-from bot.store import CoachStore
+from bot.store import CoachStore, document_files
 from bot.turn import Turn
 
 PRIVATE = next(p for f in coach_journey().staff_flows() for p in f.prompts if p.private)
@@ -34,6 +34,11 @@ def person(coach_store: CoachStore, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def written(tmp_path: Path, suffix: str) -> list[Path]:
     return sorted((tmp_path / "documents").glob(f"*{suffix}"))
+
+
+def opened(store: CoachStore, path: Path) -> str:
+    """A page as served: its file is sealed."""
+    return document_files.read(store.keyring, path).decode("utf-8")
 
 
 def said(turn: Turn) -> str:
@@ -57,7 +62,7 @@ def test_the_plan_web_page_never_holds_a_private_answer(coach_store: CoachStore,
                                                         choice: str | None) -> None:
     SharingService(coach_store).send_plan(person, choice)
     [page] = written(tmp_path, ".html")
-    text = page.read_text()
+    text = opened(coach_store, page)
     assert "My answer to stage1.motivation" in text or choice is None  # the journal is there when chosen
     assert SECRET_WORDS not in text
 
@@ -66,7 +71,9 @@ def test_the_plan_web_page_never_holds_a_private_answer(coach_store: CoachStore,
 def test_the_plan_pdf_never_holds_a_private_answer(coach_store: CoachStore, person: str, tmp_path: Path,
                                                    choice: str | None) -> None:
     SharingService(coach_store).send_plan(person, choice)
-    [pdf] = written(tmp_path, ".pdf")
+    [sealed] = written(tmp_path, ".pdf")
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(document_files.read(coach_store.keyring, sealed))
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                                    text=True).stdout.split())
     assert "My development plan" in text or "development plan" in text
@@ -88,8 +95,8 @@ def test_the_share_page_never_holds_a_private_answer_even_if_marked_shared(coach
     coach_store.set_shared(person, [PRIVATE.id])  # as an old record, or a bug elsewhere, might have it
     SharingService(coach_store).share(person, "stage1.motivation")
     [page] = written(tmp_path, ".html")
-    assert "My answer to stage1.motivation" in page.read_text()
-    assert SECRET_WORDS not in page.read_text()
+    assert "My answer to stage1.motivation" in opened(coach_store, page)
+    assert SECRET_WORDS not in opened(coach_store, page)
 
 
 def test_what_the_coach_reads_back_before_sharing_the_plan_holds_no_private_answer(coach_store: CoachStore,

@@ -16,7 +16,7 @@ from bot.channels.headers import document_policy, page_policy
 from bot.channels.web import WebChatInput, origin_allowed
 from bot.documents import EXPORT, HTML_STYLE, PLAN, render_html
 from bot.settings import BadSetting, load_settings
-from bot.store import open_store
+from bot.store import document_files, open_store
 from bot.store.repository import DocumentRecord
 from tests.channel_server import serve_channel
 from tests.unit.test_documents import document
@@ -115,11 +115,11 @@ async def test_a_document_is_personal_never_cached_and_runs_nothing(web: WebServ
 
 async def test_a_download_of_everything_held_is_served_as_json_and_never_cached(web: WebServer,
                                                                                tmp_path: Path) -> None:
-    (tmp_path / ("C" * 24 + ".json")).write_text('{"answers": []}', encoding="utf-8")
     store = open_store(f"sqlite:///{tmp_path / 'coach.db'}")
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # an export, as "download my data" records it
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # a copy of everything held, as published
     store.record_document(DocumentRecord("C" * 24, store.person_id("web:headers"), EXPORT, now,
                                          now + dt.timedelta(days=1)))
+    document_files.write(store.keyring, "C" * 24, "json", '{"answers": []}')
     status, headers, body = await web.get("/webhooks/web/documents/" + "C" * 24 + ".json")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert headers["Cache-Control"] == "no-store" and body == '{"answers": []}'
