@@ -37,34 +37,29 @@ def web_chat(coach: CoachServers) -> Iterator[Tuple[Any, queue.Queue[dict]]]:
         web.disconnect()
 
 
-def test_the_rasa_server_refuses_to_start_without_a_token_secret(tmp_path: Path) -> None:
-    servers = CoachServers(tmp_path, trained_model(), env_extra={"COACH_TOKEN_SECRET": ""})
+def refused_start(tmp_path: Path, unset: str, endpoints: str = "") -> str:
+    """Start the Rasa server with the setting ``unset`` empty; it must exit. Returns its log."""
+    servers = CoachServers(tmp_path, trained_model(), env_extra={unset: ""})
     servers.rasa_port, servers.actions_port = free_port(), free_port()
     (tmp_path / "logs").mkdir()
-    (tmp_path / "endpoints.yml").write_text("")
+    (tmp_path / "endpoints.yml").write_text(endpoints)
     rasa = servers.spawn("rasa", servers.rasa_command())
     try:
         assert rasa.wait(timeout=180) != 0
     finally:
         if rasa.poll() is None:
             rasa.kill()
-    log = (tmp_path / "logs" / "rasa.log").read_text()
-    assert "COACH_TOKEN_SECRET is not set" in log
+    return (tmp_path / "logs" / "rasa.log").read_text()
+
+
+def test_the_rasa_server_refuses_to_start_without_a_token_secret(tmp_path: Path) -> None:
+    assert "COACH_TOKEN_SECRET is not set" in refused_start(tmp_path, "COACH_TOKEN_SECRET")
 
 
 def test_the_rasa_server_refuses_to_start_without_data_keys(tmp_path: Path) -> None:
-    servers = CoachServers(tmp_path, trained_model(), env_extra={"COACH_DATA_KEYS": ""})
-    servers.rasa_port, servers.actions_port = free_port(), free_port()
-    (tmp_path / "logs").mkdir()
-    (tmp_path / "endpoints.yml").write_text((ROOT / "endpoints.yml").read_text())  # the coach's tracker store
-    rasa = servers.spawn("rasa", servers.rasa_command())
-    try:
-        assert rasa.wait(timeout=180) != 0
-    finally:
-        if rasa.poll() is None:
-            rasa.kill()
-    log = (tmp_path / "logs" / "rasa.log").read_text()
-    assert "COACH_DATA_KEYS is not set" in log
+    # The coach's tracker store (in endpoints.yml) is what needs the keys.
+    assert "COACH_DATA_KEYS is not set" in refused_start(tmp_path, "COACH_DATA_KEYS",
+                                                         (ROOT / "endpoints.yml").read_text())
 
 
 # --- the REST channel and Rasa's HTTP API need the token -----------------------------------------------------------

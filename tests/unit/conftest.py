@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from rasa.shared.core.domain import Domain
 
 
 def start_redis(folder: Path) -> subprocess.Popen[bytes]:
@@ -36,3 +37,20 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     server = start_redis(tmp_path)
     yield f"unix://{tmp_path / 'redis.sock'}"
     stop_redis(server)
+
+
+# A coach database of one test, for the tests of a person's whole record (erasure, export), and the domain its
+# conversations are kept with.
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    from bot.channels.lock_store import turn_ticket
+
+    path = tmp_path / "coach.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    yield path
+    turn_ticket.set(None)

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -24,19 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ALEX_WORDS = ["quokkas on the night shift", "an older quokka answer", "the walrus I told the coach about on Teams",
               "a plan to lead the zebra audit", "flamingo next steps"]
 BEA_WORDS = ["marmots in outpatients", "a narwhal revision"]
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "coach.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    yield path
-    turn_ticket.set(None)
 
 
 async def converse(conversations: CoachTrackerStore, sender: str, said: str, ticket: int) -> None:

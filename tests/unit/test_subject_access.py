@@ -8,7 +8,7 @@ import html
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -23,24 +23,10 @@ from bot.store import open_store
 from bot.store.sealing import load_keyring
 from tests.unit.test_erasure import ALEX_WORDS, BEA_WORDS, converse, fill
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from bot.channels.lock_store import turn_ticket
-
-    path = tmp_path / "coach.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path / "documents"))
+@pytest.fixture(autouse=True)
+def public_address(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COACH_PUBLIC_URL", "https://coach.example")
-    yield path
-    turn_ticket.set(None)
 
 
 def stored_texts(path: Path, senders: list[str], person: str) -> list[str]:
