@@ -185,6 +185,31 @@ def analyse(text: str) -> Analysis:
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading)
 
 
+MISSPELT_FROM = 6  # letters: a shorter word is too near too many others to be read as a misspelling
+
+
+@cache
+def _request_words() -> FrozenSet[str]:
+    """Every word of the requests' word groups (``senses``), for reading a misspelt one."""
+    return frozenset(word for groups in vocabulary().senses.values() for group in groups for phrase in group
+                     for word in phrase.lower().split() if len(word) >= MISSPELT_FROM)
+
+
+def _respelt(text: str) -> str:
+    """``text`` with each long word that is not a request word, but close to one, read as that word
+    ("answres" as "answers"); used only to confirm a request the NLU already sees."""
+    words = _request_words()
+
+    def respell(match: re.Match[str]) -> str:
+        word = match.group(0).lower()
+        if len(word) < MISSPELT_FROM or word in words:
+            return match.group(0)
+        close = difflib.get_close_matches(word, words, n=1, cutoff=0.85)
+        return close[0] if close else match.group(0)
+
+    return re.sub(r"[A-Za-z]+", respell, text)
+
+
 def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = None) -> Reading:
     if kind == REQUEST and nlu_intent is not None and intent != nlu_intent:
         # The rules answer the NLU's intent, so a request it did not see cannot be handed to them: keep the
@@ -218,7 +243,8 @@ def read(message: Message) -> Reading:
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
-        if sense is not None and sense != QUESTION and sense in found.senses and (
+        if sense is not None and sense != QUESTION and (
+                sense in found.senses or (meant == REQUEST and sense in analyse(_respelt(text)).senses)) and (
                 meant != REQUEST or _asks(text)):
             return _as_reading(meant or ANSWER, message.intent)
         # A request about the question itself, whatever the NLU guessed ("come back to this one").

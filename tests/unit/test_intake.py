@@ -186,3 +186,16 @@ def test_a_request_the_nlu_did_not_see_is_asked_about_not_handed_to_the_wrong_ru
     # The rules answer the NLU's intent; handing "show my answers" over as "inform" would reach none of them.
     assert reading("show my answers", "inform").kind == intake.UNCLEAR
     assert reading("show my answers", "review_journal") == intake.Reading(intake.REQUEST, "review_journal")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("who has seen my answres?", "who_has_seen"),
+    ("plz delete my informaton", "delete_data"),
+])
+def test_a_misspelt_request_the_nlu_saw_is_still_a_request(text: str, intent: str) -> None:
+    assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
+
+
+@pytest.mark.parametrize("text", ["who has seen my answres?", "My manger always reads my answres"])
+def test_a_misspelling_alone_never_turns_an_answer_into_a_request(text: str) -> None:
+    assert reading(text, "inform").kind != intake.REQUEST
