@@ -187,13 +187,16 @@ class Retention:
             removed.conversations += len(found)
             removed.events += sum(int(row.events) for row in found)
             return
+        after = ""  # by id, so each batch moves on even if a conversation could not go
         while True:
             with self.store.session() as session:
                 connection = session.connection()
                 # Found and deleted in one transaction: a conversation that had a message meanwhile stays.
-                batch = connection.execute(stale.order_by(EVENTS.c.sender_id).limit(self.batch_size)).all()
+                batch = connection.execute(stale.where(EVENTS.c.sender_id > after).order_by(EVENTS.c.sender_id)
+                                           .limit(self.batch_size)).all()
                 if not batch:
                     return
+                after = str(batch[-1].sender_id)
                 self._remember_last_messages(connection, {str(row.sender_id): float(row.last) for row in batch})
                 removed.events += forget(connection, [str(row.sender_id) for row in batch])
                 removed.conversations += len(batch)
