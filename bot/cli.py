@@ -7,6 +7,7 @@ does that, and bad arguments exit with status 2 and a clear message.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import textwrap
@@ -190,6 +191,47 @@ def cmd_audit_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _moment(text: Optional[str]) -> Optional[dt.datetime]:
+    """``--now``: an ISO time (UTC unless it says otherwise), or None for the clock."""
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--now {text!r} is not an ISO date or time, e.g. 2027-01-31 or 2027-01-31T02:30:00Z") \
+            from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def cmd_retention_run(args: argparse.Namespace) -> int:
+    """Delete everything past its time (counts only are printed, never content)."""
+    from bot.retention import Retention, RetentionPolicy
+    from bot.settings import load_settings
+    from bot.store.repository import open_store
+
+    now = _moment(args.now)
+    settings = load_settings()
+    store = open_store(args.database_url or settings.database_url)
+    removed = Retention(store, RetentionPolicy.from_settings(settings), args.batch_size).run(now, dry_run=args.dry_run)
+    print("Past their time (nothing removed: --dry-run):" if args.dry_run else "Removed, past their time:")
+    print("\n".join(removed.lines()))
+    return 0
+
+
+def cmd_retention_show(args: argparse.Namespace) -> int:
+    """Print the retention policy in force."""
+    from bot.retention import RetentionPolicy
+    from bot.settings import load_settings
+
+    policy = RetentionPolicy.from_settings(load_settings())
+    for what, how_long, setting in policy.table():
+        print(f"{what}: {how_long} ({setting})")
+    if policy.keep_confirmed_outcomes and policy.confirmed_outcomes_days is None:
+        print("Confirmed outcomes are kept after a person's data goes, with no period: set "
+              "COACH_KEEP_CONFIRMED_OUTCOMES_DAYS from your organisation's records policy.")
+    return 0
+
+
 def cmd_keys_new(args: argparse.Namespace) -> int:
     """Print a new data key entry, with an id after those of the current keys."""
     from bot.settings import MissingSecret, load_settings
@@ -322,6 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
     audit_purge.add_argument("--database-url", default=None, help="database to read (default: $DATABASE_URL or var/)")
     audit_purge.set_defaults(handler=cmd_audit_purge)
 
+    retention = sub.add_parser(
+        "retention", help="delete what is past its time (see docs/privacy.md, Retention)",
+        description="Retention: how long each kind of data is kept (COACH_KEEP_*_DAYS; `coach retention show`), "
+                    "and `coach retention run`, daily, to delete what is past its time.")
+    retention_sub = retention.add_subparsers(dest="retention_command", required=True)
+    run = retention_sub.add_parser("run", help="delete everything past its time, in batches; prints counts only")
+    run.add_argument("--dry-run", action="store_true", help="count what is past its time, delete nothing")
+    run.add_argument("--now", default=None, help="run as of this ISO time (UTC unless it says); default now")
+    run.add_argument("--batch-size", type=int, default=200, help="rows or people per transaction (default 200)")
+    run.add_argument("--database-url", default=None, help="database to purge (default: $DATABASE_URL or var/)")
+    run.set_defaults(handler=cmd_retention_run)
+    show = retention_sub.add_parser("show", help="print how long each kind of data is kept")
+    show.set_defaults(handler=cmd_retention_show)
     keys = sub.add_parser(
         "keys", help="the data keys that seal each person's words at rest",
         description="The data keys (COACH_DATA_KEYS or COACH_DATA_KEYS_FILE: id:key entries, newest first) seal "

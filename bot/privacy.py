@@ -14,7 +14,7 @@ import datetime as dt
 import html
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from bot import audit
 from bot.documents import DOCUMENT_PATH, EXPORT, Published, _opening, publish_personal
@@ -24,13 +24,21 @@ from bot.store import CoachStore, conversations
 from bot.store.repository import HeldRecord, KeptData
 from bot.turn import Turn, button
 
+if TYPE_CHECKING:  # bot.retention deletes through ErasureService, below
+    from bot.retention import RetentionPolicy
+
 # The widget (bot/web/widget.js) clears its copy of the chat on this device when a reply carries this.
 FORGET_DEVICE = {"forget_device": True}
 
 
-def describe_kept(kept: KeptData, flow_titles: Mapping[str, str]) -> str:
-    """A truthful summary of what is stored about one person. Answers are counted under their flow's title from
-    the journey content (``flow_titles``: flow id -> title), never an internal id."""
+def describe_kept(kept: KeptData, flow_titles: Mapping[str, str], policy: Optional[RetentionPolicy] = None) -> str:
+    """A truthful summary of what is stored about one person, and for how long (``policy``, default: the one in
+    force). Answers are counted under their flow's title from the journey content (``flow_titles``: flow id ->
+    title), never an internal id."""
+    if policy is None:
+        from bot.retention import RetentionPolicy
+
+        policy = RetentionPolicy.from_settings(load_settings())
     parts = []
     for flow, count in sorted(kept.answers_by_flow.items()):
         title = flow_titles.get(flow)
@@ -45,8 +53,8 @@ def describe_kept(kept: KeptData, flow_titles: Mapping[str, str]) -> str:
     shared = (f"You've shared {kept.shared_answers} answer{'s' if kept.shared_answers != 1 else ''} with your manager."
               if kept.shared_answers else "Nothing is shared with your manager.")
     return (
-        f"Here's what I keep about you: {stored}. I also keep our conversation history so you can pick up where "
-        f"you left off. It's linked to a pseudonymous id, not your name. {shared} "
+        f"Here's what I keep about you: {stored}. {policy.told()} It's linked to a pseudonymous id, not your name. "
+        f"{shared} "
         "You can say \"review my journal\" to see it all, \"download my data\" for a copy of everything, or "
         "\"delete my data\" to erase it."
     )
@@ -118,13 +126,20 @@ class ErasureService:
         """Delete it all; ``on_device`` when the chat keeps a copy on the person's device (the web widget), which
         is then told to forget it."""
         erasure = self.scope(person)
+        self.delete_all(person)
+        self.store.scrub()
+        return Turn().say(erasure.done(), custom=dict(FORGET_DEVICE) if on_device else None)
+
+    def delete_all(self, person: str, actor: str = audit.PERSON) -> int:
+        """The deletion itself, in one transaction (the caller's, if one is open), without the scrub that
+        follows it: "delete my data" (``actor`` the person), and retention once a person has long been inactive
+        (the system). Returns how many conversation events went."""
         senders = self.store.sender_ids(person)
         with self.store.session() as session:  # rows, events and fences together, or none of them
             self.store.erase_person(person, keep_confirmed_outcomes=self.keep_confirmed_outcomes)
-            conversations.forget(session.connection(), senders)
-            audit.record(self.store, audit.ERASED, audit.PERSON, person)  # all that is left of the log about them
-        self.store.scrub()
-        return Turn().say(erasure.done(), custom=dict(FORGET_DEVICE) if on_device else None)
+            deleted = conversations.forget(session.connection(), senders)
+            audit.record(self.store, audit.ERASED, actor, person)  # all that is left of the log about them
+            return deleted
 
 
 # -- a copy to take away ---------------------------------------------------------------------------------------

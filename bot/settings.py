@@ -29,6 +29,18 @@ DEFAULT_AUDIT_DAYS = 365  # the audit log's entries, by age (docs/privacy.md, "A
 DEFAULT_FRAME_ANCESTORS = "'self'"
 # "Delete my data" deletes confirmed outcomes too, unless the organisation's policy keeps them.
 DEFAULT_KEEP_CONFIRMED_OUTCOMES = False
+# Retention (docs/privacy.md, "Retention"; `coach retention run` applies it). In days; None is "never".
+# A conversation's history: 90 days after its last message covers preparing for a conversation, having it and
+# following it up; the answers themselves are kept on their own terms below.
+DEFAULT_KEEP_CONVERSATIONS_DAYS: int | None = 90
+# Everything of a person's (journal, plan, rehearsals, documents): a year after they last used the coach, since
+# career conversations are usually yearly; anyone who stops using it has nothing of theirs left after that.
+DEFAULT_KEEP_INACTIVE_DAYS: int | None = 365
+# An outcome nobody confirmed: once its code expires it can never be confirmed, and its person never agreed it.
+DEFAULT_KEEP_UNCONFIRMED_OUTCOMES_DAYS: int | None = 0
+# A confirmed outcome: set by the organisation's records policy (no period of its own by default: it goes with
+# the person's data, unless COACH_KEEP_CONFIRMED_OUTCOMES keeps it).
+DEFAULT_KEEP_CONFIRMED_OUTCOMES_DAYS: int | None = None
 # One CSP frame-ancestors source: a scheme ("https:"), or a host with optional scheme, "*." prefix, port and path.
 _FRAME_SOURCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:\*\.)?"
                            r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:[0-9]{1,5}|\*))?(?:/[A-Za-z0-9._~%/-]*)?)$")
@@ -69,6 +81,11 @@ class Settings:
     # Whether an outcome the person confirmed stays after they delete their data (docs/privacy.md).
     keep_confirmed_outcomes: bool = DEFAULT_KEEP_CONFIRMED_OUTCOMES
     audit_days: int = DEFAULT_AUDIT_DAYS  # COACH_AUDIT_DAYS
+    # Retention, in days (None: never). bot.retention.RetentionPolicy reads them.
+    keep_conversations_days: int | None = DEFAULT_KEEP_CONVERSATIONS_DAYS  # COACH_KEEP_CONVERSATIONS_DAYS
+    keep_inactive_days: int | None = DEFAULT_KEEP_INACTIVE_DAYS  # COACH_KEEP_INACTIVE_DAYS
+    keep_unconfirmed_outcomes_days: int | None = DEFAULT_KEEP_UNCONFIRMED_OUTCOMES_DAYS
+    keep_confirmed_outcomes_days: int | None = DEFAULT_KEEP_CONFIRMED_OUTCOMES_DAYS
 
     def require_token_secret(self) -> str:
         """The secret that signs web chat tokens; :class:`MissingSecret` when it is not set."""
@@ -127,6 +144,23 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
         raise BadSetting(f"{name} must be a whole number, not {raw!r}") from None
     if value <= 0:
         raise BadSetting(f"{name} must be more than 0, not {value}")
+    return value
+
+
+def _days(env: dict[str, str], name: str, default: int | None, *, at_least: int = 1) -> int | None:
+    """A retention period in days, or ``never`` (None): how long something is kept."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw == "never":
+        return None
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise BadSetting(f"{name} must be a number of days or \"never\", not {raw!r}") from None
+    if value < at_least:
+        raise BadSetting(f"{name} must be at least {at_least} day{'s' if at_least != 1 else ''} (or \"never\"), "
+                         f"not {value}")
     return value
 
 
@@ -209,4 +243,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_keys_file=Path(env["COACH_DATA_KEYS_FILE"]) if env.get("COACH_DATA_KEYS_FILE") else None,
         keep_confirmed_outcomes=_flag(env, "COACH_KEEP_CONFIRMED_OUTCOMES", DEFAULT_KEEP_CONFIRMED_OUTCOMES),
         audit_days=_positive_int(env, "COACH_AUDIT_DAYS", DEFAULT_AUDIT_DAYS),
+        keep_conversations_days=_days(env, "COACH_KEEP_CONVERSATIONS_DAYS", DEFAULT_KEEP_CONVERSATIONS_DAYS),
+        keep_inactive_days=_days(env, "COACH_KEEP_INACTIVE_DAYS", DEFAULT_KEEP_INACTIVE_DAYS),
+        # 0: as soon as the code expires.
+        keep_unconfirmed_outcomes_days=_days(env, "COACH_KEEP_UNCONFIRMED_OUTCOMES_DAYS",
+                                             DEFAULT_KEEP_UNCONFIRMED_OUTCOMES_DAYS, at_least=0),
+        keep_confirmed_outcomes_days=_days(env, "COACH_KEEP_CONFIRMED_OUTCOMES_DAYS",
+                                           DEFAULT_KEEP_CONFIRMED_OUTCOMES_DAYS),
     )

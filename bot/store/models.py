@@ -34,6 +34,8 @@ class Person(Base):
     # Outcome codes this person typed that matched nothing, counted from the first in the current window.
     code_misses = Column(Integer, nullable=False, default=0, server_default="0")
     code_misses_since = Column(DateTime, nullable=True)
+    # The last message of a conversation retention deleted (bot.retention): inactivity still counts from it.
+    last_active_at = Column(DateTime, nullable=True)
 
 
 class ChannelIdentity(Base):

@@ -538,6 +538,16 @@ class CoachStore:
                                            or_(AuditEvent.outcome_id.is_(None), AuditEvent.outcome_id.not_in(kept))),
                   execution_options={"synchronize_session": False})
 
+    def forget_person(self, person_id: str) -> bool:
+        """Remove a person's record and their channel ids, once nothing else of theirs is held (retention, after
+        long inactivity: no web token issued before can still be valid). Not while an outcome is linked to them
+        (one they confirmed, which the organisation's policy keeps). True when removed."""
+        with self.session() as s:
+            if s.execute(select(Outcome.id).where(Outcome.person_id == person_id).limit(1)).first() is not None:
+                return False
+            s.execute(delete(ChannelIdentity).where(ChannelIdentity.person_id == person_id))
+            return bool(s.execute(delete(Person).where(Person.id == person_id)).rowcount)
+
     def scrub(self) -> None:
         """After a deletion: SQLite's write-ahead log still holds the deleted rows' old pages until it is
         checkpointed; copy it into the database (whose deleted rows are zeroed) and empty it. PostgreSQL

@@ -375,7 +375,14 @@ def test_only_coach_pods_reach_redis() -> None:
             assert names and names <= coach_pods, f"admits {sorted(names - coach_pods) or 'every pod'}"
 
 
-def test_the_scheduled_slot_stays_suspended_until_its_work_exists() -> None:
+def test_the_scheduled_job_runs_retention_nightly_with_the_data_keys_and_the_documents() -> None:
     scheduled = named("CronJob", "coach-scheduled")
-    assert scheduled["spec"]["suspend"] is True
-    assert pod_spec(scheduled)["containers"][0]["command"] == ["coach", "--help"]
+    assert scheduled["spec"]["suspend"] is False
+    [container] = pod_spec(scheduled)["containers"]
+    assert container["command"] == ["coach", "retention", "run"]
+    secrets = {e["name"]: e["valueFrom"]["secretKeyRef"]["key"] for e in container["env"] if "valueFrom" in e}
+    assert secrets == {"DATABASE_URL": "DATABASE_URL", "COACH_DATA_KEYS": "COACH_DATA_KEYS"}
+    assert {"configMapRef": {"name": "coach-config"}} in container["envFrom"]
+    actions = named("Deployment", "coach-actions")["spec"]["template"]["spec"]["containers"][0]
+    assert [m["mountPath"] for m in container["volumeMounts"] if m["name"] == "documents"] == \
+        [m["mountPath"] for m in actions["volumeMounts"] if m["name"] == "documents"]
