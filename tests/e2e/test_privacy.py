@@ -108,3 +108,21 @@ def test_who_has_seen_my_answers_counts_the_openings_of_the_share_link_mid_form_
     assert "Its link was opened once" in asked, asked
     store = open_store(coach.database_url)
     assert not any("share link" in a.text for a in store.answers(store.person_id(user)).values())
+
+
+def test_a_persons_words_are_nowhere_in_plain_text_in_the_database_documents_or_logs(coach: CoachServers) -> None:
+    """Tried as a new user would: a journal answer, a stage note and a copy of their data, over the real servers;
+    then every file the coach keeps (the database and its log, the documents folder, the server logs) is read raw."""
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    words = ["Band 5 axolotl wrangler on the night ward", "Tired of the capybara rota, honestly"]
+    coach.say(user, "/start_journey")
+    coach.say(user, words[0])
+    coach.say(user, words[1])
+    reply = texts(coach.say(user, "download my data"))
+    assert ".json" in reply, reply  # the export was written: it holds the words, sealed
+    kept = [path for path in coach.workdir.rglob("*") if path.is_file() and not path.name.endswith(".tar.gz")]
+    assert any(path.parent.name == "documents" for path in kept)
+    found = {str(path.relative_to(coach.workdir)): [w for w in words if w.encode() in path.read_bytes()]
+             for path in kept}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    assert all(w in texts(coach.say(user, "review my journal")) for w in words)  # yet the coach reads them back
