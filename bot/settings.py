@@ -23,7 +23,7 @@ DEFAULT_WEB_TOKEN_MAX_HOURS = 12
 # own plan, which they can ask for again at any time: a week covers preparing and the meeting it is for. A share
 # link goes to a manager, who may not open it until the conversation is arranged: two weeks, as a manager's
 # outcome code. Shorter is safer; the coach always says how long.
-DEFAULT_PLAN_LINK_DAYS = 7
+DEFAULT_PLAN_LINK_DAYS = 1  # a private link: the person can ask for their plan again at any time
 DEFAULT_SHARE_LINK_DAYS = 14
 DEFAULT_AUDIT_DAYS = 365  # the audit log's entries, by age (docs/privacy.md, "Audit log")
 DEFAULT_FRAME_ANCESTORS = "'self'"

@@ -62,10 +62,10 @@ def test_a_published_document_is_recorded_as_its_persons_with_its_expiry(coach_s
     published = publish(document(), owner=person, kind=PLAN, store=coach_store, now=NOW)
     [record] = coach_store.documents(person)
     assert (record.person_id, record.kind, record.created_at) == (person, PLAN, NOW)
-    assert record.expires_at == NOW + dt.timedelta(days=7) == published.expires_at
+    assert record.expires_at == NOW + dt.timedelta(days=1) == published.expires_at
     assert published.address == f"https://coach.example.nhs.uk/webhooks/web/documents/{record.name}"
     assert files(folder) == [f"{record.name}.html", f"{record.name}.pdf"]
-    assert published.lasts == "for 7 days, until 9 December"
+    assert published.lasts == "for 1 day, until 3 December"
 
 
 def test_the_coach_says_truthfully_how_long_each_link_works(coach_store: CoachStore, folder: Path,
@@ -89,12 +89,12 @@ def test_a_document_is_served_until_it_expires_then_it_and_its_files_are_gone(co
     from tests.unit.test_documents import document
 
     name = publish(document(), owner=person, kind=PLAN, store=coach_store, now=NOW).address.rsplit("/", 1)[1]
-    day_six = NOW + dt.timedelta(days=6, hours=23)
-    found = personal_documents.find(coach_store, f"{name}.pdf", day_six)
+    within_the_day = NOW + dt.timedelta(hours=23)  # before the day is out
+    found = personal_documents.find(coach_store, f"{name}.pdf", within_the_day)
     assert found.outcome == personal_documents.SERVE and found.path == folder / f"{name}.pdf"
-    assert personal_documents.find(coach_store, f"{name}.html", NOW + dt.timedelta(days=7)).outcome == "expired"
+    assert personal_documents.find(coach_store, f"{name}.html", NOW + dt.timedelta(days=1)).outcome == "expired"
     assert files(folder) == [] and coach_store.documents(person) == []
-    assert personal_documents.find(coach_store, f"{name}.pdf", day_six).outcome == personal_documents.GONE
+    assert personal_documents.find(coach_store, f"{name}.pdf", within_the_day).outcome == personal_documents.GONE
 
 
 def test_a_file_no_record_owns_is_never_served_but_a_same_for_everyone_page_is(coach_store: CoachStore,
@@ -252,7 +252,7 @@ def test_a_share_is_not_served_once_an_answer_it_shows_changed_however_it_change
 
 
 def test_link_lifetimes_have_documented_defaults_and_can_be_set() -> None:
-    assert (load_settings({}).plan_link_days, load_settings({}).share_link_days) == (7, 14)
+    assert (load_settings({}).plan_link_days, load_settings({}).share_link_days) == (1, 14)
     settings = load_settings({"COACH_PLAN_LINK_DAYS": "2", "COACH_SHARE_LINK_DAYS": "5"})
     assert (settings.plan_link_days, settings.share_link_days) == (2, 5)
     with pytest.raises(BadSetting, match="COACH_SHARE_LINK_DAYS"):

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2027, 6, 1, 2, 30)  # the moved clock: the run happens "now"
 DAY = dt.timedelta(days=1)
 POLICY = RetentionPolicy(conversations_days=90, inactive_days=365, unconfirmed_outcomes_days=0,
-                         confirmed_outcomes_days=None, keep_confirmed_outcomes=False, plan_link_days=7,
+                         confirmed_outcomes_days=None, keep_confirmed_outcomes=False, plan_link_days=1,
                          share_link_days=14, audit_days=365)
 ALEX_WORDS = ["quokkas on the night shift", "an older quokka answer", "the walrus I told the coach on Teams",
               "flamingo next steps"]
