@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.documents import SHARE
 from bot.journey import Journey
 from bot.store import CoachStore
+from bot.store.models import utc_now
 from bot.store.repository import AuditRecord, DocumentRecord
 from bot.turn import Turn, button
 
@@ -31,14 +32,10 @@ VIEW_WINDOW = dt.timedelta(minutes=1)
 SHARES_SHOWN = 5  # the reply names the latest few shares; "download my data" has them all
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 def record(store: CoachStore, action: str, actor: str, person: Optional[str], *, document: Optional[str] = None,
            prompt_ids: Sequence[str] = (), outcome_id: Optional[int] = None,
            now: Optional[dt.datetime] = None) -> None:
-    store.record_audit(AuditRecord(person, actor, action, now or _now(), document, tuple(prompt_ids), outcome_id))
+    store.record_audit(AuditRecord(person, actor, action, now or utc_now(), document, tuple(prompt_ids), outcome_id))
 
 
 def share_viewed(store: CoachStore, document: DocumentRecord, now: Optional[dt.datetime] = None) -> bool:
@@ -46,7 +43,7 @@ def share_viewed(store: CoachStore, document: DocumentRecord, now: Optional[dt.d
     True when recorded."""
     if document.kind != SHARE:  # the person's own plan or copy of their data
         return False
-    now = now or _now()
+    now = now or utc_now()
     last = store.last_audit_at(document.name, SHARE_VIEWED)
     if last is not None and now - last < VIEW_WINDOW:
         return False
@@ -67,7 +64,7 @@ def shares_ended(store: CoachStore, documents: Iterable[DocumentRecord], action:
 
 def purge(store: CoachStore, days: int, now: Optional[dt.datetime] = None) -> int:
     """Retention: remove entries older than ``days``."""
-    return store.purge_audit((now or _now()) - dt.timedelta(days=days))
+    return store.purge_audit((now or utc_now()) - dt.timedelta(days=days))
 
 
 # -- reading it back ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from fpdf import FPDF
 from bot.plan import PlanDocument, PlanOption
 from bot.settings import Settings, load_settings
 from bot.store import CoachStore, document_files
+from bot.store.models import utc_now
 from bot.store.repository import DocumentRecord
 
 DOCUMENT_PATH = "/webhooks/web/documents/"
@@ -201,10 +202,6 @@ class Published:
         return f"for {days} day{'s' if days != 1 else ''}, until {self.expires_at.strftime('%-d %B')}"
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 def lifetime(kind: str, settings: Settings) -> dt.timedelta:
     """How long a link to a personal document of ``kind`` works (COACH_PLAN_LINK_DAYS, COACH_SHARE_LINK_DAYS;
     a copy of everything held, a day)."""
@@ -229,7 +226,7 @@ def publish_personal(renderings: Mapping[str, str | bytes], *, owner: str, kind:
     settings = load_settings()
     settings.documents_dir.mkdir(parents=True, exist_ok=True)
     name = secrets.token_urlsafe(18)
-    created = now or _utcnow()
+    created = now or utc_now()
     record = DocumentRecord(name, owner, kind, created, created + lifetime(kind, settings), tuple(prompt_ids))
     for extension, content in renderings.items():  # sealed, like the person's words in the database
         document_files.write(store.keyring, name, extension, content)

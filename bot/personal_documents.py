@@ -15,6 +15,7 @@ from typing import Optional
 from bot import audit
 from bot.documents import SHARE, same_for_everyone
 from bot.store import CoachStore, document_files
+from bot.store.models import utc_now
 from bot.store.repository import DocumentRecord
 from bot.store.sealing import UnreadableData
 
@@ -38,10 +39,6 @@ class Finding:
     record: Optional[DocumentRecord] = None
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 def find(store: Optional[CoachStore], file_name: str, now: Optional[dt.datetime] = None) -> Finding:
     """Whether the file ``file_name`` (``<name>.html``, ``.pdf`` or ``.json``) may be served now, and if so its
     plain content. ``store`` is None when the schema has no document records yet (then only same-for-everyone
@@ -57,7 +54,7 @@ def find(store: Optional[CoachStore], file_name: str, now: Optional[dt.datetime]
     record = store.document(name) if store is not None else None
     if record is None or store is None:
         return Finding(GONE)
-    if record.expired(now or _now()):
+    if record.expired(now or utc_now()):
         audit.shares_ended(store, [record], audit.SHARE_EXPIRED, audit.SYSTEM, now)
         store.forget_documents([name])
         return Finding(EXPIRED)
@@ -111,7 +108,7 @@ def purge(store: CoachStore, now: Optional[dt.datetime] = None) -> Purged:
     documents were recorded, or left by a turn that failed). Same-for-everyone pages stay.
 
     For a scheduled job (``coach documents purge``, and ``coach retention run``)."""
-    ending = store.documents(expired_by=now or _now())
+    ending = store.documents(expired_by=now or utc_now())
     audit.shares_ended(store, ending, audit.SHARE_EXPIRED, audit.SYSTEM, now)
     expired = store.forget_documents([d.name for d in ending])
     folder = document_files.folder()

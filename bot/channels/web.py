@@ -34,6 +34,7 @@ from bot.content import content_path, read_yaml
 from bot.documents import render_gone_html
 from bot.settings import Settings, load_settings
 from bot.store import CoachStore, open_store
+from bot.store.models import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -126,10 +127,6 @@ class Documents:
             return personal_documents.Finding(personal_documents.GONE)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 def greeting(request: Request) -> Dict[str, Any]:
     """The coach's own greeting (the domain's first ``utter_greet``), for the widget to show a new visitor before
     they type. Nothing reaches the coach until they do, so a page view starts no conversation."""
@@ -168,7 +165,7 @@ class WebChatInput(InputChannel):
         credentials = credentials or {}
         return cls(socketio_path=credentials.get("socketio_path", "/socket.io"))
 
-    def __init__(self, socketio_path: str = "/socket.io", clock: Callable[[], dt.datetime] = _utcnow) -> None:
+    def __init__(self, socketio_path: str = "/socket.io", clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.socketio_path = socketio_path
         self.clock = clock  # naive UTC; a test moves it to see documents expire
         self.sio: Optional[AsyncServer] = None

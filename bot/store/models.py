@@ -18,7 +18,8 @@ from bot.store.sealing import SealedJSON, SealedText
 Base: Any = declarative_base()  # SQLAlchemy 1.4 (Rasa's pin) has no typed declarative base
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """The time as the coach stores it: UTC, without a zone."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
@@ -29,7 +30,7 @@ def _new_id() -> str:
 class Person(Base):
     __tablename__ = "person"
     id = Column(String(32), primary_key=True, default=_new_id)
-    created_at = Column(DateTime, nullable=False, default=_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
     erased_at = Column(DateTime, nullable=True)  # the last "delete my data": web tokens issued before it are refused
     # Outcome codes this person typed that matched nothing, counted from the first in the current window.
     code_misses = Column(Integer, nullable=False, default=0, server_default="0")
@@ -46,7 +47,7 @@ class ChannelIdentity(Base):
     id = Column(Integer, primary_key=True)
     sender_id = Column(String(255), nullable=False)
     person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
-    created_at = Column(DateTime, nullable=False, default=_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
 
 
 class Answer(Base):
@@ -62,7 +63,7 @@ class Answer(Base):
     status = Column(String(16), nullable=False, default="answered")  # answered | skipped
     value = Column(SealedJSON, nullable=True)  # structured reading: a choice, a date, chosen interventions
     shared = Column(Boolean, nullable=False, default=False)
-    updated_at = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime, nullable=False, default=utc_now, onupdate=utc_now)
 
 
 class AnswerRevision(Base):
@@ -73,7 +74,7 @@ class AnswerRevision(Base):
     answer_id = Column(Integer, ForeignKey("answer.id", ondelete="CASCADE"), nullable=False, index=True)
     text = Column(SealedText, nullable=False)
     status = Column(String(16), nullable=False)
-    replaced_at = Column(DateTime, nullable=False, default=_now)
+    replaced_at = Column(DateTime, nullable=False, default=utc_now)
 
 
 class Plan(Base):
@@ -87,7 +88,7 @@ class Plan(Base):
     interventions = Column(JSON, nullable=False, default=list)
     review_date = Column(Date, nullable=True)
     confirmed_at = Column(DateTime, nullable=True)
-    updated_at = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime, nullable=False, default=utc_now, onupdate=utc_now)
 
 
 class Outcome(Base):
@@ -105,7 +106,7 @@ class Outcome(Base):
     next_steps = Column(SealedText, nullable=False, default="")
     review_date = Column(Date, nullable=True)
     agreed_by = Column(String(255), nullable=False, default="")
-    agreed_at = Column(DateTime, nullable=False, default=_now)
+    agreed_at = Column(DateTime, nullable=False, default=utc_now)
     band = Column(String(8), nullable=True)
     staff_group = Column(String(40), nullable=True)
     confirmed_by_person = Column(Boolean, nullable=False, default=False)
@@ -119,7 +120,7 @@ class Rehearsal(Base):
     person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
     persona_id = Column(String(40), nullable=False)
     summary = Column(SealedJSON, nullable=False)
-    created_at = Column(DateTime, nullable=False, default=_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
 
 
 class PersonalDocument(Base):
@@ -131,7 +132,7 @@ class PersonalDocument(Base):
     person_id = Column(String(32), ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
     kind = Column(String(8), nullable=False)  # plan | share
     prompt_ids = Column(JSON, nullable=False, default=list)  # a share's answers, to withdraw it when one changes
-    created_at = Column(DateTime, nullable=False, default=_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
     expires_at = Column(DateTime, nullable=False, index=True)
 
 
@@ -149,4 +150,4 @@ class AuditEvent(Base):
     document = Column(String(64), nullable=True, index=True)  # a personal document's name
     prompt_ids = Column(JSON, nullable=False, default=list)  # the answers a share showed, by question id
     outcome_id = Column(Integer, nullable=True, index=True)
-    at = Column(DateTime, nullable=False, default=_now, index=True)
+    at = Column(DateTime, nullable=False, default=utc_now, index=True)

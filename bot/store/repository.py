@@ -22,10 +22,18 @@ from sqlalchemy.pool import QueuePool
 
 from bot.settings import load_settings
 from bot.store import document_files, models
-from bot.store.models import Answer, AnswerRevision, ChannelIdentity, Outcome, Person, PersonalDocument, Plan, Rehearsal
+from bot.store.models import (
+    Answer,
+    AnswerRevision,
+    AuditEvent,
+    ChannelIdentity,
+    Outcome,
+    Person,
+    PersonalDocument,
+    Plan,
+    Rehearsal,
+)
 from bot.store.sealing import Keyring, keyring_of, load_keyring, seal_with
-
-AuditEvent = models.AuditEvent  # the audit log's table (bot.audit)
 
 # Confirmation codes look like "KTP-482": no 0/O or 1/I, so they survive being read aloud or copied by hand.
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -369,7 +377,7 @@ class CoachStore:
                 row.review_date = review_date
             if confirmed:
                 row.status = "confirmed"
-                row.confirmed_at = models._now()
+                row.confirmed_at = models.utc_now()
 
     # -- outcomes and rehearsals ------------------------------------------------
 
@@ -396,7 +404,7 @@ class CoachStore:
                 interventions=record.interventions, next_steps=record.next_steps, review_date=record.review_date,
                 agreed_by=record.agreed_by, agreed_at=record.agreed_at, band=record.band,
                 staff_group=record.staff_group, confirmed_by_person=False,
-                code_expires_at=(now or models._now()) + CODE_LIFETIME,
+                code_expires_at=(now or models.utc_now()) + CODE_LIFETIME,
             ))
         return code
 
@@ -407,7 +415,7 @@ class CoachStore:
         Returns ``(FOUND, record)``, ``(UNKNOWN, None)`` (counted as a miss), or ``(TOO_MANY_MISSES, None)`` once
         the person has had :data:`CODE_MISSES_ALLOWED` misses within :data:`CODE_MISS_WINDOW` (not looked up).
         """
-        now = now or models._now()
+        now = now or models.utc_now()
         with self.session() as s:
             person = s.get(Person, person_id)
             if person is None:
@@ -425,7 +433,7 @@ class CoachStore:
     def confirm_outcome(self, code: str, person_id: str, now: Optional[dt.datetime] = None) -> bool:
         """The person confirms the outcome as theirs: it becomes final and linked to them."""
         with self.session() as s:
-            row = s.execute(_waiting(code, now or models._now())).scalar()
+            row = s.execute(_waiting(code, now or models.utc_now())).scalar()
             if row is None:
                 return False
             row.person_id, row.confirmed_by_person, row.code = person_id, True, None
@@ -508,7 +516,7 @@ class CoachStore:
         with self.session() as s:
             person = s.get(Person, person_id)
             if person is not None:  # web tokens issued up to now stop working (see erased_since)
-                person.erased_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+                person.erased_at = models.utc_now()
             answer_ids = select(Answer.id).where(Answer.person_id == person_id)
             s.execute(
                 delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids)),
@@ -604,7 +612,6 @@ class CoachStore:
     def records_documents(self) -> bool:
         """Whether the schema that records personal documents exists yet (the action server creates it)."""
         return inspect(self.engine).has_table("personal_document")
-
 
     # -- the audit log: rows are only added; they go with the person's record, or by age ----------------------
 
