@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -179,12 +180,14 @@ class Retention:
 
     # -- conversations ---------------------------------------------------------------------------------------
 
+    @cached_property
     def _has_events(self) -> bool:
+        """Whether Rasa's events table exists: looked up once a run, not for every person checked."""
         return bool(sa.inspect(self.store.engine).has_table(EVENTS.name))
 
     def _conversations(self, now: dt.datetime, removed: Removed, dry_run: bool) -> None:
         since = _since(now, self.policy.conversations_days)
-        if since is None or not self._has_events():
+        if since is None or not self._has_events:
             return
         last = sa.func.coalesce(sa.func.max(EVENTS.c.timestamp), 0)
         stale = (sa.select(EVENTS.c.sender_id, last.label("last"), sa.func.count().label("events"))
@@ -241,7 +244,7 @@ class Retention:
             none_since(PersonalDocument, PersonalDocument.created_at),
             none_since(Outcome, Outcome.agreed_at),
         ]
-        if self._has_events():
+        if self._has_events:
             quiet.append(~sa.exists().where(ChannelIdentity.person_id == Person.id,
                                             EVENTS.c.sender_id == ChannelIdentity.sender_id,
                                             EVENTS.c.timestamp >= _stamp(since)))
@@ -255,7 +258,7 @@ class Retention:
                                     else 0)
         if kept.answers_by_flow or kept.plan_status or kept.rehearsals or outcomes or self.store.documents(person):
             return True
-        if self._has_events():
+        if self._has_events:
             with self.store.engine.connect() as connection:
                 senders = self.store.sender_ids(person)
                 if senders and connection.execute(sa.select(EVENTS.c.id).where(
