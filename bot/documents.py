@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import html
 import importlib.util
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,9 +288,7 @@ def publish_page(page: str) -> str:
     name = _public_name(page.encode("utf-8")) + ".html"
     path = settings.documents_dir / name
     if not path.exists():
-        partial = path.with_name(f".{name}.{secrets.token_hex(4)}")
-        partial.write_text(page, encoding="utf-8")
-        os.replace(partial, path)  # whole or not at all, for a reader on another server
+        document_files.replace(path, page.encode("utf-8"))  # whole or not at all, for a reader on another server
     return settings.public_url + DOCUMENT_PATH + name
 
 
