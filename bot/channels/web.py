@@ -67,22 +67,34 @@ def _origin_of(url: str) -> str:
     return f"{parsed.scheme}://{parsed.netloc}"
 
 
-class Revocations:
-    """Whether a person deleted their data after a token was issued: such a token no longer opens the chat."""
+class ChannelStore:
+    """The coach's store as the web channel reads it: opened on first use, without migrating (the action server
+    owns the schema), and one for all the channel's readers."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Optional[CoachStore] = None
+
+    def get(self) -> CoachStore:
+        if self._store is None:
+            self._store = open_store(self.settings.database_url, migrate=False)
+        return self._store
+
+
+class Revocations:
+    """Whether a person deleted their data after a token was issued: such a token no longer opens the chat."""
+
+    def __init__(self, store: ChannelStore) -> None:
+        self.store = store
         self._schema_ready = False
 
     def _erased_after_issue(self, claims: Dict[str, Any]) -> bool:
-        if self._store is None:  # the action server owns the schema and migrates it, on first use
-            self._store = open_store(self.settings.database_url, migrate=False)
+        store = self.store.get()
         if not self._schema_ready:
-            self._schema_ready = self._store.records_erasures()
+            self._schema_ready = store.records_erasures()
             if not self._schema_ready:
                 return False  # no schema yet, so nobody can have deleted their data
-        erased = self._store.erased_at(tokens.sender_id(claims))
+        erased = store.erased_at(tokens.sender_id(claims))
         return erased is not None and float(claims["iat"]) <= erased
 
     async def revoked(self, claims: Dict[str, Any]) -> bool:
@@ -99,21 +111,19 @@ class Documents:
     document while its record exists and is in date and its sealed file opens (see
     :func:`bot.personal_documents.find`)."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
-        self.settings, self.clock = settings, clock
-        self._store: Optional[CoachStore] = None
+    def __init__(self, store: ChannelStore, clock: Callable[[], dt.datetime]) -> None:
+        self.store, self.clock = store, clock
         self._schema_ready = False
 
     def _find(self, name: str) -> personal_documents.Finding:
-        if self._store is None:  # the action server owns the schema and migrates it, on first use
-            self._store = open_store(self.settings.database_url, migrate=False)
+        store = self.store.get()
         if not self._schema_ready:  # `coach migrate` runs before the servers start; until then, no audit log
-            self._schema_ready = self._store.records_documents() and self._store.records_audit()
+            self._schema_ready = store.records_documents() and store.records_audit()
         # With no schema yet, no personal document has been recorded: only same-for-everyone pages are served.
         now = self.clock()
-        found = personal_documents.find(self._store if self._schema_ready else None, name, now)
+        found = personal_documents.find(store if self._schema_ready else None, name, now)
         if found.outcome == personal_documents.SERVE and found.record is not None:
-            audit.share_viewed(self._store, found.record, now)  # not served if it cannot be recorded
+            audit.share_viewed(store, found.record, now)  # not served if it cannot be recorded
         return found
 
     async def find(self, name: str) -> personal_documents.Finding:
@@ -179,8 +189,9 @@ class WebChatInput(InputChannel):
         settings = load_settings()
         secret = settings.require_token_secret()  # refuses to start without one
         lifetime = settings.web_token_max_seconds  # no token is accepted for longer than this after it was issued
-        revocations = Revocations(settings)  # nor one issued before its person deleted their data
-        documents = Documents(settings, self.clock)
+        store = ChannelStore(settings)
+        revocations = Revocations(store)  # nor one issued before its person deleted their data
+        documents = Documents(store, self.clock)
         on_new_message = guard_messages(on_new_message, settings)
         sio = AsyncServer(async_mode="sanic", max_http_buffer_size=settings.max_request_bytes,
                           cors_allowed_origins=lambda origin, environ: origin_allowed(origin, environ, settings))
