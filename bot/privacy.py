@@ -22,7 +22,7 @@ from bot.journey import Journey
 from bot.settings import load_settings
 from bot.store import CoachStore, conversations
 from bot.store.repository import HeldRecord, KeptData
-from bot.turn import Turn, button
+from bot.turn import Turn, button, spoken_list
 
 if TYPE_CHECKING:  # bot.retention deletes through ErasureService, below
     from bot.retention import RetentionPolicy
@@ -63,10 +63,6 @@ def describe_kept(kept: KeptData, flow_titles: Mapping[str, str], policy: Option
 # -- deleting everything ---------------------------------------------------------------------------------------
 
 
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 @dataclass(frozen=True)
 class Erasure:
     """What "delete my data" deletes and keeps for one person: the question and the done message both say it."""
@@ -96,12 +92,12 @@ class Erasure:
 
     def question(self) -> str:
         kept = self.kept(done=False)
-        return (f"This will delete {_listed(self.deleted())}. It can't be undone. "
+        return (f"This will delete {spoken_list(self.deleted())}. It can't be undone. "
                 + (" ".join(kept) if kept else "Nothing else is kept.") + " Are you sure?")
 
     def done(self) -> str:
         kept = self.kept(done=True)
-        return (f"Done. I've deleted {_listed(self.deleted())}. " + (" ".join(kept) + " " if kept else "")
+        return (f"Done. I've deleted {spoken_list(self.deleted())}. " + (" ".join(kept) + " " if kept else "")
                 + "If you come back, we'll start afresh.")
 
 

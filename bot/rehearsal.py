@@ -15,6 +15,7 @@ from pydantic import BaseModel, validator
 from bot.content import cached_items
 from bot.manager import conversation_checklist, covered_checklist_items, lemmas_of, mentions_keyword, rehearsal_tip
 from bot.questions import QUESTION_TYPES, QuestionAnalysis, analyse, reflects_back, split_questions
+from bot.turn import spoken_list
 
 STAGES: Mapping[int, str] = {1: "well-being and strengths", 2: "career", 3: "plan"}
 FILENAME = "personas.yml"
@@ -184,12 +185,6 @@ class RehearsalSummary:
         return sum(n for kind, n in self.counts.items() if kind != "statement")
 
 
-def _list_words(words: List[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _choose_tips(
     counts: Mapping[str, int],
     open_share: float,
@@ -221,8 +216,8 @@ def _choose_tips(
     if len(missing_titles) > 3:
         missing_titles = missing_titles[:3] + [f"{len(checklist_missed) - 3} more"]
     fill = {
-        "cover_stages": _list_words([f"stage {n} ({STAGES[n]})" for n in stages_missing]),
-        "checklist": _list_words(missing_titles),
+        "cover_stages": spoken_list([f"stage {n} ({STAGES[n]})" for n in stages_missing]),
+        "checklist": spoken_list(missing_titles),
     }
     texts = [rehearsal_tip(tip).text.replace("{missing}", fill.get(tip, "")) for tip in chosen]
     return texts[0], texts[1]

@@ -20,6 +20,13 @@ PAUSE = "pause"
 HAND_OVER = "hand_over"
 
 
+
+def spoken_list(words: Sequence[str]) -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
 @dataclass(frozen=True)
 class Message:
     """What the person said, with what the NLU made of it (read once, by the gate and the NLU)."""
