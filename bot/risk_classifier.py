@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from bot.content import content_path, read_yaml
 
 # Batches of tuning examples, each written by a different hand (see each file's header).
-EXAMPLES_FILES = tuple(f"safety_examples{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5", "_6"))
+EXAMPLES_FILES = tuple(f"safety_examples{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5", "_6", "_7"))
 EVERYDAY_FILE = "safety_everyday.yml"
 # Chosen on the tuning batches alone, each scored by a classifier trained on the others (as if written
 # by a new hand; docs/safety.md): below 0.7 false alarms on idioms and stress rise faster than recall.
