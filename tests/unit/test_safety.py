@@ -164,6 +164,26 @@ def test_the_same_words_about_myself_are_a_disclosure() -> None:
     assert assess("I self-harmed on the ward after my shift").is_crisis
 
 
+@pytest.mark.parametrize("text", [
+    "pt took an overdose of sertraline and vodka",
+    "quality improvement project on repeat overdose attenders",
+    "patient with dementia hit me while I was doing personal care",
+    "overdosed on mince pies at the christmas do",
+    "suicide mission trying to get a parking space after 8am",
+])
+def test_ward_shorthand_and_figures_of_speech_are_not_disclosures(text: str) -> None:
+    assert assess(text, second_opinion=False).level == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "i took an overdose last night",
+    "my partner hit me while I was asleep",
+    "the patient hit me and then I went home and took an overdose",
+])
+def test_the_same_words_about_myself_or_my_partner_are_still_a_crisis(text: str) -> None:
+    assert assess(text, second_opinion=False).is_crisis
+
+
 def test_the_most_severe_category_is_reported() -> None:
     assert assess("I can't cope anymore and I want to kill myself").category == "suicide"
 
