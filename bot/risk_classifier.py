@@ -103,6 +103,7 @@ class RiskClassifier:
 
     def __init__(self, model: Any) -> None:
         self._model = model
+        self._risk_columns = [i for i, label in enumerate(model.classes_) if str(label).startswith(RISK_LABEL)]
 
     @classmethod
     def train(cls, examples: Sequence[Example]) -> RiskClassifier:
@@ -121,9 +122,7 @@ class RiskClassifier:
 
     def probability(self, text: str) -> float:
         """How much the message reads like risk of harm, from 0 to 1: the sum over the risk classes."""
-        classes = self._model.classes_
-        row = self._model.predict_proba([scored_text(text)])[0]
-        return float(sum(p for label, p in zip(classes, row) if str(label).startswith(RISK_LABEL)))
+        return float(self._model.predict_proba([scored_text(text)])[0][self._risk_columns].sum())
 
 
 def cache_dir() -> Path:
@@ -133,7 +132,7 @@ def cache_dir() -> Path:
 def _fingerprint(examples: Sequence[Example]) -> str:
     import sklearn
 
-    digest = hashlib.sha256(f"{__name__} 2 sklearn {sklearn.__version__}".encode())
+    digest = hashlib.sha256(f"{__name__} 3 sklearn {sklearn.__version__}".encode())
     for example in examples:
         digest.update(f"\x00{example.label}\x01{example.text}".encode())
     return digest.hexdigest()[:16]

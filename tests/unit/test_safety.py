@@ -252,3 +252,29 @@ def test_lexicon_file_loads_and_every_pattern_compiles() -> None:
     lexicon = load_lexicon()
     assert lexicon.index
     assert {"kill_self", "abuse", "acute_distress", "something_is_killing_me"} <= set(lexicon.owners)
+
+
+@pytest.mark.parametrize("text", [
+    "Might as well top myself, I've got nothing left",
+    "just took a packet of co-codamol, what do i do",
+    "Went back to cutting, back to work",
+])
+def test_slang_overdose_and_habit_disclosures_are_a_crisis(text: str) -> None:
+    assert assess(text, second_opinion=False).is_crisis
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to jump", "i have the cord ready", "getting my affairs in order", "this is prob my last msg",
+    "im in crisis and the crisis line isnt answering", "i need help now not tomorrow", "🆘 not safe",
+])
+def test_plans_means_farewells_and_pleas_get_at_least_the_check_in(text: str) -> None:
+    assert assess(text, second_opinion=False).level in URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "I need to top myself up with coffee", "I'm going to jump at the chance of a band 6",
+    "I need help now with my CV", "I'm in crisis mode with the audit", "going to cut my hours after Christmas",
+    "new cuts to the budget",
+])
+def test_the_same_words_in_everyday_senses_are_not_alarms(text: str) -> None:
+    assert assess(text, second_opinion=False).level not in URGENT
