@@ -7,7 +7,9 @@ request for the rules, or unclear: a long message that also asks for something,
 where the coach keeps the words and asks what to do with them).
 
 The vocabulary is content (``bot/content/intake.yml``), matched on spaCy lemmas.
-Confirmations ("save it?", "carry on?") are read by :func:`confirmation`.
+Confirmations ("save it?") are read by :func:`confirmation`; moves typed instead of a button that moves along
+("next" at "Shall we carry on?", "back" in the checklist) by :func:`move` and :func:`carries_on`, from the words
+whatever the NLU makes of them.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ CHANGE = "change"
 REQUEST = "request"  # handed to the rules for the NLU's intent
 UNCLEAR = "unclear"  # keep the words, and ask whether they are the answer
 FILLER = "filler"
+# Moves typed instead of a button that moves along (with STOP, for "stop for now" or "later").
+NEXT = "next"
+BACK = "back"
 SENSE = "sense:"
 # Kinds the words alone can show, being about the question itself ("can we come back to this one later").
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
@@ -84,6 +89,7 @@ class Vocabulary(BaseModel):
     done: List[str]
     rehearsal_next: List[str]
     rehearsal_finish: List[str]
+    moves: Dict[str, List[str]]
 
 
 @dataclass(frozen=True)
@@ -322,3 +328,27 @@ def rehearsal_step(text: str) -> Optional[str]:
     if said in vocabulary().rehearsal_next:
         return "next_stage"
     return "finish" if said in vocabulary().rehearsal_finish else None
+
+
+def move(text: str) -> Optional[str]:
+    """NEXT, BACK or STOP when the whole message moves along ("next please", "go back", "later", "stop for now"),
+    else None. The words decide, whatever the NLU made of them: "later" is never a "next"."""
+    said = _said(text)
+    filler = {word for word in vocabulary().filler if " " not in word}
+    bare = " ".join(word for word in said.split() if word not in filler)
+    for name, phrases in vocabulary().moves.items():
+        if said in phrases or (bare and bare in phrases):
+            return name
+    found = analyse(text)
+    if found.whole and all(cue.kind in (STOP, LATER) for cue in found.cues):
+        return STOP
+    return None
+
+
+def carries_on(text: str) -> Optional[bool]:
+    """At "Shall we carry on?": True to go on to the next stage ("next", "yep"), False to stop for now ("later",
+    "not today"), None when the words say neither (the NLU's yes or no stands)."""
+    moved = move(text)
+    if moved in (NEXT, STOP):
+        return moved == NEXT
+    return confirmation(text)

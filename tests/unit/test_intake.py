@@ -199,3 +199,29 @@ def test_a_misspelt_request_the_nlu_saw_is_still_a_request(text: str, intent: st
 @pytest.mark.parametrize("text", ["who has seen my answres?", "My manger always reads my answres"])
 def test_a_misspelling_alone_never_turns_an_answer_into_a_request(text: str) -> None:
     assert reading(text, "inform").kind != intake.REQUEST
+
+
+# Moves typed instead of a button that moves along, read from the words whatever the NLU guessed.
+
+@pytest.mark.parametrize("text, meant", [
+    ("next", True), ("skip", True), ("carry on", True), ("yep", True), ("next please", True), ("ok continue", True),
+    ("later", False), ("stop for now", False), ("not now", False), ("nah not today", False), ("bye", False),
+    ("stp for now", False), ("Carry on to stage 2", None), ("what's in stage 1?", None),
+])
+def test_carrying_on_is_read_from_the_words(text: str, meant: Optional[bool]) -> None:
+    assert intake.carries_on(text) is meant
+
+
+def test_later_at_shall_we_carry_on_pauses_even_when_the_nlu_reads_it_as_next(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:later-at-carry-on")
+    turn = service.carry_on(person, Place(None), "later")  # the rules reach action_carry_on on the skip intent
+    assert turn.replies[0].response == "utter_paused" and turn.state["pending_confirmation"] is None
+    assert "flow" not in turn.state
+
+
+def test_next_at_shall_we_carry_on_carries_on(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:next-at-carry-on")
+    turn = service.carry_on(person, Place(None), "next")
+    assert turn.state["flow"] == "journal" and turn.state["pending_confirmation"] is None
