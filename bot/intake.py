@@ -70,6 +70,8 @@ KEPT_OUT = frozenset({"risk_of_harm", "risk_unclear", "edit_answer", "delete_ans
 BRIEF = 15
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
+# What ends a clause, for reading the first and the last one on their own.
+CLAUSE_MARKS = ",.;:!-–—"
 # How a request that is not a question starts, besides a command ("send me my plan").
 REQUEST_OPENERS = frozenset({"i", "i'd", "id", "i'm", "im", "please", "pls", "let", "lets", "let's", "we", "just"})
 QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
@@ -90,6 +92,7 @@ class Vocabulary(BaseModel):
     rehearsal_next: List[str]
     rehearsal_finish: List[str]
     moves: Dict[str, List[str]]
+    declining: List[str]
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,10 @@ class Analysis:
     senses: FrozenSet[str]  # kinds and request intents whose every word group is present
     opening: Optional[Cue]  # a phrase of two words or more that, with filler, makes the first clause
     leading: Optional[Cue]  # a phrase of two words or more that, after filler only, starts the message
+    closing: Optional[Cue] = None  # a phrase that, with filler, makes the last clause ("..., skip please")
+    last_start: int = 0  # where the last clause starts (0: the message is one clause)
+    closing_senses: FrozenSet[str] = frozenset()  # the senses of the last clause alone ("i'll carry on another day")
+    declined: bool = False  # the words before the last clause decline ("she'd rather not have that recorded")
 
 
 def analyse(text: str) -> Analysis:
@@ -159,6 +166,7 @@ def analyse(text: str) -> Analysis:
     covered: set[int] = set()
     filler: set[int] = set()
     groups: Dict[str, set[str]] = {}
+    placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
     matches = sorted(_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
     for match_id, start, end in matches:
@@ -167,18 +175,23 @@ def analyse(text: str) -> Analysis:
             filler.update(range(start, end))
             continue
         before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
-        if any(t.lower_ in negations or t.lemma_ in negations for t in before):
-            continue
+        negated = any(t.lower_ in negations or t.lemma_ in negations for t in before)
         if label.startswith(SENSE):
             name, _, number = label[len(SENSE):].partition("#")
-            groups.setdefault(name, set()).add(number)
+            # A negation turns the request itself around ("I don't want to skip"), not what it is about
+            # ("not answering this one").
+            if not (negated and number == "0"):
+                groups.setdefault(name, set()).add(number)
+                placed.setdefault(name, {}).setdefault(number, []).append(start)
+            continue
+        if negated:
             continue
         kind, _, intent = label.partition(":")
         found.append(Cue(kind, intent or None, start, end))
         covered.update(range(start, end))
     words = [t for t in doc if not (t.is_punct or t.is_space)]
     senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
-    clause_end = next((t.i for t in doc if t.is_punct and t.text in ",.;:!-–—"), None)
+    clause_end = next((t.i for t in doc if t.is_punct and t.text in CLAUSE_MARKS), None)
     opening = None
     if clause_end is not None and 0 < clause_end < len(doc) - 1:
         first = [t for t in doc[:clause_end] if not t.is_punct]
@@ -188,7 +201,22 @@ def analyse(text: str) -> Analysis:
     starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct for t in doc[:c.start])]
     leading = min(starts, key=lambda c: c.start) if starts else None
     whole = all(t.i in covered or t.i in filler for t in words)
-    return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading)
+    closing, closing_senses, declined = None, frozenset[str](), False
+    last_start = max((t.i + 1 for t in doc if t.is_punct and t.text in CLAUSE_MARKS and t.i < len(doc) - 1),
+                     default=None)
+    if last_start is not None:
+        last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space)]
+        inside = [c for c in found if c.start >= last_start]
+        if last and inside and all(t.i in covered or t.i in filler for t in last):
+            closing = max(inside, key=lambda c: c.end - c.start)
+        closing_senses = frozenset(name for name, where in placed.items()
+                                   if len([n for n, starts_at in where.items()
+                                           if any(at >= last_start for at in starts_at)])
+                                   == len(vocabulary().senses[name]))
+        declining = set(vocabulary().negations) | set(vocabulary().declining)
+        declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
+    return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
+                    last_start or 0, closing_senses, declined)
 
 
 MISSPELT_FROM = 6  # letters: a shorter word is too near too many others to be read as a misspelling
@@ -244,6 +272,10 @@ def read(message: Message) -> Reading:
         return _as_reading(cue.kind, cue.intent, message.intent)
     if found.opening is not None:  # "gotta go, the ward's kicking off"
         return _as_reading(found.opening.kind, found.opening.intent, message.intent)
+    closing = found.closing.kind if found.closing is not None else next(
+        (kind for kind in (SKIP, STOP) if kind in found.closing_senses), None)
+    if closing in (SKIP, STOP) and found.count <= BRIEF:
+        return _closing(found, closing, meant)  # "not one for me, pass"
     if found.leading is not None and found.leading.kind in (SKIP, LATER, STOP):
         return Reading(UNCLEAR)  # "I'd rather skip this one because I've never thought about it": ask
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
@@ -264,6 +296,17 @@ def read(message: Message) -> Reading:
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     return Reading(ANSWER)
+
+
+def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
+    """A short message that ends by skipping or stopping ("she'd rather not have that recorded, skip"): that
+    request when the last clause says it by itself ("i'll carry on another day"), the words before it decline
+    the question (a skip), or the NLU sees it and the words before it ask for nothing themselves ("thats me for
+    today, bye"). Otherwise the words before may be an answer ("I'd like to stop doing nights, bye"): ask."""
+    before = [cue for cue in found.cues if cue.end <= found.last_start]
+    if kind in found.closing_senses or (kind == SKIP and found.declined) or (meant == kind and not before):
+        return Reading(kind)
+    return Reading(UNCLEAR)
 
 
 def _asks(text: str) -> bool:

@@ -225,3 +225,34 @@ def test_next_at_shall_we_carry_on_carries_on(coach_store: CoachStore) -> None:
     person = coach_store.person_id("web:next-at-carry-on")
     turn = service.carry_on(person, Place(None), "next")
     assert turn.state["flow"] == "journal" and turn.state["pending_confirmation"] is None
+
+
+# A short message that ends with the request: the words before it are the reason, or may be the answer.
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("not something I want written down, skip", "inform", intake.SKIP),
+    ("that's too personal, pass", "nlu_fallback", intake.SKIP),
+    ("the ward's getting busy, I'll finish this another day", "inform", intake.STOP),
+    ("that'll do me for tonight, bye", "goodbye", intake.STOP),
+])
+def test_a_request_said_at_the_end_of_a_short_message_is_that_request(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I'd like to stop doing nights, bye", "goodbye"),
+    ("a band 6 post on the same ward, skip", "inform"),
+])
+def test_words_before_a_closing_request_that_may_be_the_answer_are_kept_and_asked_about(text: str,
+                                                                                      intent: str) -> None:
+    assert reading(text, intent).kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["more time with my kids, skip the overtime", "ready now, or later if not"])
+def test_a_closing_clause_that_only_mentions_a_request_word_is_still_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
+def test_a_negation_turns_a_request_around_but_not_what_it_is_about() -> None:
+    assert reading("not answering that one", "review_journal").kind == intake.SKIP
+    assert reading("I don't want to skip this one", "skip").kind != intake.SKIP
