@@ -276,8 +276,6 @@ def read(message: Message) -> Reading:
         (kind for kind in (SKIP, STOP) if kind in found.closing_senses), None)
     if closing in (SKIP, STOP) and found.count <= BRIEF:
         return _closing(found, closing, meant)  # "not one for me, pass"
-    if found.leading is not None and found.leading.kind in (SKIP, LATER, STOP):
-        return Reading(UNCLEAR)  # "I'd rather skip this one because I've never thought about it": ask
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -289,6 +287,13 @@ def read(message: Message) -> Reading:
         for kind in SELF_EVIDENT:
             if kind in found.senses:
                 return Reading(kind)
+    leading = found.leading
+    if leading is not None and leading.kind in (SKIP, LATER, STOP) and (
+            leading.kind in found.senses or message.intent != "inform"):
+        # "I'd rather skip this one because I've never thought about it": ask. Words that start like a request
+        # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
+        # team leader role").
+        return Reading(UNCLEAR)
     if meant == QUESTION and reads_as_question(text):
         return Reading(QUESTION)
     if text.rstrip().endswith("?") and reads_as_question(text) and meant != REQUEST:

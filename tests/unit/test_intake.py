@@ -256,3 +256,17 @@ def test_a_closing_clause_that_only_mentions_a_request_word_is_still_the_answer(
 def test_a_negation_turns_a_request_around_but_not_what_it_is_about() -> None:
     assert reading("not answering that one", "review_journal").kind == intake.SKIP
     assert reading("I don't want to skip this one", "skip").kind != intake.SKIP
+
+
+@pytest.mark.parametrize("text", ["move on to a ward manager post in a few years",
+                                  "take a break from nights and do a secondment"])
+def test_an_answer_that_starts_with_request_words_not_about_the_question_is_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
+def test_a_short_message_that_declines_the_question_itself_skips_it() -> None:
+    assert reading("I'd rather not get into this one", "nlu_fallback").kind == intake.SKIP
+
+
+def test_request_words_at_the_start_the_nlu_does_not_read_as_a_statement_are_asked_about() -> None:
+    assert reading("I'd rather not get into my sickness record", "nlu_fallback").kind == intake.UNCLEAR
