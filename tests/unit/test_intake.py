@@ -270,3 +270,14 @@ def test_a_short_message_that_declines_the_question_itself_skips_it() -> None:
 
 def test_request_words_at_the_start_the_nlu_does_not_read_as_a_statement_are_asked_about() -> None:
     assert reading("I'd rather not get into my sickness record", "nlu_fallback").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("ok move on to the next question please", intake.SKIP),
+    ("can we end the session now", intake.STOP),
+    ("leave it there for tonight", intake.STOP),
+    ("pausing this one, sorry", intake.STOP),
+    ("can I add something to my answer", intake.CHANGE),
+])
+def test_common_ways_of_moving_on_stopping_or_adding_to_an_answer_are_understood(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
