@@ -74,6 +74,11 @@ READ_LIMIT = 600
 CLAUSE_MARKS = ",.;:!-–—"
 # How a request that is not a question starts, besides a command ("send me my plan").
 REQUEST_OPENERS = frozenset({"i", "i'd", "id", "i'm", "im", "please", "pls", "let", "lets", "let's", "we", "just"})
+WH_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
+# Words that, straight after a "when" or a "what", are the subject of a clause: no inversion, so no question.
+CLAUSE_SUBJECTS = frozenset({"a", "an", "the", "i", "i'm", "i've", "im", "ive", "we", "they", "he", "she", "my",
+                             "our", "their", "his", "her", "people", "patients", "someone", "everyone", "staff",
+                             "colleagues", "families", "things"})
 QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
                               "can", "could", "will", "would", "should", "am"})
 
@@ -325,11 +330,17 @@ def _asks(text: str) -> bool:
 
 
 def reads_as_question(text: str) -> bool:
-    """A short question ("what do you mean by stretch?"), as opposed to a reflective answer."""
+    """A short question ("what do you mean by stretch?"), as opposed to a reflective answer. Without a question
+    mark, a "when", "what" or "how" followed by its subject starts a clause, not a question ("when a patient
+    walks out the door", "what I enjoy is teaching")."""
     words = re.findall(r"[\w']+", text.lower())
     if not words or len(words) > 30:
         return False
-    return text.rstrip().endswith("?") or words[0] in QUESTION_OPENERS
+    if text.rstrip().endswith("?"):
+        return True
+    if words[0] in WH_WORDS and len(words) > 1 and words[1] in CLAUSE_SUBJECTS:
+        return False
+    return words[0] in QUESTION_OPENERS
 
 
 def confirmation(text: str) -> Optional[bool]:

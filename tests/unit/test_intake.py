@@ -281,3 +281,17 @@ def test_request_words_at_the_start_the_nlu_does_not_read_as_a_statement_are_ask
 ])
 def test_common_ways_of_moving_on_stopping_or_adding_to_an_answer_are_understood(text: str, kind: str) -> None:
     assert reading(text, "inform").kind == kind
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("when a colleague I trained gets their first promotion", "out_of_scope"),
+    ("what I enjoy most is teaching the students", "faq"),
+    ("how we pulled together during the outbreak", "faq"),
+])
+def test_a_clause_that_starts_with_a_question_word_is_an_answer_not_a_question(text: str, intent: str) -> None:
+    assert reading(text, intent).is_answer
+
+
+@pytest.mark.parametrize("text", ["what does stretch mean", "how long will this take", "what is a secondment"])
+def test_a_question_without_a_question_mark_is_still_a_question(text: str) -> None:
+    assert reading(text, "faq").kind == intake.QUESTION
