@@ -53,6 +53,10 @@ REQUEST_INTENTS = frozenset({
     "delete_answer", "share_answer", "manager_prepare", "rehearse", "record_outcome", "confirm_outcome",
     "show_checklist", "stop_sharing", "who_has_seen",
 })
+# Requests the NLU names more exactly than the words do: "I'm a manager" names manager mode, and the NLU which
+# of the manager's requests it is.
+REQUEST_FAMILY = {"manager_mode": "manager_mode", "manager_prepare": "manager_mode", "rehearse": "manager_mode",
+                  "record_outcome": "manager_mode"}
 # What each of the NLU's intents would mean at a question, if the words bear it out.
 INTENT_KINDS: Dict[str, str] = {
     "skip": SKIP, "stop": STOP, "goodbye": STOP, "faq": QUESTION, "ask_why": QUESTION, "help": QUESTION,
@@ -79,6 +83,10 @@ WH_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
 CLAUSE_SUBJECTS = frozenset({"a", "an", "the", "i", "i'm", "i've", "im", "ive", "we", "they", "he", "she", "my",
                              "our", "their", "his", "her", "people", "patients", "someone", "everyone", "staff",
                              "colleagues", "families", "things"})
+# What follows "I" in a request ("I want", "I'd like", "I need", "I'm a manager"); "I share my plan with my
+# manager every month" tells, it does not ask.
+I_ASKING = frozenset({"want", "wanna", "need", "would", "'d", "d", "like", "wish", "must", "have", "'ve", "ve", "can",
+                      "could", "will", "'ll", "ll", "'m", "m", "am", "just"})
 QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
                               "can", "could", "will", "would", "should", "am"})
 
@@ -276,7 +284,17 @@ def read(message: Message) -> Reading:
             return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
         return _as_reading(cue.kind, cue.intent, message.intent)
     if found.opening is not None:  # "gotta go, the ward's kicking off"
-        return _as_reading(found.opening.kind, found.opening.intent, message.intent)
+        cue = found.opening
+        if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
+            return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
+        return _as_reading(cue.kind, cue.intent, message.intent)
+    if meant == REQUEST and found.count > BRIEF:
+        # A long message that opens with the request the NLU saw, asked in a brief clause of its own, then says
+        # why ("can I start my own journal now, I've got my chat next week").
+        first = re.split(f"[{re.escape(CLAUSE_MARKS)}]", text, maxsplit=1)[0]
+        if first != text and len(first.split()) <= BRIEF and message.intent in analyse(first).senses and _asks(
+                first):
+            return Reading(REQUEST, message.intent)
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP) if kind in found.closing_senses), None)
     if closing in (SKIP, STOP) and found.count <= BRIEF:
@@ -325,8 +343,13 @@ def _asks(text: str) -> bool:
     if reads_as_question(text):
         return True
     filler = {word for word in vocabulary().filler if " " not in word}
-    first = next((t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)), None)
-    return first is not None and (first.pos_ == "VERB" or first.lower_ in REQUEST_OPENERS)
+    said = [t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)]
+    if not said:
+        return False
+    first = said[0]
+    if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
+        return len(said) > 1 and said[1].lower_ in I_ASKING
+    return first.pos_ == "VERB" or first.lower_ in REQUEST_OPENERS
 
 
 def reads_as_question(text: str) -> bool:

@@ -295,3 +295,23 @@ def test_a_clause_that_starts_with_a_question_word_is_an_answer_not_a_question(t
 @pytest.mark.parametrize("text", ["what does stretch mean", "how long will this take", "what is a secondment"])
 def test_a_question_without_a_question_mark_is_still_a_question(text: str) -> None:
     assert reading(text, "faq").kind == intake.QUESTION
+
+
+def test_a_manager_request_the_nlu_names_more_exactly_than_the_opening_words_is_handed_to_its_rule() -> None:
+    text = "actually I'm a line manager, I'd like to practise a conversation with one of my team"
+    assert reading(text, "rehearse") == intake.Reading(intake.REQUEST, "rehearse")
+
+
+def test_an_opening_request_the_nlu_names_as_something_else_entirely_is_asked_about() -> None:
+    assert reading("I'm a manager, delete the extra admin", "delete_data").kind == intake.UNCLEAR
+
+
+def test_a_long_message_that_opens_by_asking_for_the_request_the_nlu_saw_is_that_request() -> None:
+    text = "could you email the plan across to me, my meeting with my manager is tomorrow morning at nine"
+    assert reading(text, "send_plan") == intake.Reading(intake.REQUEST, "send_plan")
+
+
+@pytest.mark.parametrize("text", ["I share my plan with my manager every month",
+                                  "I talk to someone from the practice team every week"])
+def test_a_statement_about_what_i_do_is_not_a_request_even_with_the_words_of_one(text: str) -> None:
+    assert reading(text, "share_with_manager" if "plan" in text else "talk_to_person").is_answer
