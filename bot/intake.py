@@ -83,6 +83,8 @@ WH_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
 CLAUSE_SUBJECTS = frozenset({"a", "an", "the", "i", "i'm", "i've", "im", "ive", "we", "they", "he", "she", "my",
                              "our", "their", "his", "her", "people", "patients", "someone", "everyone", "staff",
                              "colleagues", "families", "things"})
+# Words by which a question points at the prompt or the coach.
+POINTING_AT_THE_PROMPT = frozenset({"this", "that", "it", "you", "here", "question"})
 # What follows "I" in a request ("I want", "I'd like", "I need", "I'm a manager"); "I share my plan with my
 # manager every month" tells, it does not ask.
 I_ASKING = frozenset({"want", "wanna", "need", "would", "'d", "d", "like", "wish", "must", "have", "'ve", "ve", "can",
@@ -319,8 +321,10 @@ def read(message: Message) -> Reading:
         return Reading(UNCLEAR)
     if meant == QUESTION and reads_as_question(text):
         return Reading(QUESTION)
-    if text.rstrip().endswith("?") and reads_as_question(text) and meant != REQUEST:
-        return Reading(QUESTION)  # a question about the question ("is breadth the same as a sideways move?")
+    if text.rstrip().endswith("?") and reads_as_question(text) and (meant != REQUEST or _about_the_prompt(text)):
+        # A question about the question ("is breadth the same as a sideways move?"), or about this, whatever
+        # request the NLU guessed that the words do not bear out ("will my manager see this?").
+        return Reading(QUESTION)
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     return Reading(ANSWER)
@@ -335,6 +339,11 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     if kind in found.closing_senses or (kind == SKIP and found.declined) or (meant == kind and not before):
         return Reading(kind)
     return Reading(UNCLEAR)
+
+
+def _about_the_prompt(text: str) -> bool:
+    """Whether a question points at the prompt or the coach ("is this ...", "do you ...", "does it ...")."""
+    return bool(set(re.findall(r"[a-z']+", text.lower())) & POINTING_AT_THE_PROMPT)
 
 
 def _asks(text: str) -> bool:

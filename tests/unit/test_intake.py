@@ -315,3 +315,14 @@ def test_a_long_message_that_opens_by_asking_for_the_request_the_nlu_saw_is_that
                                   "I talk to someone from the practice team every week"])
 def test_a_statement_about_what_i_do_is_not_a_request_even_with_the_words_of_one(text: str) -> None:
     assert reading(text, "share_with_manager" if "plan" in text else "talk_to_person").is_answer
+
+
+@pytest.mark.parametrize("text, intent", [("will my line manager be able to read this?", "share_with_manager"),
+                                          ("does it matter if I get this wrong?", "start_journey")])
+def test_a_question_about_this_prompt_is_a_question_whatever_request_the_nlu_guessed(text: str,
+                                                                                   intent: str) -> None:
+    assert reading(text, intent).kind == intake.QUESTION
+
+
+def test_a_question_that_is_an_answer_about_something_else_is_not_taken_for_a_question_about_the_prompt() -> None:
+    assert reading("could I talk to the pensions people?", "talk_to_person").kind != intake.QUESTION
