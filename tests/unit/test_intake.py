@@ -104,7 +104,8 @@ def test_a_long_message_that_also_asks_to_skip_is_asked_about_not_guessed() -> N
 @pytest.mark.parametrize("text, meant", [
     ("yes save it", True), ("yep", True), ("yes please save my plan", True), ("that feels rite", True),
     ("carry on", True), ("no not yet", False), ("nah", False), ("no, keep it", False),
-    ("yes but change the goal", None), ("I'd like depth", None),
+    ("yes but change the goal", None), ("I'd like depth", None), ("yes that's me", True),
+    ("sounds good to me", True),
 ])
 def test_confirmations_understand_common_yes_and_no(text: str, meant: Optional[bool]) -> None:
     assert intake.confirmation(text) is meant
