@@ -298,9 +298,13 @@ def read(message: Message) -> Reading:
                 first):
             return Reading(REQUEST, message.intent)
     closing = found.closing.kind if found.closing is not None else next(
-        (kind for kind in (SKIP, STOP) if kind in found.closing_senses), None)
+        (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
     if closing in (SKIP, STOP) and found.count <= BRIEF:
         return _closing(found, closing, meant)  # "not one for me, pass"
+    if closing in (SKIP, LATER, STOP) and closing in found.closing_senses:
+        # The last clause asks it of this question by itself ("..., can we come back to this one?"). In a long
+        # message the words before may be the answer: keep them, and ask.
+        return Reading(closing if found.count <= BRIEF else UNCLEAR)
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant

@@ -327,3 +327,15 @@ def test_a_question_about_this_prompt_is_a_question_whatever_request_the_nlu_gue
 
 def test_a_question_that_is_an_answer_about_something_else_is_not_taken_for_a_question_about_the_prompt() -> None:
     assert reading("could I talk to the pensions people?", "talk_to_person").kind != intake.QUESTION
+
+
+def test_a_long_message_that_ends_by_asking_to_come_back_to_this_question_is_kept_and_asked_about() -> None:
+    text = ("My manager is new and I haven't had any feedback in ages so I really don't know what to write, "
+            "can we come back to this one")
+    assert reading(text, "inform").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["I'm fine for now, maybe later",
+                                  "I'd love to move to community one day, but not now, maybe later"])
+def test_later_at_the_end_of_an_answer_that_is_not_about_the_question_is_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
