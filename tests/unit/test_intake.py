@@ -339,3 +339,23 @@ def test_a_long_message_that_ends_by_asking_to_come_back_to_this_question_is_kep
                                   "I'd love to move to community one day, but not now, maybe later"])
 def test_later_at_the_end_of_an_answer_that_is_not_about_the_question_is_the_answer(text: str) -> None:
     assert reading(text, "inform").is_answer
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("skip for now please", intake.SKIP),
+    ("that's too personal", intake.SKIP),
+    ("let me sleep on it", intake.LATER),
+    ("can we park this one", intake.LATER),
+    ("gotta dash, speak soon", intake.STOP),
+    ("that's me done for today", intake.STOP),
+    ("sorry, typo", intake.CHANGE),
+    ("can we go back to the last question", intake.CHANGE),
+])
+def test_everyday_ways_of_skipping_parking_leaving_or_correcting_are_understood(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
+
+
+@pytest.mark.parametrize("text", ["band 5 for now, band 6 in a couple of years", "at the end of the day I love my job",
+                                  "I want to get back to work full time after my maternity leave"])
+def test_answers_with_the_new_everyday_words_in_them_are_still_answers(text: str) -> None:
+    assert reading(text, "inform").is_answer
