@@ -64,12 +64,12 @@ class ActionFlowComplete(CoachAction):
 
 
 class ActionCarryOn(CoachAction):
-    """Yes (or "next") to "Shall we carry on?": the next stage begins."""
+    """Yes (or "next") to "Shall we carry on?": the next stage begins; the words can still say "later"."""
 
     action_name = "action_carry_on"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return journey().carry_on(person_of(tracker), place_of(tracker))
+        return journey().carry_on(person_of(tracker), place_of(tracker), tracker.latest_message.get("text") or "")
 
 
 class ActionPause(CoachAction):

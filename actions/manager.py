@@ -36,8 +36,10 @@ class ActionShowChecklist(CoachAction):
     action_name = "action_show_checklist"
 
     def turn(self, tracker: Tracker) -> Turn:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return ChecklistService().show(entity(tracker, "page") or typed_move(intent, last_buttons(tracker)))
+        latest = tracker.latest_message
+        intent = (latest.get("intent") or {}).get("name")
+        moved = typed_move(latest.get("text") or "", intent, last_buttons(tracker))
+        return ChecklistService().show(entity(tracker, "page") or moved)
 
 
 class ActionStartOutcome(CoachAction):

@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 from typing import Callable, Optional, Sequence
 
+from bot import intake
 from bot.documents import publish_page, render_checklist_html
 from bot.manager import calibration_text, conversation_checklist
 from bot.turn import Button, Turn, button
 
 INTENT = "show_checklist"
 DONE = "done"
-# A move typed in the meeting, by what the NLU makes of it: "next" reads as skip, "back" as where was I.
+# A move typed in the meeting: read from the words (bot.intake.move); when they are not a move the intake knows,
+# by what the NLU makes of it ("next" reads as skip, "back" as where was I).
 MOVES = {"skip": "Next", "where_was_i": "Back"}
+WORDS = {intake.NEXT: "Next", intake.BACK: "Back"}
 # For the page to print: what the guidance asks after the conversation, and how the coach fits in.
 AFTER = ("Record the agreed outcome with the coach, with them: they confirm it with their code. Then record it in "
          "ESR or your organisation's local system; the coach does not write to ESR.",
@@ -38,10 +41,14 @@ def step(page: Optional[str]) -> Optional[int]:
     return number if 1 <= number <= len(conversation_checklist()) else None
 
 
-def typed_move(intent: Optional[str], shown: Sequence[Button]) -> Optional[str]:
+def typed_move(text: str, intent: Optional[str], shown: Sequence[Button]) -> Optional[str]:
     """The page a typed "next" or "back" means: the one its button on the item on screen carries. Past the last
-    item, "next" is done; before the first, "back" stays on it. Anything else is not a move (None)."""
-    title = MOVES.get(intent or "")
+    item, "next" is done; before the first, "back" stays on it; "stop" is done. Anything else is not a move
+    (None)."""
+    moved = intake.move(text)
+    if moved == intake.STOP:
+        return DONE
+    title = WORDS[moved] if moved is not None else MOVES.get(intent or "")
     if title is None:
         return None
     payload = next((b["payload"] for b in shown if b.get("title") == title and "{" in b.get("payload", "")), None)

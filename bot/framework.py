@@ -70,6 +70,9 @@ class GrowthFocusEntry(Sourced):
     label: str
     explanation: str
     examples: List[str]
+    # How people say it in their own words when they type rather than press the button ("going deeper in my
+    # field"), matched on lemmas; a message that names more than one focus picks none.
+    said_as: List[str] = []
 
     @validator("id")
     def _known_growth(cls, value: str) -> str:
@@ -242,6 +245,7 @@ class GrowthOption:
     label: str
     explanation: str
     examples: Tuple[str, ...]
+    said_as: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -358,7 +362,8 @@ def growth_options(source: Optional[Framework] = None) -> List[GrowthOption]:
     """The four growth focuses with the explanation and examples shown to staff."""
     content = source or framework()
     return [
-        GrowthOption(entry.id, entry.label, " ".join(entry.explanation.split()), tuple(entry.examples))
+        GrowthOption(entry.id, entry.label, " ".join(entry.explanation.split()), tuple(entry.examples),
+                     tuple(entry.said_as))
         for entry in content.growth
     ]
 

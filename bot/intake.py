@@ -7,7 +7,9 @@ request for the rules, or unclear: a long message that also asks for something,
 where the coach keeps the words and asks what to do with them).
 
 The vocabulary is content (``bot/content/intake.yml``), matched on spaCy lemmas.
-Confirmations ("save it?", "carry on?") are read by :func:`confirmation`.
+Confirmations ("save it?") are read by :func:`confirmation`; moves typed instead of a button that moves along
+("next" at "Shall we carry on?", "back" in the checklist) by :func:`move` and :func:`carries_on`, from the words
+whatever the NLU makes of them.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ CHANGE = "change"
 REQUEST = "request"  # handed to the rules for the NLU's intent
 UNCLEAR = "unclear"  # keep the words, and ask whether they are the answer
 FILLER = "filler"
+# Moves typed instead of a button that moves along (with STOP, for "stop for now" or "later").
+NEXT = "next"
+BACK = "back"
 SENSE = "sense:"
 # Kinds the words alone can show, being about the question itself ("can we come back to this one later").
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
@@ -48,6 +53,10 @@ REQUEST_INTENTS = frozenset({
     "delete_answer", "share_answer", "manager_prepare", "rehearse", "record_outcome", "confirm_outcome",
     "show_checklist", "stop_sharing", "who_has_seen",
 })
+# Requests the NLU names more exactly than the words do: "I'm a manager" names manager mode, and the NLU which
+# of the manager's requests it is.
+REQUEST_FAMILY = {"manager_mode": "manager_mode", "manager_prepare": "manager_mode", "rehearse": "manager_mode",
+                  "record_outcome": "manager_mode"}
 # What each of the NLU's intents would mean at a question, if the words bear it out.
 INTENT_KINDS: Dict[str, str] = {
     "skip": SKIP, "stop": STOP, "goodbye": STOP, "faq": QUESTION, "ask_why": QUESTION, "help": QUESTION,
@@ -65,8 +74,21 @@ KEPT_OUT = frozenset({"risk_of_harm", "risk_unclear", "edit_answer", "delete_ans
 BRIEF = 15
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
+# What ends a clause, for reading the first and the last one on their own.
+CLAUSE_MARKS = ",.;:!-–—"
 # How a request that is not a question starts, besides a command ("send me my plan").
 REQUEST_OPENERS = frozenset({"i", "i'd", "id", "i'm", "im", "please", "pls", "let", "lets", "let's", "we", "just"})
+WH_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
+# Words that, straight after a "when" or a "what", are the subject of a clause: no inversion, so no question.
+CLAUSE_SUBJECTS = frozenset({"a", "an", "the", "i", "i'm", "i've", "im", "ive", "we", "they", "he", "she", "my",
+                             "our", "their", "his", "her", "people", "patients", "someone", "everyone", "staff",
+                             "colleagues", "families", "things"})
+# Words by which a question points at the prompt or the coach.
+POINTING_AT_THE_PROMPT = frozenset({"this", "that", "it", "you", "here", "question"})
+# What follows "I" in a request ("I want", "I'd like", "I need", "I'm a manager"); "I share my plan with my
+# manager every month" tells, it does not ask.
+I_ASKING = frozenset({"want", "wanna", "need", "would", "'d", "d", "like", "wish", "must", "have", "'ve", "ve", "can",
+                      "could", "will", "'ll", "ll", "'m", "m", "am", "just"})
 QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
                               "can", "could", "will", "would", "should", "am"})
 
@@ -84,6 +106,8 @@ class Vocabulary(BaseModel):
     done: List[str]
     rehearsal_next: List[str]
     rehearsal_finish: List[str]
+    moves: Dict[str, List[str]]
+    declining: List[str]
 
 
 @dataclass(frozen=True)
@@ -144,6 +168,10 @@ class Analysis:
     senses: FrozenSet[str]  # kinds and request intents whose every word group is present
     opening: Optional[Cue]  # a phrase of two words or more that, with filler, makes the first clause
     leading: Optional[Cue]  # a phrase of two words or more that, after filler only, starts the message
+    closing: Optional[Cue] = None  # a phrase that, with filler, makes the last clause ("..., skip please")
+    last_start: int = 0  # where the last clause starts (0: the message is one clause)
+    closing_senses: FrozenSet[str] = frozenset()  # the senses of the last clause alone ("i'll carry on another day")
+    declined: bool = False  # the words before the last clause decline ("she'd rather not have that recorded")
 
 
 def analyse(text: str) -> Analysis:
@@ -153,6 +181,7 @@ def analyse(text: str) -> Analysis:
     covered: set[int] = set()
     filler: set[int] = set()
     groups: Dict[str, set[str]] = {}
+    placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
     matches = sorted(_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
     for match_id, start, end in matches:
@@ -161,18 +190,23 @@ def analyse(text: str) -> Analysis:
             filler.update(range(start, end))
             continue
         before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
-        if any(t.lower_ in negations or t.lemma_ in negations for t in before):
-            continue
+        negated = any(t.lower_ in negations or t.lemma_ in negations for t in before)
         if label.startswith(SENSE):
             name, _, number = label[len(SENSE):].partition("#")
-            groups.setdefault(name, set()).add(number)
+            # A negation turns the request itself around ("I don't want to skip"), not what it is about
+            # ("not answering this one").
+            if not (negated and number == "0"):
+                groups.setdefault(name, set()).add(number)
+                placed.setdefault(name, {}).setdefault(number, []).append(start)
+            continue
+        if negated:
             continue
         kind, _, intent = label.partition(":")
         found.append(Cue(kind, intent or None, start, end))
         covered.update(range(start, end))
     words = [t for t in doc if not (t.is_punct or t.is_space)]
     senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
-    clause_end = next((t.i for t in doc if t.is_punct and t.text in ",.;:!-–—"), None)
+    clause_end = next((t.i for t in doc if t.is_punct and t.text in CLAUSE_MARKS), None)
     opening = None
     if clause_end is not None and 0 < clause_end < len(doc) - 1:
         first = [t for t in doc[:clause_end] if not t.is_punct]
@@ -182,7 +216,22 @@ def analyse(text: str) -> Analysis:
     starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct for t in doc[:c.start])]
     leading = min(starts, key=lambda c: c.start) if starts else None
     whole = all(t.i in covered or t.i in filler for t in words)
-    return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading)
+    closing, closing_senses, declined = None, frozenset[str](), False
+    last_start = max((t.i + 1 for t in doc if t.is_punct and t.text in CLAUSE_MARKS and t.i < len(doc) - 1),
+                     default=None)
+    if last_start is not None:
+        last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space)]
+        inside = [c for c in found if c.start >= last_start]
+        if last and inside and all(t.i in covered or t.i in filler for t in last):
+            closing = max(inside, key=lambda c: c.end - c.start)
+        closing_senses = frozenset(name for name, where in placed.items()
+                                   if len([n for n, starts_at in where.items()
+                                           if any(at >= last_start for at in starts_at)])
+                                   == len(vocabulary().senses[name]))
+        declining = set(vocabulary().negations) | set(vocabulary().declining)
+        declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
+    return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
+                    last_start or 0, closing_senses, declined)
 
 
 MISSPELT_FROM = 6  # letters: a shorter word is too near too many others to be read as a misspelling
@@ -237,9 +286,25 @@ def read(message: Message) -> Reading:
             return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
         return _as_reading(cue.kind, cue.intent, message.intent)
     if found.opening is not None:  # "gotta go, the ward's kicking off"
-        return _as_reading(found.opening.kind, found.opening.intent, message.intent)
-    if found.leading is not None and found.leading.kind in (SKIP, LATER, STOP):
-        return Reading(UNCLEAR)  # "I'd rather skip this one because I've never thought about it": ask
+        cue = found.opening
+        if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
+            return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
+        return _as_reading(cue.kind, cue.intent, message.intent)
+    if meant == REQUEST and found.count > BRIEF:
+        # A long message that opens with the request the NLU saw, asked in a brief clause of its own, then says
+        # why ("can I start my own journal now, I've got my chat next week").
+        first = re.split(f"[{re.escape(CLAUSE_MARKS)}]", text, maxsplit=1)[0]
+        if first != text and len(first.split()) <= BRIEF and message.intent in analyse(first).senses and _asks(
+                first):
+            return Reading(REQUEST, message.intent)
+    closing = found.closing.kind if found.closing is not None else next(
+        (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
+    if closing in (SKIP, STOP) and found.count <= BRIEF:
+        return _closing(found, closing, meant)  # "not one for me, pass"
+    if closing in (SKIP, LATER, STOP) and closing in found.closing_senses:
+        # The last clause asks it of this question by itself ("..., can we come back to this one?"). In a long
+        # message the words before may be the answer: keep them, and ask.
+        return Reading(closing if found.count <= BRIEF else UNCLEAR)
     if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -251,13 +316,38 @@ def read(message: Message) -> Reading:
         for kind in SELF_EVIDENT:
             if kind in found.senses:
                 return Reading(kind)
+    leading = found.leading
+    if leading is not None and leading.kind in (SKIP, LATER, STOP) and (
+            leading.kind in found.senses or message.intent != "inform"):
+        # "I'd rather skip this one because I've never thought about it": ask. Words that start like a request
+        # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
+        # team leader role").
+        return Reading(UNCLEAR)
     if meant == QUESTION and reads_as_question(text):
         return Reading(QUESTION)
-    if text.rstrip().endswith("?") and reads_as_question(text) and meant != REQUEST:
-        return Reading(QUESTION)  # a question about the question ("is breadth the same as a sideways move?")
+    if text.rstrip().endswith("?") and reads_as_question(text) and (meant != REQUEST or _about_the_prompt(text)):
+        # A question about the question ("is breadth the same as a sideways move?"), or about this, whatever
+        # request the NLU guessed that the words do not bear out ("will my manager see this?").
+        return Reading(QUESTION)
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     return Reading(ANSWER)
+
+
+def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
+    """A short message that ends by skipping or stopping ("she'd rather not have that recorded, skip"): that
+    request when the last clause says it by itself ("i'll carry on another day"), the words before it decline
+    the question (a skip), or the NLU sees it and the words before it ask for nothing themselves ("thats me for
+    today, bye"). Otherwise the words before may be an answer ("I'd like to stop doing nights, bye"): ask."""
+    before = [cue for cue in found.cues if cue.end <= found.last_start]
+    if kind in found.closing_senses or (kind == SKIP and found.declined) or (meant == kind and not before):
+        return Reading(kind)
+    return Reading(UNCLEAR)
+
+
+def _about_the_prompt(text: str) -> bool:
+    """Whether a question points at the prompt or the coach ("is this ...", "do you ...", "does it ...")."""
+    return bool(set(re.findall(r"[a-z']+", text.lower())) & POINTING_AT_THE_PROMPT)
 
 
 def _asks(text: str) -> bool:
@@ -266,16 +356,27 @@ def _asks(text: str) -> bool:
     if reads_as_question(text):
         return True
     filler = {word for word in vocabulary().filler if " " not in word}
-    first = next((t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)), None)
-    return first is not None and (first.pos_ == "VERB" or first.lower_ in REQUEST_OPENERS)
+    said = [t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)]
+    if not said:
+        return False
+    first = said[0]
+    if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
+        return len(said) > 1 and said[1].lower_ in I_ASKING
+    return first.pos_ == "VERB" or first.lower_ in REQUEST_OPENERS
 
 
 def reads_as_question(text: str) -> bool:
-    """A short question ("what do you mean by stretch?"), as opposed to a reflective answer."""
+    """A short question ("what do you mean by stretch?"), as opposed to a reflective answer. Without a question
+    mark, a "when", "what" or "how" followed by its subject starts a clause, not a question ("when a patient
+    walks out the door", "what I enjoy is teaching")."""
     words = re.findall(r"[\w']+", text.lower())
     if not words or len(words) > 30:
         return False
-    return text.rstrip().endswith("?") or words[0] in QUESTION_OPENERS
+    if text.rstrip().endswith("?"):
+        return True
+    if words[0] in WH_WORDS and len(words) > 1 and words[1] in CLAUSE_SUBJECTS:
+        return False
+    return words[0] in QUESTION_OPENERS
 
 
 def confirmation(text: str) -> Optional[bool]:
@@ -322,3 +423,27 @@ def rehearsal_step(text: str) -> Optional[str]:
     if said in vocabulary().rehearsal_next:
         return "next_stage"
     return "finish" if said in vocabulary().rehearsal_finish else None
+
+
+def move(text: str) -> Optional[str]:
+    """NEXT, BACK or STOP when the whole message moves along ("next please", "go back", "later", "stop for now"),
+    else None. The words decide, whatever the NLU made of them: "later" is never a "next"."""
+    said = _said(text)
+    filler = {word for word in vocabulary().filler if " " not in word}
+    bare = " ".join(word for word in said.split() if word not in filler)
+    for name, phrases in vocabulary().moves.items():
+        if said in phrases or (bare and bare in phrases):
+            return name
+    found = analyse(text)
+    if found.whole and all(cue.kind in (STOP, LATER) for cue in found.cues):
+        return STOP
+    return None
+
+
+def carries_on(text: str) -> Optional[bool]:
+    """At "Shall we carry on?": True to go on to the next stage ("next", "yep"), False to stop for now ("later",
+    "not today"), None when the words say neither (the NLU's yes or no stands)."""
+    moved = move(text)
+    if moved in (NEXT, STOP):
+        return moved == NEXT
+    return confirmation(text)

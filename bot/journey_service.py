@@ -140,8 +140,11 @@ class JourneyService:
     def start_at(prompt: Optional[Prompt]) -> Turn:
         return Turn().set(flow=prompt.flow if prompt else None, editing=None, answer=None)
 
-    def carry_on(self, person: str, place: Place) -> Turn:
-        """Yes to "Shall we carry on?": on to the next stage, and the offer is answered."""
+    def carry_on(self, person: str, place: Place, text: str = "") -> Turn:
+        """Yes (or "next") to "Shall we carry on?": on to the next stage, and the offer is answered. Words that
+        stop for now ("later", which the NLU may read as a skip) pause instead, with the place kept."""
+        if intake.carries_on(text) is False:
+            return self.pause()
         return self.resume(person, place).set(pending_confirmation=None)
 
     @staticmethod

@@ -12,11 +12,17 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Protocol, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence
 
 from bot import engine, framework, remarks
 from bot.dates import read_date
 from bot.journey import Journey, Prompt, clip, standard_journey
+from bot.language import nlp
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 
 class SavedAnswer(Protocol):
@@ -65,6 +71,9 @@ def match_choice(name: str, text: str) -> Optional[str]:
             close = difflib.get_close_matches(word, list(ids), n=1, cutoff=0.8)
             if close:
                 return ids[close[0]]
+    own_words = _in_own_words(name, text)
+    if own_words is not None:
+        return own_words
     said = " ".join(re.findall(r"[a-z']+", text.lower()))
     described = [o.id for o in options if len(said.split()) >= 3 and said in o.explanation.lower()]
     if len(described) == 1:  # the option's own words: "in a year or two" is how "ready later" is explained
@@ -72,6 +81,30 @@ def match_choice(name: str, text: str) -> Optional[str]:
     if name == "readiness":
         return _readiness_by_date(text)
     return None
+
+
+def _in_own_words(name: str, text: str) -> Optional[str]:
+    """The growth focus a person names in their own words ("going deeper in my own field" is depth), when the
+    words name one focus only; the other choice lists are picked by their labels."""
+    if name != "growth":
+        return None
+    strings = nlp().vocab.strings
+    found = {strings[match_id] for match_id, _, _ in _growth_matcher()(_lemmas(text))}
+    return found.pop() if len(found) == 1 else None
+
+
+@cache
+def _growth_matcher() -> PhraseMatcher:
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp().vocab, attr="LEMMA")
+    for option in framework.growth_options():
+        matcher.add(option.id, [_lemmas(phrase) for phrase in option.said_as])
+    return matcher
+
+
+def _lemmas(text: str) -> Doc:
+    return nlp()(text.lower(), disable=["parser", "ner"])
 
 
 SOON = dt.timedelta(days=120)  # a step within about four months is "ready now"; later, "ready later"

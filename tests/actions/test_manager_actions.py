@@ -260,6 +260,27 @@ async def test_next_or_back_typed_in_the_meeting_moves_from_the_item_on_screen(
 def test_next_past_the_last_item_is_done_and_back_before_the_first_stays() -> None:
     from bot.checklist import DONE, typed_move
 
-    assert typed_move("skip", [{"title": "Back", "payload": '/show_checklist{"page": "8"}'}]) == DONE
-    assert typed_move("where_was_i", [{"title": "Next", "payload": '/show_checklist{"page": "2"}'}]) == "1"
-    assert typed_move("inform", [{"title": "Next", "payload": '/show_checklist{"page": "2"}'}]) is None
+    assert typed_move("next", "skip", [{"title": "Back", "payload": '/show_checklist{"page": "8"}'}]) == DONE
+    assert typed_move("back", "where_was_i", [{"title": "Next", "payload": '/show_checklist{"page": "2"}'}]) == "1"
+    assert typed_move("fine", "inform", [{"title": "Next", "payload": '/show_checklist{"page": "2"}'}]) is None
+
+
+ON_ITEM_3 = [{"title": "Back", "payload": '/show_checklist{"page": "2"}'},
+             {"title": "Next", "payload": '/show_checklist{"page": "4"}'}]
+
+
+@pytest.mark.parametrize(("typed", "intent", "page"), [
+    ("back", "skip", "2"), ("previous one", "inform", "2"), ("go back please", "where_was_i", "2"),
+    ("next", "where_was_i", "4"), ("next one please", "inform", "4"), ("continue", "affirm", "4"),
+    ("stop for now", "skip", "done"), ("later", "skip", "done")])
+def test_a_typed_move_in_the_checklist_is_read_from_the_words_whatever_the_nlu_guessed(
+        typed: str, intent: str, page: str) -> None:
+    from bot.checklist import typed_move
+
+    assert typed_move(typed, intent, ON_ITEM_3) == page
+
+
+def test_words_that_are_not_a_move_keep_the_nlus_reading_in_the_checklist() -> None:
+    from bot.checklist import typed_move
+
+    assert typed_move("the one about wellbeing", "skip", ON_ITEM_3) == "4"

@@ -104,7 +104,8 @@ def test_a_long_message_that_also_asks_to_skip_is_asked_about_not_guessed() -> N
 @pytest.mark.parametrize("text, meant", [
     ("yes save it", True), ("yep", True), ("yes please save my plan", True), ("that feels rite", True),
     ("carry on", True), ("no not yet", False), ("nah", False), ("no, keep it", False),
-    ("yes but change the goal", None), ("I'd like depth", None),
+    ("yes but change the goal", None), ("I'd like depth", None), ("yes that's me", True),
+    ("sounds good to me", True),
 ])
 def test_confirmations_understand_common_yes_and_no(text: str, meant: Optional[bool]) -> None:
     assert intake.confirmation(text) is meant
@@ -199,3 +200,162 @@ def test_a_misspelt_request_the_nlu_saw_is_still_a_request(text: str, intent: st
 @pytest.mark.parametrize("text", ["who has seen my answres?", "My manger always reads my answres"])
 def test_a_misspelling_alone_never_turns_an_answer_into_a_request(text: str) -> None:
     assert reading(text, "inform").kind != intake.REQUEST
+
+
+# Moves typed instead of a button that moves along, read from the words whatever the NLU guessed.
+
+@pytest.mark.parametrize("text, meant", [
+    ("next", True), ("skip", True), ("carry on", True), ("yep", True), ("next please", True), ("ok continue", True),
+    ("later", False), ("stop for now", False), ("not now", False), ("nah not today", False), ("bye", False),
+    ("stp for now", False), ("Carry on to stage 2", None), ("what's in stage 1?", None),
+])
+def test_carrying_on_is_read_from_the_words(text: str, meant: Optional[bool]) -> None:
+    assert intake.carries_on(text) is meant
+
+
+def test_later_at_shall_we_carry_on_pauses_even_when_the_nlu_reads_it_as_next(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:later-at-carry-on")
+    turn = service.carry_on(person, Place(None), "later")  # the rules reach action_carry_on on the skip intent
+    assert turn.replies[0].response == "utter_paused" and turn.state["pending_confirmation"] is None
+    assert "flow" not in turn.state
+
+
+def test_next_at_shall_we_carry_on_carries_on(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:next-at-carry-on")
+    turn = service.carry_on(person, Place(None), "next")
+    assert turn.state["flow"] == "journal" and turn.state["pending_confirmation"] is None
+
+
+# A short message that ends with the request: the words before it are the reason, or may be the answer.
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("not something I want written down, skip", "inform", intake.SKIP),
+    ("that's too personal, pass", "nlu_fallback", intake.SKIP),
+    ("the ward's getting busy, I'll finish this another day", "inform", intake.STOP),
+    ("that'll do me for tonight, bye", "goodbye", intake.STOP),
+])
+def test_a_request_said_at_the_end_of_a_short_message_is_that_request(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I'd like to stop doing nights, bye", "goodbye"),
+    ("a band 6 post on the same ward, skip", "inform"),
+])
+def test_words_before_a_closing_request_that_may_be_the_answer_are_kept_and_asked_about(text: str,
+                                                                                      intent: str) -> None:
+    assert reading(text, intent).kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["more time with my kids, skip the overtime", "ready now, or later if not"])
+def test_a_closing_clause_that_only_mentions_a_request_word_is_still_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
+def test_a_negation_turns_a_request_around_but_not_what_it_is_about() -> None:
+    assert reading("not answering that one", "review_journal").kind == intake.SKIP
+    assert reading("I don't want to skip this one", "skip").kind != intake.SKIP
+
+
+@pytest.mark.parametrize("text", ["move on to a ward manager post in a few years",
+                                  "take a break from nights and do a secondment"])
+def test_an_answer_that_starts_with_request_words_not_about_the_question_is_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
+def test_a_short_message_that_declines_the_question_itself_skips_it() -> None:
+    assert reading("I'd rather not get into this one", "nlu_fallback").kind == intake.SKIP
+
+
+def test_request_words_at_the_start_the_nlu_does_not_read_as_a_statement_are_asked_about() -> None:
+    assert reading("I'd rather not get into my sickness record", "nlu_fallback").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("ok move on to the next question please", intake.SKIP),
+    ("can we end the session now", intake.STOP),
+    ("leave it there for tonight", intake.STOP),
+    ("pausing this one, sorry", intake.STOP),
+    ("can I add something to my answer", intake.CHANGE),
+])
+def test_common_ways_of_moving_on_stopping_or_adding_to_an_answer_are_understood(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("when a colleague I trained gets their first promotion", "out_of_scope"),
+    ("what I enjoy most is teaching the students", "faq"),
+    ("how we pulled together during the outbreak", "faq"),
+])
+def test_a_clause_that_starts_with_a_question_word_is_an_answer_not_a_question(text: str, intent: str) -> None:
+    assert reading(text, intent).is_answer
+
+
+@pytest.mark.parametrize("text", ["what does stretch mean", "how long will this take", "what is a secondment"])
+def test_a_question_without_a_question_mark_is_still_a_question(text: str) -> None:
+    assert reading(text, "faq").kind == intake.QUESTION
+
+
+def test_a_manager_request_the_nlu_names_more_exactly_than_the_opening_words_is_handed_to_its_rule() -> None:
+    text = "actually I'm a line manager, I'd like to practise a conversation with one of my team"
+    assert reading(text, "rehearse") == intake.Reading(intake.REQUEST, "rehearse")
+
+
+def test_an_opening_request_the_nlu_names_as_something_else_entirely_is_asked_about() -> None:
+    assert reading("I'm a manager, delete the extra admin", "delete_data").kind == intake.UNCLEAR
+
+
+def test_a_long_message_that_opens_by_asking_for_the_request_the_nlu_saw_is_that_request() -> None:
+    text = "could you email the plan across to me, my meeting with my manager is tomorrow morning at nine"
+    assert reading(text, "send_plan") == intake.Reading(intake.REQUEST, "send_plan")
+
+
+@pytest.mark.parametrize("text", ["I share my plan with my manager every month",
+                                  "I talk to someone from the practice team every week"])
+def test_a_statement_about_what_i_do_is_not_a_request_even_with_the_words_of_one(text: str) -> None:
+    assert reading(text, "share_with_manager" if "plan" in text else "talk_to_person").is_answer
+
+
+@pytest.mark.parametrize("text, intent", [("will my line manager be able to read this?", "share_with_manager"),
+                                          ("does it matter if I get this wrong?", "start_journey")])
+def test_a_question_about_this_prompt_is_a_question_whatever_request_the_nlu_guessed(text: str,
+                                                                                   intent: str) -> None:
+    assert reading(text, intent).kind == intake.QUESTION
+
+
+def test_a_question_that_is_an_answer_about_something_else_is_not_taken_for_a_question_about_the_prompt() -> None:
+    assert reading("could I talk to the pensions people?", "talk_to_person").kind != intake.QUESTION
+
+
+def test_a_long_message_that_ends_by_asking_to_come_back_to_this_question_is_kept_and_asked_about() -> None:
+    text = ("My manager is new and I haven't had any feedback in ages so I really don't know what to write, "
+            "can we come back to this one")
+    assert reading(text, "inform").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["I'm fine for now, maybe later",
+                                  "I'd love to move to community one day, but not now, maybe later"])
+def test_later_at_the_end_of_an_answer_that_is_not_about_the_question_is_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("skip for now please", intake.SKIP),
+    ("that's too personal", intake.SKIP),
+    ("let me sleep on it", intake.LATER),
+    ("can we park this one", intake.LATER),
+    ("gotta dash, speak soon", intake.STOP),
+    ("that's me done for today", intake.STOP),
+    ("sorry, typo", intake.CHANGE),
+    ("can we go back to the last question", intake.CHANGE),
+])
+def test_everyday_ways_of_skipping_parking_leaving_or_correcting_are_understood(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
+
+
+@pytest.mark.parametrize("text", ["band 5 for now, band 6 in a couple of years", "at the end of the day I love my job",
+                                  "I want to get back to work full time after my maternity leave"])
+def test_answers_with_the_new_everyday_words_in_them_are_still_answers(text: str) -> None:
+    assert reading(text, "inform").is_answer
