@@ -93,7 +93,8 @@ def test_workplace_idioms_never_raise_a_crisis(text: str) -> None:
     assert assess(text).level in (NONE, STRAIN)
 
 
-@pytest.mark.parametrize("text", ["stop", "Stop.", "skip", "pause", "next", "done", "cancel", "where was I?"])
+@pytest.mark.parametrize("text", ["stop", "Stop.", "skip", "pause", "next", "done", "cancel", "where was I?",
+                                  "add 2 and 5", "4 and 6 please", "1 and 4", "add 3, 4 and 6"])
 def test_the_coachs_own_commands_never_get_the_check_in(text: str) -> None:
     # The introduction tells people to say "stop" to pause; that must not read as a cry for help.
     assert not assess(text).needs_urgent_help
