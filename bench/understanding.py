@@ -69,8 +69,13 @@ def normal(text: str) -> str:
 
 
 async def parse_all(model: Path, texts: Iterable[str]) -> Dict[str, Parsed]:
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa's debug log prints every parsed message, held-out ones included; nobody may read those.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
     parsed: Dict[str, Parsed] = {}
     for text in sorted(set(texts)):
