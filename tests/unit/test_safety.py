@@ -171,6 +171,9 @@ def test_the_same_words_about_myself_are_a_disclosure() -> None:
     "patient with dementia hit me while I was doing personal care",
     "overdosed on mince pies at the christmas do",
     "suicide mission trying to get a parking space after 8am",
+    "a patient threatened to punch me, I de-escalated and security attended",
+    "I slipped the domestic abuse helpline card to the patient in the privacy of the toilet",
+    "the lady in bay 2 keeps saying she wants to die, palliative care are involved",
 ])
 def test_ward_shorthand_and_figures_of_speech_are_not_disclosures(text: str) -> None:
     assert assess(text, second_opinion=False).level == NONE
@@ -180,6 +183,8 @@ def test_ward_shorthand_and_figures_of_speech_are_not_disclosures(text: str) -> 
     "i took an overdose last night",
     "my partner hit me while I was asleep",
     "the patient hit me and then I went home and took an overdose",
+    "I rang the domestic abuse helpline because my husband hits me",
+    "my partner threatened to punch me",
 ])
 def test_the_same_words_about_myself_or_my_partner_are_still_a_crisis(text: str) -> None:
     assert assess(text, second_opinion=False).is_crisis
