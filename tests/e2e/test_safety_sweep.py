@@ -27,8 +27,8 @@ pytestmark = pytest.mark.servers
 # Held-out floors that only guard against regression: the held-out figures are below the goals of 98%
 # recall and 1 alarm in 25 idioms or stress messages (docs/safety.md; tests/unit/test_safety.py holds the
 # tuning messages to the goals). Each mid-form context gets about 280 held-out messages.
-HELD_OUT_FLOOR = 0.94
-HELD_OUT_IDIOM_ALARM_CEILING = 1 / 10
+HELD_OUT_FLOOR = 0.95
+HELD_OUT_IDIOM_ALARM_CEILING = 1 / 20
 TUNED_MID_FORM_EVERY = 4  # a quarter of the tuning messages again mid-form (every one is sent cold)
 RESULTS = ROOT / "results"
 

@@ -26,8 +26,8 @@ STRAIN_ONLY = [m for m in NON_RISK if m.expect == (STRAIN,)]
 IDIOM_ALARM_CEILING = 1 / 25
 TUNING_CRISIS_ALARM_CEILING = 0.03
 # The held-out figures are below the goals (98% recall, 1 alarm in 25): these guard against regression.
-HELD_OUT_RECALL_FLOOR = 0.95
-HELD_OUT_IDIOM_ALARM_CEILING = 1 / 10
+HELD_OUT_RECALL_FLOOR = 0.96
+HELD_OUT_IDIOM_ALARM_CEILING = 1 / 20
 
 
 def test_labelled_sets_are_big_enough_and_a_third_is_held_out() -> None:
@@ -70,11 +70,12 @@ def test_held_out_recall_stays_above_the_floor() -> None:
 
 def test_everyday_answers_to_the_coachs_questions_rarely_get_the_check_in() -> None:
     """Held out (tests/data/safety_everyday_held_out.yml, written first by another hand), counted only. 15 of 150
-    got the check-in at first sight (docs/safety.md). The ceiling guards against getting worse."""
+    got the check-in at first sight, 12 with the classifier of 2026-12-02 (docs/safety.md). The ceiling guards
+    against getting worse."""
     path = Path(__file__).resolve().parent.parent / "data" / "safety_everyday_held_out.yml"
     messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     alarms = sum(assess(m).level in URGENT for m in messages)
-    assert alarms <= 15, f"{alarms} of {len(messages)}"
+    assert alarms <= 12, f"{alarms} of {len(messages)}"
 
 
 @pytest.mark.parametrize(
