@@ -76,21 +76,17 @@ BRIEF = 15
 READ_LIMIT = 600
 # What ends a clause, for reading the first and the last one on their own.
 CLAUSE_MARKS = ",.;:!-–—"
-# How a request that is not a question starts, besides a command ("send me my plan").
-REQUEST_OPENERS = frozenset({"i", "i'd", "id", "i'm", "im", "please", "pls", "let", "lets", "let's", "we", "just"})
-WH_WORDS = frozenset({"what", "why", "how", "who", "when", "where", "which"})
-# Words that, straight after a "when" or a "what", are the subject of a clause: no inversion, so no question.
-CLAUSE_SUBJECTS = frozenset({"a", "an", "the", "i", "i'm", "i've", "im", "ive", "we", "they", "he", "she", "my",
-                             "our", "their", "his", "her", "people", "patients", "someone", "everyone", "staff",
-                             "colleagues", "families", "things"})
-# Words by which a question points at the prompt or the coach.
-POINTING_AT_THE_PROMPT = frozenset({"this", "that", "it", "you", "here", "question"})
-# What follows "I" in a request ("I want", "I'd like", "I need", "I'm a manager"); "I share my plan with my
-# manager every month" tells, it does not ask.
-I_ASKING = frozenset({"want", "wanna", "need", "would", "'d", "d", "like", "wish", "must", "have", "'ve", "ve", "can",
-                      "could", "will", "'ll", "ll", "'m", "m", "am", "just"})
-QUESTION_OPENERS = frozenset({"what", "why", "how", "who", "when", "where", "which", "is", "are", "do", "does",
-                              "can", "could", "will", "would", "should", "am"})
+
+
+class Grammar(BaseModel):
+    """Function words by which questions and requests are put together (``grammar`` in intake.yml)."""
+
+    question_openers: FrozenSet[str]
+    request_openers: FrozenSet[str]
+    wh_words: FrozenSet[str]
+    clause_subjects: FrozenSet[str]
+    pointing_at_the_prompt: FrozenSet[str]
+    i_asking: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -108,6 +104,7 @@ class Vocabulary(BaseModel):
     rehearsal_finish: List[str]
     moves: Dict[str, List[str]]
     declining: List[str]
+    grammar: Grammar
 
 
 @dataclass(frozen=True)
@@ -347,7 +344,7 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
 
 def _about_the_prompt(text: str) -> bool:
     """Whether a question points at the prompt or the coach ("is this ...", "do you ...", "does it ...")."""
-    return bool(set(re.findall(r"[a-z']+", text.lower())) & POINTING_AT_THE_PROMPT)
+    return bool(set(re.findall(r"[a-z']+", text.lower())) & vocabulary().grammar.pointing_at_the_prompt)
 
 
 def _asks(text: str) -> bool:
@@ -361,8 +358,8 @@ def _asks(text: str) -> bool:
         return False
     first = said[0]
     if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
-        return len(said) > 1 and said[1].lower_ in I_ASKING
-    return first.pos_ == "VERB" or first.lower_ in REQUEST_OPENERS
+        return len(said) > 1 and said[1].lower_ in vocabulary().grammar.i_asking
+    return first.pos_ == "VERB" or first.lower_ in vocabulary().grammar.request_openers
 
 
 def reads_as_question(text: str) -> bool:
@@ -374,9 +371,10 @@ def reads_as_question(text: str) -> bool:
         return False
     if text.rstrip().endswith("?"):
         return True
-    if words[0] in WH_WORDS and len(words) > 1 and words[1] in CLAUSE_SUBJECTS:
+    grammar = vocabulary().grammar
+    if words[0] in grammar.wh_words and len(words) > 1 and words[1] in grammar.clause_subjects:
         return False
-    return words[0] in QUESTION_OPENERS
+    return words[0] in grammar.question_openers
 
 
 def confirmation(text: str) -> Optional[bool]:

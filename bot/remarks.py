@@ -73,7 +73,7 @@ def _to_the_coach(text: str, words: list[str]) -> bool:
     if FIRST_PERSON & set(words) or other_language(text) is not None or not intake.reads_as_question(text):
         return False
     # "march?" is a tentative answer; a question to the coach asks with a question word, or asks "you".
-    return words[0] in intake.QUESTION_OPENERS or "you" in words
+    return words[0] in intake.vocabulary().grammar.question_openers or "you" in words
 
 
 def is_remark(text: str) -> bool:
