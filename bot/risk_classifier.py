@@ -43,6 +43,9 @@ CHECK_IN_PROBABILITY = 0.65
 # Below the check-in bar but not low: the detector is unsure, and DIET's own guess of risk may tip it
 # into the check-in (bot/nlu/safety_gate.py). DIET alone never does: it over-reaches on sad words.
 UNSURE_PROBABILITY = 0.4
+# Part of the cache's name: change it whenever RiskClassifier.train changes, so no process reads a model
+# trained the old way.
+TRAINING_VERSION = 3
 # Only the start and end of a long message are scored; the lexicon reads all of it.
 MAX_SCORED_CHARS = 2000
 
@@ -132,7 +135,7 @@ def cache_dir() -> Path:
 def _fingerprint(examples: Sequence[Example]) -> str:
     import sklearn
 
-    digest = hashlib.sha256(f"{__name__} 3 sklearn {sklearn.__version__}".encode())
+    digest = hashlib.sha256(f"{__name__} {TRAINING_VERSION} sklearn {sklearn.__version__}".encode())
     for example in examples:
         digest.update(f"\x00{example.label}\x01{example.text}".encode())
     return digest.hexdigest()[:16]
@@ -159,6 +162,9 @@ def trained(examples: Sequence[Example], directory: Optional[Path] = None) -> Ri
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".risk-", delete=False) as handle:
             handle.write(pickle.dumps(classifier))
         os.replace(handle.name, path)
+        for older in folder.glob("risk-classifier-*.pkl"):  # trained on examples that have since changed
+            if older != path:
+                older.unlink(missing_ok=True)
     except OSError:
         pass
     return classifier

@@ -42,10 +42,12 @@ def test_a_second_start_reads_the_trained_classifier_from_the_cache(tmp_path: Pa
     assert again.probability("I want to end my life") == first.probability("I want to end my life")
 
 
-def test_changed_examples_are_trained_again(tmp_path: Path) -> None:
+def test_changed_examples_are_trained_again_and_replace_the_old_model(tmp_path: Path) -> None:
     trained(EXAMPLES, tmp_path)
+    [old] = tmp_path.glob("risk-classifier-*.pkl")
     trained(EXAMPLES + [Example("I can't keep myself safe tonight", True, "acute_distress")], tmp_path)
-    assert len(list(tmp_path.glob("risk-classifier-*.pkl"))) == 2
+    [new] = tmp_path.glob("risk-classifier-*.pkl")
+    assert new != old
 
 
 def test_a_cache_that_cannot_be_written_or_read_only_costs_time(tmp_path: Path) -> None:
