@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
 from pydantic import BaseModel
 
 from bot.content import content_path, read_yaml
-from bot.language import nlp
+from bot.language import lemmas, nlp
 from bot.turn import Message
 
 if TYPE_CHECKING:
@@ -150,9 +150,13 @@ def _matcher() -> PhraseMatcher:
     return matcher
 
 
+@cache
+def _one_word_filler() -> FrozenSet[str]:
+    return frozenset(word for word in vocabulary().filler if " " not in word)
+
+
 def _parse(text: str) -> Doc:
-    # Lower-cased, so that "Skip" and "skip" share a lemma; the parser and NER are not needed.
-    return nlp()(text[:READ_LIMIT].lower(), disable=["parser", "ner"])
+    return lemmas(text[:READ_LIMIT])
 
 
 @dataclass(frozen=True)
@@ -352,7 +356,7 @@ def _asks(text: str) -> bool:
     "More regular shifts and someone to talk to" names something the person needs; it asks for nothing."""
     if reads_as_question(text):
         return True
-    filler = {word for word in vocabulary().filler if " " not in word}
+    filler = _one_word_filler()
     said = [t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)]
     if not said:
         return False
@@ -427,7 +431,7 @@ def move(text: str) -> Optional[str]:
     """NEXT, BACK or STOP when the whole message moves along ("next please", "go back", "later", "stop for now"),
     else None. The words decide, whatever the NLU made of them: "later" is never a "next"."""
     said = _said(text)
-    filler = {word for word in vocabulary().filler if " " not in word}
+    filler = _one_word_filler()
     bare = " ".join(word for word in said.split() if word not in filler)
     for name, phrases in vocabulary().moves.items():
         if said in phrases or (bare and bare in phrases):

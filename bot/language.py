@@ -10,6 +10,7 @@ from bot.settings import load_settings
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 @cache
@@ -18,6 +19,12 @@ def nlp() -> Language:
     import spacy
 
     return spacy.load(load_settings().spacy_model)
+
+
+def lemmas(text: str) -> Doc:
+    """A lower-cased parse for matching words on their lemmas ("Skip" and "skipping" as "skip"); the parser and
+    NER are not needed, so they do not run."""
+    return nlp()(text.lower(), disable=["parser", "ner"])
 
 
 # A message is read as another language only when it says enough to tell: at least this many words,

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence
 from bot import engine, framework, remarks
 from bot.dates import read_date
 from bot.journey import Journey, Prompt, clip, standard_journey
-from bot.language import nlp
+from bot.language import lemmas, nlp
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc
 
 
 class SavedAnswer(Protocol):
@@ -89,7 +88,7 @@ def _in_own_words(name: str, text: str) -> Optional[str]:
     if name != "growth":
         return None
     strings = nlp().vocab.strings
-    found = {strings[match_id] for match_id, _, _ in _growth_matcher()(_lemmas(text))}
+    found = {strings[match_id] for match_id, _, _ in _growth_matcher()(lemmas(text))}
     return found.pop() if len(found) == 1 else None
 
 
@@ -99,12 +98,8 @@ def _growth_matcher() -> PhraseMatcher:
 
     matcher = PhraseMatcher(nlp().vocab, attr="LEMMA")
     for option in framework.growth_options():
-        matcher.add(option.id, [_lemmas(phrase) for phrase in option.said_as])
+        matcher.add(option.id, [lemmas(phrase) for phrase in option.said_as])
     return matcher
-
-
-def _lemmas(text: str) -> Doc:
-    return nlp()(text.lower(), disable=["parser", "ner"])
 
 
 SOON = dt.timedelta(days=120)  # a step within about four months is "ready now"; later, "ready later"
