@@ -1,7 +1,8 @@
 """The safety gate: the last component of the NLU pipeline, so its verdict is final.
 
-It runs :func:`bot.safety.assess` on every message the person typed and writes the result
-into the parse data (``safety``), where the action server and the logs can read it.
+It runs :func:`bot.safety.assess` on every message the person typed, on the pipeline's own parse
+(``bot/nlu/coach_spacy.py``), and writes the result into the parse data (``safety``), where the action
+server and the logs can read it.
 
 * ``crisis``: intent ``risk_of_harm`` at confidence 1.0, and the ranking holds that intent
   alone. Nothing runs after the gate, so no fallback, response selector or ambiguity check
@@ -21,18 +22,22 @@ into the parse data (``safety``), where the action server and the logs can read 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import safety
+from bot import language, safety
 from bot.risk_classifier import UNSURE_PROBABILITY
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 RISK_INTENT = "risk_of_harm"
 UNCLEAR_INTENT = "risk_unclear"
@@ -72,6 +77,14 @@ def without_risk_guess(assessment: safety.SafetyAssessment, ranking: List[Dict[s
     return [{"name": FALLBACK_INTENT, "confidence": 1.0}, *rest]
 
 
+def own_parse(message: Message) -> Optional[Doc]:
+    """The pipeline's parse of the message (``CoachSpacyNLP``), when it came from the coach's own spaCy pipeline:
+    the detector's matchers belong to that vocabulary, and matching a Doc from another loaded model crashes spaCy.
+    """
+    doc = message.get(SPACY_DOCS[TEXT])
+    return doc if doc is not None and doc.vocab is language.nlp().vocab else None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyGate(GraphComponent, IntentClassifier):
     """Imposes ``risk_of_harm`` or ``risk_unclear`` when a message shows (possible) risk of harm."""
@@ -102,9 +115,7 @@ class SafetyGate(GraphComponent, IntentClassifier):
             text: Optional[str] = message.get(TEXT)
             if not text or text.startswith("/"):
                 continue  # button payloads are ours, not the person's words
-            # Parsed again with the coach's own pipeline: the detector's matchers belong to its
-            # vocabulary, and matching a Doc from Rasa's separately loaded model crashes spaCy.
-            assessment = safety.assess(text)
+            assessment = safety.assess(text, own_parse(message))
             message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             imposed = verdict_intent(assessment, ranking, self._min_guess)

@@ -10,7 +10,8 @@ import spacy
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import safety
+from bot import language, safety
+from bot.nlu.coach_spacy import CoachSpacyNLP
 from bot.nlu.safety_gate import SafetyGate, verdict_intent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +109,19 @@ def test_many_messages_with_docs_from_another_spacy_model_do_not_crash() -> None
         m.set("text_spacy_doc", other(text))
         messages.append(m)
     assert sum(m.get("intent")["name"] == "risk_of_harm" for m in gate().process(messages)) == 20
+
+
+def test_the_gate_reads_the_pipelines_own_parse_instead_of_parsing_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "I want to end my life"
+    m = message(text, "inform")
+    m.set("text_spacy_doc", language.nlp()(text))
+    monkeypatch.setattr(safety, "nlp", lambda: pytest.fail("the message was parsed a second time"))
+    [out] = gate().process([m])
+    assert out.get("intent")["name"] == "risk_of_harm"
+
+
+def test_rasas_spacy_components_get_the_coachs_own_pipeline_and_the_words_as_written() -> None:
+    component = CoachSpacyNLP.create({}, None, None, None)  # type: ignore[arg-type]
+    assert component.provide().model is language.nlp()
+    [m] = component.process([Message(data={"text": "I am Priya"})], component.provide())
+    assert m.get("text_spacy_doc").text == "I am Priya"
