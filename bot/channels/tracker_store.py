@@ -14,6 +14,11 @@
   carries its turn's ticket, and a save with a ticket older than the last one
   stored for the conversation is refused (:class:`TurnLapsed`). A replica that
   stalled past its lease cannot write over the turn that came after it.
+- A conversation session that has grown long is carried into a new one at the end of a turn (:func:`carried_over`):
+  the new session opens with the conversation's state (slots, the active form) and the last turn again, so what
+  the next turn needs (the coach's last question and buttons, the message id a client may send again) is there.
+  Rasa reads, predicts from and sends to the action server only the latest session, so a turn's cost stays
+  flat however long the conversation; the coach's own records hold the journey, and every event stays stored.
 - Each event's ``data`` (what the person typed, what the coach replied, the slots) is sealed at rest
   (``bot.store.sealing``). Its other columns hold only names from the domain (event type, intent, action or
   slot; Rasa turns an unknown ``/intent`` back into text) and the time, which Rasa's queries need.
@@ -21,18 +26,20 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SessionStarted
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,6 +53,8 @@ from bot.store.sealing import load_keyring, seal_with
 
 ERASE_ACTION = "action_delete_data"
 RECENT_CONVERSATIONS = 512
+# A session longer than this many events (about 20 turns) is carried into a new one at the end of a turn.
+SESSION_EVENTS = 200
 
 _FENCES = conversations.FENCES  # "delete my data" deletes a person's fences with their events (bot.privacy)
 # Raises the conversation's fence to the turn's ticket; no row changes when a later turn already saved.
@@ -53,6 +62,27 @@ _PASS_FENCE = sa.text(
     "INSERT INTO coach_turn_fences (sender_id, ticket) VALUES (:sender_id, :ticket) "
     "ON CONFLICT (sender_id) DO UPDATE SET ticket = excluded.ticket WHERE coach_turn_fences.ticket <= excluded.ticket"
 )
+
+
+def carried_over(tracker: DialogueStateTracker, domain: Domain, now: float) -> List[Event]:
+    """A new session's opening events when the latest session has grown past ``SESSION_EVENTS``, else none.
+
+    It holds the state the last turn started from (slots and active form), then that turn again, timed ``now``:
+    Rasa reads a session from its latest ``SessionStarted`` by time, so the earlier copies stay in the old one.
+    """
+    events = list(tracker.events)
+    start = max((i for i, e in enumerate(events) if isinstance(e, SessionStarted)), default=0)
+    turn = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=-1)
+    if len(events) - start <= SESSION_EVENTS or turn <= start:
+        return []
+    before = DialogueStateTracker.from_events(tracker.sender_id, events[start:turn], slots=domain.slots)
+    state: List[Event] = [SlotSet(slot.name, slot.value) for slot in before.slots.values()
+                          if slot.value != slot.initial_value]
+    if before.active_loop_name:
+        state.append(ActiveLoop(before.active_loop_name))
+    opening = [SessionStarted(), *state, ActionExecuted(ACTION_LISTEN_NAME), *events[turn:]]
+    # Distinct times in order: a session is read from its start's time on, in the order the rows were written.
+    return [Event.from_parameters({**e.as_dict(), "timestamp": now + i * 1e-6}) for i, e in enumerate(opening)]
 
 
 class TurnLapsed(LockError):
@@ -148,6 +178,10 @@ class CoachTrackerStore(SQLTrackerStore):
         erased_at = next((i for i in range(len(new) - 1, -1, -1)
                           if isinstance(new[i], ActionExecuted) and new[i].action_name == ERASE_ACTION), None)
         if erased_at is None:
+            carried = carried_over(tracker, self.domain, time.time()) if self.domain else []
+            if carried:  # saved with the turn, in its transaction
+                tracker = DialogueStateTracker.from_events(tracker.sender_id, [*tracker.events, *carried],
+                                                           slots=self.domain.slots if self.domain else None)
             await super().save(tracker)
             self._remember(tracker, since)
             return

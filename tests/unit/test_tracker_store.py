@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 
-from bot.channels.tracker_store import CoachTrackerStore
+from bot.channels.tracker_store import SESSION_EVENTS, CoachTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,3 +94,36 @@ async def test_a_save_from_a_turn_older_than_the_last_saved_one_is_refused(monke
     assert stored is not None
     assert [e.text for e in stored.events if isinstance(e, UserUttered)] == [
         "first", "second", "the same turn saves again", "one server"]
+
+
+async def test_a_long_session_is_carried_into_a_new_one_with_its_state_and_last_turn(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, domain: Domain) -> None:
+    store = make_store(monkeypatch, tmp_path, domain)
+    tracker = await store.get_or_create_tracker("web:long")
+    tracker.update(SlotSet("flow", "journal"))
+    tracker.update(ActiveLoop("coach_form"))
+    await store.save(tracker)
+    turns = SESSION_EVENTS // 3 + 1  # three events a turn: the last one takes the session past the limit
+    for turn in range(turns):
+        tracker = await store.get_or_create_tracker("web:long")
+        tracker.update(UserUttered(f"answer {turn}", {"name": "inform", "confidence": 1.0}, message_id=f"m{turn}"))
+        tracker.update(BotUttered("Next question", {"buttons": [{"title": "Skip", "payload": "/skip"}]}))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+    for reader in (store, make_store(monkeypatch, tmp_path, domain)):  # from memory and from the database alone
+        carried = await reader.retrieve("web:long")
+        assert carried is not None and len(carried.events) < 20
+        assert carried.get_slot("flow") == "journal" and carried.active_loop_name == "coach_form"
+        assert carried.latest_message.message_id == f"m{turns - 1}"
+        assert carried.latest_bot_utterance.data["buttons"] == [{"title": "Skip", "payload": "/skip"}]
+    everything = await store.retrieve_full_tracker("web:long")
+    assert everything is not None and len(everything.events) > SESSION_EVENTS  # nothing stored is lost
+
+
+async def test_a_session_under_the_limit_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                          domain: Domain) -> None:
+    store = make_store(monkeypatch, tmp_path, domain)
+    for turn in range(10):
+        await say(store, "web:short", f"answer {turn}")
+    tracker = await make_store(monkeypatch, tmp_path, domain).retrieve("web:short")
+    assert tracker is not None and sum(isinstance(e, UserUttered) for e in tracker.events) == 10
