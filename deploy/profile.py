@@ -298,8 +298,8 @@ class Profile:
 
     # -- the coach ---------------------------------------------------------------------------------------------
     def start_actions(self, i: int) -> None:
-        self._spawn(f"actions-{i}", [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                     "-p", str(self.actions_ports[i])])
+        self._spawn(f"actions-{i}", [str(VENV_BIN / "python"), "-m", "actions", "-p",
+                                     str(self.actions_ports[i])])
 
     def start_rasa(self, i: int) -> None:
         self._spawn(f"rasa-{i}", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api",

@@ -54,7 +54,7 @@ trap stop INT TERM EXIT
 echo "Starting the coach (about a minute)..."
 start=$(date +%s%N)
 # The action server runs on the Rasa SDK alone: it never loads Rasa itself or TensorFlow.
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
+SANIC_HOST=127.0.0.1 .venv/bin/python -m actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model "$model" --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml --auth-token="$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &

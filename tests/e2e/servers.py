@@ -109,7 +109,7 @@ class CoachServers:
 
     def actions_command(self) -> List[str]:
         # As scripts/run.sh starts it: the action server alone, without Rasa's command line.
-        return [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.actions_port)]
+        return [str(VENV_BIN / "python"), "-m", "actions", "-p", str(self.actions_port)]
 
     def spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         with open(self.workdir / "logs" / f"{name}.log", "ab") as log:  # the child keeps its own handle

@@ -218,3 +218,13 @@ def test_a_worry_in_an_answer_gets_a_fitting_response_and_the_journal_carries_on
     assert "How are you feeling about work" in after and len(after) > 200
     store = open_store(coach.database_url)
     assert store.answers(store.person_id(user))["journal.details.role"].text == answer
+
+
+def test_the_action_server_reads_an_answer_with_spacy_without_loading_tensorflow(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    replies = coach.say(user, "Band 5 staff nurse on a surgical ward")  # read with spaCy in the action server
+    assert "How are you feeling about work" in texts(replies)
+    loaded = Path(f"/proc/{coach.processes[0].pid}/maps").read_text()
+    assert "/spacy/" in loaded  # the answer was read with spaCy
+    assert "tensorflow" not in loaded  # about 450 MB that no action uses (actions/__main__.py)
