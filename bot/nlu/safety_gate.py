@@ -93,7 +93,7 @@ class SafetyGate(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[str, Any]:
         # DIET's risk guesses below this are too weak even for a gentle check-in; the fallback
         # threshold matches the FallbackClassifier's, which runs before the gate.
-        return {"min_classifier_confidence": 0.5, "fallback_threshold": 0.45}
+        return {"min_classifier_confidence": 0.5, "fallback_threshold": 0.35}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._min_guess = float(config["min_classifier_confidence"])
