@@ -44,7 +44,7 @@ TAIL_LINES = 20
 def step_of(component: str) -> str:
     if component.endswith("Policy"):
         return "policies"
-    if component == "ResponseSelector":
+    if component.endswith("ResponseSelector"):
         return "responses"
     return "nlu"
 
