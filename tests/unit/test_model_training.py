@@ -28,7 +28,7 @@ if fail:
     print("Epochs:  51%|####| 51/100 [00:05<00:05, 9.52it/s]", file=sys.stderr)
     print("\x1b[91mInvalidConfigException: Can't load class for name 'DIETClassifer'.\x1b[0m")
     sys.exit(1)
-for component in ["LexicalSyntacticFeaturizer", "DIETClassifier", "ResponseSelector", "RulePolicy", "TEDPolicy"]:
+for component in ["LexicalSyntacticFeaturizer", "CoachDIETClassifier", "CoachResponseSelector", "RulePolicy"]:
     print(f"INFO rasa.engine.training.hooks - Starting to train component '{component}'.", file=sys.stderr)
     for epoch in range(0, 101, 20):
         sys.stderr.write(f"\rEpochs: {epoch}%|####| {epoch}/100")
