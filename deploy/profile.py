@@ -302,8 +302,8 @@ class Profile:
                                      str(self.actions_ports[i])])
 
     def start_rasa(self, i: int) -> None:
-        self._spawn(f"rasa-{i}", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api",
-                                  "-i", "127.0.0.1", "-p", str(self.rasa_ports[i]),
+        self._spawn(f"rasa-{i}", [str(VENV_BIN / "python"), "-m", "bot.channels.server", "run", "--model",
+                                  str(self.model), "--enable-api", "-i", "127.0.0.1", "-p", str(self.rasa_ports[i]),
                                   "--credentials", str(ROOT / "credentials.yml"),
                                   "--endpoints", str(ROOT / "deploy" / "endpoints.yml"),
                                   f"--auth-token={self.api_token}"])
