@@ -3,7 +3,7 @@ reply schema's own check is made once, not on every reply."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import pytest
 from jsonschema import ValidationError
@@ -26,28 +26,42 @@ BAD: List[Dict[str, Any]] = [
 ]
 
 
+RasasCheck = Callable[[RemoteAction, Dict[str, Any]], bool]
+
+
 @pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> RemoteAction:
-    """A remote action whose replies are checked the coach's way (Rasa's own check is put back afterwards)."""
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+def rasas_check(monkeypatch: pytest.MonkeyPatch) -> RasasCheck:
+    """Rasa's own check, put back after the test."""
+    check: RasasCheck = RemoteAction._validate_action_result
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", check)
+    return check
+
+
+@pytest.fixture
+def checked(rasas_check: RasasCheck) -> RemoteAction:
+    """A remote action whose replies are checked the coach's way."""
     check_replies_against_a_checked_schema()
     return RemoteAction("action_journey", None)
 
 
 @pytest.mark.parametrize("reply", GOOD)
-def test_a_reply_rasa_accepts_is_accepted(checked: RemoteAction, reply: Dict[str, Any]) -> None:
-    assert RemoteAction("action_journey", None)._validate_action_result(reply) is True
+def test_a_reply_rasa_accepts_is_accepted(rasas_check: RasasCheck, checked: RemoteAction,
+                                          reply: Dict[str, Any]) -> None:
+    assert rasas_check(checked, reply) is True
     assert checked._validate_action_result(reply) is True
 
 
 @pytest.mark.parametrize("reply", BAD)
-def test_a_reply_rasa_rejects_is_rejected_with_rasas_own_error(checked: RemoteAction, reply: Dict[str, Any]) -> None:
+def test_a_reply_rasa_rejects_is_rejected_with_rasas_own_error(rasas_check: RasasCheck, checked: RemoteAction,
+                                                               reply: Dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        rasas_check(checked, reply)
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         checked._validate_action_result(reply)
 
 
-def test_the_reply_schema_itself_is_checked_once_not_on_every_reply(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+def test_the_reply_schema_itself_is_checked_once_not_on_every_reply(rasas_check: RasasCheck,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     kind = validator_for(RemoteAction.action_response_format_spec())
     checks: List[object] = []
     original = kind.check_schema
