@@ -9,7 +9,8 @@
   conversation from the database (a cost that grows with every turn). A cached
   conversation is used only while the database agrees with it: its last stored
   event id is unchanged (no other server wrote to it) and it holds exactly the
-  events that were saved (a turn that failed half-way is read afresh).
+  events that were saved (a turn that failed half-way is read afresh). Saving such a conversation counts its
+  stored events from memory (:func:`stored_in_latest_session`), not with a query per save.
 - Fencing, with the replicas' turn lock (``bot.channels.lock_store``): a save
   carries its turn's ticket, and a save with a ticket older than the last one
   stored for the conversation is refused (:class:`TurnLapsed`). A replica that
@@ -28,10 +29,11 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Iterable, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -62,6 +64,21 @@ _PASS_FENCE = sa.text(
     "INSERT INTO coach_turn_fences (sender_id, ticket) VALUES (:sender_id, :ticket) "
     "ON CONFLICT (sender_id) DO UPDATE SET ticket = excluded.ticket WHERE coach_turn_fences.ticket <= excluded.ticket"
 )
+
+# How many events of the conversation's latest session are stored, when the save knows it from memory.
+_stored_count: ContextVar[Optional[int]] = ContextVar("stored_count", default=None)
+
+
+def stored_in_latest_session(stored: Iterable[Event]) -> int:
+    """The number Rasa's save counts with a query: stored events from the latest ``SessionStarted`` on (by
+    timestamp), or all of them when no session has started. ``stored`` holds every stored event of the
+    conversation at or after that start, as a cached conversation does."""
+    events = list(stored)
+    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    if not starts:
+        return len(events)
+    start = max(starts)
+    return sum(e.timestamp >= start for e in events)
 
 
 def carried_over(tracker: DialogueStateTracker, domain: Domain, now: float) -> List[Event]:
@@ -157,7 +174,10 @@ class CoachTrackerStore(SQLTrackerStore):
             passed = session.execute(_PASS_FENCE, {"sender_id": tracker.sender_id, "ticket": ticket}).rowcount
             if not passed:
                 raise TurnLapsed(f"A later turn of the conversation was saved already (ticket {ticket} lapsed)")
-        return super()._additional_events(session, tracker)
+        stored = _stored_count.get()
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return islice(tracker.events, stored, None)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         recent = self._recent.get(sender_id)
@@ -182,7 +202,12 @@ class CoachTrackerStore(SQLTrackerStore):
             if carried:  # saved with the turn, in its transaction
                 tracker = DialogueStateTracker.from_events(tracker.sender_id, [*tracker.events, *carried],
                                                            slots=self.domain.slots if self.domain else None)
-            await super().save(tracker)
+            # A cached conversation's first ``since`` events are the stored ones, so they are counted from memory.
+            known = _stored_count.set(stored_in_latest_session(islice(tracker.events, since)) if since else None)
+            try:
+                await super().save(tracker)
+            finally:
+                _stored_count.reset(known)
             self._remember(tracker, since)
             return
         for conversation in conversations.same_person(self.engine, tracker.sender_id):

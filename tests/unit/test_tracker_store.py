@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, List, Optional, Tuple
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.tracker_store import SESSION_EVENTS, CoachTrackerStore
 
@@ -127,3 +130,60 @@ async def test_a_session_under_the_limit_is_left_as_it_is(monkeypatch: pytest.Mo
         await say(store, "web:short", f"answer {turn}")
     tracker = await make_store(monkeypatch, tmp_path, domain).retrieve("web:short")
     assert tracker is not None and sum(isinstance(e, UserUttered) for e in tracker.events) == 10
+
+
+class CountCheckingStore(CoachTrackerStore):
+    """Also runs Rasa's count query at every save, and records what the save knew from memory beside it."""
+
+    def __init__(self, domain: Domain) -> None:
+        super().__init__(domain)
+        self.counts: List[Tuple[Optional[int], int]] = []
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Any:
+        from bot.channels.tracker_store import _stored_count
+
+        by_query = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        self.counts.append((_stored_count.get(), by_query))
+        return super()._additional_events(session, tracker)
+
+
+async def test_a_cached_conversation_is_saved_without_counting_its_stored_events(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, domain: Domain) -> None:
+    store = make_store(monkeypatch, tmp_path, domain)
+    await say(store, "web:count", "first")  # read from the database: Rasa counts what is stored
+    statements: List[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: statements.append(statement.lower()))
+    for turn in range(3):
+        await say(store, "web:count", f"answer {turn}")
+    assert statements and not [s for s in statements if "count(" in s]
+    stored = await make_store(monkeypatch, tmp_path, domain).retrieve("web:count")
+    assert stored is not None
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["first", "answer 0", "answer 1",
+                                                                             "answer 2"]
+
+
+async def test_the_count_from_memory_is_the_count_rasa_would_query(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                   domain: Domain) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'coach.db'}")
+    store, other = CountCheckingStore(domain), CoachTrackerStore(domain)
+    tracker = await store.get_or_create_tracker("web:same")  # a new conversation, then its first session
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    for turn in range(SESSION_EVENTS // 3 + 5):  # into a carried session and on
+        await say(store, "web:same", f"answer {turn}")
+        if turn == 3:
+            await say(other, "web:same", "through another replica")
+        if turn == 5:
+            failed = await store.retrieve("web:same")
+            assert failed is not None
+            failed.update(SlotSet("flow", "journal"))  # a turn that stopped half-way: never saved
+    from_memory = [(known, by_query) for known, by_query in store.counts if known is not None]
+    assert len(from_memory) > SESSION_EVENTS // 3 - 5
+    assert all(known == by_query for known, by_query in from_memory)
+    everything = await store.retrieve_full_tracker("web:same")
+    assert everything is not None
+    said = [e.text for e in everything.events if isinstance(e, UserUttered)]
+    assert said.count("through another replica") == 1 and said[-1] == f"answer {SESSION_EVENTS // 3 + 4}"
