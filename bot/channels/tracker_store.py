@@ -67,6 +67,8 @@ _PASS_FENCE = sa.text(
 
 # How many events of the conversation's latest session are stored, when the save knows it from memory.
 _stored_count: ContextVar[Optional[int]] = ContextVar("stored_count", default=None)
+# The ids of the events a save wrote, collected as they are written (a save's flush, :meth:`_note_written`).
+_written_ids: ContextVar[Optional[List[int]]] = ContextVar("written_ids", default=None)
 
 
 def stored_in_latest_session(stored: Iterable[Event]) -> int:
@@ -144,6 +146,7 @@ class CoachTrackerStore(SQLTrackerStore):
         self.engine.dispose()  # type: ignore[has-type]  # Rasa leaves it unannotated
         self.engine = seal_with(make_engine(str(url), foreign_keys=False), keyring)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        sa.event.listen(self.sessionmaker, "after_flush", self._note_written)
         _FENCES.create(self.engine, checkfirst=True)
         with self.session_scope() as session:  # opening the latest event: wrong keys stop the server at its start
             session.query(self.SQLEvent.data).order_by(self.SQLEvent.id.desc()).limit(1).scalar()
@@ -154,14 +157,20 @@ class CoachTrackerStore(SQLTrackerStore):
             found = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id)
             return found.scalar()  # type: ignore[no-any-return]
 
-    def _remember(self, tracker: DialogueStateTracker, since: int) -> None:
+    def _note_written(self, session: Session, flush_context: Any) -> None:
+        written = _written_ids.get()
+        if written is not None:
+            written.extend(row.id for row in session.new if isinstance(row, self.SQLEvent))
+
+    def _remember(self, tracker: DialogueStateTracker, since: int, last_event_id: Optional[int] = None) -> None:
         """Keep ``tracker`` as the stored state, unless a new session began after event ``since`` (then the
-        next read trims it to that session)."""
+        next read trims it to that session). ``last_event_id`` is the id of the last event the save wrote."""
         if since > 0 and any(isinstance(e, SessionStarted) for e in islice(tracker.events, since, None)):
             self._recent.pop(tracker.sender_id, None)
             return
-        self._recent[tracker.sender_id] = _Recent(self._last_event_id(tracker.sender_id), len(tracker.events),
-                                                  tracker)
+        if last_event_id is None:
+            last_event_id = self._last_event_id(tracker.sender_id)
+        self._recent[tracker.sender_id] = _Recent(last_event_id, len(tracker.events), tracker)
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > RECENT_CONVERSATIONS:
             self._recent.popitem(last=False)
@@ -204,11 +213,15 @@ class CoachTrackerStore(SQLTrackerStore):
                                                            slots=self.domain.slots if self.domain else None)
             # A cached conversation's first ``since`` events are the stored ones, so they are counted from memory.
             known = _stored_count.set(stored_in_latest_session(islice(tracker.events, since)) if since else None)
+            # The ids it writes are noted as it writes them, so the cache needs no query for the last one.
+            written: List[int] = []
+            noting = _written_ids.set(written)
             try:
                 await super().save(tracker)
             finally:
                 _stored_count.reset(known)
-            self._remember(tracker, since)
+                _written_ids.reset(noting)
+            self._remember(tracker, since, max(written, default=None))
             return
         for conversation in conversations.same_person(self.engine, tracker.sender_id):
             self._recent.pop(conversation, None)  # not served from memory again
