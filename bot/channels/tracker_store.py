@@ -10,7 +10,8 @@
   conversation is used only while the database agrees with it: its last stored
   event id is unchanged (no other server wrote to it) and it holds exactly the
   events that were saved (a turn that failed half-way is read afresh). Saving such a conversation counts its
-  stored events from memory (:func:`stored_in_latest_session`), not with a query per save.
+  stored events from memory (:func:`stored_in_latest_session`) and notes the ids it writes, so a save needs
+  no queries besides its own writes.
 - Fencing, with the replicas' turn lock (``bot.channels.lock_store``): a save
   carries its turn's ticket, and a save with a ticket older than the last one
   stored for the conversation is refused (:class:`TurnLapsed`). A replica that
