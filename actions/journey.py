@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, CoachFormValidation, entity, journey, listing_of, place_of
+from actions.base import CoachAction, CoachFormValidation, entity, journey, listing_of, message_of, place_of
 from actions.store import person_of
 from bot.turn import Message, Turn
 
@@ -69,7 +69,7 @@ class ActionCarryOn(CoachAction):
     action_name = "action_carry_on"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return journey().carry_on(person_of(tracker), place_of(tracker), tracker.latest_message.get("text") or "")
+        return journey().carry_on(person_of(tracker), place_of(tracker), message_of(tracker))
 
 
 class ActionPause(CoachAction):

@@ -129,8 +129,10 @@ def typed_choice(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     if offer == "carry_on":  # the rules for pending_confirmation carry_on (data/rules/journey.yml)
         did = {"affirm": "where_was_i", "skip": "where_was_i", "where_was_i": "where_was_i", "deny": "stop",
                "stop": "stop", "goodbye": "stop"}.get(p.intent, p.intent)
-        if p.intent in ("affirm", "skip") and intake.carries_on(text) is False:
-            did = "stop"  # action_carry_on: words that stop for now pause (JourneyService.carry_on)
+        if p.intent in ("affirm", "skip", "nlu_fallback"):  # action_carry_on: the words decide first
+            words = intake.carries_on(text)  # (JourneyService.carry_on)
+            if words is not None:
+                did = "where_was_i" if words else "stop"
     elif offer == "delete_data":
         did = p.intent
     elif offer == "save_plan":  # JourneyService._take_summary: only a yes saves

@@ -18,7 +18,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from pydantic import BaseModel
 
@@ -99,6 +99,7 @@ class Vocabulary(BaseModel):
     no: List[str]
     yes_also: List[str]
     no_also: List[str]
+    carry_on_also: List[str]
     done: List[str]
     rehearsal_next: List[str]
     rehearsal_finish: List[str]
@@ -381,11 +382,12 @@ def reads_as_question(text: str) -> bool:
     return words[0] in grammar.question_openers
 
 
-def confirmation(text: str) -> Optional[bool]:
+def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:
     """True for a yes ("yes save it", "yep"), False for a no ("not yet"), None when it is neither.
 
     The whole message must be a yes or a no, with filler and, for a yes, words that only say what
-    is being agreed to ("save it"); a yes with a "but" or a "not" in it is not a yes.
+    is being agreed to ("save it", or one of the ``offered`` words); a yes with a "but" or a "not" in it is
+    not a yes.
     """
     words = vocabulary()
     said = _said(text)
@@ -399,14 +401,14 @@ def confirmation(text: str) -> Optional[bool]:
         for phrase in sorted(phrases, key=len, reverse=True):
             if said == phrase or said.startswith(phrase + " "):
                 rest = said[len(phrase):].split()
-                if _only_confirming(rest, answer):
+                if _only_confirming(rest, answer, offered):
                     return answer
     return None
 
 
-def _only_confirming(rest: List[str], answer: bool) -> bool:
+def _only_confirming(rest: List[str], answer: bool, offered: Sequence[str] = ()) -> bool:
     words = vocabulary()
-    allowed = set(words.yes_also if answer else words.no_also)
+    allowed = set(words.yes_also if answer else words.no_also) | set(offered)
     return all(word in allowed for word in rest)
 
 
@@ -443,9 +445,9 @@ def move(text: str) -> Optional[str]:
 
 
 def carries_on(text: str) -> Optional[bool]:
-    """At "Shall we carry on?": True to go on to the next stage ("next", "yep"), False to stop for now ("later",
-    "not today"), None when the words say neither (the NLU's yes or no stands)."""
+    """At "Shall we carry on?": True to go on to the next stage ("next", "yep", the button's own "Carry on to
+    stage 2"), False to stop for now ("later", "not today"), None when the words say neither."""
     moved = move(text)
     if moved in (NEXT, STOP):
         return moved == NEXT
-    return confirmation(text)
+    return confirmation(text, vocabulary().carry_on_also)

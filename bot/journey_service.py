@@ -52,6 +52,9 @@ def coach_journey() -> Journey:
     return Journey(journeys.load_journey().flows + (preparation_flow(),))
 
 
+CARRY_ON_UNCLEAR = ("I wasn't sure whether you'd like to carry on now, so I've kept your place. Say \"where was I?\" "
+                    "whenever you're ready.")
+
 @dataclass(frozen=True)
 class Place:
     """Where a conversation is in the journey: the flow, the prompt being edited, the prompt last asked."""
@@ -140,11 +143,16 @@ class JourneyService:
     def start_at(prompt: Optional[Prompt]) -> Turn:
         return Turn().set(flow=prompt.flow if prompt else None, editing=None, answer=None)
 
-    def carry_on(self, person: str, place: Place, text: str = "") -> Turn:
-        """Yes (or "next") to "Shall we carry on?": on to the next stage, and the offer is answered. Words that
-        stop for now ("later", which the NLU may read as a skip) pause instead, with the place kept."""
-        if intake.carries_on(text) is False:
+    def carry_on(self, person: str, place: Place, message: Message) -> Turn:
+        """A reply to "Shall we carry on?" that the NLU read as a yes, a "next" or nothing it knew. The words
+        decide first: a yes in any words ("Carry on to stage 2") goes on to the next stage, and words that stop
+        for now ("later", which the NLU may read as a skip) pause. Words that say neither keep the NLU's yes;
+        when the NLU knew nothing either, the place is kept and the person is told so."""
+        carries_on = intake.carries_on(message.text)
+        if carries_on is False:
             return self.pause()
+        if carries_on is None and message.intent == "nlu_fallback":
+            return Turn().say(CARRY_ON_UNCLEAR).set(pending_confirmation=None)
         return self.resume(person, place).set(pending_confirmation=None)
 
     @staticmethod

@@ -88,7 +88,7 @@ def finish_journal(coach: CoachServers, user: str) -> List[dict]:
     return replies
 
 
-@pytest.mark.parametrize("yes", ["yes", "yep", "carry on", "next"])
+@pytest.mark.parametrize("yes", ["yes", "yep", "carry on", "next", "Carry on to stage 1", "sure, lets do stage 1"])
 def test_yes_at_shall_we_carry_on_carries_on_to_the_next_stage(coach: CoachServers, yes: str) -> None:
     user = new_person(coach)
     assert "Shall we carry on?" in texts(finish_journal(coach, user))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import intake
-from bot.journey_service import JourneyService, Place
+from bot.journey_service import CARRY_ON_UNCLEAR, JourneyService, Place
 from bot.store import CoachStore
 from bot.turn import HAND_OVER, PAUSE, Message
 
@@ -207,7 +207,8 @@ def test_a_misspelling_alone_never_turns_an_answer_into_a_request(text: str) -> 
 @pytest.mark.parametrize("text, meant", [
     ("next", True), ("skip", True), ("carry on", True), ("yep", True), ("next please", True), ("ok continue", True),
     ("later", False), ("stop for now", False), ("not now", False), ("nah not today", False), ("bye", False),
-    ("stp for now", False), ("Carry on to stage 2", None), ("what's in stage 1?", None),
+    ("stp for now", False), ("Carry on to stage 2", True), ("sure, lets do stage 2", True),
+    ("go on to the next stage", True), ("what's in stage 1?", None), ("maybe", None), ("stage 2 is hard", None),
 ])
 def test_carrying_on_is_read_from_the_words(text: str, meant: Optional[bool]) -> None:
     assert intake.carries_on(text) is meant
@@ -216,16 +217,27 @@ def test_carrying_on_is_read_from_the_words(text: str, meant: Optional[bool]) ->
 def test_later_at_shall_we_carry_on_pauses_even_when_the_nlu_reads_it_as_next(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:later-at-carry-on")
-    turn = service.carry_on(person, Place(None), "later")  # the rules reach action_carry_on on the skip intent
+    # the rules reach action_carry_on on the skip intent
+    turn = service.carry_on(person, Place(None), Message("later", "skip"))
     assert turn.replies[0].response == "utter_paused" and turn.state["pending_confirmation"] is None
     assert "flow" not in turn.state
 
 
-def test_next_at_shall_we_carry_on_carries_on(coach_store: CoachStore) -> None:
+@pytest.mark.parametrize("text, intent", [("next", "skip"), ("yes", "affirm"), ("Carry on to stage 2", "nlu_fallback"),
+                                          ("it's fine, we can keep going", "affirm")])
+def test_a_yes_at_shall_we_carry_on_carries_on(coach_store: CoachStore, text: str, intent: str) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:next-at-carry-on")
-    turn = service.carry_on(person, Place(None), "next")
+    turn = service.carry_on(person, Place(None), Message(text, intent))
     assert turn.state["flow"] == "journal" and turn.state["pending_confirmation"] is None
+
+
+def test_words_nobody_understood_at_shall_we_carry_on_keep_the_place_and_say_so(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unclear-at-carry-on")
+    turn = service.carry_on(person, Place(None), Message("hmm the thing about the rota", "nlu_fallback"))
+    assert [r.text for r in turn.replies] == [CARRY_ON_UNCLEAR]
+    assert turn.state == {"pending_confirmation": None}  # no flow: the form that follows asks nothing
 
 
 # A short message that ends with the request: the words before it are the reason, or may be the answer.
