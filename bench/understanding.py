@@ -127,12 +127,9 @@ def opener(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
 def typed_choice(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     offer, text = item["offer"], item["text"]
     if offer == "carry_on":  # the rules for pending_confirmation carry_on (data/rules/journey.yml)
-        did = {"affirm": "where_was_i", "skip": "where_was_i", "where_was_i": "where_was_i", "deny": "stop",
-               "stop": "stop", "goodbye": "stop"}.get(p.intent, p.intent)
-        if p.intent in ("affirm", "skip", "nlu_fallback"):  # action_carry_on: the words decide first
-            words = intake.carries_on(text)  # (JourneyService.carry_on)
-            if words is not None:
-                did = "where_was_i" if words else "stop"
+        did = {"where_was_i": "where_was_i", "deny": "stop", "stop": "stop", "goodbye": "stop"}.get(p.intent, p.intent)
+        if p.intent in ("affirm", "skip", "nlu_fallback"):  # action_carry_on (JourneyService.carry_on)
+            did = {True: "where_was_i", False: "stop"}.get(intake.carries_on(text, p.intent), p.intent)
     elif offer == "delete_data":
         did = p.intent
     elif offer == "save_plan":  # JourneyService._take_summary: only a yes saves

@@ -386,8 +386,8 @@ def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:
     """True for a yes ("yes save it", "yep"), False for a no ("not yet"), None when it is neither.
 
     The whole message must be a yes or a no, with filler and, for a yes, words that only say what
-    is being agreed to ("save it", or one of the ``offered`` words); a yes with a "but" or a "not" in it is
-    not a yes.
+    is being agreed to ("save it"); a yes with a "but" or a "not" in it is not a yes. The ``offered`` words
+    may follow either ("carry on to stage 2", "no, not stage 2").
     """
     words = vocabulary()
     said = _said(text)
@@ -444,10 +444,14 @@ def move(text: str) -> Optional[str]:
     return None
 
 
-def carries_on(text: str) -> Optional[bool]:
+def carries_on(text: str, intent: Optional[str] = None) -> Optional[bool]:
     """At "Shall we carry on?": True to go on to the next stage ("next", "yep", the button's own "Carry on to
-    stage 2"), False to stop for now ("later", "not today"), None when the words say neither."""
+    stage 2"), False to stop for now ("later", "not today"). The words decide first; when they say neither, the
+    NLU's yes (``intent`` affirm, or skip for a typed "next") carries on, and anything else gives None."""
     moved = move(text)
     if moved in (NEXT, STOP):
         return moved == NEXT
-    return confirmation(text, vocabulary().carry_on_also)
+    said = confirmation(text, vocabulary().carry_on_also)
+    if said is None and intent in ("affirm", "skip"):
+        return True
+    return said

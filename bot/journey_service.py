@@ -55,6 +55,7 @@ def coach_journey() -> Journey:
 CARRY_ON_UNCLEAR = ("I wasn't sure whether you'd like to carry on now, so I've kept your place. Say \"where was I?\" "
                     "whenever you're ready.")
 
+
 @dataclass(frozen=True)
 class Place:
     """Where a conversation is in the journey: the flow, the prompt being edited, the prompt last asked."""
@@ -148,10 +149,10 @@ class JourneyService:
         decide first: a yes in any words ("Carry on to stage 2") goes on to the next stage, and words that stop
         for now ("later", which the NLU may read as a skip) pause. Words that say neither keep the NLU's yes;
         when the NLU knew nothing either, the place is kept and the person is told so."""
-        carries_on = intake.carries_on(message.text)
+        carries_on = intake.carries_on(message.text, message.intent)
         if carries_on is False:
             return self.pause()
-        if carries_on is None and message.intent == "nlu_fallback":
+        if carries_on is None:
             return Turn().say(CARRY_ON_UNCLEAR).set(pending_confirmation=None)
         return self.resume(person, place).set(pending_confirmation=None)
 
