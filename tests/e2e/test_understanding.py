@@ -102,6 +102,14 @@ def test_no_at_shall_we_carry_on_pauses(coach: CoachServers) -> None:
     assert "where was I" in reply and "Stage 1" not in reply
 
 
+def test_a_question_about_the_stage_on_offer_is_answered_and_the_offer_stands(coach: CoachServers) -> None:
+    user = new_person(coach)
+    finish_journal(coach, user)
+    reply = texts(coach.say(user, "what's in stage 1?"))
+    assert "well-being and strengths" in reply and "can't help with that" not in reply
+    assert "Stage 1" in texts(coach.say(user, "ok, carry on"))
+
+
 @pytest.mark.parametrize("opener", ["Hello. I've got my career conversation coming up next month",
                                     "can you help me with my career"])
 def test_natural_openers_start_the_journal(coach: CoachServers, opener: str) -> None:
@@ -117,7 +125,9 @@ def test_asking_where_to_get_help_with_stress_does_not_start_the_journal(coach: 
 
 
 @pytest.mark.parametrize("message", ["convert 20 yen to dollars", "where is my online order from last week",
-                                     "can I change my credit limit"])
+                                     "can I change my credit limit",
+                                     # a flow's own words, about something else (bot/nlu/scope_gate.py)
+                                     "where was i in my basket", "let's plan the meals for next week"])
 def test_off_topic_is_told_plainly_and_starts_nothing(coach: CoachServers, message: str) -> None:
     user = f"offtopic-{uuid.uuid4().hex[:8]}"
     reply = texts(coach.say(user, message))

@@ -1,0 +1,100 @@
+"""The scope gate: a message that would start a flow but is about something else gets ``out_of_scope``.
+
+"Where was I up to in the last of us" reads to DIET like "where was I?", and would resume the journal.
+``bot.scope`` decides from the message's nouns; this component learns the coach's words from its training
+examples (when the model is trained) and its content (when it loads, so edited content counts at once). It
+runs after the FallbackClassifier and before the language and safety gates, which keep the last word.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import language
+from bot.content import content_path, read_yaml
+from bot.nlu.safety_gate import own_parse
+from bot.scope import Vocabulary
+
+OUT_OF_SCOPE = "out_of_scope"
+SCOPE_KEY = "scope"
+# The content whose words are the coach's own subject (the safety examples are not: they are what people say).
+CONTENT = ("journey.yml", "interventions.yml", "resources.yml", "personas.yml", "segments.yml",
+           "manager_preparation.yml", "welcome_back.yml")
+WORDS_FILE = "words.json"
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _words(texts: Iterable[str]) -> FrozenSet[str]:
+    return Vocabulary.learn(language.nlp().pipe(texts, disable=["parser", "ner"])).words
+
+
+def content_words() -> FrozenSet[str]:
+    return _words(text for name in CONTENT for text in _strings(read_yaml(content_path(name))))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class ScopeGate(GraphComponent, IntentClassifier):
+    """Replaces a flow-starting intent with ``out_of_scope`` when the message names things the coach never does."""
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, trained: FrozenSet[str]) -> None:
+        self._storage, self._resource, self._trained = model_storage, resource, trained
+        self._vocabulary = Vocabulary(trained | content_words()) if trained else None
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> ScopeGate:
+        return cls(model_storage, resource, frozenset())
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> ScopeGate:
+        with model_storage.read_from(resource) as directory:
+            trained = frozenset(json.loads((directory / WORDS_FILE).read_text()))
+        return cls(model_storage, resource, trained)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = (m.get(TEXT) for m in training_data.intent_examples
+                    if m.get(INTENT) != OUT_OF_SCOPE and not (m.get(TEXT) or "").startswith("/"))
+        with self._storage.write_to(self._resource) as directory:
+            (directory / WORDS_FILE).write_text(json.dumps(sorted(_words(examples))))
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._vocabulary is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            if text.startswith("/"):
+                continue  # a button payload
+            doc = own_parse(message) or language.nlp()(text)
+            if not self._vocabulary.elsewhere(intent, doc):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
+            ranking = [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": 1.0},
+                       *[r for r in ranking if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set(SCOPE_KEY, {"instead_of": intent, "about": self._vocabulary.strangers(doc)},
+                        add_to_output=True)
+        return messages

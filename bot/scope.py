@@ -1,0 +1,63 @@
+"""Whether a message that would start a flow is about the coach's own subject, or about something else.
+
+The NLU learns a flow's request from its trigger words ("where was I", "carry on", "help me prepare", "let's
+plan"), and everyday life uses the same words: "where was I up to in the last of us", "help me prepare for my
+maths resit", "let's plan the meals for next week". What such a message is about is in its nouns. The
+coach's vocabulary is every noun its own words use (its training examples and its content): a message that
+would start a flow but names a thing the coach never speaks of is not a request to start it.
+
+A word the coach uses in any role counts as known ("please" is sometimes tagged a noun), and so does a
+misspelling close to one ("jornal", "anwsers"). Days, times and numbers ("on Thursday") are never strangers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import get_close_matches
+from typing import FrozenSet, Iterable, List
+
+from spacy.tokens import Doc
+
+from bot.intake import MISSPELT_FROM
+
+# The intents whose rules start a flow or a mode (data/rules): an off-topic message must never reach them.
+FLOW_STARTERS = frozenset({"start_journey", "where_was_i", "restart", "manager_mode", "manager_prepare",
+                           "rehearse", "record_outcome"})
+THINGS = ("NOUN", "PROPN")
+# A misspelling shares the first letter and is this close (difflib's ratio) to a known word: "carrer" is 0.83
+# to "career". Shorter words than intake's are too near too many others ("meal" is 0.89 to "metal"), and
+# a looser ratio lets a different word through ("basket" is 0.8 to "base").
+NEAR_SPELLING = 0.83
+WHEN = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT")
+SHORTEST_WORD = 3  # "gp", "hr" and stray letters say too little either way
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The lemmas (and forms) of the words the coach's own words use."""
+
+    words: FrozenSet[str]
+
+    @classmethod
+    def learn(cls, docs: Iterable[Doc]) -> Vocabulary:
+        return cls(frozenset(word for doc in docs for token in doc if token.is_alpha
+                             for word in (token.lemma_.lower(), token.lower_)))
+
+    def strangers(self, doc: Doc) -> List[str]:
+        """The nouns of a message the coach never speaks of, not even misspelt."""
+        found = []
+        for token in doc:
+            word = token.lemma_.lower()
+            if token.pos_ not in THINGS or len(word) < SHORTEST_WORD or not word.isalpha() or token.ent_type_ in WHEN:
+                continue
+            if word in self.words or token.lower_ in self.words:
+                continue
+            if len(word) >= MISSPELT_FROM and any(
+                    near[0] == word[0] for near in get_close_matches(word, self.words, n=3, cutoff=NEAR_SPELLING)):
+                continue
+            found.append(word)
+        return found
+
+    def elsewhere(self, intent: str, doc: Doc) -> bool:
+        """Whether a message the NLU reads as starting a flow is about something the coach does not do."""
+        return intent in FLOW_STARTERS and bool(self.strangers(doc))

@@ -1,0 +1,81 @@
+"""A flow's trigger words said about something else: bot.scope and the NLU's scope gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language import nlp
+from bot.nlu.scope_gate import ScopeGate
+from bot.scope import FLOW_STARTERS, Vocabulary
+
+COACH_SAYS = ["where was I", "carry on with my reflection journal", "help me prepare for my career conversation",
+              "I'm a nurse and I want to plan my next step before my review", "rehearse a career conversation",
+              "show me my answers please"]
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary.learn(nlp().pipe(COACH_SAYS))
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("where was I up to in the last of us", "where_was_i"),
+    ("help me prepare for my maths resit", "start_journey"),
+    ("let's plan the meals for next week", "start_journey"),
+    ("rehearse my lines for the panto", "rehearse"),
+])
+def test_a_flow_request_about_something_else_is_elsewhere(vocabulary: Vocabulary, text: str, intent: str) -> None:
+    assert vocabulary.elsewhere(intent, nlp()(text))
+
+
+@pytest.mark.parametrize("text", [
+    "where was I?", "carry on with my journal", "help me prepare for my career conversation on Thursday",
+    "I'm a nurse and want to plan my next step", "begin the jornal please",  # a misspelling of a known word
+])
+def test_the_coach_s_own_subject_is_never_elsewhere(vocabulary: Vocabulary, text: str) -> None:
+    assert not any(vocabulary.elsewhere(intent, nlp()(text)) for intent in FLOW_STARTERS), vocabulary.strangers(
+        nlp()(text))
+
+
+def test_only_flow_starting_intents_are_ever_replaced(vocabulary: Vocabulary) -> None:
+    """An FAQ or a request for resources about another subject is for their own rules to answer."""
+    doc = nlp()("where can I get help with my allotment")
+    assert vocabulary.strangers(doc) == ["allotment"]
+    assert not vocabulary.elsewhere("find_resources", doc) and vocabulary.elsewhere("where_was_i", doc)
+
+
+def gate(tmp_path: Path) -> ScopeGate:
+    """Trained on a few examples and loaded again from Rasa's own model storage, as the server does."""
+    storage, resource = LocalModelStorage(tmp_path), Resource("scope_gate")
+    context = ExecutionContext(GraphSchema({}), "test")
+    training = TrainingData([Message(data={"text": text, "intent": "start_journey"}) for text in COACH_SAYS]
+                            + [Message(data={"text": "where was I up to in my audiobook", "intent": "out_of_scope"})])
+    ScopeGate.create({}, storage, resource, context).train(training)
+    return ScopeGate.load({}, storage, resource, context)
+
+
+def parsed(text: str, intent: str) -> Message:
+    ranking: List[dict] = [{"name": intent, "confidence": 0.9}, {"name": "out_of_scope", "confidence": 0.05}]
+    return Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+
+def test_the_gate_turns_a_flow_request_about_something_else_into_out_of_scope(tmp_path: Path) -> None:
+    [out] = gate(tmp_path).process([parsed("where was I up to in my audiobook", "where_was_i")])
+    assert out.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert [r["name"] for r in out.get("intent_ranking")] == ["out_of_scope"]
+    assert out.get("scope") == {"instead_of": "where_was_i", "about": ["audiobook"]}  # not learnt from out_of_scope
+
+
+def test_the_gate_leaves_the_coach_s_own_requests_and_buttons_alone(tmp_path: Path) -> None:
+    loaded = gate(tmp_path)
+    for message in (parsed("where was I?", "where_was_i"), parsed("/where_was_i", "where_was_i")):
+        [out] = loaded.process([message])
+        assert out.get("intent")["name"] == "where_was_i" and out.get("scope") is None
