@@ -72,6 +72,15 @@ class ActionCarryOn(CoachAction):
         return journey().carry_on(person_of(tracker), place_of(tracker), message_of(tracker))
 
 
+class ActionOfferCarryOnAgain(CoachAction):
+    """After a question answered at "Shall we carry on?": the offer again, with its buttons."""
+
+    action_name = "action_offer_carry_on_again"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().offer_again(person_of(tracker))
+
+
 class ActionPause(CoachAction):
     """"Not now" when offered the next stage: say how to pick up again."""
 

@@ -20,7 +20,7 @@ from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.dates import read_date
 from bot.framework import first_sentence
-from bot.journey import Journey, Prompt
+from bot.journey import Flow, Journey, Prompt
 from bot.manager import BIAS_CHECK, BIAS_HEADING, BIAS_QUESTION, bias_check_blocks, calibration_text, preparation_flow
 from bot.outcomes import RECORD_IN_ESR, outcome_from_answers, outcome_lines
 from bot.plan import Choice
@@ -50,6 +50,16 @@ REVIEW = AnswerList("review_journal", lambda number, prompt: button(f"Answer {nu
 def coach_journey() -> Journey:
     """The staff flows and the outcome flow from journey.yml, plus the manager's preparation flow."""
     return Journey(journeys.load_journey().flows + (preparation_flow(),))
+
+
+def stage_name(flow: Flow) -> str:
+    """What a button calls a flow: "stage 1" for "Stage 1: well-being and strengths"."""
+    return flow.title.split(":")[0].lower()
+
+
+def carry_on_choices(following: Flow) -> List[Button]:
+    """The buttons of "Shall we carry on?" to the flow that follows."""
+    return [button(f"Carry on to {stage_name(following)}", "where_was_i"), button("Stop for now", "stop")]
 
 
 CARRY_ON_UNCLEAR = ("I wasn't sure whether you'd like to carry on now, so I've kept your place. Say \"where was I?\" "
@@ -155,6 +165,15 @@ class JourneyService:
         if carries_on is None:
             return Turn().say(CARRY_ON_UNCLEAR).set(pending_confirmation=None)
         return self.resume(person, place).set(pending_confirmation=None)
+
+    def offer_again(self, person: str) -> Turn:
+        """"Shall we carry on?" once more, after a question asked at the offer ("what's in stage 1?"), so its
+        buttons are at hand again."""
+        prompt = journeys.resume_point(self.journey, self.store.answers(person))
+        if prompt is None:
+            return Turn().set(pending_confirmation=None)
+        following = self.journey.flow(prompt.flow)
+        return Turn().say(f"Shall we carry on to {stage_name(following)}?", carry_on_choices(following))
 
     @staticmethod
     def pause() -> Turn:
@@ -581,8 +600,7 @@ class JourneyService:
             return turn.say(response="utter_manager_menu")
         if flow.next:
             following = self.journey.flow(flow.next)
-            choices = [button(f"Carry on to {following.title.split(':')[0].lower()}", "where_was_i"),
-                       button("Stop for now", "stop")]
+            choices = carry_on_choices(following)
             if flow.resources:
                 choices.append(button("See resources that might help", "find_resources", topic=flow.resources))
             return turn.say(f"Next is {following.title.lower()}. Shall we carry on?", choices).set(

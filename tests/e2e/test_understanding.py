@@ -107,6 +107,7 @@ def test_a_question_about_the_stage_on_offer_is_answered_and_the_offer_stands(co
     finish_journal(coach, user)
     reply = texts(coach.say(user, "what's in stage 1?"))
     assert "well-being and strengths" in reply and "can't help with that" not in reply
+    assert "Shall we carry on to stage 1?" in reply  # the offer again, with its buttons
     assert "Stage 1" in texts(coach.say(user, "ok, carry on"))
 
 

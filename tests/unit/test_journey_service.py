@@ -374,3 +374,25 @@ def test_every_rehearsal_reply_keeps_to_the_budget(coach_store: CoachStore) -> N
     over = [f"{len(r.text or '')} characters, {len(r.buttons)} buttons: {(r.text or '')[:60]}"
             for t in turns for r in t.replies if len(r.text or "") > BUBBLE_CHARS or len(r.buttons) > 6]
     assert over == []
+
+
+def test_the_carry_on_offer_is_made_again_after_a_question_with_the_same_buttons(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:curious")
+    answer_the_first_and_skip_the_rest(service, person, "journal", "Band 5 nurse")
+    first = [b for r in service.complete(person, Place("journal")).replies for b in r.buttons]
+    again = service.offer_again(person)
+    assert texts(again) == "Shall we carry on to stage 1?"
+    assert [b for r in again.replies for b in r.buttons] == [b for b in first if b["title"] in (
+        "Carry on to stage 1", "Stop for now")]
+    assert "pending_confirmation" not in again.state  # the offer still stands: a yes carries on
+
+
+def test_with_nothing_left_to_carry_on_to_the_offer_is_withdrawn(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:finished")
+    for flow in service.journey.staff_flows():
+        for prompt in flow.prompts:
+            coach_store.save_answer(person, flow.id, prompt.id, "an answer")
+    again = service.offer_again(person)
+    assert again.replies == [] and again.state == {"pending_confirmation": None}
