@@ -58,6 +58,7 @@ class Vocabulary:
             found.append(word)
         return found
 
-    def elsewhere(self, intent: str, doc: Doc) -> bool:
-        """Whether a message the NLU reads as starting a flow is about something the coach does not do."""
-        return intent in FLOW_STARTERS and bool(self.strangers(doc))
+    def elsewhere(self, intent: str, doc: Doc) -> List[str]:
+        """What a message the NLU reads as starting a flow is about that the coach does not do: its strangers,
+        none when the intent starts no flow (the spelling check is not run for other messages)."""
+        return self.strangers(doc) if intent in FLOW_STARTERS else []

@@ -57,7 +57,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
     """Replaces a flow-starting intent with ``out_of_scope`` when the message names things the coach never does."""
 
     def __init__(self, model_storage: ModelStorage, resource: Resource, trained: FrozenSet[str]) -> None:
-        self._storage, self._resource, self._trained = model_storage, resource, trained
+        self._storage, self._resource = model_storage, resource
         self._vocabulary = Vocabulary(trained | content_words()) if trained else None
 
     @classmethod
@@ -87,14 +87,13 @@ class ScopeGate(GraphComponent, IntentClassifier):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
             if text.startswith("/"):
                 continue  # a button payload
-            doc = own_parse(message) or language.nlp()(text)
-            if not self._vocabulary.elsewhere(intent, doc):
+            about = self._vocabulary.elsewhere(intent, own_parse(message) or language.nlp()(text))
+            if not about:
                 continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
             ranking = [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": 1.0},
-                       *[r for r in ranking if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]]
+                       *[r for r in message.get(INTENT_RANKING_KEY) or []
+                         if r.get(INTENT_NAME_KEY) not in (intent, OUT_OF_SCOPE)]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            message.set(SCOPE_KEY, {"instead_of": intent, "about": self._vocabulary.strangers(doc)},
-                        add_to_output=True)
+            message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
         return messages
