@@ -156,6 +156,8 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
     result: Dict[str, Any] = {}
     for part, chosen in (("tuning", [i for i in items if not i.get("held_out")]),
                          ("held-out", [i for i in items if i.get("held_out")])):
+        if not chosen:  # a batch that is all tuning, or all held out
+            continue
         if part == "held-out":
             left_out = [i for i in chosen if normal(i["text"]) in seen]
             chosen = [i for i in chosen if normal(i["text"]) not in seen]
@@ -165,6 +167,8 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
         note = f" ({len(left_out)} left out: in the training data)" if part == "held-out" and left_out else ""
         share = right / len(outcomes) if outcomes else 0.0
         print(f"  {title:14} {part:8} {share:6.1%} of {len(outcomes):3}{note}; wrong by label: {dict(wrong)}")
+        taken = Counter(did.split(":")[0] for _, ok, did in outcomes if not ok)
+        print(f"  {'':14} {'':8} taken as: {dict(taken)}")
         if show[part == "held-out"]:
             for item, ok, did in outcomes:
                 if not ok:
@@ -193,8 +197,9 @@ def main() -> None:
     args = parser.parse_args()
     show = (args.show, args.show_held_out)
 
-    in_form_items = ([dict(i) for i in load("understanding_in_form.yml")]
-                     + [dict(i, held_out=True) for i in load("understanding_in_form_held_out.yml")])
+    batches = {path.stem: [dict(i, held_out="held_out" in path.stem) for i in load(path.name)]
+               for path in sorted(DATA.glob("understanding_in_form*.yml"))}
+    in_form_items = [item for items in batches.values() for item in items]
     openers = load("understanding_openers.yml", "openers")
     choices = load("understanding_openers.yml", "typed_choices")
     off = load("off_topic.yml")
@@ -206,6 +211,9 @@ def main() -> None:
     seen = training_texts()
 
     score("in-form", in_form_items, parsed, in_form, seen, show)
+    for name, items in batches.items():  # each batch alone, for its figure at first sight
+        score(f"  {name.removeprefix('understanding_in_form').strip('_') or 'batch 1'}", items, parsed, in_form,
+              seen, (False, False))
     offs = score("off-topic", off, parsed, off_topic, seen, show, by="domain")
     print(f"  {'':14} flows started by an off-topic message: {flows_started(offs)}")
     score("in-scope", scope, parsed, in_scope, seen, show, by="intent")

@@ -84,6 +84,7 @@ class Grammar(BaseModel):
     question_openers: FrozenSet[str]
     request_openers: FrozenSet[str]
     wh_words: FrozenSet[str]
+    wh_contracted: FrozenSet[str]
     clause_subjects: FrozenSet[str]
     pointing_at_the_prompt: FrozenSet[str]
     i_asking: FrozenSet[str]
@@ -144,10 +145,29 @@ def _matcher() -> PhraseMatcher:
     labels: List[Tuple[str, List[str]]] = [(FILLER, words.filler)]
     labels += [(kind, phrases) for kind, phrases in words.kinds.items()]
     labels += [(f"{REQUEST}:{intent}", phrases) for intent, phrases in words.requests.items()]
-    for name, groups in words.senses.items():
-        labels += [(f"{SENSE}{name}#{number}", group) for number, group in enumerate(groups)]
     for label, phrases in labels:
         matcher.add(label, list(nlp().pipe(p.lower() for p in phrases)))
+    for label, phrases in _sense_labels():
+        # A sense's word whose lemma is another word ("done" is read as "do") counts only as typed.
+        matcher.add(label, [doc for doc in nlp().pipe(p.lower() for p in phrases)
+                            if [t.lemma_ for t in doc] == [t.lower_ for t in doc]])
+    return matcher
+
+
+def _sense_labels() -> List[Tuple[str, List[str]]]:
+    return [(f"{SENSE}{name}#{number}", group) for name, groups in vocabulary().senses.items()
+            for number, group in enumerate(groups)]
+
+
+@cache
+def _typed_matcher() -> PhraseMatcher:
+    """The senses' words as typed: a word's lemma depends on the words round it ("the beginning" may be read
+    as a form of "begin"), so a word of a sense counts when it is typed as listed, whatever its lemma."""
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp().vocab, attr="LOWER")
+    for label, phrases in _sense_labels():
+        matcher.add(label, [nlp().make_doc(p.lower()) for p in phrases])
     return matcher
 
 
@@ -174,6 +194,7 @@ class Analysis:
     last_start: int = 0  # where the last clause starts (0: the message is one clause)
     closing_senses: FrozenSet[str] = frozenset()  # the senses of the last clause alone ("i'll carry on another day")
     declined: bool = False  # the words before the last clause decline ("she'd rather not have that recorded")
+    declines_and_names: bool = False  # a leading "rather not say" names what it declines, and tells nothing
 
 
 def analyse(text: str) -> Analysis:
@@ -185,7 +206,7 @@ def analyse(text: str) -> Analysis:
     groups: Dict[str, set[str]] = {}
     placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
-    matches = sorted(_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
+    matches = sorted(_matcher()(doc) + _typed_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
     for match_id, start, end in matches:
         label = strings[match_id]
         if label == FILLER:
@@ -216,9 +237,10 @@ def analyse(text: str) -> Analysis:
         if inside and all(t.i in covered or t.i in filler for t in first):
             opening = max(inside, key=lambda c: c.end - c.start)
     starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct for t in doc[:c.start])]
-    leading = min(starts, key=lambda c: c.start) if starts else None
+    leading = min(starts, key=lambda c: (c.start, c.start - c.end)) if starts else None  # first, then longest
     whole = all(t.i in covered or t.i in filler for t in words)
     closing, closing_senses, declined = None, frozenset[str](), False
+    declining = set(vocabulary().negations) | set(vocabulary().declining)
     last_start = max((t.i + 1 for t in doc if t.is_punct and t.text in CLAUSE_MARKS and t.i < len(doc) - 1),
                      default=None)
     if last_start is not None:
@@ -230,10 +252,12 @@ def analyse(text: str) -> Analysis:
                                    if len([n for n, starts_at in where.items()
                                            if any(at >= last_start for at in starts_at)])
                                    == len(vocabulary().senses[name]))
-        declining = set(vocabulary().negations) | set(vocabulary().declining)
         declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
+    names = leading is not None and any(t.lower_ in declining or t.lemma_ in declining
+                                        for t in doc[leading.start:leading.end]) and not any(
+        t.pos_ in ("VERB", "AUX") for t in doc[leading.end:])  # "..., but I'm a midwife" tells
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
-                    last_start or 0, closing_senses, declined)
+                    last_start or 0, closing_senses, declined, names)
 
 
 MISSPELT_FROM = 6  # letters: a shorter word is too near too many others to be read as a misspelling
@@ -293,11 +317,12 @@ def read(message: Message) -> Reading:
             return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
         return _as_reading(cue.kind, cue.intent, message.intent)
     if meant == REQUEST and found.count > BRIEF:
-        # A long message that opens with the request the NLU saw, asked in a brief clause of its own, then says
-        # why ("can I start my own journal now, I've got my chat next week").
-        first = re.split(f"[{re.escape(CLAUSE_MARKS)}]", text, maxsplit=1)[0]
-        if first != text and len(first.split()) <= BRIEF and message.intent in analyse(first).senses and _asks(
-                first):
+        # A long message with the request the NLU saw asked in a brief clause of its own, with why or what
+        # before it ("can I start my own journal now, I've got my chat next week", "before I carry on, tell me
+        # what you keep about me").
+        clauses = _clauses(text)
+        if len(clauses) > 1 and any(len(clause.split()) <= BRIEF and message.intent in analyse(clause).senses
+                                    and _asks(clause) for clause in clauses):
             return Reading(REQUEST, message.intent)
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
@@ -307,7 +332,7 @@ def read(message: Message) -> Reading:
         # The last clause asks it of this question by itself ("..., can we come back to this one?"). In a long
         # message the words before may be the answer: keep them, and ask.
         return Reading(closing if found.count <= BRIEF else UNCLEAR)
-    if found.count <= BRIEF or (found.count <= 30 and text.rstrip().endswith("?")):
+    if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
         if sense is not None and sense != QUESTION and (
@@ -319,17 +344,23 @@ def read(message: Message) -> Reading:
             if kind in found.senses:
                 return Reading(kind)
     leading = found.leading
+    if leading is not None and leading.kind == SKIP and found.declines_and_names and found.count <= BRIEF:
+        return Reading(SKIP)  # "rather not say my band tbh"
     if leading is not None and leading.kind in (SKIP, LATER, STOP) and (
             leading.kind in found.senses or message.intent != "inform"):
         # "I'd rather skip this one because I've never thought about it": ask. Words that start like a request
         # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
         # team leader role").
         return Reading(UNCLEAR)
-    if meant == QUESTION and reads_as_question(text):
-        return Reading(QUESTION)
-    if text.rstrip().endswith("?") and reads_as_question(text) and (meant != REQUEST or _about_the_prompt(text)):
-        # A question about the question ("is breadth the same as a sideways move?"), or about this, whatever
-        # request the NLU guessed that the words do not bear out ("will my manager see this?").
+    if (meant == QUESTION or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)) and (
+            reads_as_question(text)):
+        return Reading(QUESTION)  # "who gets to see what i put here", which the NLU could not place
+    if text.rstrip().endswith("?") and reads_as_question(text) and (
+            meant != REQUEST or _about_the_prompt(text) or _asks_what(text)):
+        # A question about the question ("is breadth the same as a sideways move?"), or about this, or a "what",
+        # "where" or "how" question, whatever request the NLU guessed that the words do not bear out ("will my
+        # manager see this?", "where do I find the competences for my role?"). A yes-no question may be a
+        # tentative answer ("could I try a secondment?").
         return Reading(QUESTION)
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
@@ -352,19 +383,33 @@ def _about_the_prompt(text: str) -> bool:
     return bool(set(re.findall(r"[a-z']+", text.lower())) & vocabulary().grammar.pointing_at_the_prompt)
 
 
+def _clauses(text: str) -> List[str]:
+    return [clause.strip() for clause in re.split(f"[{re.escape(CLAUSE_MARKS)}]", text) if clause.strip()]
+
+
 def _asks(text: str) -> bool:
-    """Whether words that name a request are said as one: a question, a command, or "I want ..." / "can I ...".
-    "More regular shifts and someone to talk to" names something the person needs; it asks for nothing."""
-    if reads_as_question(text):
-        return True
+    """Whether words that name a request are said as one: a question, or a clause that is a command or
+    "I want ..." / "can I ..." ("before I go on, show me my answers"). "More regular shifts and someone to talk
+    to" names something the person needs; it asks for nothing."""
+    return reads_as_question(text) or any(_clause_asks(clause) for clause in _clauses(text))
+
+
+def _clause_asks(clause: str) -> bool:
     filler = _one_word_filler()
-    said = [t for t in _parse(text) if not (t.is_punct or t.lower_ in filler)]
+    said = [t for t in _parse(clause) if not (t.is_punct or t.is_space or t.lower_ in filler)]
     if not said:
         return False
     first = said[0]
     if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
         return len(said) > 1 and said[1].lower_ in vocabulary().grammar.i_asking
     return first.pos_ == "VERB" or first.lower_ in vocabulary().grammar.request_openers
+
+
+def _asks_what(text: str) -> bool:
+    """Whether a question asks "what", "where", "how"...: not a tentative answer ("what about a secondment?")."""
+    words = re.findall(r"[\w']+", text.lower())
+    grammar = vocabulary().grammar
+    return len(words) > 1 and words[0] in grammar.wh_words | grammar.wh_contracted and words[1] != "about"
 
 
 def reads_as_question(text: str) -> bool:
@@ -379,7 +424,7 @@ def reads_as_question(text: str) -> bool:
     grammar = vocabulary().grammar
     if words[0] in grammar.wh_words and len(words) > 1 and words[1] in grammar.clause_subjects:
         return False
-    return words[0] in grammar.question_openers
+    return words[0] in grammar.question_openers | grammar.wh_contracted
 
 
 def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:

@@ -371,3 +371,54 @@ def test_everyday_ways_of_skipping_parking_leaving_or_correcting_are_understood(
                                   "I want to get back to work full time after my maternity leave"])
 def test_answers_with_the_new_everyday_words_in_them_are_still_answers(text: str) -> None:
     assert reading(text, "inform").is_answer
+
+
+def test_a_word_whose_lemma_depends_on_its_neighbours_still_names_its_request() -> None:
+    # "beginning" may be read as a form of "begin" in a sentence; typed as listed, it still says "restart".
+    assert reading("start the whole journal over from the beginning", "restart") == intake.Reading(
+        intake.REQUEST, "restart")
+
+
+def test_doing_something_later_is_not_being_done_for_now() -> None:
+    # "done" is read as "do" by its lemma: "do the date later on" must not read as "done for now".
+    assert reading("need to check my diary first, can we do the date later on", "out_of_scope").kind != intake.STOP
+
+
+def test_a_request_in_the_second_clause_is_still_asked_for() -> None:
+    assert reading("Before I go on, show me all my answers from the journal please", "review_journal") == (
+        intake.Reading(intake.REQUEST, "review_journal"))
+    assert reading("before i carry on, tell me what info about me gets kept and who holds it",
+                   "privacy_what_kept") == intake.Reading(intake.REQUEST, "privacy_what_kept")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("where do I find the competences for my role?", "find_resources"),
+    ("whats the difference between solid and strong", "out_of_scope"),
+    ("who gets to see what i put here", "nlu_fallback"),
+])
+def test_questions_about_the_question_are_questions_whatever_the_nlu_guessed(text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.QUESTION
+
+
+def test_a_tentative_answer_put_as_a_yes_no_question_stays_an_answer() -> None:
+    assert reading("could I try a secondment in theatres?", "find_resources").kind != intake.QUESTION
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("lets call it a day", "stop", intake.STOP),
+    ("I'll have to leave it there for today, my patient's buzzer is going", "inform", intake.STOP),
+    ("hmm good question, leave it with me and ask me again in a bit", "restart", intake.LATER),
+    ("oops i put band 6 earlier, im actually band 5", "inform", intake.CHANGE),
+    ("rather not say my band tbh", "inform", intake.SKIP),
+])
+def test_everyday_ways_of_stopping_deferring_correcting_and_declining(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "the shadowing and the coaching please, leave out the leadership course for now",
+    "rather not give my age, but I am a band 6 physio on the stroke unit",
+    "Move on to a team leader role in estates",
+])
+def test_answers_that_leave_something_out_or_decline_a_part_are_answers(text: str) -> None:
+    assert reading(text).is_answer
