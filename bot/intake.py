@@ -424,7 +424,7 @@ def reads_as_question(text: str) -> bool:
     grammar = vocabulary().grammar
     if words[0] in grammar.wh_words and len(words) > 1 and words[1] in grammar.clause_subjects:
         return False
-    return words[0] in grammar.question_openers | grammar.wh_contracted
+    return words[0] in grammar.question_openers
 
 
 def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:

@@ -393,7 +393,7 @@ def test_a_request_in_the_second_clause_is_still_asked_for() -> None:
 
 @pytest.mark.parametrize("text, intent", [
     ("where do I find the competences for my role?", "find_resources"),
-    ("whats the difference between solid and strong", "out_of_scope"),
+    ("whats the difference between solid and strong?", "out_of_scope"),
     ("who gets to see what i put here", "nlu_fallback"),
 ])
 def test_questions_about_the_question_are_questions_whatever_the_nlu_guessed(text: str, intent: str) -> None:
@@ -402,6 +402,10 @@ def test_questions_about_the_question_are_questions_whatever_the_nlu_guessed(tex
 
 def test_a_tentative_answer_put_as_a_yes_no_question_stays_an_answer() -> None:
     assert reading("could I try a secondment in theatres?", "find_resources").kind != intake.QUESTION
+
+
+def test_a_despairing_what_s_the_point_is_never_taken_for_a_question() -> None:
+    assert reading("what's the point, nothing changes here anyway", "out_of_scope").kind != intake.QUESTION
 
 
 @pytest.mark.parametrize("text, intent, kind", [
