@@ -1,4 +1,4 @@
-"""Finding resources: by topic buttons or a free-text search."""
+"""Pointing the way: resources by topic buttons or a free-text search, and "did you mean…?" when unsure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import entity, send
-from bot import signposting
+from bot import clarifying, signposting
 
 
 class ActionFindResources(Action):
@@ -23,3 +23,13 @@ class ActionFindResources(Action):
         turn = signposting.resources_turn(tracker.get_slot("topic"), entity(tracker, "page"),
                                           after_disclosure=bool(tracker.get_slot("risk_disclosed")))
         return [*send(dispatcher, turn), SlotSet("topic", None)]
+
+
+class ActionDidYouMean(Action):
+    """A message the NLU could not place: its strongest guesses as buttons, or "I'm not sure I understood"."""
+
+    def name(self) -> str:
+        return "action_did_you_mean"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return send(dispatcher, clarifying.did_you_mean(tracker.latest_message.get("intent_ranking") or []))

@@ -11,6 +11,8 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
   openers        first messages that reach the right intent
   typed choices  what people type instead of pressing a button, acted on as the button would
   intent F1      weighted F1 over the in-scope questions and openers (the figure `rasa test nlu` reports)
+  offered        of those questions and openers the NLU could not place (nlu_fallback), the share whose request
+                 "did you mean…?" offers as a button (bot/clarifying.py)
 
 A held-out message that appears word for word in the training data is left out of the held-out figures
 (their number is printed). ``--show`` lists the tuning mistakes; ``--show-held-out`` the held-out ones
@@ -31,7 +33,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot import intake, plan  # noqa: E402
+from bot import clarifying, intake, plan  # noqa: E402
 from bot.journey_service import JourneyService, coach_journey  # noqa: E402
 from bot.turn import Message  # noqa: E402
 from tests.e2e.servers import ROOT, trained_model  # noqa: E402
@@ -53,6 +55,7 @@ class Parsed:
     text: str
     intent: str
     faq: Optional[str]
+    ranking: Tuple[Dict[str, Any], ...] = ()
 
 
 def training_texts() -> Set[str]:
@@ -82,7 +85,8 @@ async def parse_all(model: Path, texts: Iterable[str]) -> Dict[str, Parsed]:
         data = await agent.parse_message(text)
         selectors = data.get("response_selector") or {}
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
-        parsed[text] = Parsed(text, (data.get("intent") or {}).get("name") or "", faq)
+        parsed[text] = Parsed(text, (data.get("intent") or {}).get("name") or "", faq,
+                              tuple(data.get("intent_ranking") or ()))
     return parsed
 
 
@@ -118,6 +122,13 @@ def off_topic(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
 
 def in_scope(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     return p.intent not in EXPLICIT, p.intent
+
+
+def offered(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    """A question the NLU could not place: whether "did you mean…?" offers the request it asks for."""
+    buttons = clarifying.did_you_mean(p.ranking).replies[0].buttons
+    offers = [b["payload"].lstrip("/") for b in buttons if b["payload"] != clarifying.SEE_WHAT_I_CAN_DO["payload"]]
+    return any(same(item["intent"], o) for o in offers), ",".join(offers) or "nothing"
 
 
 def opener(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
@@ -218,6 +229,9 @@ def main() -> None:
     print(f"  {'':14} flows started by an off-topic message: {flows_started(offs)}")
     score("in-scope", scope, parsed, in_scope, seen, show, by="intent")
     score("openers", openers, parsed, opener, seen, show)
+    unplaced = [dict(i, intent=i.get("intent") or i["expect"]) for i in [*scope, *openers]
+                if parsed[i["text"]].intent == "nlu_fallback"]
+    score("  offered", unplaced, parsed, offered, seen, show, by="intent")
     score("typed choices", choices, parsed, typed_choice, seen, show)
     for part, held in (("tuning", False), ("held-out", True)):
         pairs = [(i.get("intent") or i["expect"], parsed[i["text"]].intent) for i in [*scope, *openers]

@@ -12,9 +12,10 @@ from typing import List
 
 import pytest
 
+from bot import clarifying
 from bot.content import content_path, read_yaml
 from bot.store import open_store
-from tests.e2e.servers import CoachServers, texts
+from tests.e2e.servers import CoachServers, button_payloads, texts
 
 pytestmark = pytest.mark.servers
 
@@ -135,6 +136,31 @@ def test_off_topic_is_told_plainly_and_starts_nothing(coach: CoachServers, messa
     assert "Scope for Growth" in reply, reply
     assert not any(thanks in reply for thanks in ACKNOWLEDGEMENTS) and "You haven't written anything" not in reply
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
+
+
+# Questions the coach answers that the NLU, on these machines, could not place (bench/understanding.py, "offered").
+UNPLACED = ["is my journal saved somewhere", "can I get all my data wiped once I'm done",
+            "can my ward manager have a copy of my plan", "i need to fill in my personal reflection before my meeting"]
+
+
+def test_a_message_the_coach_could_not_place_offers_its_strongest_guesses_and_each_does_what_it_says(
+        coach: CoachServers) -> None:
+    offered = 0
+    for message in UNPLACED:
+        user = f"unplaced-{uuid.uuid4().hex[:8]}"
+        replies = coach.say(user, message)
+        latest = coach.tracker(user)["latest_message"]
+        if latest["intent"]["name"] != "nlu_fallback":
+            continue  # placed after all: its own rule answered it
+        expected = [b["payload"] for reply in clarifying.did_you_mean(latest["intent_ranking"]).replies
+                    for b in reply.buttons]
+        assert button_payloads(replies) == expected
+        assert "Scope for Growth" in texts(replies)
+        if len(expected) > 1:
+            offered += 1
+            pressed = texts(coach.say(user, expected[0]))  # the first guess, as its button sends it
+            assert "not sure I understood" not in pressed and "didn't quite follow" not in pressed
+    assert offered, "none of the messages was left unplaced with a guess to offer: choose others"
 
 
 def test_another_language_gets_a_kind_reply_in_english(coach: CoachServers) -> None:
