@@ -199,15 +199,15 @@ class JourneyService:
     def resume(self, person: str, place: Place) -> Turn:
         """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey."""
         answers = self.store.answers(person)
+        if not answers:  # nothing to pick up: saying "where you left off" would not be true
+            first = journeys.resume_point(self.journey, {})
+            return self.start_at(first).say("You haven't started yet, so let's begin with your journal.")
         prompt = journeys.next_prompt(self.journey.flow(place.flow), answers) if place.flow else None
         prompt = prompt or journeys.resume_point(self.journey, answers)
         if prompt is not None:
             flow = self.journey.flow(prompt.flow)  # the question that follows says how far along it is
             return self.start_at(prompt).say(f"Picking up where you left off, in “{flow.title}”.")
-        if answers:
-            return self.start_at(None).say("You've answered everything in your journal and the three stages.")
-        first = journeys.resume_point(self.journey, {})
-        return self.start_at(first).say("You haven't started yet, so let's begin with your journal.")
+        return self.start_at(None).say("You've answered everything in your journal and the three stages.")
 
     def start_preparation(self, person: str) -> Turn:
         """A line manager works through the preparation list (or carries on with it)."""

@@ -87,6 +87,13 @@ def test_resume_names_the_flow_the_question_says_how_far_and_review_lists_what_w
     assert "“nurse”" in texts(review) and [b["title"] for b in review.replies[-1].buttons] == ["Answer 1"]
 
 
+def test_where_was_i_from_someone_who_has_not_started_says_so_and_begins_the_journal(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    turn = service.resume(coach_store.person_id("web:new"), Place())
+    assert texts(turn) == "You haven't started yet, so let's begin with your journal."
+    assert turn.state["flow"] == "journal"
+
+
 def test_a_rehearsal_question_gets_a_reply_and_feedback_and_is_logged(coach_store: CoachStore) -> None:
     service = RehearsalService(coach_store)
     manager = coach_store.person_id("web:manager")
