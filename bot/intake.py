@@ -316,13 +316,16 @@ def read(message: Message) -> Reading:
         if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
             return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
         return _as_reading(cue.kind, cue.intent, message.intent)
+    if found.count > BRIEF and any(len(clause.split()) <= BRIEF and CHANGE in analyse(clause).senses
+                                   and _asks(clause) for clause in clauses(text, "?")):
+        return Reading(CHANGE)  # "wait, can I change what I said for impact? I undersold myself, ..."
     if meant == REQUEST and found.count > BRIEF:
         # A long message with the request the NLU saw asked in a brief clause of its own, with why or what
         # before it ("can I start my own journal now, I've got my chat next week", "before I carry on, tell me
         # what you keep about me").
-        clauses = _clauses(text)
-        if len(clauses) > 1 and any(len(clause.split()) <= BRIEF and message.intent in analyse(clause).senses
-                                    and _asks(clause) for clause in clauses):
+        parts = clauses(text)
+        if len(parts) > 1 and any(len(part.split()) <= BRIEF and message.intent in analyse(part).senses
+                                  and _asks(part) for part in parts):
             return Reading(REQUEST, message.intent)
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
@@ -370,10 +373,11 @@ def read(message: Message) -> Reading:
 def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     """A short message that ends by skipping or stopping ("she'd rather not have that recorded, skip"): that
     request when the last clause says it by itself ("i'll carry on another day"), the words before it decline
-    the question (a skip), or the NLU sees it and the words before it ask for nothing themselves ("thats me for
-    today, bye"). Otherwise the words before may be an answer ("I'd like to stop doing nights, bye"): ask."""
+    ("not a good time, can we stop"), or the NLU sees it and the words before it ask for nothing themselves
+    ("thats me for today, bye"). Otherwise the words before may be an answer ("I'd like to stop doing nights,
+    bye"): ask."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
-    if kind in found.closing_senses or (kind == SKIP and found.declined) or (meant == kind and not before):
+    if kind in found.closing_senses or found.declined or (meant == kind and not before):
         return Reading(kind)
     return Reading(UNCLEAR)
 
@@ -383,15 +387,17 @@ def _about_the_prompt(text: str) -> bool:
     return bool(set(re.findall(r"[a-z']+", text.lower())) & vocabulary().grammar.pointing_at_the_prompt)
 
 
-def _clauses(text: str) -> List[str]:
-    return [clause.strip() for clause in re.split(f"[{re.escape(CLAUSE_MARKS)}]", text) if clause.strip()]
+def clauses(text: str, also: str = "") -> List[str]:
+    """The clauses of a message (split at ``also`` as well: "?" for the questions in it)."""
+    marks = re.escape(CLAUSE_MARKS + also)
+    return [clause.strip() for clause in re.split(f"[{marks}]", text) if clause.strip()]
 
 
 def _asks(text: str) -> bool:
     """Whether words that name a request are said as one: a question, or a clause that is a command or
     "I want ..." / "can I ..." ("before I go on, show me my answers"). "More regular shifts and someone to talk
     to" names something the person needs; it asks for nothing."""
-    return reads_as_question(text) or any(_clause_asks(clause) for clause in _clauses(text))
+    return reads_as_question(text) or any(_clause_asks(clause) for clause in clauses(text))
 
 
 def _clause_asks(clause: str) -> bool:

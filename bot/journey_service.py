@@ -114,7 +114,9 @@ def offered(prompt: Prompt, text: str) -> bool:
     if prompt.kind in CONFIRMED_KINDS and intake.confirmation(text) is not None:
         return True
     options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
-    return options is not None and len(text.split()) <= 6 and plan.match_choice(options, text) is not None
+    # The option may open a longer message ("later on. 57 and wondering what comes next").
+    return options is not None and any(len(part.split()) <= 6 and plan.match_choice(options, part) is not None
+                                       for part in (text, intake.clauses(text)[0]))
 
 
 def answer_question(message: Message) -> Turn:

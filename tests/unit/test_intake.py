@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import intake
-from bot.journey_service import CARRY_ON_UNCLEAR, JourneyService, Place
+from bot.journey_service import CARRY_ON_UNCLEAR, JourneyService, Place, coach_journey
 from bot.store import CoachStore
 from bot.turn import HAND_OVER, PAUSE, Message
 
@@ -426,3 +426,32 @@ def test_everyday_ways_of_stopping_deferring_correcting_and_declining(text: str,
 ])
 def test_answers_that_leave_something_out_or_decline_a_part_are_answers(text: str) -> None:
     assert reading(text).is_answer
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("phone's about to die, pause it there pls", "stop", intake.STOP),
+    ("Meeting's been cut short, we'll have to stop and carry on next week", "stop", intake.STOP),
+    ("actually not a good time, can we stop", "nlu_fallback", intake.STOP),
+    ("no idea who could help tbh, let's leave that question out", "nlu_fallback", intake.SKIP),
+    ("Don't really want to answer this one if that's ok", "affirm", intake.SKIP),
+    ("I'm going to log off now, will do the rest another time", "deny", intake.STOP),
+    ("tbh the career stage I picked was wrong, I'm more mid career than early", "out_of_scope", intake.CHANGE),
+    ("wait, can I change what I said for impact? I undersold myself, it's strong not solid", "nlu_fallback",
+     intake.CHANGE),
+    ("does 'ready now' mean I have to apply for something straight away?", "send_plan", intake.QUESTION),
+])
+def test_second_round_wordings_of_stopping_skipping_changing_and_asking(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "can I edit what I said about values, I missed out the most important bit",  # "missed out" declines nothing
+    "honestly knackered. i want to stop doing nights but theres no one to cover",
+])
+def test_words_near_a_skip_or_a_stop_that_ask_for_neither_are_not_read_as_them(text: str) -> None:
+    assert reading(text).kind not in (intake.SKIP, intake.STOP)
+
+
+def test_an_option_that_opens_a_longer_answer_is_the_answer() -> None:
+    prompt = coach_journey().find_prompt("journal.career.stage")
+    assert JourneyService.read(prompt, Message("later on. 57 and wondering what comes next", "start_journey")).is_answer
