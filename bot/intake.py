@@ -316,8 +316,9 @@ def read(message: Message) -> Reading:
         if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
             return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
         return _as_reading(cue.kind, cue.intent, message.intent)
-    if found.count > BRIEF and any(len(clause.split()) <= BRIEF and CHANGE in analyse(clause).senses
-                                   and _asks(clause) for clause in clauses(text, "?")):
+    if found.count > BRIEF and CHANGE in found.senses and any(
+            len(clause.split()) <= BRIEF and CHANGE in analyse(clause).senses and _asks(clause)
+            for clause in clauses(text, "?")):
         return Reading(CHANGE)  # "wait, can I change what I said for impact? I undersold myself, ..."
     if meant == REQUEST and found.count > BRIEF:
         # A long message with the request the NLU saw asked in a brief clause of its own, with why or what
