@@ -116,7 +116,7 @@ def offered(prompt: Prompt, text: str) -> bool:
     options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
     # The option may open a longer message ("later on. 57 and wondering what comes next").
     return options is not None and any(len(part.split()) <= 6 and plan.match_choice(options, part) is not None
-                                       for part in (text, intake.clauses(text)[0]))
+                                       for part in (text, *intake.clauses(text)[:1]))  # "..." has no clause
 
 
 def answer_question(message: Message) -> Turn:

@@ -455,3 +455,9 @@ def test_words_near_a_skip_or_a_stop_that_ask_for_neither_are_not_read_as_them(t
 def test_an_option_that_opens_a_longer_answer_is_the_answer() -> None:
     prompt = coach_journey().find_prompt("journal.career.stage")
     assert JourneyService.read(prompt, Message("later on. 57 and wondering what comes next", "start_journey")).is_answer
+
+
+@pytest.mark.parametrize("text", ["...", ",", "—", ""])
+def test_punctuation_alone_at_a_question_with_options_is_read_without_failing(text: str) -> None:
+    prompt = coach_journey().find_prompt("journal.career.stage")
+    assert JourneyService.read(prompt, Message(text, "nlu_fallback")).kind in (intake.ANSWER, intake.UNCLEAR)
