@@ -316,17 +316,14 @@ def read(message: Message) -> Reading:
         if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
             return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
         return _as_reading(cue.kind, cue.intent, message.intent)
-    if found.count > BRIEF and CHANGE in found.senses and any(
-            len(clause.split()) <= BRIEF and CHANGE in analyse(clause).senses and _asks(clause)
-            for clause in clauses(text, "?")):
+    if found.count > BRIEF and CHANGE in found.senses and _asked_in_a_clause(CHANGE, clauses(text, "?")):
         return Reading(CHANGE)  # "wait, can I change what I said for impact? I undersold myself, ..."
     if meant == REQUEST and found.count > BRIEF:
         # A long message with the request the NLU saw asked in a brief clause of its own, with why or what
         # before it ("can I start my own journal now, I've got my chat next week", "before I carry on, tell me
         # what you keep about me").
         parts = clauses(text)
-        if len(parts) > 1 and any(len(part.split()) <= BRIEF and message.intent in analyse(part).senses
-                                  and _asks(part) for part in parts):
+        if len(parts) > 1 and _asked_in_a_clause(message.intent or "", parts):
             return Reading(REQUEST, message.intent)
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
@@ -392,6 +389,11 @@ def clauses(text: str, also: str = "") -> List[str]:
     """The clauses of a message (split at ``also`` as well: "?" for the questions in it)."""
     marks = re.escape(CLAUSE_MARKS + also)
     return [clause.strip() for clause in re.split(f"[{marks}]", text) if clause.strip()]
+
+
+def _asked_in_a_clause(sense: str, parts: List[str]) -> bool:
+    """Whether a brief clause of a long message asks for ``sense`` by itself."""
+    return any(len(part.split()) <= BRIEF and sense in analyse(part).senses and _asks(part) for part in parts)
 
 
 def _asks(text: str) -> bool:
