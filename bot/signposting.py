@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from pydantic import BaseModel, ValidationError, root_validator, validator
 
 from bot.content import ContentError, Sourced, content_path, load_items, read_yaml
 from bot.turn import Button, Turn, button
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
 
 RESOURCES_FILE = "resources.yml"
 LOCAL_RESOURCES_FILE = "resources_local.yml"
@@ -50,6 +54,9 @@ class Resource(Sourced):
     urgent: bool = False
     crisis_line: Optional[str] = None
     keywords: List[str] = []
+    # What people call it when they ask about it by name ("Mary Seacole", "FTSU"): a message naming one is about
+    # this resource, whatever else the NLU made of it (named_resource, bot/nlu/scope_gate.py).
+    names: List[str] = []
     verify: bool = False
     note: Optional[str] = None
     # A service with no national address (occupational health, your guardian): found locally, never given a
@@ -332,6 +339,54 @@ def strain_reply(*, catalogue: Optional[Catalogue] = None) -> tuple[str, str]:
     return f"{cat.messages.strain_intro.strip()} {cat.messages.strain_outro.strip()}", cat.messages.strain_topic
 
 
+# A word of a name this long may be typed a letter out ("seacol", "jennar"), and a longer one two letters out
+# ("franklyn", "practioner"); shorter words ("nye", "nhs", "eap") must be exact, or they would match common ones.
+ONE_TYPO_FROM = 5
+TWO_TYPOS_FROM = 8
+
+
+# Short words of a name people type as a sign or a digit ("talent 4 care", "retire & return").
+STAND_INS = {"for": ["4"], "and": ["&", "n"], "to": ["2"]}
+
+
+def _name_pattern(doc: Doc) -> List[Dict[str, Any]]:
+    return [{"LOWER": {"FUZZY2": t.lower_}} if len(t) >= TWO_TYPOS_FROM else
+            {"LOWER": {"FUZZY1": t.lower_}} if len(t) >= ONE_TYPO_FROM else
+            {"LOWER": {"IN": [t.lower_, *STAND_INS.get(t.lower_, [])]}} for t in doc]
+
+
+def _name_matcher(cat: Catalogue) -> Matcher:
+    from spacy.matcher import Matcher
+
+    from bot import language
+
+    nlp = language.nlp()
+    matcher = Matcher(nlp.vocab)
+    for resource in cat.resources:
+        if resource.names:
+            matcher.add(resource.id, [_name_pattern(nlp.make_doc(name)) for name in resource.names])
+    return matcher
+
+
+@cache
+def _default_name_matcher() -> Matcher:
+    return _name_matcher(default_catalogue())
+
+
+def named_resource(doc: Doc, *, catalogue: Optional[Catalogue] = None) -> Optional[Resource]:
+    """The resource a message names (``Resource.names``), the longest name found if it names several.
+
+    ``doc`` comes from the coach's own spaCy pipeline (``bot.language.nlp``), whose vocabulary the matcher uses.
+    """
+    matcher = _default_name_matcher() if catalogue is None else _name_matcher(catalogue)
+    matches = matcher(doc)
+    if not matches:
+        return None
+    match_id, _, _ = max(matches, key=lambda m: (m[2] - m[1], -m[1]))
+    found = doc.vocab.strings[match_id]
+    return next(resource for resource in _cat(catalogue).resources if resource.id == found)
+
+
 TOPICS_PER_PAGE = 4  # with urgent help and "More topics", six buttons at most
 RESOURCES_SHOWN = 4
 
@@ -364,7 +419,8 @@ def describe(resource: Resource, *, catalogue: Optional[Catalogue] = None) -> st
 
 
 def resources_turn(topic: Optional[str], page: Optional[str] = None, after_disclosure: bool = False) -> Turn:
-    """Resources on a topic or search words, or, without one, a page of topics to choose from.
+    """Resources on a topic or search words, the one resource asked for by name (its id), or, without a topic,
+    a page of topics to choose from.
 
     After a disclosure of risk in this conversation (``after_disclosure``), the urgent numbers come first, so
     urgent help stays on the page wherever the person goes next."""
@@ -376,8 +432,10 @@ def resources_turn(topic: Optional[str], page: Optional[str] = None, after_discl
         turn.say(urgent_reminder())
     if not topic:
         return turn.say("Which topic would you like resources on?", _topic_buttons(number))
-    found = find_resources(topic, limit=RESOURCES_SHOWN)
+    named = [r for r in default_catalogue().resources if r.id == topic]  # asked for by name (named_resource)
+    found = named or find_resources(topic, limit=RESOURCES_SHOWN)
     if not found:
         return turn.say(f"I couldn't find resources about “{topic}”. Here are the topics I know about.",
                         _topic_buttons(1))
-    return turn.say_in_bubbles("Here's what might help:\n" + "\n".join(describe(r) for r in found))
+    heading = "Here's what I know about it:" if named else "Here's what might help:"
+    return turn.say_in_bubbles(heading + "\n" + "\n".join(describe(r) for r in found))

@@ -1,31 +1,44 @@
-"""The scope gate: a message that would start a flow but is about something else gets ``out_of_scope``.
+"""The scope gate: whether a message is about what the coach does, where the NLU's intent alone would mislead.
 
-"Where was I up to in the last of us" reads to DIET like "where was I?", and would resume the journal.
-``bot.scope`` decides from the message's nouns; this component learns the coach's words from its training
-examples (when the model is trained) and its content (when it loads, so edited content counts at once). It
-runs after the FallbackClassifier and before the language and safety gates, which keep the last word.
+* A message that would start a flow but is about something else gets ``out_of_scope``. "Where was I up to in
+  the last of us" reads to DIET like "where was I?", and would resume the journal. ``bot.scope`` decides from
+  the message's nouns; this component learns the coach's words from its training examples (when the model is
+  trained) and its content (when it loads, so edited content counts at once).
+* A message that names a resource of the coach's catalogue ("tell me about the Mary Seacole programme") is a
+  request for it (``find_resources``, with the resource as its ``topic``) when the NLU would have turned it
+  away (``out_of_scope``, or the fallback) or asked for resources without saying which
+  (``bot.signposting.named_resource``). The coach suggests these programmes itself, so it must not then say
+  they are outside what it does.
+
+It runs after the FallbackClassifier and before the language and safety gates, which keep the last word.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Iterator, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import language
+from bot import language, signposting
 from bot.content import content_path, read_yaml
 from bot.nlu.safety_gate import own_parse
 from bot.scope import Vocabulary
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 OUT_OF_SCOPE = "out_of_scope"
+FALLBACK = "nlu_fallback"
+FIND_RESOURCES = "find_resources"
+TOPIC = "topic"
 SCOPE_KEY = "scope"
 # The content whose words are the coach's own subject (the safety examples are not: they are what people say).
 CONTENT = ("journey.yml", "interventions.yml", "resources.yml", "personas.yml", "segments.yml",
@@ -80,20 +93,42 @@ class ScopeGate(GraphComponent, IntentClassifier):
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._vocabulary is None:
-            return messages
         for message in messages:
             text = message.get(TEXT) or ""
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
             if text.startswith("/"):
                 continue  # a button payload
-            about = self._vocabulary.elsewhere(intent, own_parse(message) or language.nlp()(text))
-            if not about:
-                continue
-            ranking = [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": 1.0},
-                       *[r for r in message.get(INTENT_RANKING_KEY) or []
-                         if r.get(INTENT_NAME_KEY) not in (intent, OUT_OF_SCOPE)]]
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
+            doc = own_parse(message) or language.nlp()(text)
+            if self._vocabulary is not None:
+                self._turn_away_elsewhere(message, doc)
+            self._find_named_resource(message, doc)
         return messages
+
+    def _turn_away_elsewhere(self, message: Message, doc: Doc) -> None:
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+        about = self._vocabulary.elsewhere(intent, doc) if self._vocabulary else []
+        if about:
+            _impose(message, OUT_OF_SCOPE, intent)
+            message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
+
+    @staticmethod
+    def _find_named_resource(message: Message, doc: Doc) -> None:
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+        entities = message.get(ENTITIES) or []
+        if intent not in (OUT_OF_SCOPE, FALLBACK, FIND_RESOURCES) or any(e.get("entity") == TOPIC for e in entities):
+            return
+        resource = signposting.named_resource(doc)
+        if resource is None:
+            return
+        if intent != FIND_RESOURCES:
+            _impose(message, FIND_RESOURCES, intent)
+            message.set(SCOPE_KEY, {"instead_of": intent, "names": resource.id}, add_to_output=True)
+        named = {"entity": TOPIC, "value": resource.id, "extractor": ScopeGate.__name__}
+        message.set(ENTITIES, [*entities, named], add_to_output=True)
+
+
+def _impose(message: Message, intent: str, instead_of: str) -> None:
+    """The message's intent becomes ``intent``, first in the ranking, with the other guesses after it."""
+    others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in (intent, instead_of)]
+    ranking = [{INTENT_NAME_KEY: intent, "confidence": 1.0}, *others]
+    message.set(INTENT, ranking[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -163,6 +163,20 @@ def test_a_message_the_coach_could_not_place_offers_its_strongest_guesses_and_ea
     assert offered, "none of the messages was left unplaced with a guess to offer: choose others"
 
 
+@pytest.mark.parametrize("message, name", [
+    ("tell me about the mary seacole programme", "Mary Seacole programme"),  # the NLU alone turns these away
+    ("whats the elizabeth garrett anderson programme", "Elizabeth Garrett Anderson programme"),
+    ("is the nye bevan one any good", "Nye Bevan programme"),
+])
+def test_a_programme_asked_about_by_name_is_described_not_turned_away(coach: CoachServers, message: str,
+                                                                      name: str) -> None:
+    user = f"named-{uuid.uuid4().hex[:8]}"
+    reply = texts(coach.say(user, message))
+    assert f"• {name}" in reply and "https://www.leadershipacademy.nhs.uk" in reply, reply
+    assert "only help with" not in reply and "can't help" not in reply
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+
+
 def test_another_language_gets_a_kind_reply_in_english(coach: CoachServers) -> None:
     user = f"language-{uuid.uuid4().hex[:8]}"
     reply = texts(coach.say(user, "Hola, necesito ayuda con mi carrera profesional"))

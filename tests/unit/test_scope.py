@@ -79,3 +79,34 @@ def test_the_gate_leaves_the_coach_s_own_requests_and_buttons_alone(tmp_path: Pa
     for message in (parsed("where was I?", "where_was_i"), parsed("/where_was_i", "where_was_i")):
         [out] = loaded.process([message])
         assert out.get("intent")["name"] == "where_was_i" and out.get("scope") is None
+
+
+def test_a_message_naming_a_resource_the_nlu_turned_away_asks_for_that_resource(tmp_path: Path) -> None:
+    loaded = gate(tmp_path)
+    for intent in ("out_of_scope", "nlu_fallback"):
+        [out] = loaded.process([parsed("tell me about the mary seacole programme", intent)])
+        assert out.get("intent") == {"name": "find_resources", "confidence": 1.0}
+        assert intent not in [r["name"] for r in out.get("intent_ranking")]
+        assert [(e["entity"], e["value"]) for e in out.get("entities")] == [("topic", "mary_seacole")]
+
+
+def test_a_request_for_resources_that_names_one_gets_it_as_its_topic(tmp_path: Path) -> None:
+    [out] = gate(tmp_path).process([parsed("how do I apply for the nye bevan one", "find_resources")])
+    assert out.get("intent")["name"] == "find_resources" and out.get("scope") is None
+    assert [e["value"] for e in out.get("entities")] == ["nye_bevan"]
+
+
+def test_a_topic_the_nlu_found_and_any_other_intent_are_left_alone(tmp_path: Path) -> None:
+    """An answer that names a programme ("I'd like to do Mary Seacole") is the person's answer, not a request."""
+    loaded = gate(tmp_path)
+    [answer] = loaded.process([parsed("I'd like to do the Mary Seacole programme", "inform")])
+    assert answer.get("intent")["name"] == "inform" and not answer.get("entities")
+    found = parsed("pensions info please, the NHS pension", "find_resources")
+    found.set("entities", [{"entity": "topic", "value": "pensions"}])
+    [out] = loaded.process([found])
+    assert [e["value"] for e in out.get("entities")] == ["pensions"]
+
+
+def test_a_flow_request_about_something_else_that_names_nothing_stays_out_of_scope(tmp_path: Path) -> None:
+    [out] = gate(tmp_path).process([parsed("help me prepare for my audiobook club", "start_journey")])
+    assert out.get("intent")["name"] == "out_of_scope" and not out.get("entities")

@@ -354,3 +354,72 @@ def test_the_managers_resources_cover_calibration_and_recording_the_outcome() ->
     topic = json.loads(payload[payload.index("{"):])["topic"]
     listed = "\n".join(r.text or "" for r in resources_turn(topic).replies)
     assert "Debrief and calibrate with fellow managers" in listed and "ESR" in listed
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tell me about the mary seacole programme", "mary_seacole"),
+    ("is the Nye Bevan one worth it", "nye_bevan"),
+    ("mary secole", "mary_seacole"),  # a letter out
+    ("rosalind franklyn course", "rosalind_franklin"),
+    ("what does our FTSU guardian do", "speak_up_guardian"),
+    ("can I get NHS Talking Therapies myself", "nhs_talking_therapies"),  # the longest name, not "talking therapies"
+])
+def test_a_message_naming_a_resource_is_about_that_resource(text: str, expected: str) -> None:
+    from bot.language import nlp
+
+    found = signposting.named_resource(nlp()(text))
+    assert found is not None and found.id == expected
+
+
+@pytest.mark.parametrize("text", [
+    "mary berry's lemon drizzle", "the guardian crossword", "room 111 on the second floor", "speak up, I can't hear",
+    "the", "", "nye", "a leadership programme",
+])
+def test_a_message_naming_no_resource_names_none(text: str) -> None:
+    from bot.language import nlp
+
+    assert signposting.named_resource(nlp()(text)) is None
+
+
+def test_a_resource_asked_for_by_name_is_listed_alone() -> None:
+    text = "\n".join(r.text or "" for r in signposting.resources_turn("mary_seacole").replies)
+    assert "• Mary Seacole programme" in text and "New applications are on hold" in text
+    assert "Rosalind Franklin" not in text
+
+
+def test_every_name_is_found_as_written() -> None:
+    from bot.language import nlp
+
+    for resource in load_catalogue().resources:
+        for name in resource.names:
+            found = signposting.named_resource(nlp()(f"what is {name}?"))
+            assert found is not None and found.id == resource.id, name
+
+
+NAMED_RESOURCES = Path(__file__).resolve().parent.parent / "data" / "named_resources.yml"
+
+
+def _named_figures(held_out: bool) -> tuple[int, int, int, int]:
+    """Of the labelled messages: named ones found as their item, of how many; others named anything, of how many."""
+    from bot.language import nlp
+
+    labelled = yaml.safe_load(NAMED_RESOURCES.read_text(encoding="utf-8"))["examples"]
+    chosen = [i for i in labelled if bool(i["held_out"]) == held_out]
+    got = [(i["resource"], signposting.named_resource(nlp()(i["text"]))) for i in chosen]
+    named = [(want, found) for want, found in got if want != "none"]
+    others = [found for want, found in got if want == "none"]
+    return (sum(found is not None and found.id == want for want, found in named), len(named),
+            sum(found is not None for found in others), len(others))
+
+
+def test_the_labelled_names_are_found_and_look_alikes_mostly_are_not() -> None:
+    """The tuning part (tests/data/named_resources.yml): 94% found; people and places of the same name ("Edward
+    Jenner" in a history question) still are taken for the programme, 6 of 33."""
+    found, named, wrongly, others = _named_figures(held_out=False)
+    assert found / named >= 0.9 and wrongly / others <= 0.2, (found, named, wrongly, others)
+
+
+def test_held_out_names_stay_above_the_floor() -> None:
+    """Counted only, never shown: 24 of 33 found and 3 of 17 look-alikes taken for an item (docs/understanding.md)."""
+    found, named, wrongly, others = _named_figures(held_out=True)
+    assert found >= 24 and wrongly <= 3, (found, named, wrongly, others)
