@@ -177,6 +177,13 @@ def test_a_programme_asked_about_by_name_is_described_not_turned_away(coach: Coa
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
+def test_a_programme_asked_about_mid_journal_is_described_then_the_question_comes_back(coach: CoachServers) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, "what's the mary seacole programme?"))
+    assert "• Mary Seacole programme" in reply and "Section 1 of 6" in reply, reply  # the same question again
+    assert FIRST_PROMPT not in stored(coach, user)
+
+
 def test_another_language_gets_a_kind_reply_in_english(coach: CoachServers) -> None:
     user = f"language-{uuid.uuid4().hex[:8]}"
     reply = texts(coach.say(user, "Hola, necesito ayuda con mi carrera profesional"))
