@@ -35,15 +35,14 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot import clarifying, intake, plan  # noqa: E402
 from bot.journey_service import JourneyService, coach_journey  # noqa: E402
+from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
 from tests.e2e.servers import ROOT, trained_model  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # Replies that say plainly what the coach is for (utter_out_of_scope, utter_default, utter_inform_outside_form,
-# utter_other_language all do), and the intents whose rules start a flow (a form).
+# utter_other_language all do). A flow starts from the intents in bot.scope.FLOW_STARTERS.
 EXPLICIT = {"out_of_scope", "nlu_fallback", "inform", "other_language"}
-STARTS_A_FLOW = {"start_journey", "where_was_i", "manager_prepare", "rehearse", "record_outcome", "choose",
-                 "edit_answer"}
 # The labels are coarser than the domain's intents: these count as the labelled one.
 SAME_AS = {"manager_mode": {"manager_prepare", "rehearse", "record_outcome"},
            "privacy_what_kept": {"delete_data"}, "find_resources": {"feeling_stressed"},
@@ -189,7 +188,7 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
 
 
 def flows_started(result: Dict[str, Any]) -> str:
-    return ", ".join(f"{part} {sum(did in STARTS_A_FLOW for _, _, did in r['outcomes'])}"
+    return ", ".join(f"{part} {sum(did in FLOW_STARTERS for _, _, did in r['outcomes'])}"
                      for part, r in result.items())
 
 

@@ -20,9 +20,10 @@ from spacy.tokens import Doc
 
 from bot.intake import MISSPELT_FROM
 
-# The intents whose rules start a flow or a mode (data/rules): an off-topic message must never reach them.
+# The intents whose rules start a flow or a mode (data/rules; tests/unit/test_scope.py checks every rule that
+# starts a form from cold is here): an off-topic message must never reach them.
 FLOW_STARTERS = frozenset({"start_journey", "where_was_i", "restart", "manager_mode", "manager_prepare",
-                           "rehearse", "record_outcome"})
+                           "rehearse", "record_outcome", "edit_answer", "choose"})
 THINGS = ("NOUN", "PROPN")
 # A misspelling shares the first letter and is this close (difflib's ratio) to a known word: "carrer" is 0.83
 # to "career". Shorter words than intake's are too near too many others ("meal" is 0.89 to "metal"), and

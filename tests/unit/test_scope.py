@@ -110,3 +110,15 @@ def test_a_topic_the_nlu_found_and_any_other_intent_are_left_alone(tmp_path: Pat
 def test_a_flow_request_about_something_else_that_names_nothing_stays_out_of_scope(tmp_path: Path) -> None:
     [out] = gate(tmp_path).process([parsed("help me prepare for my audiobook club", "start_journey")])
     assert out.get("intent")["name"] == "out_of_scope" and not out.get("entities")
+
+
+def test_every_rule_that_starts_a_form_from_cold_is_guarded_by_the_gate() -> None:
+    """The gate guards FLOW_STARTERS; a new rule that starts a form from any other intent would be unguarded."""
+    import yaml
+
+    rules_dir = Path(__file__).resolve().parents[2] / "data" / "rules"
+    starting = {step["intent"] for path in rules_dir.glob("*.yml")
+                for rule in yaml.safe_load(path.read_text())["rules"] if not rule.get("condition")
+                and any(step.get("active_loop") for step in rule["steps"])
+                for step in rule["steps"] if "intent" in step}
+    assert starting and starting <= FLOW_STARTERS, starting - FLOW_STARTERS
