@@ -99,31 +99,32 @@ class ScopeGate(GraphComponent, IntentClassifier):
                 continue  # a button payload
             doc = own_parse(message) or language.nlp()(text)
             if self._vocabulary is not None:
-                self._turn_away_elsewhere(message, doc)
-            self._find_named_resource(message, doc)
+                _turn_away_elsewhere(self._vocabulary, message, doc)
+            _find_named_resource(message, doc)
         return messages
 
-    def _turn_away_elsewhere(self, message: Message, doc: Doc) -> None:
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-        about = self._vocabulary.elsewhere(intent, doc) if self._vocabulary else []
-        if about:
-            _impose(message, OUT_OF_SCOPE, intent)
-            message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
 
-    @staticmethod
-    def _find_named_resource(message: Message, doc: Doc) -> None:
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-        entities = message.get(ENTITIES) or []
-        if intent not in (OUT_OF_SCOPE, FALLBACK, FIND_RESOURCES) or any(e.get("entity") == TOPIC for e in entities):
-            return
-        resource = signposting.named_resource(doc)
-        if resource is None:
-            return
-        if intent != FIND_RESOURCES:
-            _impose(message, FIND_RESOURCES, intent)
-            message.set(SCOPE_KEY, {"instead_of": intent, "names": resource.id}, add_to_output=True)
-        named = {"entity": TOPIC, "value": resource.id, "extractor": ScopeGate.__name__}
-        message.set(ENTITIES, [*entities, named], add_to_output=True)
+def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> None:
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+    about = vocabulary.elsewhere(intent, doc)
+    if about:
+        _impose(message, OUT_OF_SCOPE, intent)
+        message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
+
+
+def _find_named_resource(message: Message, doc: Doc) -> None:
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+    entities = message.get(ENTITIES) or []
+    if intent not in (OUT_OF_SCOPE, FALLBACK, FIND_RESOURCES) or any(e.get("entity") == TOPIC for e in entities):
+        return
+    resource = signposting.named_resource(doc)
+    if resource is None:
+        return
+    if intent != FIND_RESOURCES:
+        _impose(message, FIND_RESOURCES, intent)
+        message.set(SCOPE_KEY, {"instead_of": intent, "names": resource.id}, add_to_output=True)
+    named = {"entity": TOPIC, "value": resource.id, "extractor": ScopeGate.__name__}
+    message.set(ENTITIES, [*entities, named], add_to_output=True)
 
 
 def _impose(message: Message, intent: str, instead_of: str) -> None:
