@@ -55,6 +55,7 @@ class Parsed:
     intent: str
     faq: Optional[str]
     ranking: Tuple[Dict[str, Any], ...] = ()
+    held_back: Optional[str] = None  # a flow's start the scope gate held back as unsure
 
 
 def training_texts() -> Set[str]:
@@ -85,12 +86,13 @@ async def parse_all(model: Path, texts: Iterable[str]) -> Dict[str, Parsed]:
         selectors = data.get("response_selector") or {}
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
         parsed[text] = Parsed(text, (data.get("intent") or {}).get("name") or "", faq,
-                              tuple(data.get("intent_ranking") or ()))
+                              tuple(data.get("intent_ranking") or ()), (data.get("scope") or {}).get("held_back"))
     return parsed
 
 
 def message(p: Parsed) -> Message:
-    return Message(p.text, p.intent, None, None, p.faq)
+    """The message as the actions see it at a question (actions.base.message_of)."""
+    return Message(p.text, p.held_back or p.intent, None, None, p.faq, held_back=p.held_back is not None)
 
 
 def same(expected: str, got: Optional[str]) -> bool:

@@ -295,6 +295,13 @@ def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = No
 
 def read(message: Message) -> Reading:
     """Whether a message said at a question is the answer, or a request; never a guess that loses words."""
+    reading = _read(message)
+    if message.held_back and reading.kind == REQUEST:
+        return Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
+    return reading
+
+
+def _read(message: Message) -> Reading:
     if message.choice is not None:
         return Reading(ANSWER)
     text = message.text.strip()

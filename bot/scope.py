@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import cache
 from typing import FrozenSet, Iterable, List
 
 from spacy.tokens import Doc
 
+from bot.content import content_path, read_yaml
 from bot.intake import MISSPELT_FROM
 
 # The intents whose rules start a flow or a mode (data/rules; tests/unit/test_scope.py checks every rule that
@@ -63,3 +65,31 @@ class Vocabulary:
         """What a message the NLU reads as starting a flow is about that the coach does not do: its strangers,
         none when the intent starts no flow (the spelling check is not run for other messages)."""
         return self.strangers(doc) if intent in FLOW_STARTERS else []
+
+
+@dataclass(frozen=True)
+class SureStart:
+    """Whether a message is sure enough to start a flow from cold (``bot/content/scope.yml``)."""
+
+    bar: float
+    subject: FrozenSet[str]
+
+    def names_the_subject(self, doc: Doc) -> bool:
+        for token in doc:
+            word = token.lemma_.lower()
+            if word in self.subject or token.lower_ in self.subject:
+                return True
+            if len(word) >= MISSPELT_FROM and get_close_matches(word, self.subject, n=1, cutoff=NEAR_SPELLING):
+                return True
+        return False
+
+    def held_back(self, intent: str, confidence: float, doc: Doc) -> bool:
+        """A flow's start the NLU is unsure of, in a message that names nothing of the coach's subject."""
+        return intent in FLOW_STARTERS and confidence < self.bar and not self.names_the_subject(doc)
+
+
+@cache
+def sure_start() -> SureStart:
+    data = read_yaml(content_path("scope.yml"))
+    return SureStart(float(data["sure_start"]), frozenset(str(w).lower() for w in data["subject_words"]))
+

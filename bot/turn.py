@@ -36,6 +36,9 @@ class Message:
     choice: Optional[str] = None  # the option picked with a button, if it was a button press
     safety: Optional[SafetyAssessment] = None  # the gate's verdict, carried in the parse data
     faq: Optional[str] = None  # the FAQ answer's response key, e.g. "faq/what_is_breadth"
+    # The NLU's intent was a flow's start the scope gate held back as unsure (bot/nlu/scope_gate.py): ``intent``
+    # is that start, which the intake may read the words by, but never act on as a request.
+    held_back: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@
   the last of us" reads to DIET like "where was I?", and would resume the journal. ``bot.scope`` decides from
   the message's nouns; this component learns the coach's words from its training examples (when the model is
   trained) and its content (when it loads, so edited content counts at once).
+* A message that would start a flow from cold, that the NLU is unsure of and that names nothing of the coach's
+  subject ("continue the story"), gets the fallback with that start still in the ranking, so the coach asks
+  "did you mean…?" with the flow as a button (``bot.scope.SureStart``). The start held back is kept in the
+  parse (``scope.held_back``): at a question, the intake still reads the message by it.
 * A message that names a resource of the coach's catalogue ("tell me about the Mary Seacole programme") is a
   request for it (``find_resources``, with the resource as its ``topic``) when the NLU would have turned it
   away (``out_of_scope``, or the fallback) or asked for resources without saying which
@@ -30,7 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import language, signposting
 from bot.content import content_path, read_yaml
 from bot.nlu.safety_gate import own_parse
-from bot.scope import Vocabulary
+from bot.scope import Vocabulary, sure_start
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -100,6 +104,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
             doc = own_parse(message) or language.nlp()(text)
             if self._vocabulary is not None:
                 _turn_away_elsewhere(self._vocabulary, message, doc)
+            _hold_back_an_unsure_start(message, doc)
             _find_named_resource(message, doc)
         return messages
 
@@ -110,6 +115,18 @@ def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> 
     if about:
         _impose(message, OUT_OF_SCOPE, intent)
         message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
+
+
+def _hold_back_an_unsure_start(message: Message, doc: Doc) -> None:
+    guess = message.get(INTENT) or {}
+    intent = guess.get(INTENT_NAME_KEY) or ""
+    if not sure_start().held_back(intent, float(guess.get("confidence") or 0.0), doc):
+        return
+    message.set(INTENT, {INTENT_NAME_KEY: FALLBACK, "confidence": 1.0}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: FALLBACK, "confidence": 1.0},
+                                     *[r for r in message.get(INTENT_RANKING_KEY) or []
+                                       if r.get(INTENT_NAME_KEY) != FALLBACK]], add_to_output=True)
+    message.set(SCOPE_KEY, {"held_back": intent}, add_to_output=True)
 
 
 def _find_named_resource(message: Message, doc: Doc) -> None:

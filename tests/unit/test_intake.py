@@ -461,3 +461,13 @@ def test_an_option_that_opens_a_longer_answer_is_the_answer() -> None:
 def test_punctuation_alone_at_a_question_with_options_is_read_without_failing(text: str) -> None:
     prompt = coach_journey().find_prompt("journal.career.stage")
     assert JourneyService.read(prompt, Message(text, "nlu_fallback")).kind in (intake.ANSWER, intake.UNCLEAR)
+
+
+def test_a_start_the_scope_gate_held_back_is_read_by_its_words_but_never_acted_on() -> None:
+    """At a question the intake reads a held-back start as the NLU guessed it: "keep my place" still stops, and
+    "take me back to where I left off" keeps the words and asks, rather than leaving the question on a guess."""
+    stop = intake.read(Message("I need to go now, keep my place", "where_was_i", held_back=True))
+    assert stop.kind == intake.STOP
+    request = Message("take me back to where I left off", "where_was_i")
+    assert intake.read(request).kind == intake.REQUEST
+    assert intake.read(Message(request.text, request.intent, held_back=True)).kind == intake.UNCLEAR

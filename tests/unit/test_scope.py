@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import nlp
 from bot.nlu.scope_gate import ScopeGate
-from bot.scope import FLOW_STARTERS, Vocabulary
+from bot.scope import FLOW_STARTERS, Vocabulary, sure_start
 
 COACH_SAYS = ["where was I", "carry on with my reflection journal", "help me prepare for my career conversation",
               "I'm a nurse and I want to plan my next step before my review", "rehearse a career conversation",
@@ -122,3 +122,33 @@ def test_every_rule_that_starts_a_form_from_cold_is_guarded_by_the_gate() -> Non
                 and any(step.get("active_loop") for step in rule["steps"])
                 for step in rule["steps"] if "intent" in step}
     assert starting and starting <= FLOW_STARTERS, starting - FLOW_STARTERS
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("continue the story", "where_was_i", 0.8),
+    ("let's go through my monthly budget", "start_journey", 0.88),
+    ("can we play twenty questions", "rehearse", 0.37),
+])
+def test_a_start_the_nlu_is_unsure_of_that_names_nothing_of_the_coach_s_subject_is_held_back(
+        text: str, intent: str, confidence: float) -> None:
+    assert sure_start().held_back(intent, confidence, nlp()(text))
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("take me through the three stages", "start_journey", 0.64),  # names the subject
+    ("help me prep as the manager, not the employee", "manager_prepare", 0.41),
+    ("begin the jornal please", "start_journey", 0.6),  # a misspelling of a subject word
+    ("where was I?", "where_was_i", 0.99),  # sure
+    ("is choosing 'not now' going to look bad", "faq", 0.62),  # starts no flow
+])
+def test_a_sure_start_or_one_about_the_coach_s_subject_goes_ahead(text: str, intent: str, confidence: float) -> None:
+    assert not sure_start().held_back(intent, confidence, nlp()(text))
+
+
+def test_the_gate_holds_back_an_unsure_start_and_keeps_it_to_offer(tmp_path: Path) -> None:
+    message = Message(data={"text": "continue the story", "intent": {"name": "where_was_i", "confidence": 0.8},
+                            "intent_ranking": [{"name": "where_was_i", "confidence": 0.8},
+                                               {"name": "review_journal", "confidence": 0.1}]})
+    [out] = gate(tmp_path).process([message])
+    assert out.get("intent")["name"] == "nlu_fallback" and out.get("scope") == {"held_back": "where_was_i"}
+    assert [r["name"] for r in out.get("intent_ranking")] == ["nlu_fallback", "where_was_i", "review_journal"]
