@@ -92,4 +92,3 @@ class SureStart:
 def sure_start() -> SureStart:
     data = read_yaml(content_path("scope.yml"))
     return SureStart(float(data["sure_start"]), frozenset(str(w).lower() for w in data["subject_words"]))
-
