@@ -360,6 +360,7 @@ def test_the_managers_resources_cover_calibration_and_recording_the_outcome() ->
     ("tell me about the mary seacole programme", "mary_seacole"),
     ("is the Nye Bevan one worth it", "nye_bevan"),
     ("mary secole", "mary_seacole"),  # a letter out
+    ("aspiring cheif executive programme", "aspiring_chief_executive"),  # two letters swapped
     ("rosalind franklyn course", "rosalind_franklin"),
     ("what does our FTSU guardian do", "speak_up_guardian"),
     ("can I get NHS Talking Therapies myself", "nhs_talking_therapies"),  # the longest name, not "talking therapies"
@@ -413,13 +414,13 @@ def _named_figures(held_out: bool) -> tuple[int, int, int, int]:
 
 
 def test_the_labelled_names_are_found_and_look_alikes_mostly_are_not() -> None:
-    """The tuning part (tests/data/named_resources.yml): 94% found; people and places of the same name ("Edward
+    """The tuning part (tests/data/named_resources.yml): 95.5% found; people and places of the same name ("Edward
     Jenner" in a history question) still are taken for the programme, 6 of 33."""
     found, named, wrongly, others = _named_figures(held_out=False)
     assert found / named >= 0.9 and wrongly / others <= 0.2, (found, named, wrongly, others)
 
 
 def test_held_out_names_stay_above_the_floor() -> None:
-    """Counted only, never shown: 24 of 33 found and 3 of 17 look-alikes taken for an item (docs/understanding.md)."""
+    """Counted only, never shown: 25 of 33 found and 3 of 17 look-alikes taken for an item (docs/understanding.md)."""
     found, named, wrongly, others = _named_figures(held_out=True)
-    assert found >= 24 and wrongly <= 3, (found, named, wrongly, others)
+    assert found >= 25 and wrongly <= 3, (found, named, wrongly, others)
