@@ -110,7 +110,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
 
 
 def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> None:
-    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+    intent = _intent_of(message)
     about = vocabulary.elsewhere(intent, doc)
     if about:
         _impose(message, OUT_OF_SCOPE, intent)
@@ -118,19 +118,15 @@ def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> 
 
 
 def _hold_back_an_unsure_start(message: Message, doc: Doc) -> None:
-    guess = message.get(INTENT) or {}
-    intent = guess.get(INTENT_NAME_KEY) or ""
-    if not sure_start().held_back(intent, float(guess.get("confidence") or 0.0), doc):
+    intent = _intent_of(message)
+    if not sure_start().held_back(intent, float((message.get(INTENT) or {}).get("confidence") or 0.0), doc):
         return
-    message.set(INTENT, {INTENT_NAME_KEY: FALLBACK, "confidence": 1.0}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: FALLBACK, "confidence": 1.0},
-                                     *[r for r in message.get(INTENT_RANKING_KEY) or []
-                                       if r.get(INTENT_NAME_KEY) != FALLBACK]], add_to_output=True)
+    _impose(message, FALLBACK)  # the start stays in the ranking, for "did you mean…?" to offer
     message.set(SCOPE_KEY, {"held_back": intent}, add_to_output=True)
 
 
 def _find_named_resource(message: Message, doc: Doc) -> None:
-    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+    intent = _intent_of(message)
     entities = message.get(ENTITIES) or []
     if intent not in (OUT_OF_SCOPE, FALLBACK, FIND_RESOURCES) or any(e.get("entity") == TOPIC for e in entities):
         return
@@ -144,8 +140,13 @@ def _find_named_resource(message: Message, doc: Doc) -> None:
     message.set(ENTITIES, [*entities, named], add_to_output=True)
 
 
-def _impose(message: Message, intent: str, instead_of: str) -> None:
-    """The message's intent becomes ``intent``, first in the ranking, with the other guesses after it."""
+def _intent_of(message: Message) -> str:
+    return str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
+
+
+def _impose(message: Message, intent: str, instead_of: str = "") -> None:
+    """The message's intent becomes ``intent``, first in the ranking, with the other guesses after it (all but
+    ``instead_of``, the intent it replaces, when that one is not to be offered)."""
     others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in (intent, instead_of)]
     ranking = [{INTENT_NAME_KEY: intent, "confidence": 1.0}, *others]
     message.set(INTENT, ranking[0], add_to_output=True)
