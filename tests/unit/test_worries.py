@@ -56,6 +56,9 @@ def test_held_out_worries_are_noticed_at_least_as_well_as_at_first_sight() -> No
     ("financialy it's tight at the moment", "money"),
     ("there's a lot of monkey business on nights", "none"),
     ("I'm retraining as an ODP", "none"),
+    ("what is Our Leadership Way? never heard of it", "none"),
+    ("I've not heard of that programme", "none"),
+    ("nobody ever listens to us on nights", "unfair"),
 ])
 def test_a_hurried_misspelling_is_still_noticed_and_short_words_are_left_alone(answer: str, worry: str) -> None:
     assert noticed(answer) == worry
