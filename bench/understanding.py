@@ -112,6 +112,9 @@ def in_form(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
         return reading.kind in (intake.SKIP, intake.LATER), did
     if expected == intake.CHANGE:
         return reading.kind == intake.CHANGE or reading.intent in ("review_journal", "edit_answer"), did
+    if expected == intake.REQUEST and item["intent"] == "where_was_i" and reading.kind == intake.QUESTION:
+        # A question about how far through, answered with the place and the question again, as "where was I?" is.
+        return intake.asks_where(p.text), did
     if expected == intake.REQUEST:
         return reading.kind == intake.REQUEST and same(item["intent"], reading.intent), did
     return reading.kind == expected, did

@@ -43,6 +43,7 @@ FILLER = "filler"
 NEXT = "next"
 BACK = "back"
 SENSE = "sense:"
+PROGRESS = "progress"  # a sense of its own: asking how far through the questions the person is
 # Kinds the words alone can show, being about the question itself ("can we come back to this one later").
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
 
@@ -419,6 +420,11 @@ def _clause_asks(clause: str) -> bool:
     if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
         return len(said) > 1 and said[1].lower_ in vocabulary().grammar.i_asking
     return first.pos_ == "VERB" or first.lower_ in vocabulary().grammar.request_openers
+
+
+def asks_where(text: str) -> bool:
+    """Whether a message asks where the person is up to ("how far through am i", "which bit am i on?")."""
+    return PROGRESS in analyse(text).senses
 
 
 def _asks_what(text: str) -> bool:

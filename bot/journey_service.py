@@ -127,6 +127,8 @@ def answer_question(message: Message) -> Turn:
         return Turn().say(response="utter_ask_why")
     if message.intent == "bot_challenge":
         return Turn().say(response="utter_bot_challenge")
+    if intake.asks_where(message.text):  # "how far through am i", which the NLU may take for off-topic
+        return Turn().say("Here's where you are:")
     if message.intent == "out_of_scope":
         return Turn().say("That's outside what I can help with, I'm afraid: I'm here for your career conversation. "
                           "Here's the question again.")

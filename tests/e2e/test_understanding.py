@@ -66,6 +66,24 @@ def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, st
     assert "Section 1 of 6" in texts(coach.say(user, "where was I?"))
 
 
+@pytest.mark.parametrize("asked", ["how far through am i", "how many questions are left"])
+def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coach: CoachServers, asked: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, asked))
+    assert "Section 2 of 6" in reply and "outside what I can help with" not in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
+def test_help_me_prepare_typed_at_the_manager_menu_asks_whose_conversation(coach: CoachServers) -> None:
+    user = f"manager-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "I'm a line manager, I have a career conversation with one of my team next week")
+    replies = coach.say(user, "help me prepare")
+    assert "someone in your team, or for your own" in texts(replies), texts(replies)
+    assert button_payloads(replies) == ["/manager_prepare", "/start_journey"]
+    assert "Section 1 of 6" not in texts(replies)  # the manager's own journal did not start
+
+
 def test_a_request_mid_form_is_acted_on_and_nothing_is_stored(coach: CoachServers) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")

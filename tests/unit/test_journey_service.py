@@ -64,6 +64,26 @@ def test_a_question_mid_form_is_answered_in_place_and_nothing_is_stored(coach_st
     assert coach_store.answers(person) == {}
 
 
+@pytest.mark.parametrize("asked", ["how far through am i", "how many questions are left",
+                                   "sorry lost track, which bit am i on now?"])
+def test_asking_how_far_through_mid_form_shows_the_place_even_when_the_nlu_says_off_topic(
+        coach_store: CoachStore, asked: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:progress")
+    turn = service.take(person, Place("journal", prompt_id="journal.details.role"), said(asked, intent="out_of_scope"))
+    assert "Here's where you are" in texts(turn) and "outside what I can help with" not in texts(turn)
+    assert turn.state == {"answer": None} and coach_store.answers(person) == {}
+
+
+@pytest.mark.parametrize("asked", ["how many goals should I set?", "what matters most to me is my family"])
+def test_a_question_or_answer_that_only_sounds_like_progress_is_not_taken_for_it(
+        coach_store: CoachStore, asked: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:not-progress")
+    turn = service.take(person, Place("journal", prompt_id="journal.details.role"), said(asked, intent="out_of_scope"))
+    assert "Here's where you are" not in texts(turn)
+
+
 def test_editing_keeps_the_old_answer_as_a_revision_and_leaves_the_flow(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:edit")
