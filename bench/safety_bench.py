@@ -6,6 +6,8 @@ For each set:
   false alarms    share of non-risk messages that get the urgent numbers (crisis or check-in)
   idiom/stress    false alarms among workplace idioms and stress messages, as "1 per N"
   level accuracy  share of non-risk messages whose level is one of the expected ones
+and, for replies typed at the check-in ("Are you safe at the moment?"), how many that say "safe" carry on and
+how many that do not get the urgent numbers again (bot/channels/check_in_policy.py decides from the verdict),
 and the mean time per message. This is the detector alone; bench/safety_servers.py measures what a
 person gets from the running coach (DIET's second opinion included), cold and mid-form.
 ``--show`` lists the tuning mistakes; held-out mistakes are listed only with ``--show-held-out``
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.language import nlp  # noqa: E402
 from bot.risk_classifier import Example
 from bot.safety import CONCERN, CRISIS, assess  # noqa: E402
-from tests.safety_sets import held_out, held_out_batches, tuning  # noqa: E402
+from tests.safety_sets import check_in_replies, held_out, held_out_batches, tuning  # noqa: E402
 
 URGENT = (CRISIS, CONCERN)
 
@@ -90,6 +92,13 @@ def main() -> None:
     for name, items in sets.items():
         print(line(name, figures(items, levels)))
     print(f"mean time per message: {elapsed / len(texts) * 1000:.1f} ms ({len(texts)} messages)")
+    for part, held in (("tuned", False), ("held-out", True)):
+        replies = check_in_replies(held)
+        carried = {text: assess(text).reassured for text, _ in replies}
+        safe = [text for text, says_safe in replies if says_safe]
+        unsafe = [text for text, says_safe in replies if not says_safe]
+        print(f"check-in replies, {part}: said safe and carried on {sum(carried[t] for t in safe)} of {len(safe)}; "
+              f"not safe or unsure and given urgent help {sum(not carried[t] for t in unsafe)} of {len(unsafe)}")
     huge = ("I want to kill myself. " + "The rota and the audit and the ward meeting. " * 2300)[:100_000]
     started = time.perf_counter()
     result = assess(huge)

@@ -72,6 +72,8 @@ FUZZY_CUTOFF = 0.85
 CRISIS_ORDER = ("suicide", "self_harm", "harm_to_others", "abuse", "acute_distress")
 SELF_CATEGORIES = frozenset({"suicide", "self_harm", "acute_distress"})
 DENIED_RISK = "denied_risk"
+REASSURANCE = "reassurance"
+WHOLE, LEADING = "whole", "leading"  # how a message says the person is safe (_reassurance)
 _NEGATIONS = frozenset({"not", "never", "no", "n't", "nt"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "they", "someone", "somebody", "him", "her", "them"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
@@ -90,6 +92,9 @@ class SafetyAssessment:
     explained_away: bool = False
     # The classifier's probability, when it was asked (only where the lexicon found no risk).
     score: Optional[float] = None
+    # The message says the person is safe, alone or first ("im safe", "yes, all good, just a long shift"), and
+    # nothing takes it back: the reply to the check-in that carries on (bot/channels/check_in_policy.py).
+    reassured: bool = False
 
     @property
     def is_crisis(self) -> bool:
@@ -109,7 +114,7 @@ class SafetyAssessment:
     def as_dict(self) -> Dict[str, object]:
         """A JSON-ready view (used by the CLI and carried in the parse data)."""
         return {"level": self.level, "category": self.category, "reasons": list(self.reasons),
-                "explained_away": self.explained_away, "score": self.score}
+                "explained_away": self.explained_away, "score": self.score, "reassured": self.reassured}
 
 
 def verdict(text: str, parse_data: Dict[str, Any]) -> SafetyAssessment:
@@ -117,7 +122,7 @@ def verdict(text: str, parse_data: Dict[str, Any]) -> SafetyAssessment:
     given = parse_data.get("safety")
     if isinstance(given, dict) and given.get("level") in (CRISIS, CONCERN, STRAIN, NONE):
         return SafetyAssessment(str(given["level"]), given.get("category"), tuple(given.get("reasons") or ()),
-                                bool(given.get("explained_away")), given.get("score"))
+                                bool(given.get("explained_away")), given.get("score"), bool(given.get("reassured")))
     return assess(text)
 
 
@@ -164,6 +169,13 @@ class _ContextSpec(BaseModel):
     clause_end: List[str]
 
 
+class _ReassuranceSpec(BaseModel):
+    patterns: List[str] = []
+    filler: List[str] = []
+    explaining: List[str] = []
+    unless: List[str] = []
+
+
 class _LexiconSpec(BaseModel):
     version: int
     last_checked: date
@@ -175,6 +187,7 @@ class _LexiconSpec(BaseModel):
     relations: List[_RelationSpec]
     idioms: List[_IdiomSpec]
     context: _ContextSpec
+    reassurance: _ReassuranceSpec = _ReassuranceSpec()
 
 
 # --- compiled patterns ----------------------------------------------------------
@@ -226,6 +239,10 @@ class Lexicon:
     first_person: FrozenSet[str]
     clause_end: FrozenSet[str]
     person_words: FrozenSet[str]
+    reassurance: Dict[str, Tuple[_Pattern, ...]]  # by first word, like ``index``
+    reassurance_filler: FrozenSet[str]
+    reassurance_explaining: FrozenSet[str]
+    reassurance_unless: FrozenSet[str]
 
 
 def _slot_variants(token: str, classes: Dict[str, List[str]], where: str) -> List[List[_Slot]]:
@@ -296,14 +313,20 @@ def load_lexicon(directory: Optional[Path] = None) -> Lexicon:
     owners: Dict[str, _Owner] = {}
     index: Dict[str, List[_Pattern]] = {}
 
+    def index_of(owner: str, texts: Iterable[str]) -> Dict[str, Tuple[_Pattern, ...]]:
+        found: Dict[str, List[_Pattern]] = {}
+        for text in texts:
+            for pattern in _compile(owner, text, classes):
+                for word in pattern.slots[0].words:
+                    found.setdefault(word, []).append(pattern)
+        return {word: tuple(patterns) for word, patterns in found.items()}
+
     def add(owner: _Owner, texts: Iterable[str]) -> None:
         if owner.id in owners:
             raise ContentError(f"{path}: duplicate rule or idiom id {owner.id!r}")
         owners[owner.id] = owner
-        for text in texts:
-            for pattern in _compile(owner.id, text, classes):
-                for word in pattern.slots[0].words:
-                    index.setdefault(word, []).append(pattern)
+        for word, patterns in index_of(owner.id, texts).items():
+            index.setdefault(word, []).extend(patterns)
 
     for rule in spec.rules:
         add(_Owner(rule.id, "rule", rule.level, rule.category, rule.anchored, None), rule.patterns)
@@ -329,6 +352,10 @@ def load_lexicon(directory: Optional[Path] = None) -> Lexicon:
         first_person=frozenset(ctx.first_person),
         clause_end=frozenset(ctx.clause_end),
         person_words=person_words,
+        reassurance=index_of(REASSURANCE, spec.reassurance.patterns),
+        reassurance_filler=frozenset(w.lower() for w in spec.reassurance.filler),
+        reassurance_explaining=frozenset(w.lower() for w in spec.reassurance.explaining),
+        reassurance_unless=frozenset(w.lower() for w in spec.reassurance.unless),
     )
 
 
@@ -472,6 +499,35 @@ class _Hit:
     start: int
     end: int
     text: str
+
+
+def _covered(toks: Sequence[_Tok], index: Dict[str, Tuple[_Pattern, ...]]) -> Set[int]:
+    """The tokens inside a match of any pattern of ``index``."""
+    covered: Set[int] = set()
+    for i, tok in enumerate(toks):
+        for form in tok.forms:
+            for pattern in index.get(form, ()):
+                covered.update(range(i, _match_at(pattern.slots, 0, toks, i)))  # -1: no match, nothing covered
+    return covered
+
+
+def _reassurance(toks: Sequence[_Tok], lex: Lexicon) -> Optional[str]:
+    """How the message says the person is safe: ``WHOLE`` when that is all it says ("im safe, thanks"),
+    ``LEADING`` when it says so first and the rest only explains, with no "but", "not", hedge or time ("im safe,
+    just a bad day on the ward"), else None ("safe for now", "im fine. (im not)")."""
+    covered = _covered(toks, lex.reassurance)
+    plain = [not any(ch.isalnum() for ch in tok.lower) for tok in toks]
+    said = [i in covered or bool(tok.forms & lex.reassurance_filler) or plain[i] for i, tok in enumerate(toks)]
+    if not covered:
+        return None
+    if all(said):
+        return WHOLE
+    first_end = next((i for i, tok in enumerate(toks) if i > min(covered) and (
+        plain[i] or tok.lower in lex.reassurance_explaining)), len(toks))
+    rest = toks[first_end:]
+    if all(said[:first_end]) and not any(tok.forms & lex.reassurance_unless for tok in rest):
+        return LEADING
+    return None
 
 
 def _pattern_hits(toks: Sequence[_Tok], lex: Lexicon) -> List[_Hit]:
@@ -859,11 +915,18 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
     result = _summarise(findings)
     if not second_opinion or result.level == CRISIS:
         return result
+    says_safe = _reassurance(toks, lex) if result.level != CONCERN and len(cleaned) <= MAX_PARSED_CHARS else None
+    if says_safe is not None:
+        result = dataclasses.replace(result, reasons=result.reasons + ("says they are safe",), reassured=True)
+    if says_safe == WHOLE and result.level == NONE:
+        # "im safe", typed at the check-in: the classifier, which learnt "safe" beside "not", is not asked.
+        return dataclasses.replace(result, explained_away=True)
     # Scored even where the lexicon explained the words away ("sh" beside ward talk, a denial beside a
     # disclosure): on the tuning batches that found more risk for hardly more false alarms (docs/safety.md).
     score = round((classifier or default_classifier()).probability(cleaned), 3)
     if score < CHECK_IN_PROBABILITY:
         return dataclasses.replace(result, score=score)
+    result = dataclasses.replace(result, reassured=False)
     reasons = result.reasons + (f"reads like risk (classifier {score:.2f})",)
     if result.level == CONCERN:  # two independent signals: the wording and the classifier
         return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away, score)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 import yaml
 
@@ -43,3 +43,12 @@ def held_out_batches() -> Dict[str, Tuple[Example, ...]]:
 def held_out() -> Tuple[Example, ...]:
     """Every held-out batch together."""
     return tuple(example for batch in held_out_batches().values() for example in batch)
+
+
+@cache
+def check_in_replies(held: bool) -> Tuple[Tuple[str, bool], ...]:
+    """Replies typed at the check-in ("Are you safe at the moment?"), each with whether it says the person is
+    safe: ``tests/data/safety_check_in_replies*.yml``, tuning or held-out."""
+    name = "safety_check_in_replies_held_out.yml" if held else "safety_check_in_replies.yml"
+    items: List[Dict[str, str]] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["examples"]
+    return tuple((str(item["text"]), item["expect"] == "safe") for item in items)

@@ -9,7 +9,7 @@ import pytest
 from bot.journey import load_journey
 from bot.plan import choice_options
 from bot.store import open_store
-from tests.e2e.servers import CoachServers, texts
+from tests.e2e.servers import CoachServers, button_payloads, texts
 
 pytestmark = pytest.mark.servers
 
@@ -52,6 +52,40 @@ def test_are_you_safe_answered_in_words_yes_carries_on_and_no_gets_the_numbers(c
     assert "116 123" in urgent and "999" in urgent and "Are you safe" not in urgent
     store = open_store(coach.database_url)
     assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+
+
+@pytest.mark.parametrize(("reply", "carries_on"), [
+    ("im safe, just a long shift", True), ("yh im safe", True),  # the NLU read this one as another language
+    ("unsure", False), ("yes but i've got a plan", False),  # read as a yes, and as a request to send the plan
+    ("what does safe even mean", False), ("dunno", False),
+])
+def test_are_you_safe_answered_in_own_words_carries_on_only_when_it_says_safe(
+        coach: CoachServers, reply: str, carries_on: bool) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    assert "Are you safe at the moment?" in texts(coach.say(user, "/risk_unclear"))
+    replies = coach.say(user, reply)
+    answer = texts(replies)
+    if carries_on:
+        assert "How are you feeling about work" in answer and "116 123" not in answer, answer
+    else:
+        assert "116 123" in answer and "999" in answer and "/talk_to_person" in button_payloads(replies), answer
+        assert "How are you feeling about work" not in answer and "your plan" not in answer.lower(), answer
+    store = open_store(coach.database_url)
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+
+
+@pytest.mark.parametrize("reply", ["thanks", "im fine", "yes but i've got a plan"])
+def test_after_the_crisis_reply_words_it_did_not_offer_get_asked_are_you_safe(coach: CoachServers,
+                                                                              reply: str) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    assert "116 123" in texts(coach.say(user, "i want to end my life"))
+    answer = texts(coach.say(user, reply))
+    assert "Are you safe at the moment?" in answer and "116 123" in answer, answer
+    assert "How are you feeling about work" not in answer and "your plan" not in answer, answer
+    assert "116 123" in texts(coach.say(user, "no"))
 
 
 def test_a_disclosure_during_a_rehearsal_interrupts_it(coach: CoachServers) -> None:

@@ -15,7 +15,7 @@ import yaml
 from bot.language import nlp
 from bot.risk_classifier import Example
 from bot.safety import CONCERN, CRISIS, NONE, STRAIN, assess, clean_text, load_lexicon
-from tests.safety_sets import held_out, tuning
+from tests.safety_sets import check_in_replies, held_out, tuning
 
 URGENT = (CRISIS, CONCERN)  # both replies carry the urgent numbers
 RISK: List[Example] = [m for m in tuning() if m.risk]
@@ -66,6 +66,51 @@ def test_held_out_recall_stays_above_the_floor() -> None:
     risk = [m for m in held_out() if m.risk]
     caught = sum(assess(m.text).level in URGENT for m in risk)
     assert caught / len(risk) >= HELD_OUT_RECALL_FLOOR, f"{caught} of {len(risk)}"
+
+
+# Replies typed at the check-in ("Are you safe at the moment?"): only a reply that says "safe" carries on.
+CHECK_IN_TUNING = check_in_replies(held=False)
+
+
+@pytest.mark.parametrize("reply", ["im safe", "yes, all good x", "I'm fine honestly, don't worry", "yeah im ok 🙂",
+                                   "carry on"])
+def test_a_reply_that_only_says_safe_is_reassured_without_asking_the_classifier(reply: str) -> None:
+    result = assess(reply)
+    assert result.reassured and result.level == NONE and result.score is None
+
+
+@pytest.mark.parametrize("reply", ["im safe, just a long shift", "yes im ok. it was about a patient",
+                                   "fine just tired"])
+def test_a_reply_that_says_safe_first_and_then_explains_is_reassured(reply: str) -> None:
+    assert assess(reply).reassured
+
+
+@pytest.mark.parametrize("reply", ["safe for now", "im fine but i keep thinking about it", "im ok. (im not)", "no",
+                                   "unsure", "yes but ive got a plan", "i think so", "im safe, he's asleep",
+                                   "im not safe", "ok for tonight", "im safe but i want to die"])
+def test_a_reply_that_hedges_takes_it_back_or_says_no_is_not_reassured(reply: str) -> None:
+    assert not assess(reply).reassured
+
+
+@pytest.mark.parametrize("reply", [text for text, safe in CHECK_IN_TUNING if not safe])
+def test_every_tuning_reply_that_is_not_plainly_safe_gets_the_urgent_numbers_again(reply: str) -> None:
+    assert not assess(reply).reassured
+
+
+def test_most_tuning_replies_that_say_safe_carry_on() -> None:
+    safe = [text for text, says_safe in CHECK_IN_TUNING if says_safe]
+    carried = sum(assess(text).reassured for text in safe)
+    assert carried >= 83, f"{carried} of {len(safe)}"  # docs/safety.md
+
+
+def test_held_out_check_in_replies_never_carry_on_unsafe_and_mostly_carry_on_safe() -> None:
+    """Counted only. At first sight: every unsafe reply given the urgent numbers (30 of 30), and 26 of 50 safe
+    replies carried on; the rest get the urgent numbers again, the cautious mistake."""
+    replies = check_in_replies(held=True)
+    unsafe_carried = sum(assess(text).reassured for text, safe in replies if not safe)
+    safe_carried = sum(assess(text).reassured for text, safe in replies if safe)
+    assert unsafe_carried == 0
+    assert safe_carried >= 26, f"{safe_carried}"
 
 
 def test_everyday_answers_to_the_coachs_questions_rarely_get_the_check_in() -> None:
