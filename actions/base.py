@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
 from contextvars import ContextVar
 from typing import Any, Dict, List, Optional
 
@@ -51,15 +52,11 @@ def message_of(tracker: Tracker, text: Optional[str] = None) -> Message:
     """The latest message as the core sees it (``text`` is the slot value when a form filled one)."""
     latest = tracker.latest_message
     said = text if text is not None else latest.get("text") or ""
-    held_back = (latest.get("scope") or {}).get("held_back")  # a start the scope gate held back as unsure
-    intent = held_back or (latest.get("intent") or {}).get("name")
+    message = Message.parsed(said, latest)
     choice = entity(tracker, "choice")
-    # The ResponseSelector files its answer under the retrieval intent, or "default" when it serves all.
-    selectors = latest.get("response_selector") or {}
-    faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
-    if intent == "choose" and choice is not None:  # a button press: our payload, not the person's words
-        return Message(said, intent, choice, None, faq)
-    return Message(said, intent, None, safety.verdict(said, latest), faq, held_back=bool(held_back))
+    if message.intent == "choose" and choice is not None:  # a button press: our payload, not the person's words
+        return dataclasses.replace(message, choice=choice)
+    return dataclasses.replace(message, safety=safety.verdict(said, latest))
 
 
 def place_of(tracker: Tracker) -> Place:

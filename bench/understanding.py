@@ -26,7 +26,7 @@ import asyncio
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -56,6 +56,7 @@ class Parsed:
     faq: Optional[str]
     ranking: Tuple[Dict[str, Any], ...] = ()
     held_back: Optional[str] = None  # a flow's start the scope gate held back as unsure
+    data: Dict[str, Any] = field(default_factory=dict)  # the whole parse
 
 
 def training_texts() -> Set[str]:
@@ -86,13 +87,14 @@ async def parse_all(model: Path, texts: Iterable[str]) -> Dict[str, Parsed]:
         selectors = data.get("response_selector") or {}
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
         parsed[text] = Parsed(text, (data.get("intent") or {}).get("name") or "", faq,
-                              tuple(data.get("intent_ranking") or ()), (data.get("scope") or {}).get("held_back"))
+                              tuple(data.get("intent_ranking") or ()), (data.get("scope") or {}).get("held_back"),
+                              data)
     return parsed
 
 
 def message(p: Parsed) -> Message:
     """The message as the actions see it at a question (actions.base.message_of)."""
-    return Message(p.text, p.held_back or p.intent, None, None, p.faq, held_back=p.held_back is not None)
+    return Message.parsed(p.text, p.data)
 
 
 def same(expected: str, got: Optional[str]) -> bool:

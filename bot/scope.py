@@ -17,7 +17,7 @@ from difflib import get_close_matches
 from functools import cache
 from typing import FrozenSet, Iterable, List
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.content import content_path, read_yaml
 from bot.intake import MISSPELT_FROM
@@ -33,6 +33,16 @@ THINGS = ("NOUN", "PROPN")
 NEAR_SPELLING = 0.83
 WHEN = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT")
 SHORTEST_WORD = 3  # "gp", "hr" and stray letters say too little either way
+
+
+def _spelt_like(token: Token, words: FrozenSet[str]) -> bool:
+    """Whether a word is one of ``words``, as its lemma or as typed, or a misspelling of one: a long word that
+    shares the first letter and is this close ("jornal", "carrer")."""
+    word = token.lemma_.lower()
+    if word in words or token.lower_ in words:
+        return True
+    return len(word) >= MISSPELT_FROM and any(
+        near[0] == word[0] for near in get_close_matches(word, words, n=3, cutoff=NEAR_SPELLING))
 
 
 @dataclass(frozen=True)
@@ -53,12 +63,8 @@ class Vocabulary:
             word = token.lemma_.lower()
             if token.pos_ not in THINGS or len(word) < SHORTEST_WORD or not word.isalpha() or token.ent_type_ in WHEN:
                 continue
-            if word in self.words or token.lower_ in self.words:
-                continue
-            if len(word) >= MISSPELT_FROM and any(
-                    near[0] == word[0] for near in get_close_matches(word, self.words, n=3, cutoff=NEAR_SPELLING)):
-                continue
-            found.append(word)
+            if not _spelt_like(token, self.words):
+                found.append(word)
         return found
 
     def elsewhere(self, intent: str, doc: Doc) -> List[str]:
@@ -75,13 +81,7 @@ class SureStart:
     subject: FrozenSet[str]
 
     def names_the_subject(self, doc: Doc) -> bool:
-        for token in doc:
-            word = token.lemma_.lower()
-            if word in self.subject or token.lower_ in self.subject:
-                return True
-            if len(word) >= MISSPELT_FROM and get_close_matches(word, self.subject, n=1, cutoff=NEAR_SPELLING):
-                return True
-        return False
+        return any(_spelt_like(token, self.subject) for token in doc)
 
     def held_back(self, intent: str, confidence: float, doc: Doc) -> bool:
         """A flow's start the NLU is unsure of, in a message that names nothing of the coach's subject."""
