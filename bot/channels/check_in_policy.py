@@ -10,7 +10,8 @@ verdict instead (``bot.safety``, carried in the parse data by the gate):
   reply with the urgent numbers and the offer of a person, as "I need help now" does: the check-in asked because
   the coach was unsure, and a reply that does not say "safe" leaves it unsure;
 * a request either offers with a button, typed (a person; at the crisis reply also support, carry on, stop),
-  keeps its rule;
+  and a request about the person's own data (delete, download, what is kept, who has seen, stop sharing) keep
+  their rules;
 * at the crisis reply anything else, "im fine" included, gets the check-in, so nobody goes back to career
   questions just after a disclosure without saying that they are safe.
 
@@ -34,10 +35,12 @@ from bot import safety
 
 CHECK_IN = "utter_safety_check_in"
 CRISIS_REPLY = "utter_urgent_next_steps"  # the end of the crisis reply, with its offers
+# A person's say over their own data is never held up, even here ("delete my data" right after a disclosure).
+PRIVACY = frozenset({"delete_data", "download_my_data", "privacy_what_kept", "who_has_seen", "stop_sharing"})
 # What each offers with its buttons, typed ("talk to someone", "carry on where I was", "stop for now"); the
 # check-in's "I'm safe, carry on" is read from the words, and its "I need help now" is risk.
-OFFERED = {CRISIS_REPLY: frozenset({"talk_to_person", "find_resources", "where_was_i", "stop"}),
-           CHECK_IN: frozenset({"talk_to_person"})}
+OFFERED = {CRISIS_REPLY: frozenset({"talk_to_person", "find_resources", "where_was_i", "stop"}) | PRIVACY,
+           CHECK_IN: frozenset({"talk_to_person"}) | PRIVACY}
 # Run between the check-in and the reply when the check-in paused a form, and Rasa's own slot filling.
 BETWEEN = frozenset({"action_listen", "action_deactivate_loop", "action_extract_slots"})
 CARRY_ON = ("action_resume", "coach_form")  # as the rules for a yes to the check-in

@@ -77,6 +77,12 @@ def test_talk_to_someone_typed_at_the_check_in_acts_as_its_button() -> None:
     assert next_step(CHECK_IN, said("can i talk to someone", "talk_to_person"), []) is None
 
 
+@pytest.mark.parametrize("asked", [CHECK_IN, CRISIS_REPLY])
+def test_a_request_about_their_own_data_is_never_held_up(asked: str) -> None:
+    assert next_step(asked, said("delete my data", "delete_data"), []) is None
+    assert next_step(asked, said("what do you keep about me", "privacy_what_kept"), []) is None
+
+
 def test_a_reply_without_the_gates_verdict_is_assessed_afresh() -> None:
     assert next_step(CHECK_IN, {"text": "yes", "intent": {"name": "affirm"}}, []) == CARRY_ON[0]
     assert next_step(CHECK_IN, {"text": "probably", "intent": {"name": "affirm"}}, []) == URGENT[0]
