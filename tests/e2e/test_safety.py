@@ -125,7 +125,9 @@ def test_a_disclosure_gets_urgent_help_even_when_the_action_server_is_down(coach
     try:
         urgent = texts(coach.say(user, "i want to kill my self tonight"))
         unsure = texts(coach.say(user, "I keep thinking about the bridge"))  # the check-in (concern)
+        not_sure = texts(coach.say(user, "dunno"))  # a reply typed at the check-in (bot/channels/check_in_policy.py)
     finally:
         coach.restart_actions()
     assert "116 123" in urgent and "999" in urgent
     assert "Are you safe" in unsure and "116 123" in unsure
+    assert "116 123" in not_sure and "999" in not_sure
