@@ -53,10 +53,8 @@ SAME_AS = {"manager_mode": {"manager_prepare", "rehearse", "record_outcome"},
 class Parsed:
     text: str
     intent: str
-    faq: Optional[str]
     ranking: Tuple[Dict[str, Any], ...] = ()
-    held_back: Optional[str] = None  # a flow's start the scope gate held back as unsure
-    data: Dict[str, Any] = field(default_factory=dict)  # the whole parse
+    data: Dict[str, Any] = field(default_factory=dict)  # the whole parse (scope gate, FAQ answer: Message.parsed)
 
 
 def training_texts() -> Set[str]:
@@ -84,11 +82,8 @@ async def parse_all(model: Path, texts: Iterable[str]) -> Dict[str, Parsed]:
     parsed: Dict[str, Parsed] = {}
     for text in sorted(set(texts)):
         data = await agent.parse_message(text)
-        selectors = data.get("response_selector") or {}
-        faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
-        parsed[text] = Parsed(text, (data.get("intent") or {}).get("name") or "", faq,
-                              tuple(data.get("intent_ranking") or ()), (data.get("scope") or {}).get("held_back"),
-                              data)
+        intent = (data.get("intent") or {}).get("name") or ""
+        parsed[text] = Parsed(text, intent, tuple(data.get("intent_ranking") or ()), data)
     return parsed
 
 

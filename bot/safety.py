@@ -516,10 +516,10 @@ def _reassurance(toks: Sequence[_Tok], lex: Lexicon) -> Optional[str]:
     ``LEADING`` when it says so first and the rest only explains, with no "but", "not", hedge or time ("im safe,
     just a bad day on the ward"), else None ("safe for now", "im fine. (im not)")."""
     covered = _covered(toks, lex.reassurance)
-    plain = [not any(ch.isalnum() for ch in tok.lower) for tok in toks]
-    said = [i in covered or bool(tok.forms & lex.reassurance_filler) or plain[i] for i, tok in enumerate(toks)]
     if not covered:
         return None
+    plain = [not any(ch.isalnum() for ch in tok.lower) for tok in toks]
+    said = [i in covered or bool(tok.forms & lex.reassurance_filler) or plain[i] for i, tok in enumerate(toks)]
     if all(said):
         return WHOLE
     first_end = next((i for i, tok in enumerate(toks) if i > min(covered) and (
@@ -917,16 +917,15 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
         return result
     says_safe = _reassurance(toks, lex) if result.level != CONCERN and len(cleaned) <= MAX_PARSED_CHARS else None
     if says_safe is not None:
-        result = dataclasses.replace(result, reasons=result.reasons + ("says they are safe",), reassured=True)
+        result = dataclasses.replace(result, reasons=result.reasons + ("says they are safe",))
     if says_safe == WHOLE and result.level == NONE:
         # "im safe", typed at the check-in: the classifier, which learnt "safe" beside "not", is not asked.
-        return dataclasses.replace(result, explained_away=True)
+        return dataclasses.replace(result, explained_away=True, reassured=True)
     # Scored even where the lexicon explained the words away ("sh" beside ward talk, a denial beside a
     # disclosure): on the tuning batches that found more risk for hardly more false alarms (docs/safety.md).
     score = round((classifier or default_classifier()).probability(cleaned), 3)
     if score < CHECK_IN_PROBABILITY:
-        return dataclasses.replace(result, score=score)
-    result = dataclasses.replace(result, reassured=False)
+        return dataclasses.replace(result, score=score, reassured=says_safe is not None)
     reasons = result.reasons + (f"reads like risk (classifier {score:.2f})",)
     if result.level == CONCERN:  # two independent signals: the wording and the classifier
         return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away, score)

@@ -41,14 +41,14 @@ class Message:
     held_back: bool = False
 
     @classmethod
-    def parsed(cls, text: str, parse: Dict[str, Any], safety: Optional[SafetyAssessment] = None) -> Message:
+    def parsed(cls, text: str, parse: Dict[str, Any]) -> Message:
         """The message as the NLU's parse data gives it: the intent, or the start the scope gate held back, and
         the FAQ answer the ResponseSelector chose (filed under the retrieval intent, or "default")."""
         held_back = (parse.get("scope") or {}).get("held_back")
         selectors = parse.get("response_selector") or {}
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
         intent = held_back or (parse.get("intent") or {}).get("name")
-        return cls(text, intent, None, safety, faq, held_back=bool(held_back))
+        return cls(text, intent, None, None, faq, held_back=bool(held_back))
 
 
 @dataclass(frozen=True)
