@@ -28,7 +28,7 @@ from bot.turn import Message
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 ANSWER = "answer"
 SKIP = "skip"
@@ -44,6 +44,7 @@ NEXT = "next"
 BACK = "back"
 SENSE = "sense:"
 PROGRESS = "progress"  # a sense of its own: asking how far through the questions the person is
+CLARIFY = "clarify"  # a sense of its own: asking what the question means, or for an example
 # Kinds the words alone can show, being about the question itself ("can we come back to this one later").
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
 
@@ -73,6 +74,8 @@ KEPT_OUT = frozenset({"risk_of_harm", "risk_unclear", "edit_answer", "delete_ans
 # A message of at most this many words that the NLU and the words agree on is that request; longer, the coach
 # asks rather than guesses.
 BRIEF = 15
+# A "what ...?" of at most this many words, with a remark as short after it, asks before anything else.
+ASKED_FIRST = 10
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
 # What ends a clause, for reading the first and the last one on their own.
@@ -100,6 +103,7 @@ class Vocabulary(BaseModel):
     yes: List[str]
     no: List[str]
     yes_also: List[str]
+    go_on: List[str]
     no_also: List[str]
     carry_on_also: List[str]
     done: List[str]
@@ -108,6 +112,7 @@ class Vocabulary(BaseModel):
     moves: Dict[str, List[str]]
     declining: List[str]
     grammar: Grammar
+    typed: Dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,18 @@ def _one_word_filler() -> FrozenSet[str]:
 
 
 def _parse(text: str) -> Doc:
-    return lemmas(text[:READ_LIMIT])
+    return lemmas(_typed(text[:READ_LIMIT]))
+
+
+def _typed(text: str) -> str:
+    """``text`` with the short forms people type on a phone read as the words ("can u change it", "next q")."""
+    spelt = vocabulary().typed
+    return re.sub(r"[\w']+", lambda m: spelt.get(m.group(0).lower(), m.group(0)), text)
+
+
+def _symbol(token: Token) -> bool:
+    """An emoji or another mark that is not a word ("later 👍", "move on pls 🙏")."""
+    return not any(c.isalnum() for c in token.text)
 
 
 @dataclass(frozen=True)
@@ -214,7 +230,8 @@ def analyse(text: str) -> Analysis:
             filler.update(range(start, end))
             continue
         before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
-        negated = any(t.lower_ in negations or t.lemma_ in negations for t in before)
+        negated = any(t.lower_ in negations or t.lemma_ in negations for t in before) and not (
+            doc[start].lower_ in negations or doc[start].lemma_ in negations)  # "nope, not answering that"
         if label.startswith(SENSE):
             name, _, number = label[len(SENSE):].partition("#")
             # A negation turns the request itself around ("I don't want to skip"), not what it is about
@@ -228,16 +245,17 @@ def analyse(text: str) -> Analysis:
         kind, _, intent = label.partition(":")
         found.append(Cue(kind, intent or None, start, end))
         covered.update(range(start, end))
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    words = [t for t in doc if not (t.is_punct or t.is_space or _symbol(t))]
     senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
     clause_end = next((t.i for t in doc if t.is_punct and t.text in CLAUSE_MARKS), None)
     opening = None
     if clause_end is not None and 0 < clause_end < len(doc) - 1:
-        first = [t for t in doc[:clause_end] if not t.is_punct]
+        first = [t for t in doc[:clause_end] if not (t.is_punct or _symbol(t))]
         inside = [c for c in found if c.end <= clause_end and c.end - c.start > 1]
         if inside and all(t.i in covered or t.i in filler for t in first):
             opening = max(inside, key=lambda c: c.end - c.start)
-    starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct for t in doc[:c.start])]
+    starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct or _symbol(t)
+                                                              for t in doc[:c.start])]
     leading = min(starts, key=lambda c: (c.start, c.start - c.end)) if starts else None  # first, then longest
     whole = all(t.i in covered or t.i in filler for t in words)
     closing, closing_senses, declined = None, frozenset[str](), False
@@ -245,7 +263,7 @@ def analyse(text: str) -> Analysis:
     last_start = max((t.i + 1 for t in doc if t.is_punct and t.text in CLAUSE_MARKS and t.i < len(doc) - 1),
                      default=None)
     if last_start is not None:
-        last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space)]
+        last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space or _symbol(t))]
         inside = [c for c in found if c.start >= last_start]
         if last and inside and all(t.i in covered or t.i in filler for t in last):
             closing = max(inside, key=lambda c: c.end - c.start)
@@ -371,6 +389,9 @@ def _read(message: Message) -> Reading:
         # manager see this?", "where do I find the competences for my role?"). A yes-no question may be a
         # tentative answer ("could I try a secondment?").
         return Reading(QUESTION)
+    asked, mark, remark = text.partition("?")
+    if mark and _asks_what(asked) and len(asked.split()) <= ASKED_FIRST and 0 < len(remark.split()) <= ASKED_FIRST:
+        return Reading(QUESTION)  # "what is Our Leadership Way? never heard of it", "what competences? where are they"
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     return Reading(ANSWER)
@@ -383,7 +404,10 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     ("thats me for today, bye"). Otherwise the words before may be an answer ("I'd like to stop doing nights,
     bye"): ask."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
-    if kind in found.closing_senses or found.declined or (meant == kind and not before):
+    # The words before say the same in a phrase of their own ("sorry need to stop here, breaks over"), not a word
+    # that an answer may hold ("I'd like to stop doing nights, bye").
+    same = any(cue.end - cue.start > 1 for cue in before) and all(cue.kind == kind for cue in before)
+    if kind in found.closing_senses or found.declined or (meant == kind and not before) or same:
         return Reading(kind)
     return Reading(UNCLEAR)
 
@@ -427,6 +451,11 @@ def asks_where(text: str) -> bool:
     return PROGRESS in analyse(text).senses
 
 
+def asks_to_clarify(text: str) -> bool:
+    """Whether a question asks what the prompt means or for an example ("not sure what you mean", "example?")."""
+    return CLARIFY in analyse(text).senses
+
+
 def _asks_what(text: str) -> bool:
     """Whether a question asks "what", "where", "how"...: not a tentative answer ("what about a secondment?")."""
     words = re.findall(r"[\w']+", text.lower())
@@ -438,12 +467,17 @@ def reads_as_question(text: str) -> bool:
     """A short question ("what do you mean by stretch?"), as opposed to a reflective answer. Without a question
     mark, a "when", "what" or "how" followed by its subject starts a clause, not a question ("when a patient
     walks out the door", "what I enjoy is teaching")."""
+    filler = _one_word_filler()
     words = re.findall(r"[\w']+", text.lower())
+    while words and words[0] in filler:  # "sorry what do you mean by aspiration"
+        words = words[1:]
     if not words or len(words) > 30:
         return False
     if text.rstrip().endswith("?"):
         return True
     grammar = vocabulary().grammar
+    if words[0] in grammar.wh_contracted:  # "whats the weather tomorrow"; not "what's the point, nothing changes"
+        return len(clauses(text)) == 1
     if words[0] in grammar.wh_words and len(words) > 1 and words[1] in grammar.clause_subjects:
         return False
     return words[0] in grammar.question_openers
@@ -471,6 +505,13 @@ def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:
                 if _only_confirming(rest, answer, offered):
                     return answer
     return None
+
+
+def only_goes_on(text: str) -> bool:
+    """Whether a message is a yes that only says "go on" ("yes", "yep let's go"), not an answer ("fine", "ok")."""
+    filler = _one_word_filler()
+    bare = " ".join(word for word in _said(text).split() if word not in filler)
+    return bare in vocabulary().go_on
 
 
 def _only_confirming(rest: List[str], answer: bool, offered: Sequence[str] = ()) -> bool:

@@ -8,6 +8,7 @@ of the first prompt without an answer.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,7 @@ class _PromptSchema(BaseModel):
     options_from: Optional[str] = None
     feeds: Optional[str] = None
     recalls: Optional[str] = None
+    explained: Optional[str] = None
 
     @validator("kind")
     def _known_kind(cls, value: str) -> str:  # noqa: N805 - pydantic validator
@@ -69,6 +71,11 @@ class _JourneySchema(BaseModel):
     flows: list[_FlowSchema]
 
 
+# How a question starts when "yes" or "no" answers it.
+YES_NO_OPENERS = frozenset({"is", "are", "do", "does", "did", "would", "could", "can", "shall", "should", "will",
+                            "has", "have"})
+
+
 @dataclass(frozen=True)
 class Prompt:
     id: str
@@ -81,6 +88,14 @@ class Prompt:
     feeds: Optional[str] = None
     private: bool = False  # never leaves the person's own view: no plan document, no share
     recalls: Optional[str] = None  # an earlier prompt whose answer is offered here, rather than asking twice
+    explained: Optional[str] = None  # the question put another way, with an example ("what do you mean?")
+
+    @property
+    def asks_yes_or_no(self) -> bool:
+        """Whether a plain "yes" answers it ("Is there anything ... you'd want your manager to understand?"), as
+        opposed to an open question, where a "yes" only says "go on" ("What is your current role?")."""
+        asked = re.findall(r"\b([A-Za-z']+)[^.?!]*\?", self.text)
+        return any(word.lower() in YES_NO_OPENERS for word in asked)
 
 
 @dataclass(frozen=True)
@@ -189,7 +204,7 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
             sections=tuple(
                 Section(s.id, s.title, tuple(
                     Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from, p.feeds,
-                           p.private, p.recalls)
+                           p.private, p.recalls, p.explained)
                     for p in s.prompts
                 ))
                 for s in f.sections

@@ -119,7 +119,7 @@ def offered(prompt: Prompt, text: str) -> bool:
                                        for part in (text, *intake.clauses(text)[:1]))  # "..." has no clause
 
 
-def answer_question(message: Message) -> Turn:
+def answer_question(message: Message, prompt: Prompt) -> Turn:
     """A question about the prompt, answered in place; the prompt is then asked again."""
     if message.intent == "faq" and message.faq:
         return Turn().say(response=f"utter_{message.faq}")
@@ -127,6 +127,8 @@ def answer_question(message: Message) -> Turn:
         return Turn().say(response="utter_ask_why")
     if message.intent == "bot_challenge":
         return Turn().say(response="utter_bot_challenge")
+    if prompt.explained and intake.asks_to_clarify(message.text):
+        return Turn().say(f"{prompt.explained} Here's the question again.")
     if intake.asks_where(message.text):  # "how far through am i", which the NLU may take for off-topic
         return Turn().say("Here's where you are:")
     if message.intent == "out_of_scope":
@@ -362,7 +364,7 @@ class JourneyService:
         message, reading = self._with_pending(person, prompt, message)
         reading = reading or self.read(prompt, message)
         if reading.kind == intake.QUESTION:
-            return answer_question(message).set(answer=None)
+            return answer_question(message, prompt).set(answer=None)
         if reading.kind == intake.REQUEST:
             return Turn().set(answer=None).hand_over()
         if reading.kind == intake.STOP:
@@ -468,6 +470,10 @@ class JourneyService:
             # An old button, or "use that" where nothing was offered: nothing earlier to use.
             return Turn().say("There's no earlier answer to use for this one. Could you answer in your own words, "
                               "or say \"skip\"?").set(answer=None)
+        if message.choice is None and not prompt.asks_yes_or_no and intake.only_goes_on(text):
+            # "yes" to "What is your current role?" says "go on", often to the journal's welcome: it answers nothing.
+            return Turn().say("Great. This one needs a few words of your own, or say \"skip\" to move on.").set(
+                answer=None)
         if message.choice is not None:  # a button from an earlier question: its id is not this one's answer
             return Turn().say("That button was for an earlier question, so I haven't saved it. Here's this one "
                               "again: answer in your own words, or say \"skip\".").set(answer=None)

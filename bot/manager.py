@@ -187,7 +187,8 @@ def preparation_flow() -> Flow:
     )
     items = tuple(
         Prompt(id=f"manager_prep.{item.id}", flow="manager_prep", section="preparation",
-               text=f"{item.title}. {' '.join(item.prompt.split())}")
+               text=f"{item.title}. {' '.join(item.prompt.split())}",
+               explained=f"Why it matters: {' '.join(item.why.split())}")
         for item in preparation_items()
     )
     return Flow(

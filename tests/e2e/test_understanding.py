@@ -75,6 +75,29 @@ def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coac
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
+@pytest.mark.parametrize("go_on", ["yes", "yep let's go"])
+def test_a_yes_typed_at_the_first_question_is_not_stored_as_the_role(coach: CoachServers, go_on: str) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, go_on))
+    assert "few words of your own" in reply and "Section 1 of 6" in reply, reply
+    assert stored(coach, user) == {}
+
+
+def test_asking_what_the_question_means_gets_it_put_another_way_and_stores_nothing(coach: CoachServers) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, "hmm not sure what you mean"))
+    assert "In other words" in reply and "For example" in reply and "Section 1 of 6" in reply, reply
+    assert stored(coach, user) == {}
+
+
+def test_an_off_topic_question_without_a_question_mark_is_not_kept_as_the_answer(coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, "whats the weather tomorrow"))
+    assert "outside what I can help with" in reply and "Section 2 of 6" in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
 def test_help_me_prepare_typed_at_the_manager_menu_asks_whose_conversation(coach: CoachServers) -> None:
     user = f"manager-{uuid.uuid4().hex[:8]}"
     coach.say(user, "I'm a line manager, I have a career conversation with one of my team next week")

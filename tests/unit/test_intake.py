@@ -471,3 +471,35 @@ def test_a_start_the_scope_gate_held_back_is_read_by_its_words_but_never_acted_o
     request = Message("take me back to where I left off", "where_was_i")
     assert intake.read(request).kind == intake.REQUEST
     assert intake.read(Message(request.text, request.intent, held_back=True)).kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("hmm not sure what you mean", "inform"), ("can you give me an example?", "help"),
+    ("not sure what to put", "inform"), ("whats the weather tomorrow", "out_of_scope"),
+])
+def test_asking_what_the_question_means_or_something_off_topic_is_a_question_not_an_answer(
+        text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.QUESTION
+
+
+@pytest.mark.parametrize("text", ["what's the point, nothing changes here anyway", "what I enjoy is teaching"])
+def test_an_answer_that_starts_like_a_question_is_still_the_answer(text: str) -> None:
+    assert reading(text, "out_of_scope").kind == intake.ANSWER
+
+
+def test_a_question_about_the_question_gets_it_put_another_way_and_nothing_is_stored(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:clarify")
+    prompt = coach_journey().find_prompt("journal.matters.energy")
+    assert prompt is not None and prompt.explained
+    turn = service.take(person, Place("journal", prompt_id=prompt.id), Message("hmm not sure what you mean", "inform"))
+    assert turn.state == {"answer": None}
+    assert prompt.explained in "\n".join(r.text or "" for r in turn.replies)
+    assert coach_store.answers(person) == {}
+
+
+def test_every_open_question_can_be_put_another_way() -> None:
+    for flow in coach_journey().flows:
+        for prompt in flow.prompts:
+            if prompt.kind in ("text", "date"):  # the journal's with an example, a manager's with why it matters
+                assert prompt.explained and ("For example" in prompt.explained or flow.id == "manager_prep"), prompt.id

@@ -423,3 +423,24 @@ def test_with_nothing_left_to_carry_on_to_the_offer_is_withdrawn(coach_store: Co
             coach_store.save_answer(person, flow.id, prompt.id, "an answer")
     again = service.offer_again(person)
     assert again.replies == [] and again.state == {"pending_confirmation": None}
+
+
+@pytest.mark.parametrize("text", ["yes", "yep", "Yes please!", "ok let's go", "sure"])
+def test_a_yes_that_only_says_go_on_is_not_stored_as_the_role(coach_store: CoachStore, text: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:go-on")
+    turn = service.take(person, Place("journal", prompt_id="journal.details.role"), said(text, intent="affirm"))
+    assert turn.state == {"answer": None} and "few words of your own" in texts(turn)
+    assert coach_store.answers(person) == {}
+
+
+@pytest.mark.parametrize(("prompt_id", "text"), [
+    ("stage1.fairness", "yes"),  # "Is there anything from the past ...?": a yes answers it
+    ("journal.wellbeing.now", "fine"), ("journal.wellbeing.now", "ok"), ("journal.wellbeing.now", "yeah fine"),
+])
+def test_a_yes_to_a_yes_or_no_question_and_a_short_answer_are_stored(
+        coach_store: CoachStore, prompt_id: str, text: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:short")
+    service.take(person, Place(prompt_id.split(".")[0], prompt_id=prompt_id), said(text, intent="affirm"))
+    assert coach_store.answers(person)[prompt_id].text == text
