@@ -510,8 +510,8 @@ def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:
 def only_goes_on(text: str) -> bool:
     """Whether a message is a yes that only says "go on" ("yes", "yep let's go"), not an answer ("fine", "ok")."""
     filler = _one_word_filler()
-    bare = " ".join(word for word in _said(text).split() if word not in filler)
-    return bare in vocabulary().go_on
+    bare = [word for word in _said(text).split() if word not in filler]
+    return bool(bare) and set(bare) <= set(vocabulary().go_on)
 
 
 def _only_confirming(rest: List[str], answer: bool, offered: Sequence[str] = ()) -> bool:

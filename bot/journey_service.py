@@ -128,7 +128,8 @@ def answer_question(message: Message, prompt: Prompt) -> Turn:
     if message.intent == "bot_challenge":
         return Turn().say(response="utter_bot_challenge")
     if prompt.explained and intake.asks_to_clarify(message.text):
-        return Turn().say(f"{prompt.explained} Here's the question again.")
+        said = prompt.explained.rstrip()
+        return Turn().say(f"{said}{'' if said.endswith(('.', '!', '?')) else '.'} Here's the question again.")
     if intake.asks_where(message.text):  # "how far through am i", which the NLU may take for off-topic
         return Turn().say("Here's where you are:")
     if message.intent == "out_of_scope":
