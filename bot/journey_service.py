@@ -488,7 +488,7 @@ class JourneyService:
         if not self.in_plan(prompt):  # a manager's own notes are theirs, often about someone else
             return turn
         if message.safety is not None and message.safety.level == STRAIN:
-            strain, topic = signposting.strain_reply()
+            strain, topic = signposting.strain_reply(coping=listening.copes(text))
             return turn.say(strain, [button("Well-being support", "find_resources", topic=topic)])
         worry = worries.notice(text)
         if worry is not None:

@@ -1,4 +1,5 @@
-"""How the coach listens: a brief, varied acknowledgement of each answer, and now and then its gist.
+"""How the coach listens: a brief, varied acknowledgement of each answer, now and then its gist, and whether a
+short answer that mentions strain ends by saying the person is managing ("tired but ok").
 
 The gist is a phrase the person used, found with spaCy: a verb with what it acts on ("starting a falls audit",
 "think about partial retirement"), else a noun phrase of two words or more ("more predictable shifts"). It is
@@ -8,6 +9,7 @@ never the whole answer. The wording is content: bot/content/listening.yml.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Optional
 
@@ -29,7 +31,7 @@ _LEADING = frozenset({"a", "an", "the", "and", "but", "or", "to", "my", "our", "
 @cache
 def _listening() -> dict[str, tuple[str, ...]]:
     raw = read_yaml(content_path("listening.yml"))
-    return {key: tuple(raw[key]) for key in ("acknowledgements", "reflections")}
+    return {key: tuple(raw[key]) for key in ("acknowledgements", "reflections", "coping", "coping_after")}
 
 
 def _phrase(doc: Doc, start: int, end: int) -> Optional[str]:
@@ -110,3 +112,19 @@ def acknowledge(text: str, answered_before: int) -> str:
         template = listening["reflections"][digest % len(listening["reflections"])]
         return template.format(gist=phrase)
     return listening["acknowledgements"][digest % len(listening["acknowledgements"])]
+
+
+COPING_WORDS = 15  # past this, an answer says more than "tired but ok", and the fuller reply fits it
+
+
+def copes(text: str) -> bool:
+    """Whether a short answer ends by saying the person is managing ("tired but ok", "stressed, but getting there
+    tbh"): the strain it mentions then gets a word and the well-being button, not the fuller reply."""
+    words = re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
+    if len(words) > COPING_WORDS:
+        return False
+    listening = _listening()
+    while words and words[-1] in listening["coping_after"]:
+        words.pop()
+    said = " " + " ".join(words)
+    return any(said.endswith(" " + phrase) for phrase in listening["coping"])

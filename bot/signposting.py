@@ -129,6 +129,7 @@ class Messages(BaseModel):
     crisis_outro: str
     strain_intro: str
     strain_outro: str
+    strain_light: str
     strain_topic: str = "wellbeing"
     check_in_intro: str
     check_in_outro: str
@@ -332,10 +333,14 @@ def unread_message_reply(crisis: bool, *, catalogue: Optional[Catalogue] = None)
     return _with_urgent_resources(intro, cat.messages.unread_outro, cat)
 
 
-def strain_reply(*, catalogue: Optional[Catalogue] = None) -> tuple[str, str]:
+def strain_reply(*, coping: bool = False, catalogue: Optional[Catalogue] = None) -> tuple[str, str]:
     """The lighter wellbeing reply in an answer's turn, short enough for a phone: the acknowledgement and the
-    choice, with the resources a button away. Returns the text and the resource topic for that button."""
+    choice, with the resources a button away. Returns the text and the resource topic for that button.
+
+    ``coping``: the person also says they are managing ("tired but ok"), so a word and the button are enough."""
     cat = _cat(catalogue)
+    if coping:
+        return cat.messages.strain_light.strip(), cat.messages.strain_topic
     return f"{cat.messages.strain_intro.strip()} {cat.messages.strain_outro.strip()}", cat.messages.strain_topic
 
 

@@ -98,6 +98,15 @@ def test_an_off_topic_question_without_a_question_mark_is_not_kept_as_the_answer
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
+def test_tired_but_ok_gets_a_word_and_the_well_being_button_not_the_fuller_reply(coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = coach.say(user, "tired but ok")
+    assert "Thanks for being honest" in texts(replies) and "lot to carry" not in texts(replies), texts(replies)
+    assert "Section 2 of 6: Health and well-being (question 2 of 2)" in texts(replies)
+    assert stored(coach, user)["journal.wellbeing.now"].text == "tired but ok"
+
+
 def test_help_me_prepare_typed_at_the_manager_menu_asks_whose_conversation(coach: CoachServers) -> None:
     user = f"manager-{uuid.uuid4().hex[:8]}"
     coach.say(user, "I'm a line manager, I have a career conversation with one of my team next week")

@@ -327,6 +327,17 @@ def test_strain_in_a_staff_answer_gets_a_short_calm_reply_and_a_managers_notes_g
     assert "lot to carry" not in texts(manager)
 
 
+@pytest.mark.parametrize("answer", ["tired but ok", "stressed, but getting there tbh", "knackered but fine thanks x"])
+def test_strain_in_an_answer_that_ends_by_saying_the_person_is_managing_gets_a_word_and_the_button(
+        coach_store: CoachStore, answer: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:coping")
+    turn = service.take(person, Place("journal", prompt_id="journal.wellbeing.now"), said(answer))
+    assert "Thanks for being honest" in texts(turn) and "lot to carry" not in texts(turn)
+    assert turn.replies[-1].buttons[0]["title"] == "Well-being support"
+    assert coach_store.answers(person)["journal.wellbeing.now"].text == answer
+
+
 def test_a_button_from_an_earlier_question_is_not_saved_as_a_written_answer(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:stale")

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.listening import GIST_WORDS, acknowledge, gist
+from bot.listening import GIST_WORDS, acknowledge, copes, gist
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -71,3 +71,14 @@ def test_at_most_a_third_of_answers_get_their_gist_back_and_the_rest_vary() -> N
 def test_any_text_gets_a_gist_from_its_own_words_or_none(text: str) -> None:
     phrase = gist(text)
     assert phrase is None or phrase in text
+
+
+@pytest.mark.parametrize(("answer", "coping"), [
+    ("tired but ok", True), ("busy but good overall", True), ("stressed but i love my job really", True),
+    ("ok but exhausted", False),  # it ends on the strain
+    ("tired", False), ("exhausted and burnt out, running on empty", False),
+    ("I'm tired but ok, though honestly the last few months have been really hard going and I've cried after "
+     "some shifts, but ok", False),  # a longer answer says more than "tired but ok"
+])
+def test_a_short_answer_that_ends_by_saying_the_person_is_managing_copes(answer: str, coping: bool) -> None:
+    assert copes(answer) is coping
