@@ -76,6 +76,8 @@ KEPT_OUT = frozenset({"risk_of_harm", "risk_unclear", "edit_answer", "delete_ans
 BRIEF = 15
 # A "what ...?" of at most this many words, with a remark as short after it, asks before anything else.
 ASKED_FIRST = 10
+# A message of at most this many words that changes something in another question, named, asks to change it.
+READ_AS_CHANGE = 30
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
 # What ends a clause, for reading the first and the last one on their own.
@@ -92,6 +94,10 @@ class Grammar(BaseModel):
     clause_subjects: FrozenSet[str]
     pointing_at_the_prompt: FrozenSet[str]
     i_asking: FrozenSet[str]
+    question_names: FrozenSet[str]
+    question_nouns: FrozenSet[str]
+    naming_determiners: FrozenSet[str]
+    changing: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -342,6 +348,8 @@ def _read(message: Message) -> Reading:
         if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
             return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
         return _as_reading(cue.kind, cue.intent, message.intent)
+    if found.count <= READ_AS_CHANGE and changes_another_question(text):
+        return Reading(CHANGE)  # "actually for the growth one can u put breadth not depth"
     if found.count > BRIEF and CHANGE in found.senses and _asked_in_a_clause(CHANGE, clauses(text, "?")):
         return Reading(CHANGE)  # "wait, can I change what I said for impact? I undersold myself, ..."
     if meant == REQUEST and found.count > BRIEF:
@@ -444,6 +452,18 @@ def _clause_asks(clause: str) -> bool:
     if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
         return len(said) > 1 and said[1].lower_ in vocabulary().grammar.i_asking
     return first.pos_ == "VERB" or first.lower_ in vocabulary().grammar.request_openers
+
+
+def changes_another_question(text: str) -> bool:
+    """Whether a message points at another of the coach's questions by name ("the values one", "the strengths bit")
+    and changes something ("can u put breadth not depth", "take that out")."""
+    grammar = vocabulary().grammar
+    words = re.findall(r"[a-z']+", _typed(text).lower().replace("\u2019", "'"))
+    named = any(word in grammar.question_names and i > 0 and words[i - 1] in grammar.naming_determiners
+                and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
+                for i, word in enumerate(words))
+    said = f" {' '.join(words)} "
+    return named and any(f" {phrase} " in said for phrase in grammar.changing)
 
 
 def asks_where(text: str) -> bool:

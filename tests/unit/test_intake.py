@@ -503,3 +503,16 @@ def test_every_open_question_can_be_put_another_way() -> None:
         for prompt in flow.prompts:
             if prompt.kind in ("text", "date"):  # the journal's with an example, a manager's with why it matters
                 assert prompt.explained and ("For example" in prompt.explained or flow.id == "manager_prep"), prompt.id
+
+
+@pytest.mark.parametrize("text", ["actually for the growth one can u put breadth not depth",
+                                  "can we go back to the values one, i want to add something",
+                                  "oops i meant solid not strong on the impact bit"])
+def test_changing_another_question_named_in_passing_is_a_change(text: str) -> None:
+    assert reading(text).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", ["my strengths are teaching and I want to add leadership one day",
+                                  "I want to change how we do the handover bit"])
+def test_an_answer_that_changes_something_at_work_is_still_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
