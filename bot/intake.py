@@ -98,6 +98,7 @@ class Grammar(BaseModel):
     question_nouns: FrozenSet[str]
     naming_determiners: FrozenSet[str]
     changing: FrozenSet[str]
+    yes_no_openers: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -525,6 +526,15 @@ def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:
                 if _only_confirming(rest, answer, offered):
                     return answer
     return None
+
+
+def answered_by_yes(question: str) -> bool:
+    """Whether a plain "yes" answers a question of the coach's ("Is there anything ... you'd want your manager to
+    understand?", "...: could the person need any reasonable adjustments?"), as opposed to an open one, where a
+    "yes" only says "go on" ("What is your current role?")."""
+    openers = vocabulary().grammar.yes_no_openers
+    clauses_asked = [clause for asked in re.findall(r"[^.?!]*\?", question) for clause in re.split(r"[:;,]", asked)]
+    return any(words[0].lower() in openers for words in (re.findall(r"[A-Za-z']+", c) for c in clauses_asked) if words)
 
 
 def only_goes_on(text: str) -> bool:

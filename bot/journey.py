@@ -8,7 +8,6 @@ of the first prompt without an answer.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,11 +70,6 @@ class _JourneySchema(BaseModel):
     flows: list[_FlowSchema]
 
 
-# How a question starts when "yes" or "no" answers it.
-YES_NO_OPENERS = frozenset({"is", "are", "do", "does", "did", "would", "could", "can", "shall", "should", "will",
-                            "has", "have"})
-
-
 @dataclass(frozen=True)
 class Prompt:
     id: str
@@ -89,13 +83,6 @@ class Prompt:
     private: bool = False  # never leaves the person's own view: no plan document, no share
     recalls: Optional[str] = None  # an earlier prompt whose answer is offered here, rather than asking twice
     explained: Optional[str] = None  # the question put another way, with an example ("what do you mean?")
-
-    @property
-    def asks_yes_or_no(self) -> bool:
-        """Whether a plain "yes" answers it ("Is there anything ... you'd want your manager to understand?"), as
-        opposed to an open question, where a "yes" only says "go on" ("What is your current role?")."""
-        asked = re.findall(r"\b([A-Za-z']+)[^.?!]*\?", self.text)
-        return any(word.lower() in YES_NO_OPENERS for word in asked)
 
 
 @dataclass(frozen=True)

@@ -471,7 +471,7 @@ class JourneyService:
             # An old button, or "use that" where nothing was offered: nothing earlier to use.
             return Turn().say("There's no earlier answer to use for this one. Could you answer in your own words, "
                               "or say \"skip\"?").set(answer=None)
-        if message.choice is None and not prompt.asks_yes_or_no and intake.only_goes_on(text):
+        if message.choice is None and intake.only_goes_on(text) and not intake.answered_by_yes(prompt.text):
             # "yes" to "What is your current role?" says "go on", often to the journal's welcome: it answers nothing.
             return Turn().say("Great. This one needs a few words of your own, or say \"skip\" to move on.").set(
                 answer=None)

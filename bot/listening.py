@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 GIST_WORDS = 6  # a gist is at most this many of the person's words
+COPING_WORDS = 15  # past this, an answer says more than "tired but ok", and the fuller strain reply fits it
 READ_CHARS = 400  # the gist is looked for in the answer's opening
 _ENDS = frozenset({"NOUN", "PROPN", "NUM"})  # a gist ends on a thing: "a falls audit", "band 6"
 # Things too vague to end a gist on ("the only thing", "the next few years").
@@ -112,9 +113,6 @@ def acknowledge(text: str, answered_before: int) -> str:
         template = listening["reflections"][digest % len(listening["reflections"])]
         return template.format(gist=phrase)
     return listening["acknowledgements"][digest % len(listening["acknowledgements"])]
-
-
-COPING_WORDS = 15  # past this, an answer says more than "tired but ok", and the fuller reply fits it
 
 
 def copes(text: str) -> bool:

@@ -447,6 +447,7 @@ def test_a_yes_that_only_says_go_on_is_not_stored_as_the_role(coach_store: Coach
 
 @pytest.mark.parametrize(("prompt_id", "text"), [
     ("stage1.fairness", "yes"),  # "Is there anything from the past ...?": a yes answers it
+    ("manager_prep.reasonable_adjustments", "yes"),  # "...: could the person need any reasonable adjustments?"
     ("journal.wellbeing.now", "fine"), ("journal.wellbeing.now", "ok"), ("journal.wellbeing.now", "yeah fine"),
 ])
 def test_a_yes_to_a_yes_or_no_question_and_a_short_answer_are_stored(
