@@ -38,6 +38,7 @@ QUESTION = "question"
 CHANGE = "change"
 REQUEST = "request"  # handed to the rules for the NLU's intent
 UNCLEAR = "unclear"  # keep the words, and ask whether they are the answer
+ELSEWHERE = "elsewhere"  # an errand about something else: say so, keep the words, and ask whether they are the answer
 FILLER = "filler"
 # Moves typed instead of a button that moves along (with STOP, for "stop for now" or "later").
 NEXT = "next"
@@ -403,6 +404,8 @@ def _read(message: Message) -> Reading:
         return Reading(QUESTION)  # "what is Our Leadership Way? never heard of it", "what competences? where are they"
     if meant is not None and meant != QUESTION and found.count > BRIEF and found.cues:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
+    if message.intent == "out_of_scope" and message.elsewhere and _commands(text):
+        return Reading(ELSEWHERE)  # an errand about things the coach never speaks of ("convert 20 yen to dollars")
     return Reading(ANSWER)
 
 
@@ -465,6 +468,13 @@ def changes_another_question(text: str) -> bool:
                 for i, word in enumerate(words))
     said = f" {' '.join(words)} "
     return named and any(f" {phrase} " in said for phrase in grammar.changing)
+
+
+def _commands(text: str) -> bool:
+    """Whether a message starts with a bare verb, as an errand does ("convert 20 yen to dollars"), not an account
+    ("turned a complaint into a compliment") or a statement ("I talk a lot, make tea for everyone")."""
+    said = [t for t in _parse(text) if not (t.is_punct or t.is_space or t.lower_ in _one_word_filler())]
+    return bool(said) and said[0].tag_ == "VB"
 
 
 def asks_where(text: str) -> bool:

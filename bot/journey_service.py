@@ -36,6 +36,7 @@ HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"st
 USE_EARLIER = "use_earlier"  # the button that takes an earlier answer for a prompt that recalls it
 RECALLED_CHARS = 300  # how much of an earlier answer is shown when it is offered again
 SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
+OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -133,8 +134,7 @@ def answer_question(message: Message, prompt: Prompt) -> Turn:
     if intake.asks_where(message.text):  # "how far through am i", which the NLU may take for off-topic
         return Turn().say("Here's where you are:")
     if message.intent == "out_of_scope":
-        return Turn().say("That's outside what I can help with, I'm afraid: I'm here for your career conversation. "
-                          "Here's the question again.")
+        return Turn().say(f"{OUTSIDE} Here's the question again.")
     return Turn().say(HELP_IN_FORM)
 
 
@@ -248,8 +248,8 @@ class JourneyService:
         turn = Turn().set(prompt_id=prompt.id)
         pending = answers.get(prompt.id + PENDING)
         if pending is not None:
-            return turn.say(f"You wrote: “{journeys.quote(pending.text, 40)}”\nThat sounds like part answer, part "
-                            "request. Shall I save it as your answer to this question, or skip the question?",
+            return turn.say(f"You wrote: “{journeys.quote(pending.text, 40)}”\nI wasn't sure whether that was your "
+                            "answer. Shall I save it as your answer to this question, or skip the question?",
                             buttons([("keep", "Save it as my answer"), ("skip", "Skip this question")]))
         flow = self.journey.flow(prompt.flow)
         # Asked just before (a misunderstanding, or a question or request in between): a short re-ask.
@@ -372,8 +372,10 @@ class JourneyService:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
             return self.review(person).set(answer=None).pause()
-        if reading.kind == intake.UNCLEAR:
+        if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
+            if reading.kind == intake.ELSEWHERE:  # it may still be an answer, which is kept until the person says
+                return Turn().say(OUTSIDE).set(answer=None)
             return Turn().set(answer=None)
         turn = Turn()
         if reading.kind in (intake.SKIP, intake.LATER):

@@ -67,6 +67,13 @@ class Vocabulary:
                 found.append(word)
         return found
 
+    def only_strangers(self, doc: Doc) -> List[str]:
+        """The nouns of a message when the coach speaks of none of them ("convert 20 yen to dollars"), else none."""
+        things = [t for t in doc if t.pos_ in THINGS and len(t.lemma_) >= SHORTEST_WORD and t.lemma_.isalpha()
+                  and t.ent_type_ not in WHEN]
+        found = self.strangers(doc)
+        return found if things and len(found) == len(things) else []
+
     def elsewhere(self, intent: str, doc: Doc) -> List[str]:
         """What a message the NLU reads as starting a flow is about that the coach does not do: its strangers,
         none when the intent starts no flow (the spelling check is not run for other messages)."""

@@ -39,16 +39,20 @@ class Message:
     # The NLU's intent was a flow's start the scope gate held back as unsure (bot/nlu/scope_gate.py): ``intent``
     # is that start, which the intake may read the words by, but never act on as a request.
     held_back: bool = False
+    # The things an off-topic message is about, none of which the coach speaks of (the scope gate's "about").
+    elsewhere: Tuple[str, ...] = ()
 
     @classmethod
     def parsed(cls, text: str, parse: Dict[str, Any]) -> Message:
         """The message as the NLU's parse data gives it: the intent, or the start the scope gate held back, and
         the FAQ answer the ResponseSelector chose (filed under the retrieval intent, or "default")."""
-        held_back = (parse.get("scope") or {}).get("held_back")
+        scope = parse.get("scope") or {}
+        held_back = scope.get("held_back")
         selectors = parse.get("response_selector") or {}
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
         intent = held_back or (parse.get("intent") or {}).get("name")
-        return cls(text, intent, None, None, faq, held_back=bool(held_back))
+        return cls(text, intent, None, None, faq, held_back=bool(held_back),
+                   elsewhere=tuple(str(thing) for thing in scope.get("about") or ()))
 
 
 @dataclass(frozen=True)

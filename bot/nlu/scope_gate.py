@@ -106,6 +106,8 @@ class ScopeGate(GraphComponent, IntentClassifier):
                 _turn_away_elsewhere(self._vocabulary, message, doc)
             _hold_back_an_unsure_start(message, doc)
             _find_named_resource(message, doc)
+            if self._vocabulary is not None:
+                _note_elsewhere(self._vocabulary, message, doc)
         return messages
 
 
@@ -115,6 +117,16 @@ def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> 
     if about:
         _impose(message, OUT_OF_SCOPE, intent)
         message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
+
+
+def _note_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> None:
+    """An off-topic message whose every thing the coach never speaks of is noted with them, so that said at a
+    question it is not kept as the answer ("convert 20 yen to dollars"). The intent stays as it is."""
+    if _intent_of(message) != OUT_OF_SCOPE or message.get(SCOPE_KEY):
+        return
+    about = vocabulary.only_strangers(doc)
+    if about:
+        message.set(SCOPE_KEY, {"about": about}, add_to_output=True)
 
 
 def _hold_back_an_unsure_start(message: Message, doc: Doc) -> None:

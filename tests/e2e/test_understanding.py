@@ -90,7 +90,18 @@ def test_asking_what_the_question_means_gets_it_put_another_way_and_stores_nothi
     assert stored(coach, user) == {}
 
 
-def test_an_off_topic_question_without_a_question_mark_is_not_kept_as_the_answer(coach: CoachServers) -> None:
+def test_an_off_topic_errand_mid_journal_is_told_plainly_and_kept_only_if_the_person_says_so(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, "convert 20 yen to dollars"))
+    assert "outside what I can help with" in reply and "Shall I save it as your answer" in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+    assert "Section 2 of 6" in texts(coach.say(user, '/choose{"choice": "skip"}'))
+    assert stored(coach, user)["journal.wellbeing.now"].skipped
+
+
+def test_an_off_topic_question_mid_journal_is_told_plainly_and_not_kept_as_the_answer(coach: CoachServers) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")
     reply = texts(coach.say(user, "whats the weather tomorrow"))

@@ -516,3 +516,11 @@ def test_changing_another_question_named_in_passing_is_a_change(text: str) -> No
                                   "I want to change how we do the handover bit"])
 def test_an_answer_that_changes_something_at_work_is_still_the_answer(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
+
+
+def test_an_errand_about_things_the_coach_never_speaks_of_is_not_taken_for_the_answer() -> None:
+    message = Message("convert 20 yen to dollars", "out_of_scope", elsewhere=("yen", "dollar"))
+    assert intake.read(message).kind == intake.ELSEWHERE
+    assert intake.read(Message("get my NVQ level 3", "out_of_scope")).kind == intake.ANSWER  # names the coach's things
+    assert intake.read(Message("turned a complaint into a compliment", "out_of_scope",
+                               elsewhere=("complaint", "compliment"))).kind == intake.ANSWER  # an account

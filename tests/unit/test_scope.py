@@ -152,3 +152,15 @@ def test_the_gate_holds_back_an_unsure_start_and_keeps_it_to_offer(tmp_path: Pat
     [out] = gate(tmp_path).process([message])
     assert out.get("intent")["name"] == "nlu_fallback" and out.get("scope") == {"held_back": "where_was_i"}
     assert [r["name"] for r in out.get("intent_ranking")] == ["nlu_fallback", "where_was_i", "review_journal"]
+
+
+def test_an_off_topic_message_about_things_the_coach_never_speaks_of_is_noted_with_them(tmp_path: Path) -> None:
+    [out] = gate(tmp_path).process([parsed("convert 20 yen to dollars", "out_of_scope")])
+    assert out.get("intent")["name"] == "out_of_scope"  # the intent stays: only what it is about is noted
+    assert out.get("scope") == {"about": ["yen", "dollar"]}
+
+
+@pytest.mark.parametrize("text", ["I want to start my journal about my career", "delegating, I do too much myself"])
+def test_an_off_topic_guess_that_names_the_coach_s_own_things_or_none_is_not_noted(tmp_path: Path, text: str) -> None:
+    [out] = gate(tmp_path).process([parsed(text, "out_of_scope")])
+    assert out.get("scope") is None
