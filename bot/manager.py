@@ -23,6 +23,9 @@ BIAS_CHECK = "bias_check"  # the kind of the preparation's first prompt: shown w
 BIAS_HEADING = ("First, a short bias check. Judgements slip most at these moments; for each, a question to ask "
                 "yourself and why it matters.")
 BIAS_QUESTION = "Which of these might be true for you in this conversation, and what will you do about it?"
+BIAS_EXPLAINED = ("In other words: which of these moments could colour how you see the person, and what "
+                  "will you do about each? For example: 'I'm tired after nights, so I'll move the meeting to a "
+                  "morning'")
 
 
 class PreparationItem(Sourced):
@@ -184,6 +187,7 @@ def preparation_flow() -> Flow:
     bias = Prompt(
         id="manager_prep.bias_check", flow="manager_prep", section="bias", kind=BIAS_CHECK,
         text=f"First, a short bias check. Judgements slip most when we are: {triggers}. {BIAS_QUESTION}",
+        explained=BIAS_EXPLAINED,
     )
     items = tuple(
         Prompt(id=f"manager_prep.{item.id}", flow="manager_prep", section="preparation",

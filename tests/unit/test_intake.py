@@ -501,7 +501,7 @@ def test_a_question_about_the_question_gets_it_put_another_way_and_nothing_is_st
 def test_every_open_question_can_be_put_another_way() -> None:
     for flow in coach_journey().flows:
         for prompt in flow.prompts:
-            if prompt.kind in ("text", "date"):  # the journal's with an example, a manager's with why it matters
+            if prompt.kind in ("text", "date", "bias_check"):  # with an example, or a manager's why it matters
                 assert prompt.explained and ("For example" in prompt.explained or flow.id == "manager_prep"), prompt.id
 
 
