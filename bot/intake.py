@@ -549,8 +549,7 @@ def answered_by_yes(question: str) -> bool:
 
 def only_goes_on(text: str) -> bool:
     """Whether a message is a yes that only says "go on" ("yes", "yep let's go"), not an answer ("fine", "ok")."""
-    filler = _one_word_filler()
-    bare = [word for word in _said(text).split() if word not in filler]
+    bare = _bare(text)
     return bool(bare) and set(bare) <= set(vocabulary().go_on)
 
 
@@ -558,6 +557,12 @@ def _only_confirming(rest: List[str], answer: bool, offered: Sequence[str] = ())
     words = vocabulary()
     allowed = set(words.yes_also if answer else words.no_also) | set(offered)
     return all(word in allowed for word in rest)
+
+
+def _bare(text: str) -> List[str]:
+    """The words said, without the one-word filler around them ("next please" is "next")."""
+    filler = _one_word_filler()
+    return [word for word in _said(text).split() if word not in filler]
 
 
 def _said(text: str) -> str:
@@ -581,8 +586,7 @@ def move(text: str) -> Optional[str]:
     """NEXT, BACK or STOP when the whole message moves along ("next please", "go back", "later", "stop for now"),
     else None. The words decide, whatever the NLU made of them: "later" is never a "next"."""
     said = _said(text)
-    filler = _one_word_filler()
-    bare = " ".join(word for word in said.split() if word not in filler)
+    bare = " ".join(_bare(text))
     for name, phrases in vocabulary().moves.items():
         if said in phrases or (bare and bare in phrases):
             return name

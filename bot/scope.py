@@ -45,6 +45,12 @@ def _spelt_like(token: Token, words: FrozenSet[str]) -> bool:
         near[0] == word[0] for near in get_close_matches(word, words, n=3, cutoff=NEAR_SPELLING))
 
 
+def _things(doc: Doc) -> List[Token]:
+    """The nouns a message is about: not days, times or numbers, nor stray letters."""
+    return [token for token in doc if token.pos_ in THINGS and len(token.lemma_) >= SHORTEST_WORD
+            and token.lemma_.lower().isalpha() and token.ent_type_ not in WHEN]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The lemmas (and forms) of the words the coach's own words use."""
@@ -58,21 +64,12 @@ class Vocabulary:
 
     def strangers(self, doc: Doc) -> List[str]:
         """The nouns of a message the coach never speaks of, not even misspelt."""
-        found = []
-        for token in doc:
-            word = token.lemma_.lower()
-            if token.pos_ not in THINGS or len(word) < SHORTEST_WORD or not word.isalpha() or token.ent_type_ in WHEN:
-                continue
-            if not _spelt_like(token, self.words):
-                found.append(word)
-        return found
+        return [token.lemma_.lower() for token in _things(doc) if not _spelt_like(token, self.words)]
 
     def only_strangers(self, doc: Doc) -> List[str]:
         """The nouns of a message when the coach speaks of none of them ("convert 20 yen to dollars"), else none."""
-        things = [t for t in doc if t.pos_ in THINGS and len(t.lemma_) >= SHORTEST_WORD and t.lemma_.isalpha()
-                  and t.ent_type_ not in WHEN]
         found = self.strangers(doc)
-        return found if things and len(found) == len(things) else []
+        return found if found and len(found) == len(_things(doc)) else []
 
     def elsewhere(self, intent: str, doc: Doc) -> List[str]:
         """What a message the NLU reads as starting a flow is about that the coach does not do: its strangers,
