@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -54,7 +55,8 @@ def measure_stock(work: Path, conversations: dict[int, int]) -> dict[str, Any]:
         warm = round(bot.start(), 1)
         idle = load.memory_mb(bot.pid)
         load.converse(bot.say, "bench-warm-up", stock.HAPPY_PATH)
-        loads = {str(c): load.run(bot.say, [stock.HAPPY_PATH] * conversations[c], c, f"bench-c{c}").figures()
+        loads = {str(c): load.run(bot.say, [stock.HAPPY_PATH] * conversations[c], c, f"bench-c{c}",
+                                  watch=cpu_clocks(server=bot.pid)).figures()
                  for c in CONCURRENCY}
         after = load.memory_mb(bot.pid)
     finally:
@@ -104,7 +106,8 @@ def measure_coach(work: Path, conversations: dict[int, int], long_turns: int) ->
         back: dict[str, float] = {}
         for c in CONCURRENCY:
             scripts = [journal.journal_script(random.Random(c * 1000 + i)) for i in range(conversations[c])]
-            done = load.run(coach.say, scripts, c, f"bench-c{c}")
+            done = load.run(coach.say, scripts, c, f"bench-c{c}",
+                            watch=cpu_clocks(rasa=coach.processes[1].pid, actions=coach.processes[0].pid))
             loads[str(c)] = done.figures()
             senders += done.senders
             if c == 1:
@@ -159,6 +162,7 @@ def print_table(result: dict[str, Any]) -> None:
         rows.append((f"{label}: turns/s", mine["turns_per_s"], theirs["turns_per_s"], 1))
         for p in ("p50", "p95", "p99"):
             rows.append((f"    {p} turn latency, ms", mine[f"{p}_ms"], theirs[f"{p}_ms"], 0))
+        rows.append(("    CPU per turn, ms (coach: both servers)", cpu_per_turn(mine), cpu_per_turn(theirs), 1))
     rows.append(("warm start-up, s (second launch until it answers)", coach["start_up_s"]["warm"],
                  stock_bot["start_up_s"]["warm"], 1))
     coach_rss = sum(coach["memory_mb"][server]["after_load"]["rss_mb"] for server in ("rasa", "actions"))
@@ -170,6 +174,7 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"{'':52} {'coach':>9} {'stock':>9} {'coach/stock':>12}")
     for label, mine, theirs, digits in rows:
         print(f"{label:52} {number(mine, digits):>9} {number(theirs, digits):>9} {ratio(mine, theirs):>12}")
+    print_ceiling(coach["load"]["10"], stock_bot["load"]["10"])
     turns = {str(c): coach["load"][str(c)]["turns"] for c in CONCURRENCY}
     print(f"(turns timed per level, each bot: {', '.join(f'{c} at a time: {n}' for c, n in turns.items())}; "
           f"failed turns: coach {sum(coach['load'][str(c)]['errors'] for c in CONCURRENCY)}, "
@@ -215,6 +220,41 @@ def print_table(result: dict[str, Any]) -> None:
         for name, key in (("coach Rasa server", "rasa"), ("action server", "actions"), ("stock bot", "stock"))))
     print(f"  warm start-up: coach {coach['start_up_s']['warm']} s (first launch {coach['start_up_s']['first']} s), "
           f"stock {stock_bot['start_up_s']['warm']} s (first {stock_bot['start_up_s']['first']} s)")
+
+
+LOOP = " event loop"  # the main thread of the process it follows in the name, counted in that process's time too
+
+
+def cpu_clocks(**servers: int) -> dict[str, Callable[[], float]]:
+    """The CPU clocks a load watches: each server process (with its children), and the first one's event loop."""
+    clocks: dict[str, Callable[[], float]] = {name: functools.partial(load.cpu_seconds, pid)
+                                              for name, pid in servers.items()}
+    name, pid = next(iter(servers.items()))
+    clocks[name + LOOP] = functools.partial(load.main_thread_cpu_seconds, pid)
+    return clocks
+
+
+def cpu_per_turn(figures: dict[str, Any]) -> float | None:
+    spent = {name: ms for name, ms in (figures.get("cpu_ms_per_turn") or {}).items() if not name.endswith(LOOP)}
+    return sum(spent.values()) if spent else None
+
+
+def print_ceiling(mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """What the CPU a turn costs allows at 10 at a time, beside the goal of 1.5x the stock bot's turns/s and at most
+    half its p95. With every conversation waiting on its reply, turns/s is 10 over the mean latency, so a p95 of
+    half the stock bot's needs about twice its turns/s."""
+    spent, cores, total = mine.get("cpu_ms_per_turn") or {}, os.cpu_count() or 1, cpu_per_turn(mine)
+    if not total or not theirs.get("turns_per_s"):
+        return
+    parts = ", ".join(f"{name} {value:.1f}" for name, value in spent.items() if not name.endswith(LOOP))
+    loop = spent.get("rasa" + LOOP)
+    print(f"(10 at a time: a coach turn cost {total:.1f} ms of CPU ({parts}). Even with all {cores} cores busy on "
+          f"nothing else, that allows at most {cores * 1000 / total:.0f} turns/s"
+          + (f"; and the Rasa server's event loop, on one core, spent {loop:.1f} ms per turn: at most "
+             f"{1000 / loop:.0f} turns/s" if loop else "")
+          + f". The goals: 1.5x the stock bot is {1.5 * theirs['turns_per_s']:.0f} turns/s; half its p95 needs at "
+          f"least {10 / (theirs['p95_ms'] / 2000):.0f} turns/s, since with every conversation waiting on its reply, "
+          "turns/s is 10 over the mean latency)")
 
 
 def headline(result: dict[str, Any]) -> dict[str, float]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import math
+import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Load:
     timings_ms: list[float] = field(default_factory=list)
     errors: int = 0
     senders: list[str] = field(default_factory=list)
+    cpu_s: dict[str, float] = field(default_factory=dict)  # CPU time each watched server spent on the load
 
     def figures(self) -> dict[str, float]:
         turns = len(self.timings_ms)
@@ -49,6 +51,8 @@ class Load:
             "p50_ms": round(percentile(self.timings_ms, 0.50), 1),
             "p95_ms": round(percentile(self.timings_ms, 0.95), 1),
             "p99_ms": round(percentile(self.timings_ms, 0.99), 1),
+            "cpu_ms_per_turn": {name: round(1000 * spent / turns, 1) for name, spent in self.cpu_s.items()} if turns
+            else {},
         }
 
 
@@ -66,9 +70,13 @@ def converse(say: Say, sender: str, script: Sequence[str]) -> list[float | None]
     return timings
 
 
-def run(say: Say, scripts: Sequence[Sequence[str]], concurrency: int, prefix: str = "bench") -> Load:
-    """Every script as its own conversation (a new sender), ``concurrency`` of them at any one time."""
+def run(say: Say, scripts: Sequence[Sequence[str]], concurrency: int, prefix: str = "bench",
+        watch: Mapping[str, Callable[[], float]] | None = None) -> Load:
+    """Every script as its own conversation (a new sender), ``concurrency`` of them at any one time; the CPU time
+    spent over the load is noted too, for each clock in ``watch`` (name: CPU seconds so far, as ``cpu_seconds``)."""
     load = Load(concurrency=concurrency, conversations=len(scripts))
+    watch = watch or {}
+    cpu_before = {name: clock() for name, clock in watch.items()}
     lock = threading.Lock()
 
     def one(script: Sequence[str]) -> None:
@@ -83,7 +91,27 @@ def run(say: Say, scripts: Sequence[Sequence[str]], concurrency: int, prefix: st
     with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, scripts))
     load.seconds = time.perf_counter() - started
+    load.cpu_s = {name: clock() - cpu_before[name] for name, clock in watch.items()}
     return load
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time so far of a process and its children, in seconds."""
+    return sum(_cpu_seconds(Path(f"/proc/{process}/stat")) for process in [pid, *_descendants(pid)])
+
+
+def main_thread_cpu_seconds(pid: int) -> float:
+    """The CPU time so far of a process's main thread alone: a Rasa server's event loop, which answers every turn
+    (TensorFlow's own threads aside), so one core at most."""
+    return _cpu_seconds(Path(f"/proc/{pid}/task/{pid}/stat"))
+
+
+def _cpu_seconds(stat: Path) -> float:
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def memory_mb(pid: int) -> dict[str, float]:
