@@ -48,6 +48,7 @@ PROGRESS = "progress"  # a sense of its own: asking how far through the question
 CLARIFY = "clarify"  # a sense of its own: asking what the question means, or for an example
 # Kinds the words alone can show, being about the question itself ("can we come back to this one later").
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
+OPENING_WORD = (SKIP, STOP, CHANGE)
 
 # The intents the form hands to the rules (see the not_intent lists in domain.yml and data/rules/).
 REQUEST_INTENTS = frozenset({
@@ -99,6 +100,8 @@ class Grammar(BaseModel):
     question_nouns: FrozenSet[str]
     naming_determiners: FrozenSet[str]
     changing: FrozenSet[str]
+    earlier_answer: FrozenSet[str]
+    correcting: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
 
 
@@ -213,7 +216,7 @@ class Analysis:
     count: int  # words
     whole: bool  # every word is part of a phrase or the filler around one
     senses: FrozenSet[str]  # kinds and request intents whose every word group is present
-    opening: Optional[Cue]  # a phrase of two words or more that, with filler, makes the first clause
+    opening: Optional[Cue]  # a phrase that, with filler, makes the first clause (one word: see OPENING_WORD)
     leading: Optional[Cue]  # a phrase of two words or more that, after filler only, starts the message
     closing: Optional[Cue] = None  # a phrase that, with filler, makes the last clause ("..., skip please")
     last_start: int = 0  # where the last clause starts (0: the message is one clause)
@@ -259,7 +262,9 @@ def analyse(text: str) -> Analysis:
     opening = None
     if clause_end is not None and 0 < clause_end < len(doc) - 1:
         first = [t for t in doc[:clause_end] if not (t.is_punct or _symbol(t))]
-        inside = [c for c in found if c.end <= clause_end and c.end - c.start > 1]
+        # One word may be the first clause when it can only be the command ("pause pls, manager just walked in");
+        # "later" may start an answer ("later on. 57 and wondering what comes next").
+        inside = [c for c in found if c.end <= clause_end and (c.end - c.start > 1 or c.kind in OPENING_WORD)]
         if inside and all(t.i in covered or t.i in filler for t in first):
             opening = max(inside, key=lambda c: c.end - c.start)
     starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct or _symbol(t)
@@ -369,6 +374,10 @@ def _read(message: Message) -> Reading:
         # The last clause asks it of this question by itself ("..., can we come back to this one?"). In a long
         # message the words before may be the answer: keep them, and ask.
         return Reading(closing if found.count <= BRIEF else UNCLEAR)
+    if found.closing is not None and found.closing.kind == LATER and found.closing.end - found.closing.start > 1:
+        # A last clause of its own that puts the question off in a phrase ("..., can we come back to it"), not the
+        # one word an answer may end on ("I'm fine for now, maybe later").
+        return _closing(found, LATER, meant) if found.count <= BRIEF else Reading(UNCLEAR)
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -460,14 +469,19 @@ def _clause_asks(clause: str) -> bool:
 
 def changes_another_question(text: str) -> bool:
     """Whether a message points at another of the coach's questions by name ("the values one", "the strengths bit")
-    and changes something ("can u put breadth not depth", "take that out")."""
+    and changes something ("can u put breadth not depth", "take that out"), or points back at what the person said
+    before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can you make it 3")."""
     grammar = vocabulary().grammar
     words = re.findall(r"[a-z']+", _typed(text).lower().replace("\u2019", "'"))
     named = any(word in grammar.question_names and i > 0 and words[i - 1] in grammar.naming_determiners
                 and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
                 for i, word in enumerate(words))
     said = f" {' '.join(words)} "
-    return named and any(f" {phrase} " in said for phrase in grammar.changing)
+
+    def says(phrases: FrozenSet[str]) -> bool:
+        return any(f" {phrase} " in said for phrase in phrases)
+
+    return (named and says(grammar.changing)) or (says(grammar.earlier_answer) and says(grammar.correcting))
 
 
 def _commands(text: str) -> bool:

@@ -371,6 +371,8 @@ class JourneyService:
         if reading.kind == intake.STOP:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
+            if len(message.text.split()) > intake.BRIEF:  # an answer may be in it too: kept until the person says
+                self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
             return self.review(person).set(answer=None).pause()
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)

@@ -58,6 +58,7 @@ def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach
 
 
 @pytest.mark.parametrize("stop", ["gotta go, the ward's kicking off",
+                                  "pause pls, manager just walked in",
                                   "I need to go now, keep my place"])  # the NLU guesses "where was I" for this one
 def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, stop: str) -> None:
     user = new_person(coach)
@@ -282,3 +283,12 @@ def test_typing_a_choice_label_picks_it(coach: CoachServers) -> None:
     coach.say(user, "skip")  # evidence
     coach.say(user, "stretch")
     assert stored(coach, user)["stage2.growth"].value == "stretch"
+
+
+def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_stores_nothing(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse on a surgical ward")
+    reply = texts(coach.say(user, "oh wait i said band 5 earlier but i got my 6 last month, can u change it"))
+    assert "Here's what you've written" in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]  # the question it was said at is still unanswered

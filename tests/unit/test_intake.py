@@ -524,3 +524,44 @@ def test_an_errand_about_things_the_coach_never_speaks_of_is_not_taken_for_the_a
     assert intake.read(Message("get my NVQ level 3", "out_of_scope")).kind == intake.ANSWER  # names the coach's things
     assert intake.read(Message("turned a complaint into a compliment", "out_of_scope",
                                elsewhere=("complaint", "compliment"))).kind == intake.ANSWER  # an account
+
+
+@pytest.mark.parametrize("text", ["oh wait i said band 5 earlier but i got my 6 last month, can u change it",
+                                  "I put 6 months for the review but can you make it 3",
+                                  "sorry typo in my last answer, it should say community not comunity",
+                                  "hang on the thing i said about nights, take that out"])
+def test_pointing_back_at_what_was_said_and_correcting_it_is_a_change(text: str) -> None:
+    assert reading(text).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", ["I said yes to the secondment and I'm glad I did",
+                                  "I want to change wards in a year or two"])
+def test_saying_what_happened_before_or_what_should_change_is_still_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+def test_a_long_change_request_keeps_the_words_for_the_question_it_was_said_at(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:changes")
+    coach_store.save_answer(person, "journal", "journal.details.role", "Band 5 staff nurse")
+    place = Place("journal", prompt_id="journal.wellbeing.now")
+    text = "the role i gave at the start is out of date, i moved to theatres last month, can you update it"
+    turn = service.take(person, place, Message(text, "inform"))
+    assert "Here's what you've written" in (turn.replies[0].text or "")
+    assert coach_store.answers(person)["journal.wellbeing.now.pending"].text == text
+    assert "journal.wellbeing.now" not in coach_store.answers(person)
+
+
+@pytest.mark.parametrize("text, kind", [("pause pls, manager just walked in", intake.STOP),
+                                        ("nah skip, I'm rubbish at blowing my own trumpet", intake.SKIP)])
+def test_a_command_word_that_is_the_whole_first_clause_is_that_command(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
+def test_a_last_clause_that_puts_the_question_off_is_never_stored_as_the_answer() -> None:
+    # The words before may be an answer: they are kept, and the person asked.
+    assert reading("need to check my diary, can we come back to it").kind == intake.UNCLEAR
+    assert reading("not sure yet, can we come back to it").kind == intake.LATER  # the words before decline
+    assert reading("need to look at my diary before i pick a date for the review, can we come back to it").kind == (
+        intake.UNCLEAR)
+    assert reading("I'm fine for now, maybe later").kind == intake.ANSWER
