@@ -122,6 +122,7 @@ class Vocabulary(BaseModel):
     rehearsal_finish: List[str]
     moves: Dict[str, List[str]]
     declining: List[str]
+    reasons: Dict[str, List[str]]
     grammar: Grammar
     typed: Dict[str, str]
 
@@ -223,6 +224,7 @@ class Analysis:
     closing_senses: FrozenSet[str] = frozenset()  # the senses of the last clause alone ("i'll carry on another day")
     declined: bool = False  # the words before the last clause decline ("she'd rather not have that recorded")
     declines_and_names: bool = False  # a leading "rather not say" names what it declines, and tells nothing
+    reasons_before: FrozenSet[str] = frozenset()  # kinds whose reason the words before the last clause give
 
 
 def analyse(text: str) -> Analysis:
@@ -271,7 +273,7 @@ def analyse(text: str) -> Analysis:
                                                               for t in doc[:c.start])]
     leading = min(starts, key=lambda c: (c.start, c.start - c.end)) if starts else None  # first, then longest
     whole = all(t.i in covered or t.i in filler for t in words)
-    closing, closing_senses, declined = None, frozenset[str](), False
+    closing, closing_senses, declined, reasons_before = None, frozenset[str](), False, frozenset[str]()
     declining = set(vocabulary().negations) | set(vocabulary().declining)
     last_start = max((t.i + 1 for t in doc if t.is_punct and t.text in CLAUSE_MARKS and t.i < len(doc) - 1),
                      default=None)
@@ -285,11 +287,14 @@ def analyse(text: str) -> Analysis:
                                            if any(at >= last_start for at in starts_at)])
                                    == len(vocabulary().senses[name]))
         declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
+        said_before = f" {' '.join(t.lower_ for t in doc[:last_start] if not t.is_punct)} "
+        reasons_before = frozenset(kind for kind, phrases in vocabulary().reasons.items()
+                                   if any(f" {phrase} " in said_before for phrase in phrases))
     names = leading is not None and any(t.lower_ in declining or t.lemma_ in declining
                                         for t in doc[leading.start:leading.end]) and not any(
         t.pos_ in ("VERB", "AUX") for t in doc[leading.end:])  # "..., but I'm a midwife" tells
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
-                    last_start or 0, closing_senses, declined, names)
+                    last_start or 0, closing_senses, declined, names, reasons_before)
 
 
 MISSPELT_FROM = 6  # letters: a shorter word is too near too many others to be read as a misspelling
@@ -368,16 +373,18 @@ def _read(message: Message) -> Reading:
             return Reading(REQUEST, message.intent)
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
-    if closing in (SKIP, STOP) and found.count <= BRIEF:
+    if closing in (SKIP, STOP) and (found.count <= BRIEF or closing in found.reasons_before):
         return _closing(found, closing, meant)  # "not one for me, pass"
     if closing in (SKIP, LATER, STOP) and closing in found.closing_senses:
         # The last clause asks it of this question by itself ("..., can we come back to this one?"). In a long
-        # message the words before may be the answer: keep them, and ask.
-        return Reading(closing if found.count <= BRIEF else UNCLEAR)
+        # message the words before may be the answer: keep them, and ask, unless they give the reason.
+        return Reading(closing if found.count <= BRIEF or closing in found.reasons_before else UNCLEAR)
     if found.closing is not None and found.closing.kind == LATER and found.closing.end - found.closing.start > 1:
         # A last clause of its own that puts the question off in a phrase ("..., can we come back to it"), not the
         # one word an answer may end on ("I'm fine for now, maybe later").
-        return _closing(found, LATER, meant) if found.count <= BRIEF else Reading(UNCLEAR)
+        if found.count <= BRIEF or LATER in found.reasons_before:
+            return _closing(found, LATER, meant)
+        return Reading(UNCLEAR)
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -422,13 +429,14 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     """A short message that ends by skipping or stopping ("she'd rather not have that recorded, skip"): that
     request when the last clause says it by itself ("i'll carry on another day"), the words before it decline
     ("not a good time, can we stop"), or the NLU sees it and the words before it ask for nothing themselves
-    ("thats me for today, bye"). Otherwise the words before may be an answer ("I'd like to stop doing nights,
-    bye"): ask."""
+    ("thats me for today, bye"), or they give the reason ("got a job come in, have to go"). Otherwise the words
+    before may be an answer ("I'd like to stop doing nights, bye"): ask."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
     # The words before say the same in a phrase of their own ("sorry need to stop here, breaks over"), not a word
     # that an answer may hold ("I'd like to stop doing nights, bye").
     same = any(cue.end - cue.start > 1 for cue in before) and all(cue.kind == kind for cue in before)
-    if kind in found.closing_senses or found.declined or (meant == kind and not before) or same:
+    if kind in found.closing_senses or found.declined or (meant == kind and not before) or same or (
+            kind in found.reasons_before):
         return Reading(kind)
     return Reading(UNCLEAR)
 

@@ -559,9 +559,22 @@ def test_a_command_word_that_is_the_whole_first_clause_is_that_command(text: str
 
 
 def test_a_last_clause_that_puts_the_question_off_is_never_stored_as_the_answer() -> None:
-    # The words before may be an answer: they are kept, and the person asked.
-    assert reading("need to check my diary, can we come back to it").kind == intake.UNCLEAR
     assert reading("not sure yet, can we come back to it").kind == intake.LATER  # the words before decline
-    assert reading("need to look at my diary before i pick a date for the review, can we come back to it").kind == (
-        intake.UNCLEAR)
+    assert reading("need to check my diary, can we come back to it").kind == intake.LATER  # they give the reason
+    # Words before that may be the answer are kept, and the person asked.
+    assert reading("band 6 in a year or so, can we come back to it").kind == intake.UNCLEAR
     assert reading("I'm fine for now, maybe later").kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("got a job come in, have to go", intake.STOP),
+    ("on my break and it's just finished, need to stop here and pick it all up tmrw", intake.STOP),
+    ("I need to dig out my appraisal to find the evidence, can we do this bit later", intake.LATER),
+])
+def test_a_reason_given_before_stopping_or_putting_off_is_not_taken_for_an_answer(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["more staff on the ward, bye", "I'd like to stop doing nights, bye"])
+def test_an_answer_said_in_leaving_is_kept_and_asked_about(text: str) -> None:
+    assert reading(text).kind == intake.UNCLEAR
