@@ -101,6 +101,9 @@ class Grammar(BaseModel):
     naming_determiners: FrozenSet[str]
     changing: FrozenSet[str]
     earlier_answer: FrozenSet[str]
+    step_requests: FrozenSet[str]
+    asking_the_coach: FrozenSet[str]
+    to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
 
@@ -330,12 +333,25 @@ def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = No
     return Reading(kind, intent if kind == REQUEST else None)
 
 
-def read(message: Message) -> Reading:
-    """Whether a message said at a question is the answer, or a request; never a guess that loses words."""
+def read(message: Message, steps: bool = False) -> Reading:
+    """Whether a message said at a question is the answer, or a request; never a guess that loses words. At a
+    question that asks for the person's ``steps``, a request said as a step they will take is the answer."""
     reading = _read(message)
     if message.held_back and reading.kind == REQUEST:
         return Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
+    if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
+        return Reading(ANSWER)
     return reading
+
+
+def said_as_a_step(text: str, intent: Optional[str]) -> bool:
+    """Whether a request's words are a step the person will take ("find a mentor", "look at the resources on the
+    learning hub"), not asked of the coach ("find me some courses", "can you show me resources?")."""
+    grammar = vocabulary().grammar
+    words = _bare(text)
+    return (intent in grammar.step_requests and _commands(text) and not reads_as_question(text)
+            and not analyse(text).whole  # the request's own words and nothing else ("talk to someone")
+            and words[0] not in grammar.asking_the_coach and not set(words) & grammar.to_the_coach)
 
 
 def _read(message: Message) -> Reading:

@@ -34,6 +34,7 @@ class _PromptSchema(BaseModel):
     feeds: Optional[str] = None
     recalls: Optional[str] = None
     explained: Optional[str] = None
+    steps: bool = False
 
     @validator("kind")
     def _known_kind(cls, value: str) -> str:  # noqa: N805 - pydantic validator
@@ -83,6 +84,7 @@ class Prompt:
     private: bool = False  # never leaves the person's own view: no plan document, no share
     recalls: Optional[str] = None  # an earlier prompt whose answer is offered here, rather than asking twice
     explained: Optional[str] = None  # the question put another way, with an example ("what do you mean?")
+    steps: bool = False  # asks what the person will do, so an answer may be said as a step ("find a mentor")
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ def load_journey(directory: Optional[Path] = None) -> Journey:
             sections=tuple(
                 Section(s.id, s.title, tuple(
                     Prompt(p.id, f.id, s.id, " ".join(p.text.split()), p.kind, p.optional, p.options_from, p.feeds,
-                           p.private, p.recalls, p.explained)
+                           p.private, p.recalls, p.explained, p.steps)
                     for p in s.prompts
                 ))
                 for s in f.sections

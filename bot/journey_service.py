@@ -432,7 +432,7 @@ class JourneyService:
         """Answer or request, where a yes or a no, or one of the options offered, is always the answer."""
         if message.choice is None and offered(prompt, message.text):
             return intake.Reading(intake.ANSWER)
-        return intake.read(message)
+        return intake.read(message, steps=prompt.steps)
 
     def _with_pending(self, person: str, prompt: Prompt,
                       message: Message) -> Tuple[Message, Optional[intake.Reading]]:

@@ -292,3 +292,13 @@ def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_
     reply = texts(coach.say(user, "oh wait i said band 5 earlier but i got my 6 last month, can u change it"))
     assert "Here's what you've written" in reply, reply
     assert list(stored(coach, user)) == [FIRST_PROMPT]  # the question it was said at is still unanswered
+
+
+def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps(coach: CoachServers) -> None:
+    user = new_person(coach)
+    for _ in range(10):  # every journal question before the steps
+        reply = texts(coach.say(user, "skip"))
+    assert "What steps, big or small" in reply, reply
+    step = "look at the resources on the learning hub for the apprenticeship"
+    coach.say(user, step)
+    assert stored(coach, user)["journal.career.steps"].text == step

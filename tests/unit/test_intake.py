@@ -578,3 +578,24 @@ def test_a_reason_given_before_stopping_or_putting_off_is_not_taken_for_an_answe
 @pytest.mark.parametrize("text", ["more staff on the ward, bye", "I'd like to stop doing nights, bye"])
 def test_an_answer_said_in_leaving_is_kept_and_asked_about(text: str) -> None:
     assert reading(text).kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["look at the resources on the learning hub",
+                                  "find resources on the leadership academy website, do the Mary Seacole course"])
+def test_a_step_that_sounds_like_a_request_is_the_answer_at_a_question_about_steps(text: str) -> None:
+    assert intake.read(Message(text, "find_resources"), steps=True).kind == intake.ANSWER
+    assert intake.read(Message(text, "find_resources")).kind == intake.REQUEST  # anywhere else, it is asked for
+
+
+@pytest.mark.parametrize("text, intent", [("find me some leadership courses", "find_resources"),
+                                          ("show resources", "find_resources"),
+                                          ("where can I find leadership courses?", "find_resources"),
+                                          ("find resources", "find_resources"),
+                                          ("talk to someone in careers", "talk_to_person")])
+def test_a_request_asked_of_the_coach_at_a_question_about_steps_is_still_a_request(text: str, intent: str) -> None:
+    assert intake.read(Message(text, intent), steps=True).kind == intake.REQUEST
+
+
+def test_the_questions_about_steps_are_the_ones_that_say_so() -> None:
+    asked = {p.id for f in coach_journey().flows for p in f.prompts if p.steps}
+    assert asked == {"journal.career.steps", "stage3.goals", "stage3.support", "outcome.next_steps"}
