@@ -395,11 +395,14 @@ def _read(message: Message) -> Reading:
         # The last clause asks it of this question by itself ("..., can we come back to this one?"). In a long
         # message the words before may be the answer: keep them, and ask, unless they give the reason.
         return Reading(closing if found.count <= BRIEF or closing in found.reasons_before else UNCLEAR)
-    if found.closing is not None and found.closing.kind == LATER and found.closing.end - found.closing.start > 1:
-        # A last clause of its own that puts the question off in a phrase ("..., can we come back to it"), not the
-        # one word an answer may end on ("I'm fine for now, maybe later").
-        if found.count <= BRIEF or LATER in found.reasons_before:
-            return _closing(found, LATER, meant)
+    ending = found.closing
+    if ending is not None and ending.kind in (SKIP, LATER, STOP) and ending.end - ending.start > 1:
+        # A last clause of its own that asks it in a phrase ("..., can we come back to it", "..., can we move on"),
+        # not the one word an answer may end on ("I'm fine for now, maybe later"). In a long message, only when the
+        # words before say why ("I don't really want to go into my health on here, can we move on"); otherwise
+        # they may be the answer: keep them, and ask.
+        if found.count <= BRIEF or ending.kind in found.reasons_before or _same_before(found, ending.kind):
+            return _closing(found, ending.kind, meant)
         return Reading(UNCLEAR)
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
@@ -448,13 +451,17 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     ("thats me for today, bye"), or they give the reason ("got a job come in, have to go"). Otherwise the words
     before may be an answer ("I'd like to stop doing nights, bye"): ask."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
-    # The words before say the same in a phrase of their own ("sorry need to stop here, breaks over"), not a word
-    # that an answer may hold ("I'd like to stop doing nights, bye").
-    same = any(cue.end - cue.start > 1 for cue in before) and all(cue.kind == kind for cue in before)
-    if kind in found.closing_senses or found.declined or (meant == kind and not before) or same or (
-            kind in found.reasons_before):
+    if (kind in found.closing_senses or found.declined or (meant == kind and not before)
+            or _same_before(found, kind) or kind in found.reasons_before):
         return Reading(kind)
     return Reading(UNCLEAR)
+
+
+def _same_before(found: Analysis, kind: str) -> bool:
+    """Whether the words before the last clause say the same in a phrase of their own ("sorry need to stop here,
+    breaks over"), not a word that an answer may hold ("I'd like to stop doing nights, bye")."""
+    before = [cue for cue in found.cues if cue.end <= found.last_start]
+    return any(cue.end - cue.start > 1 for cue in before) and all(cue.kind == kind for cue in before)
 
 
 def _about_the_prompt(text: str) -> bool:

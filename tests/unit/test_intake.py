@@ -599,3 +599,20 @@ def test_a_request_asked_of_the_coach_at_a_question_about_steps_is_still_a_reque
 def test_the_questions_about_steps_are_the_ones_that_say_so() -> None:
     asked = {p.id for f in coach_journey().flows for p in f.prompts if p.steps}
     assert asked == {"journal.career.steps", "stage3.goals", "stage3.support", "outcome.next_steps"}
+
+
+@pytest.mark.parametrize("text, intent", [("I don't really want to answer this one if that's ok", "affirm"),
+                                          ("I don't really want to go into my health on here, can we move on",
+                                           "nlu_fallback")])
+def test_not_really_wanting_to_answer_skips_the_question(text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.SKIP
+
+
+def test_a_long_answer_that_ends_by_moving_on_is_kept_and_asked_about() -> None:
+    text = "I never get enough support from my manager and the rota is never fair, can we move on"
+    assert reading(text).kind == intake.UNCLEAR
+
+
+def test_not_wanting_to_go_into_something_at_work_is_an_answer() -> None:
+    assert reading("I don't want to go into management, I prefer clinical work. That's my choice").kind == (
+        intake.ANSWER)
