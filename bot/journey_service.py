@@ -37,6 +37,8 @@ USE_EARLIER = "use_earlier"  # the button that takes an earlier answer for a pro
 RECALLED_CHARS = 300  # how much of an earlier answer is shown when it is offered again
 SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
 OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
+# Asked to change an earlier answer, mid-question: the journal, with the way to change one.
+CHANGING = "Of course. Here's what you've written: choose the answer you'd like to change. Only you can see it."
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -371,9 +373,7 @@ class JourneyService:
         if reading.kind == intake.STOP:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
-            if len(message.text.split()) > intake.BRIEF:  # an answer may be in it too: kept until the person says
-                self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
-            return self.review(person).set(answer=None).pause()
+            return self.review(person, intro=CHANGING).set(answer=None).pause()
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
             if reading.kind == intake.ELSEWHERE:  # it may still be an answer, which is kept until the person says
@@ -624,7 +624,8 @@ class JourneyService:
             button("Send me my plan", "send_plan"), button("Share with my manager", "share_with_manager"),
             button("Review my answers", "review_journal")])
 
-    def review(self, person: str, listing: Listing = FIRST_PAGE, prompt_id: Optional[str] = None) -> Turn:
+    def review(self, person: str, listing: Listing = FIRST_PAGE, prompt_id: Optional[str] = None,
+               intro: str = "Here's what you've written. Only you can see it.") -> Turn:
         """The person's answers by part, a page at a time; one answer, with buttons to edit or delete it."""
         answers = self.store.answers(person)
         prompts = journeys.prompts_in_order(self.journey, list(answers))
@@ -632,8 +633,7 @@ class JourneyService:
             return Turn().say("You haven't written anything yet.", [button("Start my journal", "start_journey")])
         chosen = next((p for p in prompts if p.id == prompt_id), None)
         if chosen is None:
-            return answer_lists.show(self.journey, answers, prompts, listing, REVIEW,
-                                     "Here's what you've written. Only you can see it.")
+            return answer_lists.show(self.journey, answers, prompts, listing, REVIEW, intro)
         answer = answers[chosen.id]
         said = "You skipped it." if answer.skipped else f"You said: “{journeys.clip(answer.text, SHOWN_CHARS)}”"
         page = answer_lists.page_of(self.journey, answers, prompts, REVIEW, chosen.id)

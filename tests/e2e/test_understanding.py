@@ -290,7 +290,7 @@ def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse on a surgical ward")
     reply = texts(coach.say(user, "oh wait i said band 5 earlier but i got my 6 last month, can u change it"))
-    assert "Here's what you've written" in reply, reply
+    assert "choose the answer you'd like to change" in reply, reply
     assert list(stored(coach, user)) == [FIRST_PROMPT]  # the question it was said at is still unanswered
 
 

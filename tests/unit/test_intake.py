@@ -540,18 +540,6 @@ def test_saying_what_happened_before_or_what_should_change_is_still_the_answer(t
     assert reading(text).kind == intake.ANSWER
 
 
-def test_a_long_change_request_keeps_the_words_for_the_question_it_was_said_at(coach_store: CoachStore) -> None:
-    service = JourneyService(coach_store)
-    person = coach_store.person_id("web:changes")
-    coach_store.save_answer(person, "journal", "journal.details.role", "Band 5 staff nurse")
-    place = Place("journal", prompt_id="journal.wellbeing.now")
-    text = "the role i gave at the start is out of date, i moved to theatres last month, can you update it"
-    turn = service.take(person, place, Message(text, "inform"))
-    assert "Here's what you've written" in (turn.replies[0].text or "")
-    assert coach_store.answers(person)["journal.wellbeing.now.pending"].text == text
-    assert "journal.wellbeing.now" not in coach_store.answers(person)
-
-
 @pytest.mark.parametrize("text, kind", [("pause pls, manager just walked in", intake.STOP),
                                         ("nah skip, I'm rubbish at blowing my own trumpet", intake.SKIP)])
 def test_a_command_word_that_is_the_whole_first_clause_is_that_command(text: str, kind: str) -> None:
