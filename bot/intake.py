@@ -106,6 +106,7 @@ class Grammar(BaseModel):
     to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
+    tentative_openers: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -182,12 +183,13 @@ def _sense_labels() -> List[Tuple[str, List[str]]]:
 
 @cache
 def _typed_matcher() -> PhraseMatcher:
-    """The senses' words as typed: a word's lemma depends on the words round it ("the beginning" may be read
-    as a form of "begin"), so a word of a sense counts when it is typed as listed, whatever its lemma."""
+    """The senses' words and the kinds' phrases as typed: a word's lemma depends on the words round it ("the
+    beginning" may be read as a form of "begin", "hold that thought" as "hold that think"), so they count when typed
+    as listed, whatever their lemmas."""
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp().vocab, attr="LOWER")
-    for label, phrases in _sense_labels():
+    for label, phrases in [*_sense_labels(), *vocabulary().kinds.items()]:
         matcher.add(label, [nlp().make_doc(p.lower()) for p in phrases])
     return matcher
 
@@ -387,6 +389,9 @@ def _read(message: Message) -> Reading:
         parts = clauses(text)
         if len(parts) > 1 and _asked_in_a_clause(message.intent or "", parts):
             return Reading(REQUEST, message.intent)
+    if found.closing is not None and found.closing.kind == SKIP and found.closing.end - found.closing.start > 1 and (
+            found.count <= BRIEF):
+        return Reading(SKIP)  # "that ones a bit deep for a tuesday morning, skip it": the words before say why
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
     if closing in (SKIP, STOP) and (found.count <= BRIEF or closing in found.reasons_before):
@@ -427,12 +432,13 @@ def _read(message: Message) -> Reading:
     if (meant == QUESTION or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)) and (
             reads_as_question(text)):
         return Reading(QUESTION)  # "who gets to see what i put here", which the NLU could not place
+    if message.intent == "inform" and _tentative(text):
+        return Reading(ANSWER)  # "could i try a secondment maybe?", "after christmas, jan?"
     if text.rstrip().endswith("?") and reads_as_question(text) and (
             meant != REQUEST or _about_the_prompt(text) or _asks_what(text)):
         # A question about the question ("is breadth the same as a sideways move?"), or about this, or a "what",
         # "where" or "how" question, whatever request the NLU guessed that the words do not bear out ("will my
-        # manager see this?", "where do I find the competences for my role?"). A yes-no question may be a
-        # tentative answer ("could I try a secondment?").
+        # manager see this?", "where do I find the competences for my role?").
         return Reading(QUESTION)
     asked, mark, remark = text.partition("?")
     if mark and _asks_what(asked) and len(asked.split()) <= ASKED_FIRST and 0 < len(remark.split()) <= ASKED_FIRST:
@@ -462,6 +468,23 @@ def _same_before(found: Analysis, kind: str) -> bool:
     breaks over"), not a word that an answer may hold ("I'd like to stop doing nights, bye")."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
     return any(cue.end - cue.start > 1 for cue in before) and all(cue.kind == kind for cue in before)
+
+
+def _tentative(text: str) -> bool:
+    """Whether a message with a question mark is an answer put tentatively: a step the person wonders about
+    ("could i try a secondment maybe?") or a fragment ("after christmas, jan?"), not a question about the prompt or
+    the coach ("do you mean energy like physically?"), not a "what" or "how" question, and not one word ("depth?"
+    asks what it means)."""
+    grammar, filler = vocabulary().grammar, _one_word_filler()
+    typed = re.findall(r"[\w']+", text.lower())
+    words = list(typed)
+    while words and words[0] in filler:
+        words = words[1:]
+    said, first = " ".join(words), words[0] if words else ""
+    return (text.rstrip().endswith("?") and len(typed) > 1 and not _about_the_prompt(text)
+            and first not in grammar.wh_words | grammar.wh_contracted
+            and (first not in grammar.question_openers or any(f"{said} ".startswith(f"{opener} ")
+                                                              for opener in grammar.tentative_openers)))
 
 
 def _about_the_prompt(text: str) -> bool:

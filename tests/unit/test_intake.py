@@ -604,3 +604,27 @@ def test_a_long_answer_that_ends_by_moving_on_is_kept_and_asked_about() -> None:
 def test_not_wanting_to_go_into_something_at_work_is_an_answer() -> None:
     assert reading("I don't want to go into management, I prefer clinical work. That's my choice").kind == (
         intake.ANSWER)
+
+
+@pytest.mark.parametrize("text", ["could i try a secondment maybe?", "after christmas, jan?", "maybe a secondment?"])
+def test_an_answer_put_tentatively_as_a_question_is_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", ["is breadth the same as a sideways move?", "depth?",
+                                  "do you mean energy like physically or like motivation?"])
+def test_a_question_about_the_question_is_still_a_question(text: str) -> None:
+    assert reading(text).kind == intake.QUESTION
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("hold that thought, can we come back to this one?", intake.LATER),  # "thought" whatever its lemma
+    ("that ones a bit deep for a tuesday morning, skip it", intake.SKIP),
+    ("handover starting, gotta stop. bye", intake.STOP),
+])
+def test_short_requests_with_their_reason_are_understood(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
+def test_a_closing_skip_that_is_not_a_phrase_of_its_own_leaves_the_answer() -> None:
+    assert reading("more time with my kids, skip the overtime").kind == intake.ANSWER
