@@ -351,7 +351,7 @@ def said_as_a_step(text: str, intent: Optional[str]) -> bool:
     learning hub"), not asked of the coach ("find me some courses", "can you show me resources?")."""
     grammar = vocabulary().grammar
     words = _bare(text)
-    return (intent in grammar.step_requests and _commands(text) and not reads_as_question(text)
+    return (intent in grammar.step_requests and bool(words) and _commands(text) and not reads_as_question(text)
             and not analyse(text).whole  # the request's own words and nothing else ("talk to someone")
             and words[0] not in grammar.asking_the_coach and not set(words) & grammar.to_the_coach)
 
