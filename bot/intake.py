@@ -389,6 +389,8 @@ def _read(message: Message) -> Reading:
         parts = clauses(text)
         if len(parts) > 1 and _asked_in_a_clause(message.intent or "", parts):
             return Reading(REQUEST, message.intent)
+    if STOP in found.closing_senses and STOP in found.reasons_before and found.count <= READ_AS_CHANGE:
+        return Reading(STOP)  # an interruption, then leaving ("That's my break over. I'll pick this up another day")
     if found.closing is not None and found.closing.kind == SKIP and found.closing.end - found.closing.start > 1 and (
             found.count <= BRIEF):
         return Reading(SKIP)  # "that ones a bit deep for a tuesday morning, skip it": the words before say why

@@ -47,6 +47,16 @@ def test_an_empty_answer_mid_form_gets_a_nudge_and_the_question_again(coach: Coa
     assert store.answers(store.person_id(person)) == {}
 
 
+@pytest.mark.parametrize("marks", ["😊😊😊", "👍", "?!?!"], ids=["emoji", "thumbs-up", "punctuation"])
+def test_emoji_or_marks_alone_mid_form_get_a_nudge_and_nothing_is_stored(coach: CoachServers, marks: str) -> None:
+    person = user()
+    coach.say(person, "/start_journey")
+    said = texts(coach.say(person, marks))
+    assert "into a few words" in said, said
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(person)) == {}
+
+
 def test_the_same_person_resumes_on_another_channel(coach: CoachServers) -> None:
     """A signed-in web user answers in the widget, then carries on over another channel linked by the same id."""
     import queue

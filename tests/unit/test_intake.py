@@ -628,3 +628,20 @@ def test_short_requests_with_their_reason_are_understood(text: str, kind: str) -
 
 def test_a_closing_skip_that_is_not_a_phrase_of_its_own_leaves_the_answer() -> None:
     assert reading("more time with my kids, skip the overtime").kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", [
+    "That's my break over. I'll pick this up another day",
+    "Right, I'm being called into theatre, that's me done for now. I'll log back in later",
+])
+def test_an_interruption_then_leaving_stops_rather_than_putting_the_question_off(text: str) -> None:
+    assert reading(text).kind == intake.STOP
+
+
+def test_a_break_in_an_answer_about_the_future_is_not_an_interruption() -> None:
+    text = "I'd love to finish my degree, it's been on my list since my career break, hopefully by next year"
+    assert reading(text).kind == intake.ANSWER
+
+
+def test_a_break_named_in_an_answer_is_not_an_interruption() -> None:
+    assert reading("a proper break mid shift would help, we never get one on here").kind == intake.ANSWER

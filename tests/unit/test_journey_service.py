@@ -456,3 +456,13 @@ def test_a_yes_to_a_yes_or_no_question_and_a_short_answer_are_stored(
     person = coach_store.person_id("web:short")
     service.take(person, Place(prompt_id.split(".")[0], prompt_id=prompt_id), said(text, intent="affirm"))
     assert coach_store.answers(person)[prompt_id].text == text
+
+
+@pytest.mark.parametrize("text", ["👍", "😊😊", "?!"])
+def test_emoji_or_marks_alone_at_an_open_question_get_a_nudge_and_nothing_is_stored(coach_store: CoachStore,
+                                                                                      text: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:emoji")
+    turn = service.take(person, Place("journal", prompt_id="journal.details.role"), Message(text, "inform"))
+    assert "into a few words" in (turn.replies[0].text or "")
+    assert coach_store.answers(person) == {}
