@@ -386,7 +386,7 @@ def _read(message: Message) -> Reading:
         # A long message with the request the NLU saw asked in a brief clause of its own, with why or what
         # before it ("can I start my own journal now, I've got my chat next week", "before I carry on, tell me
         # what you keep about me").
-        parts = clauses(text)
+        parts = clauses(text, "?")  # "Got any leadership courses you can point me to? I want to read up first"
         if len(parts) > 1 and _asked_in_a_clause(message.intent or "", parts):
             return Reading(REQUEST, message.intent)
     if STOP in found.closing_senses and STOP in found.reasons_before and found.count <= READ_AS_CHANGE:
@@ -509,7 +509,8 @@ def _asks(text: str) -> bool:
     """Whether words that name a request are said as one: a question, or a clause that is a command or
     "I want ..." / "can I ..." ("before I go on, show me my answers"). "More regular shifts and someone to talk
     to" names something the person needs; it asks for nothing."""
-    return reads_as_question(text) or any(_clause_asks(clause) for clause in clauses(text))
+    return reads_as_question(text) or any(reads_as_question(clause) or _clause_asks(clause)
+                                          for clause in clauses(text))  # "before I forget, can you email me the plan"
 
 
 def _clause_asks(clause: str) -> bool:

@@ -645,3 +645,12 @@ def test_a_break_in_an_answer_about_the_future_is_not_an_interruption() -> None:
 
 def test_a_break_named_in_an_answer_is_not_an_interruption() -> None:
     assert reading("a proper break mid shift would help, we never get one on here").kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("before I forget, can you email me the plan so far", "send_plan"),
+    ("Got any leadership courses you can point me to? I want to read up before I pick one for my plan",
+     "find_resources"),
+])
+def test_a_request_asked_in_a_clause_of_its_own_is_that_request(text: str, intent: str) -> None:
+    assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
