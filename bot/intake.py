@@ -152,6 +152,11 @@ class Cue:
     start: int
     end: int
 
+    @property
+    def is_phrase(self) -> bool:
+        """Two words or more: a single word may belong to an answer ("stop doing nights")."""
+        return self.end - self.start > 1
+
 
 @cache
 def vocabulary() -> Vocabulary:
@@ -271,10 +276,10 @@ def analyse(text: str) -> Analysis:
         first = [t for t in doc[:clause_end] if not (t.is_punct or _symbol(t))]
         # One word may be the first clause when it can only be the command ("pause pls, manager just walked in");
         # "later" may start an answer ("later on. 57 and wondering what comes next").
-        inside = [c for c in found if c.end <= clause_end and (c.end - c.start > 1 or c.kind in OPENING_WORD)]
+        inside = [c for c in found if c.end <= clause_end and (c.is_phrase or c.kind in OPENING_WORD)]
         if inside and all(t.i in covered or t.i in filler for t in first):
             opening = max(inside, key=lambda c: c.end - c.start)
-    starts = [c for c in found if c.end - c.start > 1 and all(t.i in filler or t.is_punct or _symbol(t)
+    starts = [c for c in found if c.is_phrase and all(t.i in filler or t.is_punct or _symbol(t)
                                                               for t in doc[:c.start])]
     leading = min(starts, key=lambda c: (c.start, c.start - c.end)) if starts else None  # first, then longest
     whole = all(t.i in covered or t.i in filler for t in words)
@@ -391,8 +396,7 @@ def _read(message: Message) -> Reading:
             return Reading(REQUEST, message.intent)
     if STOP in found.closing_senses and STOP in found.reasons_before and found.count <= READ_AS_CHANGE:
         return Reading(STOP)  # an interruption, then leaving ("That's my break over. I'll pick this up another day")
-    if found.closing is not None and found.closing.kind == SKIP and found.closing.end - found.closing.start > 1 and (
-            found.count <= BRIEF):
+    if found.closing is not None and found.closing.kind == SKIP and found.closing.is_phrase and found.count <= BRIEF:
         return Reading(SKIP)  # "that ones a bit deep for a tuesday morning, skip it": the words before say why
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
@@ -403,7 +407,7 @@ def _read(message: Message) -> Reading:
         # message the words before may be the answer: keep them, and ask, unless they give the reason.
         return Reading(closing if found.count <= BRIEF or closing in found.reasons_before else UNCLEAR)
     ending = found.closing
-    if ending is not None and ending.kind in (SKIP, LATER, STOP) and ending.end - ending.start > 1:
+    if ending is not None and ending.kind in (SKIP, LATER, STOP) and ending.is_phrase:
         # A last clause of its own that asks it in a phrase ("..., can we come back to it", "..., can we move on"),
         # not the one word an answer may end on ("I'm fine for now, maybe later"). In a long message, only when the
         # words before say why ("I don't really want to go into my health on here, can we move on"); otherwise
@@ -469,7 +473,7 @@ def _same_before(found: Analysis, kind: str) -> bool:
     """Whether the words before the last clause say the same in a phrase of their own ("sorry need to stop here,
     breaks over"), not a word that an answer may hold ("I'd like to stop doing nights, bye")."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
-    return any(cue.end - cue.start > 1 for cue in before) and all(cue.kind == kind for cue in before)
+    return any(cue.is_phrase for cue in before) and all(cue.kind == kind for cue in before)
 
 
 def _tentative(text: str) -> bool:
