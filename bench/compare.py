@@ -234,8 +234,13 @@ def cpu_clocks(**servers: int) -> dict[str, Callable[[], float]]:
     return clocks
 
 
+def server_cpu(figures: dict[str, Any]) -> dict[str, float]:
+    """CPU ms per turn of each server process, without the event loops counted inside them."""
+    return {name: ms for name, ms in (figures.get("cpu_ms_per_turn") or {}).items() if not name.endswith(LOOP)}
+
+
 def cpu_per_turn(figures: dict[str, Any]) -> float | None:
-    spent = {name: ms for name, ms in (figures.get("cpu_ms_per_turn") or {}).items() if not name.endswith(LOOP)}
+    spent = server_cpu(figures)
     return sum(spent.values()) if spent else None
 
 
@@ -243,11 +248,11 @@ def print_ceiling(mine: dict[str, Any], theirs: dict[str, Any]) -> None:
     """What the CPU a turn costs allows at 10 at a time, beside the goal of 1.5x the stock bot's turns/s and at most
     half its p95. With every conversation waiting on its reply, turns/s is 10 over the mean latency, so a p95 of
     half the stock bot's needs about twice its turns/s."""
-    spent, cores, total = mine.get("cpu_ms_per_turn") or {}, os.cpu_count() or 1, cpu_per_turn(mine)
+    cores, total = os.cpu_count() or 1, cpu_per_turn(mine)
     if not total or not theirs.get("turns_per_s"):
         return
-    parts = ", ".join(f"{name} {value:.1f}" for name, value in spent.items() if not name.endswith(LOOP))
-    loop = spent.get("rasa" + LOOP)
+    parts = ", ".join(f"{name} {value:.1f}" for name, value in server_cpu(mine).items())
+    loop = (mine.get("cpu_ms_per_turn") or {}).get("rasa" + LOOP)
     print(f"(10 at a time: a coach turn cost {total:.1f} ms of CPU ({parts}). Even with all {cores} cores busy on "
           f"nothing else, that allows at most {cores * 1000 / total:.0f} turns/s"
           + (f"; and the Rasa server's event loop, on one core, spent {loop:.1f} ms per turn: at most "

@@ -18,7 +18,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from pydantic import BaseModel
 
@@ -297,9 +297,9 @@ def analyse(text: str) -> Analysis:
                                            if any(at >= last_start for at in starts_at)])
                                    == len(vocabulary().senses[name]))
         declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
-        said_before = f" {' '.join(t.lower_ for t in doc[:last_start] if not t.is_punct)} "
+        said_before = [t.lower_ for t in doc[:last_start] if not t.is_punct]
         reasons_before = frozenset(kind for kind, phrases in vocabulary().reasons.items()
-                                   if any(f" {phrase} " in said_before for phrase in phrases))
+                                   if _says(said_before, phrases))
     names = leading is not None and any(t.lower_ in declining or t.lemma_ in declining
                                         for t in doc[leading.start:leading.end]) and not any(
         t.pos_ in ("VERB", "AUX") for t in doc[leading.end:])  # "..., but I'm a midwife" tells
@@ -396,8 +396,6 @@ def _read(message: Message) -> Reading:
             return Reading(REQUEST, message.intent)
     if STOP in found.closing_senses and STOP in found.reasons_before and found.count <= READ_AS_CHANGE:
         return Reading(STOP)  # an interruption, then leaving ("That's my break over. I'll pick this up another day")
-    if found.closing is not None and found.closing.kind == SKIP and found.closing.is_phrase and found.count <= BRIEF:
-        return Reading(SKIP)  # "that ones a bit deep for a tuesday morning, skip it": the words before say why
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
     if closing in (SKIP, STOP) and (found.count <= BRIEF or closing in found.reasons_before):
@@ -460,11 +458,13 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     """A short message that ends by skipping or stopping ("she'd rather not have that recorded, skip"): that
     request when the last clause says it by itself ("i'll carry on another day"), the words before it decline
     ("not a good time, can we stop"), or the NLU sees it and the words before it ask for nothing themselves
-    ("thats me for today, bye"), or they give the reason ("got a job come in, have to go"). Otherwise the words
-    before may be an answer ("I'd like to stop doing nights, bye"): ask."""
+    ("thats me for today, bye"), or they give the reason ("got a job come in, have to go"), or it skips in a phrase
+    of its own ("that ones a bit deep for a tuesday morning, skip it"). Otherwise the words before may be an answer
+    ("I'd like to stop doing nights, bye"): ask."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
+    skips_in_a_phrase = kind == SKIP and found.closing is not None and found.closing.is_phrase
     if (kind in found.closing_senses or found.declined or (meant == kind and not before)
-            or _same_before(found, kind) or kind in found.reasons_before):
+            or _same_before(found, kind) or kind in found.reasons_before or skips_in_a_phrase):
         return Reading(kind)
     return Reading(UNCLEAR)
 
@@ -481,13 +481,9 @@ def _tentative(text: str) -> bool:
     ("could i try a secondment maybe?") or a fragment ("after christmas, jan?"), not a question about the prompt or
     the coach ("do you mean energy like physically?"), not a "what" or "how" question, and not one word ("depth?"
     asks what it means)."""
-    grammar, filler = vocabulary().grammar, _one_word_filler()
-    typed = re.findall(r"[\w']+", text.lower())
-    words = list(typed)
-    while words and words[0] in filler:
-        words = words[1:]
+    grammar, words = vocabulary().grammar, _after_filler(text)
     said, first = " ".join(words), words[0] if words else ""
-    return (text.rstrip().endswith("?") and len(typed) > 1 and not _about_the_prompt(text)
+    return (text.rstrip().endswith("?") and len(re.findall(r"[\w']+", text)) > 1 and not _about_the_prompt(text)
             and first not in grammar.wh_words | grammar.wh_contracted
             and (first not in grammar.question_openers or any(f"{said} ".startswith(f"{opener} ")
                                                               for opener in grammar.tentative_openers)))
@@ -537,12 +533,14 @@ def changes_another_question(text: str) -> bool:
     named = any(word in grammar.question_names and i > 0 and words[i - 1] in grammar.naming_determiners
                 and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
                 for i, word in enumerate(words))
+    return ((named and _says(words, grammar.changing))
+            or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting)))
+
+
+def _says(words: Sequence[str], phrases: Iterable[str]) -> bool:
+    """Whether the words hold one of the phrases, whole words in order ("make it" in "can you make it 3")."""
     said = f" {' '.join(words)} "
-
-    def says(phrases: FrozenSet[str]) -> bool:
-        return any(f" {phrase} " in said for phrase in phrases)
-
-    return (named and says(grammar.changing)) or (says(grammar.earlier_answer) and says(grammar.correcting))
+    return any(f" {phrase} " in said for phrase in phrases)
 
 
 def _commands(text: str) -> bool:
@@ -569,14 +567,19 @@ def _asks_what(text: str) -> bool:
     return len(words) > 1 and words[0] in grammar.wh_words | grammar.wh_contracted and words[1] != "about"
 
 
+def _after_filler(text: str) -> List[str]:
+    """The lower-cased words of a message from the first that is not one-word filler ("sorry what do you mean")."""
+    filler, words = _one_word_filler(), re.findall(r"[\w']+", text.lower())
+    while words and words[0] in filler:
+        words = words[1:]
+    return words
+
+
 def reads_as_question(text: str) -> bool:
     """A short question ("what do you mean by stretch?"), as opposed to a reflective answer. Without a question
     mark, a "when", "what" or "how" followed by its subject starts a clause, not a question ("when a patient
     walks out the door", "what I enjoy is teaching")."""
-    filler = _one_word_filler()
-    words = re.findall(r"[\w']+", text.lower())
-    while words and words[0] in filler:  # "sorry what do you mean by aspiration"
-        words = words[1:]
+    words = _after_filler(text)  # "sorry what do you mean by aspiration"
     if not words or len(words) > 30:
         return False
     if text.rstrip().endswith("?"):
