@@ -369,7 +369,7 @@ def default_lexicon() -> Lexicon:
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\ufeff]")
-_SELF_HARM = re.compile(r"\bself[\s\-_‐‑–]*(harm|injur|mutilat)", re.IGNORECASE)
+_SELF_HARM = re.compile(r"\b(?:self|slef|sefl)[\s\-_‐‑–]*(harm|injur|mutilat)", re.IGNORECASE)
 _BURN_OUT = re.compile(r"\bburn(?:t|ed|ing)?[\s\-‐‑–]+out\b", re.IGNORECASE)
 _ANY_MORE = re.compile(r"\bany\s+(?:more|longer)\b", re.IGNORECASE)
 # "my self", "over dose", "od'd": split or shortened words people type in a hurry.

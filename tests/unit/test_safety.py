@@ -330,3 +330,25 @@ def test_plans_means_farewells_and_pleas_get_at_least_the_check_in(text: str) ->
 ])
 def test_the_same_words_in_everyday_senses_are_not_alarms(text: str) -> None:
     assert assess(text, second_opinion=False).level not in URGENT
+
+
+# Written for forms the classifier alone had caught in the tuning batches: the lexicon now reads them too, so
+# they get the crisis reply rather than only the check-in (docs/safety.md, 2026-12-04).
+@pytest.mark.parametrize("text", [
+    "i slef harm when i cant sleep", "gf threw hot tea at me again", "feel like ending my lyf",
+    "i wana end it al 2nite", "best if i was not hear any more", "sui thoughts every day", "i want to dye, i really do",
+    "have razor, bath's running", "nobody knows about the cuts", "my thighs are covered in marks i made",
+    "gonna bring a knife in tmrw and sort them out", "my husband has become physically threatening",
+    "yesterday I slashed my arm", "my stepdad burns me with his lighter",
+])
+def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: str) -> None:
+    assert assess(text, second_opinion=False).is_crisis
+
+
+@pytest.mark.parametrize("text", [
+    "a patient brought a knife in to A&E", "I'm in the sea swimming club", "the bathroom has a razor dispenser",
+    "I want to dye my hair pink", "my hands are covered in marks i made with the marker pen",
+    "I cut the marks I made on the plan", "We walked by the tracks on our day off", "Al said the rota is fine",
+])
+def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
+    assert assess(text, second_opinion=False).level not in URGENT
