@@ -340,6 +340,7 @@ def test_the_same_words_in_everyday_senses_are_not_alarms(text: str) -> None:
     "have razor, bath's running", "nobody knows about the cuts", "my thighs are covered in marks i made",
     "gonna bring a knife in tmrw and sort them out", "my husband has become physically threatening",
     "yesterday I slashed my arm", "my stepdad burns me with his lighter",
+    "I keep fantasising about running my manager over", "mixed my meds with wine to make it stop, so sleepy",
 ])
 def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: str) -> None:
     assert assess(text, second_opinion=False).is_crisis
@@ -349,6 +350,16 @@ def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: st
     "a patient brought a knife in to A&E", "I'm in the sea swimming club", "the bathroom has a razor dispenser",
     "I want to dye my hair pink", "my hands are covered in marks i made with the marker pen",
     "I cut the marks I made on the plan", "We walked by the tracks on our day off", "Al said the rota is fine",
+    "I have a plan and a date for the move", "I am at the end of the corridor", "the new meds make it stop itching",
+    "her safety plan isn't working so we referred her", "I keep fantasising about running a marathon",
 ])
 def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
     assert assess(text, second_opinion=False).level not in URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "on the roof of the multi storey rn", "ive got a plan and a date", "i am at the end, i have nothing left",
+    "my safety plan isn't working", "starting to feel like im not real",
+])
+def test_a_place_a_date_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> None:
+    assert assess(text, second_opinion=False).level in URGENT
