@@ -341,6 +341,9 @@ def test_the_same_words_in_everyday_senses_are_not_alarms(text: str) -> None:
     "gonna bring a knife in tmrw and sort them out", "my husband has become physically threatening",
     "yesterday I slashed my arm", "my stepdad burns me with his lighter",
     "I keep fantasising about running my manager over", "mixed my meds with wine to make it stop, so sleepy",
+    "leave the letters where my sister will find them", "the key is under the mat for whoever finds me",
+    "I know what would put me to sleep for good", "I keep wanting to turn the wheel into a lorry",
+    "buying tablets from different shops so nobody notices",
 ])
 def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: str) -> None:
     assert assess(text, second_opinion=False).is_crisis
@@ -352,6 +355,9 @@ def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: st
     "I cut the marks I made on the plan", "We walked by the tracks on our day off", "Al said the rota is fine",
     "I have a plan and a date for the move", "I am at the end of the corridor", "the new meds make it stop itching",
     "her safety plan isn't working so we referred her", "I keep fantasising about running a marathon",
+    "the vet put our dog to sleep for good", "whoever finds my lanyard please hand it in",
+    "I keep wanting to turn the wheel into the car park", "the crisis team had no answer for the family",
+    "I wouldn't mind if the meeting went on", "I need to pick the day for my leaving do",
 ])
 def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
     assert assess(text, second_opinion=False).level not in URGENT
@@ -360,6 +366,7 @@ def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "on the roof of the multi storey rn", "ive got a plan and a date", "i am at the end, i have nothing left",
     "my safety plan isn't working", "starting to feel like im not real",
+    "wouldn't mind if the plane went down tbh", "rang the crisis line and got no answer",
 ])
 def test_a_place_a_date_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> None:
     assert assess(text, second_opinion=False).level in URGENT
