@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.language import nlp  # noqa: E402
 from bot.risk_classifier import Example
 from bot.safety import CONCERN, CRISIS, assess  # noqa: E402
-from tests.safety_sets import check_in_replies, held_out, held_out_batches, tuning  # noqa: E402
+from tests.safety_sets import check_in_replies, held_out, held_out_batches, told_as_answers, tuning  # noqa: E402
 
 URGENT = (CRISIS, CONCERN)
 
@@ -84,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     nlp()  # load the model before timing
     assess("warm up")
-    sets = {"tuned": tuning(), **held_out_batches(), "held-out": held_out()}
+    sets = {"tuned": tuning(), **held_out_batches(), "held-out": held_out(), "as answers": told_as_answers()}
     texts = {m.text for items in sets.values() for m in items}
     started = time.perf_counter()
     levels = {text: assess(text).level for text in texts}

@@ -53,3 +53,10 @@ def check_in_replies(held: bool) -> Tuple[Tuple[str, bool], ...]:
     name = "safety_check_in_replies_held_out.yml" if held else "safety_check_in_replies.yml"
     items: List[Dict[str, str]] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["examples"]
     return tuple((str(item["text"]), item["expect"] == "safe") for item in items)
+
+
+@cache
+def told_as_answers() -> Tuple[Example, ...]:
+    """Disclosures told as answers to the coach's questions, and everyday answers that share risk's words
+    (``tests/data/safety_answers.yml``): a labelled set the detector is checked against, not trained on."""
+    return tuple(parse_examples(yaml.safe_load((DATA / "safety_answers.yml").read_text(encoding="utf-8"))))

@@ -15,7 +15,7 @@ import yaml
 from bot.language import nlp
 from bot.risk_classifier import Example
 from bot.safety import CONCERN, CRISIS, NONE, STRAIN, assess, clean_text, load_lexicon
-from tests.safety_sets import check_in_replies, held_out, tuning
+from tests.safety_sets import check_in_replies, held_out, told_as_answers, tuning
 
 URGENT = (CRISIS, CONCERN)  # both replies carry the urgent numbers
 RISK: List[Example] = [m for m in tuning() if m.risk]
@@ -121,6 +121,16 @@ def test_everyday_answers_to_the_coachs_questions_rarely_get_the_check_in() -> N
     messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     alarms = sum(assess(m).level in URGENT for m in messages)
     assert alarms <= 12, f"{alarms} of {len(messages)}"
+
+
+def test_disclosures_told_as_answers_get_urgent_help_and_answers_rarely_do() -> None:
+    """tests/data/safety_answers.yml, not in the classifier's examples: every one of 162 disclosures got urgent help
+    when the set arrived, and 10 of 207 everyday answers did (docs/safety.md, 2026-12-05)."""
+    items = told_as_answers()
+    missed = [e.text for e in items if e.risk and not assess(e.text).needs_urgent_help]
+    alarms = sum(assess(e.text).needs_urgent_help for e in items if not e.risk)
+    assert not missed
+    assert alarms <= 10, f"{alarms} of {sum(not e.risk for e in items)}"
 
 
 @pytest.mark.parametrize(
@@ -358,13 +368,14 @@ def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: st
     "the vet put our dog to sleep for good", "whoever finds my lanyard please hand it in",
     "I keep wanting to turn the wheel into the car park", "the crisis team had no answer for the family",
     "I wouldn't mind if the meeting went on", "I need to pick the day for my leaving do",
+    "I've got a plan and a date: apply by 1 March",
 ])
 def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
     assert assess(text, second_opinion=False).level not in URGENT
 
 
 @pytest.mark.parametrize("text", [
-    "on the roof of the multi storey rn", "ive got a plan and a date", "i am at the end, i have nothing left",
+    "on the roof of the multi storey rn", "i am at the end, i have nothing left",
     "my safety plan isn't working", "starting to feel like im not real",
     "wouldn't mind if the plane went down tbh", "rang the crisis line and got no answer",
 ])
