@@ -78,6 +78,8 @@ _NEGATIONS = frozenset({"not", "never", "no", "n't", "nt"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "they", "someone", "somebody", "him", "her", "them"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 # Verb particles that turn a harm verb into an ordinary phrasal verb ("kicked me off the rota").
+# "seeing overdoses in my head": a verb of meeting cases, turned inward.
+_INWARD = frozenset({"head", "mind", "thoughts", "dreams", "sleep", "future", "option", "options", "way"})
 _HARMLESS_PARTICLES = frozenset({"off", "out", "back", "down", "in", "over", "through", "on", "around"})
 
 
@@ -163,6 +165,8 @@ class _ContextSpec(BaseModel):
     work_nouns: List[str]
     work_verbs: List[str]
     experience_verbs: List[str]
+    # Verbs whose plural object is cases met at work ("I see a lot of overdoses"), not the speaker's own.
+    case_verbs: List[str] = []
     hedge_words: List[str]
     contrast_words: List[str]
     first_person: List[str]
@@ -234,6 +238,7 @@ class Lexicon:
     work_persons: FrozenSet[str]
     work_verbs: FrozenSet[str]
     experience_verbs: FrozenSet[str]
+    case_verbs: FrozenSet[str]
     hedge_words: FrozenSet[str]
     contrast_words: FrozenSet[str]
     first_person: FrozenSet[str]
@@ -347,6 +352,7 @@ def load_lexicon(directory: Optional[Path] = None) -> Lexicon:
         work_persons=frozenset(w.lower() for w in ctx.work_persons),
         work_verbs=frozenset(ctx.work_verbs),
         experience_verbs=frozenset(ctx.experience_verbs),
+        case_verbs=frozenset(ctx.case_verbs),
         hedge_words=frozenset(ctx.hedge_words),
         contrast_words=frozenset(ctx.contrast_words),
         first_person=frozenset(ctx.first_person),
@@ -619,6 +625,8 @@ def _experiencer(span_start: int, span_end: int, doc: Doc, lex: Lexicon, strict:
 
 def _walk_to_subject(trigger: Token, inside: Set[int], lex: Lexicon, strict: bool) -> str:
     """Climb the parse from the match to the first subject and classify it."""
+    if strict and trigger.tag_ == "NNS" and _cases_met(_governing_verb(trigger), lex):
+        return "other"  # "I see a lot of overdoses on the unit": cases, where "I've had two overdoses" is not
     token = trigger
     for _ in range(10):
         if token.i not in inside and _is_work(token, lex) and token.pos_ in ("NOUN", "PROPN"):
@@ -636,6 +644,23 @@ def _walk_to_subject(trigger: Token, inside: Set[int], lex: Lexicon, strict: boo
             break
         token = token.head
     return "unknown"
+
+
+def _cases_met(verb: Token, lex: Lexicon) -> bool:
+    """Whether a verb says cases are met at work ("I deal with suicides"), not seen as a way out ("I see overdoses
+    as my only option") or in the mind ("I keep seeing overdoses in my head")."""
+    inward = any(c.dep_ == "prep" and (c.lower_ == "as" or any(g.lower_ in _INWARD for g in c.children))
+                 for c in verb.children)
+    return verb.lemma_.lower() in lex.case_verbs and not inward
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb a noun is the object of, through "a lot of" and prepositions ("deal with suicides")."""
+    for _ in range(4):
+        if token.pos_ in ("VERB", "AUX") or token.head is token or token.dep_ not in ("dobj", "pobj", "prep"):
+            break
+        token = token.head
+    return token
 
 
 def _about_a_patient(span_start: int, span_end: int, doc: Doc, lex: Lexicon) -> bool:
