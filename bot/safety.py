@@ -78,9 +78,9 @@ _NEGATIONS = frozenset({"not", "never", "no", "n't", "nt"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "they", "someone", "somebody", "him", "her", "them"})
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 # Verb particles that turn a harm verb into an ordinary phrasal verb ("kicked me off the rota").
+_HARMLESS_PARTICLES = frozenset({"off", "out", "back", "down", "in", "over", "through", "on", "around"})
 # "seeing overdoses in my head": a verb of meeting cases, turned inward.
 _INWARD = frozenset({"head", "mind", "thoughts", "dreams", "sleep", "future", "option", "options", "way"})
-_HARMLESS_PARTICLES = frozenset({"off", "out", "back", "down", "in", "over", "through", "on", "around"})
 
 
 @dataclass(frozen=True)
