@@ -371,6 +371,8 @@ def test_chat_spellings_and_plain_forms_the_lexicon_learnt_are_a_crisis(text: st
     "I wouldn't mind if the meeting went on", "I need to pick the day for my leaving do",
     "I've got a plan and a date: apply by 1 March",
     "I wish I could disappear off the rota for a month and go travelling",
+    "a relative was physically aggressive on the ward last night", "nobody knows about the cuts to the budget",
+    "the notes you will find in the folder", "I live near the tracks",
 ])
 def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
     assert assess(text, second_opinion=False).level not in URGENT
