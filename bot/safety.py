@@ -649,9 +649,8 @@ def _walk_to_subject(trigger: Token, inside: Set[int], lex: Lexicon, strict: boo
 def _cases_met(verb: Token, lex: Lexicon) -> bool:
     """Whether a verb says cases are met at work ("I deal with suicides"), not seen as a way out ("I see overdoses
     as my only option") or in the mind ("I keep seeing overdoses in my head")."""
-    inward = any(c.dep_ == "prep" and (c.lower_ == "as" or any(g.lower_ in _INWARD for g in c.children))
-                 for c in verb.children)
-    return verb.lemma_.lower() in lex.case_verbs and not inward
+    return verb.lemma_.lower() in lex.case_verbs and not any(
+        c.dep_ == "prep" and (c.lower_ == "as" or any(g.lower_ in _INWARD for g in c.children)) for c in verb.children)
 
 
 def _governing_verb(token: Token) -> Token:

@@ -343,7 +343,7 @@ def test_the_same_words_in_everyday_senses_are_not_alarms(text: str) -> None:
 
 
 # Written for forms the classifier alone had caught in the tuning batches: the lexicon now reads them too, so
-# they get the crisis reply rather than only the check-in (docs/safety.md, 2026-12-04).
+# they get the crisis reply rather than only the check-in (docs/safety.md, 2026-12-05).
 @pytest.mark.parametrize("text", [
     "i slef harm when i cant sleep", "gf threw hot tea at me again", "feel like ending my lyf",
     "i wana end it al 2nite", "best if i was not hear any more", "sui thoughts every day", "i want to dye, i really do",
@@ -383,7 +383,7 @@ def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
     "my safety plan isn't working", "starting to feel like im not real",
     "wouldn't mind if the plane went down tbh", "rang the crisis line and got no answer",
 ])
-def test_a_place_a_date_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> None:
+def test_a_place_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> None:
     assert assess(text, second_opinion=False).level in URGENT
 
 
