@@ -397,3 +397,15 @@ def test_a_place_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> N
 ])
 def test_cases_met_at_work_are_not_the_speakers_own(text: str, urgent: bool) -> None:
     assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("working with young people who self-harm", False),
+    ("I support teenagers that self harm on the unit", False),
+    ("I care for patients who have overdosed", False),
+    ("i work with kids who self harm and i self harm too", True),  # the speaker's own, said after
+    ("my daughter who self harms", True),  # family, not work
+    ("i care about people who self harm because i do it myself", True),
+])
+def test_the_people_someone_works_with_are_not_the_speakers_own(text: str, urgent: bool) -> None:
+    assert (assess(text, second_opinion=False).level in URGENT) == urgent
