@@ -28,7 +28,7 @@ from bot.turn import Message
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 ANSWER = "answer"
 SKIP = "skip"
@@ -235,6 +235,8 @@ class Analysis:
     declined: bool = False  # the words before the last clause decline ("she'd rather not have that recorded")
     declines_and_names: bool = False  # a leading "rather not say" names what it declines, and tells nothing
     reasons_before: FrozenSet[str] = frozenset()  # kinds whose reason the words before the last clause give
+    final: Optional[Cue] = None  # a phrase that puts the question off or stops, which the message ends on
+    reasons_before_final: FrozenSet[str] = frozenset()  # kinds whose reason the words before ``final`` give
 
 
 def analyse(text: str) -> Analysis:
@@ -270,7 +272,8 @@ def analyse(text: str) -> Analysis:
         covered.update(range(start, end))
     words = [t for t in doc if not (t.is_punct or t.is_space or _symbol(t))]
     senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
-    clause_end = next((t.i for t in doc if t.is_punct and t.text in CLAUSE_MARKS), None)
+    # A first question may be the whole request ("Can I answer this after? I need to ask my colleague first").
+    clause_end = next((t.i for t in doc if t.is_punct and t.text in CLAUSE_MARKS + "?"), None)
     opening = None
     if clause_end is not None and 0 < clause_end < len(doc) - 1:
         first = [t for t in doc[:clause_end] if not (t.is_punct or _symbol(t))]
@@ -297,14 +300,25 @@ def analyse(text: str) -> Analysis:
                                            if any(at >= last_start for at in starts_at)])
                                    == len(vocabulary().senses[name]))
         declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
-        said_before = [t.lower_ for t in doc[:last_start] if not t.is_punct]
-        reasons_before = frozenset(kind for kind, phrases in vocabulary().reasons.items()
-                                   if _says(said_before, phrases))
+        reasons_before = _reasons_given(doc[:last_start])
     names = leading is not None and any(t.lower_ in declining or t.lemma_ in declining
                                         for t in doc[leading.start:leading.end]) and not any(
         t.pos_ in ("VERB", "AUX") for t in doc[leading.end:])  # "..., but I'm a midwife" tells
+    # The phrase must point at the question or the coach ("come back to it", "ask me later"): a time alone ("..., so
+    # later on", "..., not yet") may be the answer itself.
+    tail = [t.i for t in words if t.i not in filler]
+    final = max((c for c in found if c.is_phrase and c.kind in (SKIP, LATER, STOP) and tail and c.end > tail[-1]
+                 and points_at_the_question(doc[c.start:c.end].text)),
+                key=lambda c: c.end - c.start, default=None)
+    reasons_final = _reasons_given(doc[:final.start]) if final is not None else frozenset[str]()
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
-                    last_start or 0, closing_senses, declined, names, reasons_before)
+                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final)
+
+
+def _reasons_given(words: Span) -> FrozenSet[str]:
+    """The kinds of request (later, stop) whose reason these words give ("need to check my diary first")."""
+    said = [t.lower_ for t in words if not t.is_punct]
+    return frozenset(kind for kind, phrases in vocabulary().reasons.items() if _says(said, phrases))
 
 
 MISSPELT_FROM = 6  # letters: a shorter word is too near too many others to be read as a misspelling
@@ -413,6 +427,9 @@ def _read(message: Message) -> Reading:
         if found.count <= BRIEF or ending.kind in found.reasons_before or _same_before(found, ending.kind):
             return _closing(found, ending.kind, meant)
         return Reading(UNCLEAR)
+    final = found.final
+    if final is not None and final.kind in found.reasons_before_final and found.count <= READ_AS_CHANGE:
+        return Reading(final.kind)  # "let me check my payslip and come back to it"
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -487,6 +504,13 @@ def _tentative(text: str) -> bool:
             and first not in grammar.wh_words | grammar.wh_contracted
             and (first not in grammar.question_openers or any(f"{said} ".startswith(f"{opener} ")
                                                               for opener in grammar.tentative_openers)))
+
+
+def points_at_the_question(text: str) -> bool:
+    """Whether the words point at the question or the coach ("come back to it", "ask me later"), not only at a
+    time ("later on", "not yet"), which may be an answer."""
+    grammar = vocabulary().grammar
+    return bool(set(re.findall(r"[a-z']+", text.lower())) & (grammar.pointing_at_the_prompt | grammar.to_the_coach))
 
 
 def _about_the_prompt(text: str) -> bool:

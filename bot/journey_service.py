@@ -117,9 +117,7 @@ def offered(prompt: Prompt, text: str) -> bool:
     if prompt.kind in CONFIRMED_KINDS and intake.confirmation(text) is not None:
         return True
     options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
-    # The option may open a longer message ("later on. 57 and wondering what comes next").
-    return options is not None and any(len(part.split()) <= 6 and plan.match_choice(options, part) is not None
-                                       for part in (text, *intake.clauses(text)[:1]))  # "..." has no clause
+    return options is not None and plan.typed_choice(options, text) is not None
 
 
 def answer_question(message: Message, prompt: Prompt) -> Turn:
@@ -505,7 +503,8 @@ class JourneyService:
     def _take_choice(self, person: str, prompt: Prompt, message: Message) -> Turn:
         name = prompt.options_from or ""
         options = {o.id: o for o in plan.choice_options(name)}
-        picked = message.choice if message.choice in options else plan.match_choice(name, message.text)
+        picked = message.choice if message.choice in options else (
+            plan.match_choice(name, message.text) or plan.typed_choice(name, message.text))
         if picked is None:
             return self._keep_note(person, prompt, message.text,
                                    "I didn't catch which one fits best. Pick a button, or type its name.")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence
 
-from bot import engine, framework, remarks
+from bot import engine, framework, intake, remarks
 from bot.dates import read_date
 from bot.journey import Journey, Prompt, clip, standard_journey
 from bot.language import lemmas, nlp
@@ -55,6 +55,14 @@ def choice_options(name: str) -> list[Choice]:
     raise KeyError(f"unknown choice list '{name}'")
 
 
+def typed_choice(name: str, text: str) -> Optional[str]:
+    """The option a short message names, or a short first or last clause of a longer one ("later on. 57 and
+    wondering what comes next", "I need my degree first, so later on")."""
+    parts = intake.clauses(text)  # "..." has no clause
+    return next((picked for part in (text, *parts[:1], *parts[1:][-1:]) if len(part.split()) <= 6
+                 for picked in [match_choice(name, part)] if picked is not None), None)
+
+
 def match_choice(name: str, text: str) -> Optional[str]:
     """The option a person typed, by its id or the words of its label ("I'd say depth"), or misspelt ("strech")."""
     words = set(re.findall(r"[a-z]+", text.lower()))
@@ -78,6 +86,11 @@ def match_choice(name: str, text: str) -> Optional[str]:
     if len(described) == 1:  # the option's own words: "in a year or two" is how "ready later" is explained
         return described[0]
     if name == "readiness":
+        # A timing said alone is the option it names ("later on", "not yet", "asap"), not a request to put the
+        # question off: the question asks when.
+        timing = framework.readiness_from_words(text) or ("ready_later" if "later" in words else None)
+        if len(words) <= 3 and timing is not None and not intake.points_at_the_question(text):
+            return timing
         return _readiness_by_date(text)
     return None
 

@@ -183,6 +183,25 @@ def test_typing_a_choice_label_picks_it_rather_than_explaining_it(coach_store: C
     assert coach_store.answers(person)["stage2.growth"].value == "stretch"
 
 
+@pytest.mark.parametrize("text, option", [
+    ("later", "ready_later"),
+    ("not yet", "not_now"),
+    ("asap", "ready_now"),
+    ("I have to get my degree done first, so later on", "ready_later"),
+])
+def test_a_timing_typed_at_when_picks_that_option_rather_than_putting_the_question_off(
+        coach_store: CoachStore, text: str, option: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:timing")
+    service.take(person, Place("stage2", prompt_id="stage2.readiness"), Message(text, "skip"))
+    assert coach_store.answers(person)["stage2.readiness"].value == option
+
+
+def test_asking_to_be_asked_later_at_when_puts_the_question_off() -> None:
+    prompt = coach_journey().find_prompt("stage2.readiness")
+    assert JourneyService.read(prompt, Message("ask me later", "skip")).kind == intake.LATER
+
+
 def test_a_request_the_nlu_did_not_see_is_asked_about_not_handed_to_the_wrong_rule() -> None:
     # The rules answer the NLU's intent; handing "show my answers" over as "inform" would reach none of them.
     assert reading("show my answers", "inform").kind == intake.UNCLEAR
@@ -263,6 +282,22 @@ def test_words_before_a_closing_request_that_may_be_the_answer_are_kept_and_aske
 
 @pytest.mark.parametrize("text", ["more time with my kids, skip the overtime", "ready now, or later if not"])
 def test_a_closing_clause_that_only_mentions_a_request_word_is_still_the_answer(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
+@pytest.mark.parametrize("text", [
+    "let me look at my rota and come back to it",
+    "can I do this one after? need to ask my team leader first",
+])
+def test_putting_the_question_off_with_the_reason_around_it_is_putting_it_off(text: str) -> None:
+    assert reading(text, "inform").kind == intake.LATER
+
+
+@pytest.mark.parametrize("text", [
+    "need to get my driving licence first and then maybe later on",
+    "have to pass my exams first and then come back to the leadership course",
+])
+def test_a_reason_then_a_time_or_a_return_to_something_else_is_the_answer(text: str) -> None:
     assert reading(text, "inform").is_answer
 
 
