@@ -79,6 +79,10 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "they", "someone", "somebody", "him",
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 # Verb particles that turn a harm verb into an ordinary phrasal verb ("kicked me off the rota").
 _HARMLESS_PARTICLES = frozenset({"off", "out", "back", "down", "in", "over", "through", "on", "around"})
+# Words that give a verb said without an object one after all ("cut through the park", "cut in front of me",
+# "cut short", "cut loose").
+_OBJECT_WORDS = frozenset({"through", "across", "into", "out", "off", "down", "back", "up", "to", "from", "along",
+                           "past", "round", "around", "short", "ahead", "front", "loose", "free", "open"})
 # "seeing overdoses in my head": a verb of meeting cases, turned inward.
 _INWARD = frozenset({"head", "mind", "thoughts", "dreams", "sleep", "future", "option", "options", "way"})
 
@@ -146,11 +150,12 @@ class _RuleSpec(BaseModel):
 
 class _RelationSpec(BaseModel):
     id: str
-    level: Literal["crisis", "strain"]
+    level: Literal["crisis", "concern", "strain"]
     category: str
     verbs: List[str]
     subject: Literal["self", "person", "any"]
-    object: Literal["self", "reflexive", "person"]
+    # "none": the verb said with no object at all ("I cut in the car"), where its object goes without saying.
+    object: Literal["self", "reflexive", "person", "none"]
 
 
 class _IdiomSpec(BaseModel):
@@ -383,6 +388,8 @@ _SPLIT_SELF = re.compile(r"\b(my|your|him|her|them|our)[\s\-]+(self|selves)\b", 
 _OVER_DOSE = re.compile(r"\bover[\s\-]+dos(e|ed|es|ing)\b", re.IGNORECASE)
 _OD_PAST = re.compile(r"\bo\.?d(?:'d|'ed|ed)\b", re.IGNORECASE)  # never "odd"
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
+# "k i l l  m y s e l f": a word typed a letter at a time (three letters or more), before runs of spaces go.
+_SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]){2,}\b", re.IGNORECASE)
 _REPEATS = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -393,6 +400,7 @@ def clean_text(text: str) -> str:
         text = html.unescape(_TAG.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
+    text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _SPACES.sub(" ", text)  # spaCy makes a token of a run of spaces, which would split "want to  die"
     text = _SELF_HARM.sub(lambda m: "self" + m.group(1).lower(), text)
     text = _BURN_OUT.sub("burnout", text)
@@ -762,10 +770,14 @@ def _relation_hits(doc: Doc, lex: Lexicon) -> List[Tuple[_RelationSpec, int, int
                 subject = _subject(node)
                 if subject is not None:
                     break
-        if obj is None:
-            continue
         for relation in lex.relations:
             if not lemmas & set(relation.verbs):
+                continue
+            if relation.object == "none":
+                if obj is None and not passive and _said_by_the_speaker(verb, subject) and _says_no_object(verb):
+                    found.append((relation, verb.i, verb.i + 1))
+                continue
+            if obj is None:
                 continue
             if relation.object == "self" and obj.lower_ not in ("me", "i"):
                 continue
@@ -781,6 +793,31 @@ def _relation_hits(doc: Doc, lex: Lexicon) -> List[Tuple[_RelationSpec, int, int
                 continue
             found.append((relation, min(verb.i, obj.i), max(verb.i, obj.i) + 1))
     return found
+
+
+def _said_by_the_speaker(verb: Token, subject: Optional[Token]) -> bool:
+    """Whether a verb is the speaker's own doing: "I" did it, or nobody is named in any clause it belongs to
+    ("attempted again on sunday", "honestly, cutting"; not "a teenager came in after cutting"). Never a noun or a
+    word joined to another ("cut-throat")."""
+    doc = verb.doc
+    joined = any(0 <= i < len(doc) and doc[i].text == "-" for i in (verb.i - 1, verb.i + 1))
+    if verb.pos_ != "VERB" or joined:
+        return False
+    if subject is not None:
+        return subject.lower_ in ("i", "me")
+    others = (c for node in verb.ancestors for c in node.children
+              if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("i", "me"))
+    return verb.tag_ in ("VBD", "VBN", "VBG") and next(others, None) is None
+
+
+def _says_no_object(verb: Token) -> bool:
+    """Whether a verb has no object of any kind: no clause, particle or dative, no word that gives it one ("cut
+    through the park", "cut in front of him", "cut short my holiday"), and none shared with the next verb ("cut and
+    paste the notes")."""
+    near = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
+    return not any(c.dep_ in ("dobj", "dative", "prt", "ccomp", "xcomp", "attr", "oprd", "acomp")
+                   or (c.lower_ in _OBJECT_WORDS and c.dep_ != "aux")
+                   or (c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children)) for c in near)
 
 
 # --- window-based context for the unparsed middle of huge messages ----------------

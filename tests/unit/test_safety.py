@@ -409,3 +409,52 @@ def test_cases_met_at_work_are_not_the_speakers_own(text: str, urgent: bool) -> 
 ])
 def test_the_people_someone_works_with_are_not_the_speakers_own(text: str, urgent: bool) -> None:
     assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("i deserve pain so i cut", True),  # said with no object, the object goes without saying
+    ("when things get bad at home I go to the bathroom and cut", True),
+    ("tried again on saturday... attempted, I mean. not the exam", True),
+    ("honestly? cutting. it's the only thing that works", True),
+    ("I cut back on overtime to look after my mum", False),  # a particle gives it an object
+    ("I cut through the hospital grounds to get the bus", False),
+    ("I cut in front of a porter at the lift this morning", False),
+    ("I cut and paste the handover notes every shift", False),  # the object is shared with the next verb
+    ("the matron is cut-throat about sickness", False),
+    ("a teenager came in after cutting and we got her seen", False),  # someone else's, named
+    ("my new rota cut waiting times by a week", False),
+    ("I attempted the band 6 interview twice", False),
+])
+def test_a_verb_of_harm_said_with_no_object_is_the_speakers_own(text: str, urgent: bool) -> None:
+    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("k i l l  m y s e l f is what i want", True),  # a word typed a letter at a time
+    ("i want to d i e", True),
+    ("the a b c of leadership", False),
+    ("love you x x x", False),
+])
+def test_a_word_typed_a_letter_at_a_time_is_read_as_the_word(text: str, urgent: bool) -> None:
+    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("honestly I'd rather be six feet under than sit another exam", True),  # as "I'd rather be dead"
+    ("the long sleep sounds better every day", True),
+    ("I'll be six feet under before they fix the car parking", False),  # a figure of speech
+    ("that old appraisal form is six feet under, thank goodness", False),
+    ("I need a long sleep after these nights", False),
+])
+def test_death_named_in_other_words_gets_at_least_the_check_in(text: str, urgent: bool) -> None:
+    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("I lied to the occupational health nurse about the scars", True),  # injuries hidden by a story
+    ("I tell colleagues the burns are from the oven door", True),
+    ("I lied to my parents about my marks in the OSCE", False),  # marks as in grades
+    ("I tell people the marks on my car are from the hospital car park", False),
+])
+def test_injuries_explained_away_to_others_are_a_disclosure(text: str, urgent: bool) -> None:
+    assert (assess(text, second_opinion=False).level in URGENT) == urgent
