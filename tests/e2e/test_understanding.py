@@ -271,7 +271,8 @@ def test_an_answer_in_another_language_is_kept_as_written_with_a_kind_word(coach
     assert stored(coach, user)[FIRST_PROMPT].text == words
 
 
-def test_typing_a_choice_label_picks_it(coach: CoachServers) -> None:
+def at_the_growth_question(coach: CoachServers) -> str:
+    """A new person with the journal and stage 1 done, at stage 2's "which kind of growth?"."""
     user = new_person(coach)
     finish_journal(coach, user)
     coach.say(user, "yes")
@@ -281,8 +282,20 @@ def test_typing_a_choice_label_picks_it(coach: CoachServers) -> None:
     coach.say(user, "skip")  # competences
     coach.say(user, "solid")  # impact
     coach.say(user, "skip")  # evidence
+    return user
+
+
+def test_typing_a_choice_label_picks_it(coach: CoachServers) -> None:
+    user = at_the_growth_question(coach)
     coach.say(user, "stretch")
     assert stored(coach, user)["stage2.growth"].value == "stretch"
+
+
+def test_a_timing_typed_at_when_picks_it_rather_than_putting_the_question_off(coach: CoachServers) -> None:
+    user = at_the_growth_question(coach)
+    coach.say(user, "depth")
+    reply = texts(coach.say(user, "I need to finish my degree first, so later on"))
+    assert stored(coach, user)["stage2.readiness"].value == "ready_later", reply
 
 
 def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_stores_nothing(
