@@ -458,3 +458,21 @@ def test_death_named_in_other_words_gets_at_least_the_check_in(text: str, urgent
 ])
 def test_injuries_explained_away_to_others_are_a_disclosure(text: str, urgent: bool) -> None:
     assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("I've been in the toilets unable to stop crying since handover", True),
+    ("I keep blacking out at work and nobody knows", True),
+    ("my face is drooping on one side and my arm feels weird", True),
+    ("I'm on my own and I'm bleeding heavily", True),
+    ("I think somebody at work is poisoning me", True),
+    ("i dont see myself alive by christmas", True),
+    ("the screen keeps blacking out on my laptop", False),  # a thing's, not the speaker's
+    ("I can't stop shaking my leg in meetings", False),
+    ("the patient was bleeding heavily and I stayed calm", False),  # clinical talk
+    ("my manager is poisoning the team against me", False),
+    ("I can't see myself in this job in three years", False),  # a career answer
+])
+def test_the_bodys_own_alarms_and_crying_that_will_not_stop_get_at_least_the_check_in(text: str,
+                                                                                      urgent: bool) -> None:
+    assert (assess(text, second_opinion=False).level in URGENT) == urgent
