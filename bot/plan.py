@@ -59,8 +59,11 @@ def typed_choice(name: str, text: str) -> Optional[str]:
     """The option a short message names, or a short first or last clause of a longer one ("later on. 57 and
     wondering what comes next", "I need my degree first, so later on")."""
     parts = intake.clauses(text)  # "..." has no clause
-    return next((picked for part in (text, *parts[:1], *parts[1:][-1:]) if len(part.split()) <= 6
-                 for picked in [match_choice(name, part)] if picked is not None), None)
+    for part in (text, *parts[:1], *parts[1:][-1:]):
+        picked = match_choice(name, part) if len(part.split()) <= 6 else None
+        if picked is not None:
+            return picked
+    return None
 
 
 def match_choice(name: str, text: str) -> Optional[str]:
