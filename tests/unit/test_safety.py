@@ -143,6 +143,8 @@ def test_disclosures_told_as_answers_get_urgent_help_and_answers_rarely_do() -> 
         "dead tired",
         "that meeting was murder",
         "I could kill for a coffee",
+        "stop doing nights tbh, theyre killing me",  # "they" are the nights
+        "these new shoes, they are killing me",
     ],
 )
 def test_workplace_idioms_never_raise_a_crisis(text: str) -> None:
@@ -476,3 +478,7 @@ def test_injuries_explained_away_to_others_are_a_disclosure(text: str, urgent: b
 def test_the_bodys_own_alarms_and_crying_that_will_not_stop_get_at_least_the_check_in(text: str,
                                                                                       urgent: bool) -> None:
     assert (assess(text, second_opinion=False).level in URGENT) == urgent
+
+
+def test_they_are_killing_me_said_of_people_stays_a_crisis() -> None:
+    assert assess("my brothers, they are killing me, they hit me every night").level == CRISIS
