@@ -510,12 +510,16 @@ def points_at_the_question(text: str) -> bool:
     """Whether the words point at the question or the coach ("come back to it", "ask me later"), not only at a
     time ("later on", "not yet"), which may be an answer."""
     grammar = vocabulary().grammar
-    return bool(set(re.findall(r"[a-z']+", text.lower())) & (grammar.pointing_at_the_prompt | grammar.to_the_coach))
+    return bool(_word_set(text) & (grammar.pointing_at_the_prompt | grammar.to_the_coach))
 
 
 def _about_the_prompt(text: str) -> bool:
     """Whether a question points at the prompt or the coach ("is this ...", "do you ...", "does it ...")."""
-    return bool(set(re.findall(r"[a-z']+", text.lower())) & vocabulary().grammar.pointing_at_the_prompt)
+    return bool(_word_set(text) & vocabulary().grammar.pointing_at_the_prompt)
+
+
+def _word_set(text: str) -> FrozenSet[str]:
+    return frozenset(re.findall(r"[a-z']+", text.lower()))
 
 
 def clauses(text: str, also: str = "") -> List[str]:
