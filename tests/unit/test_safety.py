@@ -30,6 +30,11 @@ HELD_OUT_RECALL_FLOOR = 0.96
 HELD_OUT_IDIOM_ALARM_CEILING = 1 / 20
 
 
+def lexicon_urgent(text: str) -> bool:
+    """Whether the lexicon alone, without the classifier's second opinion, gives the urgent numbers."""
+    return assess(text, second_opinion=False).level in URGENT
+
+
 def test_labelled_sets_are_big_enough_and_a_third_is_held_out() -> None:
     kept_apart = held_out()
     risk = len(RISK) + sum(m.risk for m in kept_apart)
@@ -175,7 +180,7 @@ def test_the_disclosures_that_were_missed_are_a_crisis(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["I want out.", "This is goodbye.", "my funeral"])
 def test_unclear_wording_gets_the_gentle_check_in(text: str) -> None:
-    assert assess(text, second_opinion=False).level in URGENT
+    assert lexicon_urgent(text)
 
 
 class Scores:
@@ -332,7 +337,7 @@ def test_slang_overdose_and_habit_disclosures_are_a_crisis(text: str) -> None:
     "im in crisis and the crisis line isnt answering", "i need help now not tomorrow", "🆘 not safe",
 ])
 def test_plans_means_farewells_and_pleas_get_at_least_the_check_in(text: str) -> None:
-    assert assess(text, second_opinion=False).level in URGENT
+    assert lexicon_urgent(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -386,7 +391,7 @@ def test_the_look_alikes_of_those_forms_are_not_alarms(text: str) -> None:
     "wouldn't mind if the plane went down tbh", "rang the crisis line and got no answer",
 ])
 def test_a_place_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> None:
-    assert assess(text, second_opinion=False).level in URGENT
+    assert lexicon_urgent(text)
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -398,7 +403,7 @@ def test_a_place_or_the_end_of_coping_gets_at_least_the_check_in(text: str) -> N
     ("I see suicide as the only way out", True),
 ])
 def test_cases_met_at_work_are_not_the_speakers_own(text: str, urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -410,7 +415,7 @@ def test_cases_met_at_work_are_not_the_speakers_own(text: str, urgent: bool) -> 
     ("i care about people who self harm because i do it myself", True),
 ])
 def test_the_people_someone_works_with_are_not_the_speakers_own(text: str, urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -428,7 +433,7 @@ def test_the_people_someone_works_with_are_not_the_speakers_own(text: str, urgen
     ("I attempted the band 6 interview twice", False),
 ])
 def test_a_verb_of_harm_said_with_no_object_is_the_speakers_own(text: str, urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -438,7 +443,7 @@ def test_a_verb_of_harm_said_with_no_object_is_the_speakers_own(text: str, urgen
     ("love you x x x", False),
 ])
 def test_a_word_typed_a_letter_at_a_time_is_read_as_the_word(text: str, urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -449,7 +454,7 @@ def test_a_word_typed_a_letter_at_a_time_is_read_as_the_word(text: str, urgent: 
     ("I need a long sleep after these nights", False),
 ])
 def test_death_named_in_other_words_gets_at_least_the_check_in(text: str, urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -459,7 +464,7 @@ def test_death_named_in_other_words_gets_at_least_the_check_in(text: str, urgent
     ("I tell people the marks on my car are from the hospital car park", False),
 ])
 def test_injuries_explained_away_to_others_are_a_disclosure(text: str, urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 @pytest.mark.parametrize("text, urgent", [
@@ -477,7 +482,7 @@ def test_injuries_explained_away_to_others_are_a_disclosure(text: str, urgent: b
 ])
 def test_the_bodys_own_alarms_and_crying_that_will_not_stop_get_at_least_the_check_in(text: str,
                                                                                       urgent: bool) -> None:
-    assert (assess(text, second_opinion=False).level in URGENT) == urgent
+    assert lexicon_urgent(text) == urgent
 
 
 def test_they_are_killing_me_said_of_people_stays_a_crisis() -> None:
