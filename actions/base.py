@@ -43,6 +43,34 @@ def last_buttons(tracker: Tracker) -> List[Dict[str, str]]:
     return []
 
 
+# The safety check-in ("Are you safe at the moment?"), and what runs between a message and the reply to it.
+CHECK_IN = "utter_safety_check_in"
+JOURNEY_FORM = "coach_form"
+_BETWEEN = frozenset({"action_listen", "action_deactivate_loop", "action_extract_slots"})
+
+
+def unsure_words(tracker: Tracker) -> Optional[str]:
+    """The words the safety check-in just met, when the person's latest message replies to that check-in and only
+    the classifiers were uneasy about the words (no words of risk): what "I'm safe, carry on" may offer back.
+    None otherwise, and always for a button or a message in which the lexicon found risk."""
+    said = [index for index, event in enumerate(tracker.events) if event.get("event") == "user"]
+    if len(said) < 2:
+        return None
+    met, reply = said[-2], said[-1]
+    loops = (event.get("name") for event in reversed(tracker.events[:met]) if event.get("event") == "active_loop")
+    if next(loops, None) != JOURNEY_FORM:  # typed at a journey question, not in a rehearsal or outside a form
+        return None
+    between = [event.get("name") for event in tracker.events[met + 1:reply]
+               if event.get("event") == "action" and event.get("name") not in _BETWEEN]
+    words = str(tracker.events[met].get("text") or "")
+    parsed = tracker.events[met].get("parse_data") or {}
+    if between != [CHECK_IN] or not words or words.startswith("/") or "safety" not in parsed:
+        return None
+    if (parsed.get("intent") or {}).get("name") != "risk_unclear" or safety.verdict(words, parsed).names_risk:
+        return None
+    return words
+
+
 def listing_of(tracker: Tracker) -> Listing:
     """Which part and page of a list of answers a button asked for."""
     return Listing.read(entity(tracker, "part"), entity(tracker, "page"))

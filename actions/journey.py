@@ -8,7 +8,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, CoachFormValidation, entity, journey, listing_of, message_of, place_of
+from actions.base import (
+    CoachAction,
+    CoachFormValidation,
+    entity,
+    journey,
+    listing_of,
+    message_of,
+    place_of,
+    unsure_words,
+)
 from actions.store import person_of
 from bot.turn import Message, Turn
 
@@ -28,7 +37,7 @@ class ActionResume(CoachAction):
     action_name = "action_resume"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return journey().resume(person_of(tracker), place_of(tracker))
+        return journey().resume(person_of(tracker), place_of(tracker), unsure_words(tracker))
 
 
 class ActionAskAnswer(CoachAction):

@@ -5,7 +5,8 @@ is read the way the coach reads it: ``JourneyService.read`` for a message said a
 intents for a first message, and ``bot.intake.confirmation`` / ``plan.match_choice`` for a typed choice.
 tests/e2e/test_understanding.py checks a sample of each through the running servers.
 
-  in-form        requests acted on as meant, answers stored (understanding_in_form*.yml)
+  in-form        requests acted on as meant, answers stored (understanding_in_form*.yml); of the safety check-ins
+                 among them, those whose words "I'm safe" offers back as the answer
   off-topic      told plainly it is outside what the coach does; a flow started (must be none)
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
@@ -33,7 +34,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot import clarifying, intake, plan  # noqa: E402
+from bot import clarifying, intake, plan, safety  # noqa: E402
 from bot.journey_service import JourneyService, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
@@ -189,6 +190,17 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
     return result
 
 
+def offered_back(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
+    """Of the in-form messages the safety check-in met, those whose words "I'm safe" offers back as the answer:
+    only the classifiers were uneasy (actions.base.unsure_words)."""
+    counts = []
+    for part, r in result.items():
+        met = [item["text"] for item, _, did in r["outcomes"] if did == "risk_unclear"]
+        back = [text for text in met if not safety.verdict(text, parsed[text].data).names_risk]
+        counts.append(f"{part} {len(back)} of {len(met)}")
+    return ", ".join(counts)
+
+
 def flows_started(result: Dict[str, Any]) -> str:
     return ", ".join(f"{part} {sum(did in FLOW_STARTERS for _, _, did in r['outcomes'])}"
                      for part, r in result.items())
@@ -222,7 +234,8 @@ def main() -> None:
     parsed = asyncio.run(parse_all(model, everything))
     seen = training_texts()
 
-    score("in-form", in_form_items, parsed, in_form, seen, show)
+    forms = score("in-form", in_form_items, parsed, in_form, seen, show)
+    print(f"  {'':14} check-ins whose words \"I'm safe\" offers back as the answer: {offered_back(forms, parsed)}")
     for name, items in batches.items():  # each batch alone, for its figure at first sight
         score(f"  {name.removeprefix('understanding_in_form').strip('_') or 'batch 1'}", items, parsed, in_form,
               seen, (False, False))

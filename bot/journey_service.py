@@ -203,8 +203,17 @@ class JourneyService:
             turn.say("You've already prepared everything. You can review your answers, or ask me to send your plan.")
         return turn
 
-    def resume(self, person: str, place: Place) -> Turn:
-        """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey."""
+    def resume(self, person: str, place: Place, unsure_words: Optional[str] = None) -> Turn:
+        """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey.
+
+        ``unsure_words`` are what the person typed at the question when the safety check-in met them, only the
+        classifiers having been uneasy, and they have since said they are safe: kept, and offered back as the
+        answer ("save it, or skip?") rather than lost. Nothing is saved as the answer until they choose.
+        """
+        if unsure_words and place.flow and place.prompt_id and not place.editing:
+            asked = journeys.next_prompt(self.journey.flow(place.flow), self.store.answers(person, place.flow))
+            if asked is not None and asked.id == place.prompt_id:
+                self.store.save_answer(person, asked.flow, asked.id + PENDING, unsure_words)
         answers = self.store.answers(person)
         if not answers:  # nothing to pick up: saying "where you left off" would not be true
             first = journeys.resume_point(self.journey, {})

@@ -55,6 +55,8 @@ CRISIS = "crisis"
 CONCERN = "concern"
 STRAIN = "strain"
 NONE = "none"
+# The category of a check-in raised by the classifier alone, where the lexicon found no words of risk.
+UNSURE = "unclear"
 LEXICON_FILE = "safety_lexicon.yml"
 
 # Messages longer than this are parsed as head + tail; the middle gets a cheap
@@ -116,6 +118,12 @@ class SafetyAssessment:
     def needs_urgent_help(self) -> bool:
         """True when the reply must carry the urgent numbers (the crisis reply or the check-in)."""
         return self.level in (CRISIS, CONCERN)
+
+    @property
+    def names_risk(self) -> bool:
+        """True when the lexicon found words of risk; False when only the classifiers were uneasy (a check-in
+        from the classifier's score alone, or from DIET's guess where the score was unsure)."""
+        return self.level == CRISIS or (self.level == CONCERN and self.category != UNSURE)
 
     def as_dict(self) -> Dict[str, object]:
         """A JSON-ready view (used by the CLI and carried in the parse data)."""
@@ -990,7 +998,7 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
     reasons = result.reasons + (f"reads like risk (classifier {score:.2f})",)
     if result.level == CONCERN:  # two independent signals: the wording and the classifier
         return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away, score)
-    return SafetyAssessment(CONCERN, "unclear", reasons, score=score)
+    return SafetyAssessment(CONCERN, UNSURE, reasons, score=score)
 
 
 def _summarise(findings: List[_Finding]) -> SafetyAssessment:

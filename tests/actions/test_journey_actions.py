@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.journey import ActionAskAnswer, ActionResume, ActionStartJourney, ValidateCoachForm
+from bot.safety import assess
 from bot.store import CoachStore
 from tests.conftest import tracker_dict
 
@@ -177,3 +179,47 @@ async def test_the_gate_verdict_in_the_parse_data_is_reused_not_computed_again(
                      slots={"flow": "stage2", "prompt_id": "stage2.growth"})
     await ValidateCoachForm().validate_answer('/choose{"choice": "depth"}', CollectingDispatcher(), button, {})
     assert action_store.answers(action_store.person_id(SENDER))["stage2.growth"].value == "depth"
+
+
+def after_check_in(words: str, reply: str = "/where_was_i", loop: str = "coach_form",
+                   between: tuple[str, ...] = ("utter_safety_check_in",)) -> Tracker:
+    """The tracker as the Rasa server sends it when ``reply`` answers the check-in that met ``words``, typed at the
+    journal's second question while ``loop`` was active; the gate's verdict is in the parse data."""
+    parsed = {"text": words, "intent": {"name": "risk_unclear", "confidence": 1.0},
+              "safety": assess(words).as_dict()}
+    events: List[Dict[str, Any]] = [{"event": "active_loop", "name": loop},
+                                    {"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": words, "parse_data": parsed}]
+    for name in between:
+        events += [{"event": "action", "name": name}, {"event": "bot", "text": "…"}]
+    events += [{"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
+               {"event": "action", "name": "action_listen"},
+               {"event": "user", "text": reply, "parse_data": {"intent": {"name": "where_was_i"}}}]
+    state = tracker_dict(SENDER, slots={"flow": "journal", "prompt_id": "journal.wellbeing.now", "editing": None},
+                         text=reply, intent="where_was_i")
+    return Tracker.from_dict({**state, "events": events})
+
+
+async def test_im_safe_after_a_check_in_from_the_classifier_alone_offers_the_words_back(
+        action_store: CoachStore) -> None:
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    await ActionResume().run(CollectingDispatcher(), after_check_in("delegating. i try to do everything myself"), {})
+    offer = await ask(prompt_id="journal.wellbeing.now")
+    assert "You wrote: “delegating. i try to do everything myself”" in offer[-1]["text"]
+    assert "journal.wellbeing.now" not in action_store.answers(person)  # saved only when the person chooses
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"words": "honestly id rather be six feet under than do another nights rota"},  # the lexicon found risk
+    {"words": "delegating. i try to do everything myself", "loop": "rehearsal_form"},  # said in a rehearsal
+    {"words": "delegating. i try to do everything myself",  # the check-in was not the coach's last word
+     "between": ("utter_safety_check_in", "utter_urgent_signpost")},
+    {"words": "/risk_unclear"},  # a button, not the person's words
+])
+async def test_words_are_offered_back_only_after_a_check_in_that_met_them_without_words_of_risk(
+        action_store: CoachStore, kwargs: Dict[str, Any]) -> None:
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    await ActionResume().run(CollectingDispatcher(), after_check_in(**kwargs), {})
+    assert sorted(action_store.answers(person)) == ["journal.details.role"]

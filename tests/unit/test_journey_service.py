@@ -114,6 +114,33 @@ def test_where_was_i_from_someone_who_has_not_started_says_so_and_begins_the_jou
     assert turn.state["flow"] == "journal"
 
 
+def test_words_the_check_in_met_are_offered_back_after_im_safe_and_saved_only_when_chosen(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unsure")
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    place = Place("journal", prompt_id="journal.wellbeing.now")
+    service.resume(person, place, unsure_words="delegating. i try to do everything myself")
+    assert "journal.wellbeing.now" not in coach_store.answers(person)
+    offer = service.ask(person, place)
+    assert "You wrote: “delegating. i try to do everything myself”" in texts(offer)
+    assert [b["title"] for b in offer.replies[-1].buttons] == ["Save it as my answer", "Skip this question"]
+    service.take(person, place, said("Save it as my answer", choice="keep"))
+    assert coach_store.answers(person)["journal.wellbeing.now"].text == "delegating. i try to do everything myself"
+
+
+@pytest.mark.parametrize("place", [Place("journal", prompt_id="journal.details.role"),  # answered since
+                                   Place("journal", editing="journal.details.role", prompt_id="journal.details.role"),
+                                   Place()])  # said outside the journey
+def test_words_the_check_in_met_are_kept_only_for_the_question_still_being_asked(coach_store: CoachStore,
+                                                                                place: Place) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unsure-elsewhere")
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    service.resume(person, place, unsure_words="delegating")
+    assert sorted(coach_store.answers(person)) == ["journal.details.role"]
+
+
 def test_a_rehearsal_question_gets_a_reply_and_feedback_and_is_logged(coach_store: CoachStore) -> None:
     service = RehearsalService(coach_store)
     manager = coach_store.person_id("web:manager")
