@@ -5,8 +5,8 @@ is read the way the coach reads it: ``JourneyService.read`` for a message said a
 intents for a first message, and ``bot.intake.confirmation`` / ``plan.match_choice`` for a typed choice.
 tests/e2e/test_understanding.py checks a sample of each through the running servers.
 
-  in-form        requests acted on as meant, answers stored (understanding_in_form*.yml); of the safety check-ins
-                 among them, those whose words "I'm safe" offers back as the answer
+  in-form        requests acted on as meant, answers stored (understanding_in_form*.yml); and the safety check-ins
+                 among them once the person says "I'm safe": answers offered back, skips done
   off-topic      told plainly it is outside what the coach does; a flow started (must be none)
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
@@ -35,7 +35,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot import clarifying, intake, plan, safety  # noqa: E402
-from bot.journey_service import JourneyService, coach_journey  # noqa: E402
+from bot.journey_service import DONE_AFTER_CHECK_IN, OFFERED_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
 from tests.e2e.servers import ROOT, trained_model  # noqa: E402
@@ -190,15 +190,22 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
     return result
 
 
-def offered_back(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
-    """Of the in-form messages the safety check-in met, those whose words "I'm safe" offers back as the answer:
-    only the classifiers were uneasy (actions.base.unsure_words)."""
+def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
+    """The in-form messages the safety check-in met, once the person says they are safe: all from the classifiers
+    alone (so their words are read again: actions.base.unsure_words), and of those, how many are then taken as
+    meant: an answer offered back, a skip or "later" done (JourneyService._after_check_in)."""
     counts = []
     for part, r in result.items():
-        met = [item["text"] for item, _, did in r["outcomes"] if did == "risk_unclear"]
-        back = [text for text in met if not safety.verdict(text, parsed[text].data).names_risk]
-        counts.append(f"{part} {len(back)} of {len(met)}")
-    return ", ".join(counts)
+        met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
+        unsure = [item for item in met if not safety.verdict(item["text"], parsed[item["text"]].data).names_risk]
+        meant = 0
+        for item in unsure:
+            prompt = coach_journey().find_prompt(item["prompt"])
+            kind = JourneyService.read(prompt, Message(item["text"], "inform")).kind
+            meant += (item["expect"] == intake.ANSWER and kind in OFFERED_AFTER_CHECK_IN) or (
+                item["expect"] in DONE_AFTER_CHECK_IN and kind in DONE_AFTER_CHECK_IN)
+        counts.append(f"{part} {len(met)} met, {len(unsure)} read again, {meant} then as meant")
+    return "; ".join(counts)
 
 
 def flows_started(result: Dict[str, Any]) -> str:
@@ -235,7 +242,7 @@ def main() -> None:
     seen = training_texts()
 
     forms = score("in-form", in_form_items, parsed, in_form, seen, show)
-    print(f"  {'':14} check-ins whose words \"I'm safe\" offers back as the answer: {offered_back(forms, parsed)}")
+    print(f"  {'':14} the safety check-in, then \"I'm safe\": {after_check_in(forms, parsed)}")
     for name, items in batches.items():  # each batch alone, for its figure at first sight
         score(f"  {name.removeprefix('understanding_in_form').strip('_') or 'batch 1'}", items, parsed, in_form,
               seen, (False, False))

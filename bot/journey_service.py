@@ -39,6 +39,9 @@ SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
 OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
 # Asked to change an earlier answer, mid-question: the journal, with the way to change one.
 CHANGING = "Of course. Here's what you've written: choose the answer you'd like to change. Only you can see it."
+# Words the safety check-in met, read once the person says they are safe (JourneyService._after_check_in).
+DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER)
+OFFERED_AFTER_CHECK_IN = (intake.ANSWER, intake.UNCLEAR, intake.ELSEWHERE)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -207,13 +210,29 @@ class JourneyService:
         """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey.
 
         ``unsure_words`` are what the person typed at the question when the safety check-in met them, only the
-        classifiers having been uneasy, and they have since said they are safe: kept, and offered back as the
-        answer ("save it, or skip?") rather than lost. Nothing is saved as the answer until they choose.
+        classifiers having been uneasy, and they have since said they are safe: read as they would have been
+        (:meth:`_after_check_in`) rather than lost.
         """
-        if unsure_words and place.flow and place.prompt_id and not place.editing:
-            asked = journeys.next_prompt(self.journey.flow(place.flow), self.store.answers(person, place.flow))
-            if asked is not None and asked.id == place.prompt_id:
-                self.store.save_answer(person, asked.flow, asked.id + PENDING, unsure_words)
+        return self._after_check_in(person, place, unsure_words).then(self._resume(person, place))
+
+    def _after_check_in(self, person: str, place: Place, words: Optional[str]) -> Turn:
+        """Words the check-in met, at the question still being asked: a skip or "later" is done as it would have
+        been; words that may be the answer are kept and offered back ("save it, or skip?"), and saved only if the
+        person chooses. A request, or leaving, is not kept: they have just asked to carry on here."""
+        if not words or not place.flow or not place.prompt_id or place.editing:
+            return Turn()
+        asked = journeys.next_prompt(self.journey.flow(place.flow), self.store.answers(person, place.flow))
+        if asked is None or asked.id != place.prompt_id:
+            return Turn()
+        message = Message(words, "inform")
+        reading = self.read(asked, message)
+        if reading.kind in DONE_AFTER_CHECK_IN:
+            return self.take(person, place, message)
+        if reading.kind in OFFERED_AFTER_CHECK_IN:
+            self.store.save_answer(person, asked.flow, asked.id + PENDING, words)
+        return Turn()
+
+    def _resume(self, person: str, place: Place) -> Turn:
         answers = self.store.answers(person)
         if not answers:  # nothing to pick up: saying "where you left off" would not be true
             first = journeys.resume_point(self.journey, {})

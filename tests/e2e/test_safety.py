@@ -96,6 +96,19 @@ def test_im_safe_after_a_check_in_on_an_everyday_answer_offers_the_words_back_an
     assert saved == {"journal.details.role": "Band 5 nurse", "journal.wellbeing.now": words}
 
 
+def test_im_safe_after_a_check_in_on_a_skip_skips_the_question(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    assert "Are you safe at the moment?" in texts(coach.say(user, "cant think of anything, skip it"))
+    carried_on = texts(coach.say(user, "/where_was_i"))
+    assert "No problem, we'll leave that one." in carried_on and "You wrote" not in carried_on, carried_on
+    store = open_store(coach.database_url)
+    answers = store.answers(store.person_id(user))
+    assert sorted(answers) == ["journal.details.role", "journal.wellbeing.now"]
+    assert answers["journal.wellbeing.now"].skipped
+
+
 def test_im_safe_after_a_check_in_on_words_of_risk_offers_nothing_back(coach: CoachServers) -> None:
     user = f"staff-{uuid.uuid4().hex[:8]}"
     coach.say(user, "/start_journey")

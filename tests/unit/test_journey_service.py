@@ -129,6 +129,19 @@ def test_words_the_check_in_met_are_offered_back_after_im_safe_and_saved_only_wh
     assert coach_store.answers(person)["journal.wellbeing.now"].text == "delegating. i try to do everything myself"
 
 
+def test_a_skip_the_check_in_met_is_done_after_im_safe_and_leaving_is_not_kept(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unsure-skip")
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    place = Place("journal", prompt_id="journal.wellbeing.now")
+    turn = service.resume(person, place, unsure_words="cant think of anything, skip it")
+    assert texts(turn).startswith("No problem, we'll leave that one.")
+    assert coach_store.answers(person)["journal.wellbeing.now"].skipped
+    place = Place("journal", prompt_id="journal.wellbeing.support")
+    service.resume(person, place, unsure_words="gonna have to stop here, my bus is here")
+    assert sorted(coach_store.answers(person)) == ["journal.details.role", "journal.wellbeing.now"]
+
+
 @pytest.mark.parametrize("place", [Place("journal", prompt_id="journal.details.role"),  # answered since
                                    Place("journal", editing="journal.details.role", prompt_id="journal.details.role"),
                                    Place()])  # said outside the journey
