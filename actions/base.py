@@ -51,9 +51,9 @@ _BETWEEN = frozenset({"action_listen", "action_deactivate_loop", "action_extract
 
 def unsure_words(tracker: Tracker) -> Optional[str]:
     """The words the safety check-in just met, when the person's latest message replies to that check-in and only
-    the classifiers were uneasy about the words (no words of risk): what "I'm safe, carry on" reads again at the
-    question (``JourneyService.resume``). None otherwise, and always for a button or words in which the lexicon
-    found risk."""
+    the classifiers were uneasy about the words (no words of risk): "I'm safe, carry on" does a skip or "later" in
+    them (``JourneyService.resume``). None otherwise, and always for a button or words in which the lexicon found
+    risk."""
     said = [index for index, event in enumerate(tracker.events) if event.get("event") == "user"]
     if len(said) < 2:
         return None

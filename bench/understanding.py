@@ -6,7 +6,7 @@ intents for a first message, and ``bot.intake.confirmation`` / ``plan.match_choi
 tests/e2e/test_understanding.py checks a sample of each through the running servers.
 
   in-form        requests acted on as meant, answers stored (understanding_in_form*.yml); and the safety check-ins
-                 among them once the person says "I'm safe": answers offered back, skips done
+                 among them once the person says "I'm safe": a skip or "later" in them done
   off-topic      told plainly it is outside what the coach does; a flow started (must be none)
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
@@ -35,7 +35,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot import clarifying, intake, plan, safety  # noqa: E402
-from bot.journey_service import DONE_AFTER_CHECK_IN, OFFERED_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
+from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
 from tests.e2e.servers import ROOT, trained_model  # noqa: E402
@@ -191,20 +191,18 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
 
 
 def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
-    """The in-form messages the safety check-in met, once the person says they are safe: all from the classifiers
-    alone (so their words are read again: actions.base.unsure_words), and of those, how many are then taken as
-    meant: an answer offered back, a skip or "later" done (JourneyService._after_check_in)."""
+    """The in-form messages the safety check-in met, once the person says they are safe: those from the classifiers
+    alone are read again (actions.base.unsure_words), and a skip or "later" among them is then done
+    (JourneyService._after_check_in). Answers are never kept: the person types them again."""
     counts = []
     for part, r in result.items():
         met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
         unsure = [item for item in met if not safety.verdict(item["text"], parsed[item["text"]].data).names_risk]
-        meant = 0
-        for item in unsure:
-            prompt = coach_journey().find_prompt(item["prompt"])
-            kind = JourneyService.read(prompt, Message(item["text"], "inform")).kind
-            meant += (item["expect"] == intake.ANSWER and kind in OFFERED_AFTER_CHECK_IN) or (
-                item["expect"] in DONE_AFTER_CHECK_IN and kind in DONE_AFTER_CHECK_IN)
-        counts.append(f"{part} {len(met)} met, {len(unsure)} read again, {meant} then as meant")
+        asked_off = [item for item in met if item["expect"] in DONE_AFTER_CHECK_IN]
+        done = sum(JourneyService.read(coach_journey().find_prompt(item["prompt"]), Message(item["text"], "inform")
+                                       ).kind in DONE_AFTER_CHECK_IN for item in asked_off if item in unsure)
+        counts.append(f"{part} {len(met)} met ({len(unsure)} by the classifiers alone), {done} of the "
+                      f"{len(asked_off)} skips and 'later' then done")
     return "; ".join(counts)
 
 

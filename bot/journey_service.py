@@ -39,9 +39,8 @@ SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
 OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
 # Asked to change an earlier answer, mid-question: the journal, with the way to change one.
 CHANGING = "Of course. Here's what you've written: choose the answer you'd like to change. Only you can see it."
-# Words the safety check-in met, read once the person says they are safe (JourneyService._after_check_in).
+# Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in).
 DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER)
-OFFERED_AFTER_CHECK_IN = (intake.ANSWER, intake.UNCLEAR, intake.ELSEWHERE)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -210,26 +209,24 @@ class JourneyService:
         """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey.
 
         ``unsure_words`` are what the person typed at the question when the safety check-in met them, only the
-        classifiers having been uneasy, and they have since said they are safe: read as they would have been
-        (:meth:`_after_check_in`) rather than lost.
+        classifiers having been uneasy, and they have since said they are safe: a skip or "later" in them is done
+        (:meth:`_after_check_in`), so they need not say it again.
         """
         return self._after_check_in(person, place, unsure_words).then(self._resume(person, place))
 
     def _after_check_in(self, person: str, place: Place, words: Optional[str]) -> Turn:
         """Words the check-in met, at the question still being asked: a skip or "later" is done as it would have
-        been; words that may be the answer are kept and offered back ("save it, or skip?"), and saved only if the
-        person chooses. A request, or leaving, is not kept: they have just asked to carry on here."""
+        been, which keeps no words. Anything else is let go and the question is asked again: the classifier alone
+        meets many disclosures the lexicon misses ("2 weeks clean from sh and I just broke it"), so the words are
+        never kept nor offered back as an answer (docs/safety.md, H20)."""
         if not words or not place.flow or not place.prompt_id or place.editing:
             return Turn()
         asked = journeys.next_prompt(self.journey.flow(place.flow), self.store.answers(person, place.flow))
         if asked is None or asked.id != place.prompt_id:
             return Turn()
         message = Message(words, "inform")
-        reading = self.read(asked, message)
-        if reading.kind in DONE_AFTER_CHECK_IN:
+        if self.read(asked, message).kind in DONE_AFTER_CHECK_IN:
             return self.take(person, place, message)
-        if reading.kind in OFFERED_AFTER_CHECK_IN:
-            self.store.save_answer(person, asked.flow, asked.id + PENDING, words)
         return Turn()
 
     def _resume(self, person: str, place: Place) -> Turn:

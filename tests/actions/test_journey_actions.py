@@ -200,24 +200,24 @@ def after_check_in(words: str, reply: str = "/where_was_i", loop: str = "coach_f
     return Tracker.from_dict({**state, "events": events})
 
 
-async def test_im_safe_after_a_check_in_from_the_classifier_alone_offers_the_words_back(
+async def test_im_safe_after_a_check_in_from_the_classifier_alone_does_the_skip_it_met(
         action_store: CoachStore) -> None:
     person = action_store.person_id(SENDER)
     action_store.save_answer(person, "journal", "journal.details.role", "nurse")
-    await ActionResume().run(CollectingDispatcher(), after_check_in("delegating. i try to do everything myself"), {})
-    offer = await ask(prompt_id="journal.wellbeing.now")
-    assert "You wrote: “delegating. i try to do everything myself”" in offer[-1]["text"]
-    assert "journal.wellbeing.now" not in action_store.answers(person)  # saved only when the person chooses
+    dispatcher = CollectingDispatcher()
+    await ActionResume().run(dispatcher, after_check_in("cant think of anything, skip it"), {})
+    assert dispatcher.messages[0]["text"].startswith("No problem, we'll leave that one.")
+    assert action_store.answers(person)["journal.wellbeing.now"].skipped
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"words": "honestly id rather be six feet under than do another nights rota"},  # the lexicon found risk
-    {"words": "delegating. i try to do everything myself", "loop": "rehearsal_form"},  # said in a rehearsal
-    {"words": "delegating. i try to do everything myself",  # the check-in was not the coach's last word
+    {"words": "skip it, id rather be six feet under than do another nights rota"},  # the lexicon found risk
+    {"words": "cant think of anything, skip it", "loop": "rehearsal_form"},  # said in a rehearsal
+    {"words": "cant think of anything, skip it",  # the check-in was not the coach's last word
      "between": ("utter_safety_check_in", "utter_urgent_signpost")},
-    {"words": "/risk_unclear"},  # a button, not the person's words
+    {"words": "/skip"},  # a button, not the person's words
 ])
-async def test_words_are_offered_back_only_after_a_check_in_that_met_them_without_words_of_risk(
+async def test_a_skip_is_done_only_after_a_check_in_that_met_it_without_words_of_risk(
         action_store: CoachStore, kwargs: Dict[str, Any]) -> None:
     person = action_store.person_id(SENDER)
     action_store.save_answer(person, "journal", "journal.details.role", "nurse")

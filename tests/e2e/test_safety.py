@@ -77,23 +77,17 @@ def test_are_you_safe_answered_in_own_words_carries_on_only_when_it_says_safe(
 
 
 @pytest.mark.parametrize("safe", ["/where_was_i", "im safe, just tired"])  # the button, and in words
-def test_im_safe_after_a_check_in_on_an_everyday_answer_offers_the_words_back_and_saves_them_only_when_chosen(
+def test_im_safe_after_a_check_in_asks_the_question_again_and_keeps_none_of_the_words(
         coach: CoachServers, safe: str) -> None:
     user = f"staff-{uuid.uuid4().hex[:8]}"
     coach.say(user, "/start_journey")
     coach.say(user, "Band 5 nurse")
-    words = "delegating. i try to do everything myself"  # only the safety classifier is uneasy about it
-    check_in = texts(coach.say(user, words))
+    check_in = texts(coach.say(user, "delegating. i try to do everything myself"))  # the classifier alone
     assert "Are you safe at the moment?" in check_in and "116 123" in check_in, check_in
+    carried_on = texts(coach.say(user, safe))
+    assert "How are you feeling about work" in carried_on and "delegating" not in carried_on, carried_on
     store = open_store(coach.database_url)
-    person = store.person_id(user)
-    offered = coach.say(user, safe)
-    assert f"You wrote: “{words}”" in texts(offered), texts(offered)
-    kept = {prompt: answer.text for prompt, answer in store.answers(person).items()}
-    assert kept == {"journal.details.role": "Band 5 nurse", "journal.wellbeing.now.pending": words}  # not yet
-    coach.say(user, next(p for p in button_payloads(offered) if "keep" in p))
-    saved = {prompt: answer.text for prompt, answer in store.answers(person).items()}
-    assert saved == {"journal.details.role": "Band 5 nurse", "journal.wellbeing.now": words}
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
 
 
 def test_im_safe_after_a_check_in_on_a_skip_skips_the_question(coach: CoachServers) -> None:
@@ -107,18 +101,6 @@ def test_im_safe_after_a_check_in_on_a_skip_skips_the_question(coach: CoachServe
     answers = store.answers(store.person_id(user))
     assert sorted(answers) == ["journal.details.role", "journal.wellbeing.now"]
     assert answers["journal.wellbeing.now"].skipped
-
-
-def test_im_safe_after_a_check_in_on_words_of_risk_offers_nothing_back(coach: CoachServers) -> None:
-    user = f"staff-{uuid.uuid4().hex[:8]}"
-    coach.say(user, "/start_journey")
-    coach.say(user, "Band 5 nurse")
-    check_in = texts(coach.say(user, "honestly id rather be six feet under than do another nights rota"))
-    assert "116 123" in check_in, check_in
-    resumed = texts(coach.say(user, "/where_was_i"))
-    assert "You wrote" not in resumed and "How are you feeling about work" in resumed, resumed
-    store = open_store(coach.database_url)
-    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
 
 
 @pytest.mark.parametrize("reply", ["thanks", "im fine", "yes but i've got a plan"])
