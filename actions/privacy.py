@@ -29,6 +29,13 @@ class ActionWhatWeKeep(Action):
         return []
 
 
+def checked_again(tracker: Tracker) -> Turn:
+    """Said before a deletion's question when it is asked again: a yes that did not reply to the question itself (a
+    yes to something said since, or an old button pressed later) deletes nothing (data/rules/privacy.yml)."""
+    said_yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+    return Turn().say("Just to check before I delete anything:") if said_yes else Turn()
+
+
 def erasure() -> ErasureService:
     return ErasureService(store(), keep_confirmed_outcomes=load_settings().keep_confirmed_outcomes)
 
@@ -39,7 +46,7 @@ class ActionAskDeleteData(CoachAction):
     action_name = "action_ask_delete_data"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return erasure().ask(person_of(tracker))
+        return checked_again(tracker).then(erasure().ask(person_of(tracker)))
 
 
 class ActionDeleteData(Action):
@@ -81,6 +88,7 @@ class ActionAskDeleteAnswer(Action):
         except KeyError:
             dispatcher.utter_message(text="I couldn't find that answer.")
             return [SlotSet("prompt", None)]
+        send(dispatcher, checked_again(tracker))
         dispatcher.utter_message(
             text=f"Delete your answer to “{journeys.quote(prompt.text, 12)}”? The question will be asked again "
                  "next time you carry on.",

@@ -45,10 +45,21 @@ async def test_the_question_says_what_goes_and_what_stays_before_anything_is_del
     person = action_store.person_id(SENDER)
     action_store.save_answer(person, "journal", "journal.details.role", "still here")
     messages, events = await run(ActionAskDeleteData(), "web")
-    assert "our conversation history" in messages[0]["text"] and "Are you sure?" in messages[0]["text"]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert "our conversation history" in messages[-1]["text"] and "Are you sure?" in messages[-1]["text"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/affirm", "/deny"]
     assert {"event": "slot", "name": "pending_confirmation", "value": "delete_data"}.items() <= events[0].items()
     assert action_store.answers(person)["journal.details.role"].text == "still here"
+
+
+async def test_asked_again_after_a_yes_that_did_not_reply_to_it_the_question_says_so_first(
+        action_store: CoachStore) -> None:
+    messages, _ = await run(ActionAskDeleteData(), "rest")  # the tracker's latest message is a yes
+    assert messages[0]["text"] == "Just to check before I delete anything:"
+    assert "Are you sure?" in messages[1]["text"]
+    dispatcher = CollectingDispatcher()
+    asked = Tracker.from_dict(tracker_dict(SENDER, text="delete my data", intent="delete_data"))
+    await ActionAskDeleteData().run(dispatcher, asked, {})
+    assert "Are you sure?" in dispatcher.messages[0]["text"]  # asked the first time: no "just to check"
 
 
 async def test_who_has_seen_my_answers_reads_the_audit_log(action_store: CoachStore) -> None:

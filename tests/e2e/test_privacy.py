@@ -72,6 +72,21 @@ def test_delete_my_data_leaves_nothing_of_the_person_in_any_of_their_conversatio
     assert alex_elsewhere not in fenced
 
 
+def test_a_yes_to_something_said_after_delete_my_data_deletes_nothing_and_asks_again(coach: CoachServers) -> None:
+    # Tried as a confused user would: a question in between got the help reply, and "ok" to it deleted everything.
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    assert "Are you sure?" in texts(coach.say(user, "delete my data"))
+    coach.say(user, "hmm what exactly gets deleted")
+    again = texts(coach.say(user, "ok"))
+    assert again.startswith("Just to check before I delete anything:") and "Are you sure?" in again, again
+    store = open_store(coach.database_url)
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+    assert texts(coach.say(user, "yes")).startswith("Done. I've deleted your journal")
+    assert store.answers(store.person_id(user)) == {}
+
+
 def test_download_my_data_gives_a_page_and_a_json_file_with_everything_held(coach: CoachServers) -> None:
     """Needs a model trained with the download_my_data intent."""
     user = f"staff-{uuid.uuid4().hex[:8]}"
