@@ -72,6 +72,14 @@ def unsure_words(tracker: Tracker) -> Optional[str]:
     return words
 
 
+def checked_again(tracker: Tracker, doing: str) -> Turn:
+    """Said before a confirmation's question when it is asked again: a yes that did not reply to the question itself
+    (a yes to something said since, or an old button pressed later) does nothing (data/rules/privacy.yml,
+    manager.yml)."""
+    said_yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+    return Turn().say(f"Just to check before I {doing}:") if said_yes else Turn()
+
+
 def listing_of(tracker: Tracker) -> Listing:
     """Which part and page of a list of answers a button asked for."""
     return Listing.read(entity(tracker, "part"), entity(tracker, "page"))

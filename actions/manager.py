@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, CoachFormValidation, entity, journey, last_buttons
+from actions.base import CoachAction, CoachFormValidation, checked_again, entity, journey, last_buttons
 from actions.store import person_of, store
 from bot.checklist import ChecklistService, typed_move
 from bot.rehearsal_service import Practice, RehearsalService
@@ -57,7 +57,9 @@ class ActionAskConfirmOutcome(CoachAction):
     action_name = "action_ask_confirm_outcome"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return journey().show_pending_outcome(person_of(tracker), tracker.latest_message.get("text") or "")
+        again = checked_again(tracker, "confirm it")
+        code = tracker.get_slot("outcome_code") if again.replies else tracker.latest_message.get("text")
+        return again.then(journey().show_pending_outcome(person_of(tracker), code or ""))
 
 
 class ActionConfirmOutcome(CoachAction):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.base import CoachAction, listing_of
+from actions.base import CoachAction, checked_again, listing_of
 from actions.store import person_of, store
 from bot.sharing import SharingService
 from bot.turn import Turn
@@ -38,7 +38,8 @@ class ActionAskShareAnswer(CoachAction):
     action_name = "action_ask_share_answer"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return sharing().ask(person_of(tracker), tracker.get_slot("prompt") or "")
+        return checked_again(tracker, "share anything").then(sharing().ask(person_of(tracker),
+                                                                          tracker.get_slot("prompt") or ""))
 
 
 class ActionShareAnswer(CoachAction):

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import CoachAction, journey, send
+from actions.base import CoachAction, checked_again, journey, send
 from actions.store import person_of, store
 from bot import journey as journeys
 from bot.audit import AuditReport
@@ -29,11 +29,7 @@ class ActionWhatWeKeep(Action):
         return []
 
 
-def checked_again(tracker: Tracker) -> Turn:
-    """Said before a deletion's question when it is asked again: a yes that did not reply to the question itself (a
-    yes to something said since, or an old button pressed later) deletes nothing (data/rules/privacy.yml)."""
-    said_yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
-    return Turn().say("Just to check before I delete anything:") if said_yes else Turn()
+DELETING = "delete anything"
 
 
 def erasure() -> ErasureService:
@@ -46,7 +42,7 @@ class ActionAskDeleteData(CoachAction):
     action_name = "action_ask_delete_data"
 
     def turn(self, tracker: Tracker) -> Turn:
-        return checked_again(tracker).then(erasure().ask(person_of(tracker)))
+        return checked_again(tracker, DELETING).then(erasure().ask(person_of(tracker)))
 
 
 class ActionDeleteData(Action):
@@ -88,7 +84,7 @@ class ActionAskDeleteAnswer(Action):
         except KeyError:
             dispatcher.utter_message(text="I couldn't find that answer.")
             return [SlotSet("prompt", None)]
-        send(dispatcher, checked_again(tracker))
+        send(dispatcher, checked_again(tracker, DELETING))
         dispatcher.utter_message(
             text=f"Delete your answer to “{journeys.quote(prompt.text, 12)}”? The question will be asked again "
                  "next time you carry on.",

@@ -158,6 +158,18 @@ async def test_an_outcome_is_recorded_then_confirmed_by_the_person(action_store:
     assert final.confirmed_by_person and final.person_id == action_store.person_id(STAFF)
 
 
+async def test_a_yes_to_something_said_since_shows_the_outcome_again_by_its_code(action_store: CoachStore) -> None:
+    recorded = await record_an_outcome(action_store)
+    code = recorded[0]["text"].split("code is ")[1][:7]
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskConfirmOutcome().run(
+        dispatcher, tracker(STAFF, "ok", intent="affirm", slots={"outcome_code": code}), {})
+    assert dispatcher.messages[0]["text"] == "Just to check before I confirm it:"
+    assert "Find a mentor by January" in dispatcher.messages[1]["text"]
+    assert {"event": "slot", "name": "pending_confirmation", "value": "confirm_outcome"}.items() <= events[-1].items()
+    assert not action_store.outcomes()[0].confirmed_by_person
+
+
 async def test_a_wrong_code_finds_nothing(action_store: CoachStore) -> None:
     dispatcher = CollectingDispatcher()
     await ActionAskConfirmOutcome().run(dispatcher, tracker(STAFF, "confirm outcome ZZZ-999"), {})
