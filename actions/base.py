@@ -22,7 +22,7 @@ from actions.store import store
 from bot import safety
 from bot.answer_lists import Listing
 from bot.journey_service import JourneyService, Place
-from bot.turn import HAND_OVER, PAUSE, Message, Turn
+from bot.turn import BOOKKEEPING_ACTIONS, HAND_OVER, PAUSE, Message, Turn
 
 # How the message just taken leaves the form (a Turn's ``leave``); set within one validation call.
 _leaving: ContextVar[Optional[str]] = ContextVar("leaving", default=None)
@@ -43,10 +43,7 @@ def last_buttons(tracker: Tracker) -> List[Dict[str, str]]:
     return []
 
 
-# The safety check-in ("Are you safe at the moment?"), and what runs between a message and the reply to it.
-CHECK_IN = "utter_safety_check_in"
 JOURNEY_FORM = "coach_form"
-_BETWEEN = frozenset({"action_listen", "action_deactivate_loop", "action_extract_slots"})
 
 
 def unsure_words(tracker: Tracker) -> Optional[str]:
@@ -62,10 +59,10 @@ def unsure_words(tracker: Tracker) -> Optional[str]:
     if next(loops, None) != JOURNEY_FORM:  # typed at a journey question, not in a rehearsal or outside a form
         return None
     between = [event.get("name") for event in tracker.events[met + 1:reply]
-               if event.get("event") == "action" and event.get("name") not in _BETWEEN]
+               if event.get("event") == "action" and event.get("name") not in BOOKKEEPING_ACTIONS]
     words = str(tracker.events[met].get("text") or "")
     parsed = tracker.events[met].get("parse_data") or {}
-    if between != [CHECK_IN] or not words or words.startswith("/") or "safety" not in parsed:
+    if between != [safety.CHECK_IN_RESPONSE] or not words or words.startswith("/") or "safety" not in parsed:
         return None
     if (parsed.get("intent") or {}).get("name") != "risk_unclear" or safety.verdict(words, parsed).names_risk:
         return None

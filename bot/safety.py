@@ -57,6 +57,9 @@ STRAIN = "strain"
 NONE = "none"
 # The category of a check-in raised by the classifier alone, where the lexicon found no words of risk.
 UNSURE = "unclear"
+# The domain response that asks "Are you safe at the moment?" (the check-in), read back from the tracker by the
+# dialogue policy for the reply (bot/channels/check_in_policy.py) and by the action that carries on after it.
+CHECK_IN_RESPONSE = "utter_safety_check_in"
 LEXICON_FILE = "safety_lexicon.yml"
 
 # Messages longer than this are parsed as head + tail; the middle gets a cheap

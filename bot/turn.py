@@ -18,6 +18,9 @@ Button = Dict[str, str]
 BUBBLE_CHARS = 600
 PAUSE = "pause"
 HAND_OVER = "hand_over"
+# What runs between a message and the reply to it without saying anything: listening, pausing the form, and
+# Rasa's own slot filling. Reading "what did the person reply to?" from a tracker looks past them.
+BOOKKEEPING_ACTIONS = frozenset({"action_listen", "action_deactivate_loop", "action_extract_slots"})
 
 
 

@@ -32,8 +32,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import safety
+from bot.turn import BOOKKEEPING_ACTIONS
 
-CHECK_IN = "utter_safety_check_in"
+CHECK_IN = safety.CHECK_IN_RESPONSE
 CRISIS_REPLY = "utter_urgent_next_steps"  # the end of the crisis reply, with its offers
 # A person's say over their own data is never held up, even here ("delete my data" right after a disclosure).
 PRIVACY = frozenset({"delete_data", "download_my_data", "privacy_what_kept", "who_has_seen", "stop_sharing"})
@@ -41,8 +42,6 @@ PRIVACY = frozenset({"delete_data", "download_my_data", "privacy_what_kept", "wh
 # check-in's "I'm safe, carry on" is read from the words, and its "I need help now" is risk.
 OFFERED = {CRISIS_REPLY: frozenset({"talk_to_person", "find_resources", "where_was_i", "stop"}) | PRIVACY,
            CHECK_IN: frozenset({"talk_to_person"}) | PRIVACY}
-# Run between the check-in and the reply when the check-in paused a form, and Rasa's own slot filling.
-BETWEEN = frozenset({"action_listen", "action_deactivate_loop", "action_extract_slots"})
 CARRY_ON = ("action_resume", "coach_form")  # as the rules for a yes to the check-in
 URGENT = ("utter_urgent_signpost", CRISIS_REPLY, "action_listen")  # as "I need help now"
 ASK = (CHECK_IN, "action_listen")
@@ -57,9 +56,9 @@ def reply_to(events: Sequence[Any]) -> Optional[Tuple[str, List[str]]]:
         event = events[index]
         if isinstance(event, UserUttered):
             before = (e.action_name for e in reversed(events[:index]) if isinstance(e, ActionExecuted))
-            last = next((name for name in before if name not in BETWEEN), None)
+            last = next((name for name in before if name not in BOOKKEEPING_ACTIONS), None)
             return (last, list(reversed(since))) if last in (CHECK_IN, CRISIS_REPLY) else None
-        if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in BETWEEN:
+        if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in BOOKKEEPING_ACTIONS:
             since.append(event.action_name)
     return None
 
