@@ -221,7 +221,7 @@ class JourneyService:
         never kept nor offered back as an answer (docs/safety.md, H20)."""
         if not words or not place.flow or not place.prompt_id or place.editing:
             return Turn()
-        asked = journeys.next_prompt(self.journey.flow(place.flow), self.store.answers(person, place.flow))
+        asked = self.current_prompt(place, self.store.answers(person, place.flow))
         if asked is None or asked.id != place.prompt_id:
             return Turn()
         message = Message(words, "inform")
