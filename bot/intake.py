@@ -105,6 +105,7 @@ class Grammar(BaseModel):
     asking_the_coach: FrozenSet[str]
     to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
+    correcting_openers: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
     tentative_openers: FrozenSet[str]
 
@@ -555,14 +556,17 @@ def _clause_asks(clause: str) -> bool:
 def changes_another_question(text: str) -> bool:
     """Whether a message points at another of the coach's questions by name ("the values one", "the strengths bit")
     and changes something ("can u put breadth not depth", "take that out"), or points back at what the person said
-    before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can you make it 3")."""
+    before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can you make it 3"), or
+    opens by calling itself a correction ("correction to my goals: ...")."""
     grammar = vocabulary().grammar
     words = re.findall(r"[a-z']+", _typed(text).lower().replace("\u2019", "'"))
     named = any(word in grammar.question_names and i > 0 and words[i - 1] in grammar.naming_determiners
                 and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
                 for i, word in enumerate(words))
+    opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", _typed(text).lower())
     return ((named and _says(words, grammar.changing))
-            or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting)))
+            or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
+            or (opens is not None and opens.group(1) in grammar.correcting_openers))
 
 
 def _says(words: Sequence[str], phrases: Iterable[str]) -> bool:

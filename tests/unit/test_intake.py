@@ -331,6 +331,24 @@ def test_common_ways_of_moving_on_stopping_or_adding_to_an_answer_are_understood
     assert reading(text, "inform").kind == kind
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("later please, still mulling it over", intake.LATER),
+    ("later pls, thinking", intake.LATER),
+    ("correction: band 6 not 5", intake.CHANGE),
+    ("amendment to my goals - drop the driving one", intake.CHANGE),
+    ("cn u chnage my prev answr, wrong band", intake.CHANGE),
+    ("leave this one blank and move on", intake.SKIP),
+])
+def test_requests_typed_in_a_hurry_or_named_as_a_correction_are_understood(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
+
+
+@pytest.mark.parametrize("text", ["Correction of drug charts, I spot the errors others miss",
+                                  "I'm ill a lot this winter and can't carry on like before"])
+def test_answers_that_start_like_a_correction_or_mention_ill_are_answers(text: str) -> None:
+    assert reading(text, "inform").is_answer
+
+
 @pytest.mark.parametrize("text, intent", [
     ("when a colleague I trained gets their first promotion", "out_of_scope"),
     ("what I enjoy most is teaching the students", "faq"),
