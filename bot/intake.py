@@ -559,11 +559,12 @@ def changes_another_question(text: str) -> bool:
     before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can you make it 3"), or
     opens by calling itself a correction ("correction to my goals: ...")."""
     grammar = vocabulary().grammar
-    words = re.findall(r"[a-z']+", _typed(text).lower().replace("\u2019", "'"))
+    said = _typed(text).lower().replace("\u2019", "'")
+    words = re.findall(r"[a-z']+", said)
     named = any(word in grammar.question_names and i > 0 and words[i - 1] in grammar.naming_determiners
                 and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
                 for i, word in enumerate(words))
-    opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", _typed(text).lower())
+    opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", said)
     return ((named and _says(words, grammar.changing))
             or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
             or (opens is not None and opens.group(1) in grammar.correcting_openers))
