@@ -451,9 +451,12 @@ def _read(message: Message) -> Reading:
         # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
         # team leader role").
         return Reading(UNCLEAR)
-    if (meant == QUESTION or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)) and (
+    if (meant == QUESTION or CLARIFY in found.senses and meant != REQUEST
+            or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)) and (
             reads_as_question(text)):
-        return Reading(QUESTION)  # "who gets to see what i put here", which the NLU could not place
+        # "who gets to see what i put here", which the NLU could not place; "can you give me an example of what
+        # people put here"
+        return Reading(QUESTION)
     if message.intent == "inform" and _tentative(text):
         return Reading(ANSWER)  # "could i try a secondment maybe?", "after christmas, jan?"
     if text.rstrip().endswith("?") and reads_as_question(text) and (
@@ -561,7 +564,8 @@ def changes_another_question(text: str) -> bool:
     grammar = vocabulary().grammar
     said = _typed(text).lower().replace("\u2019", "'")
     words = re.findall(r"[a-z']+", said)
-    named = any(word in grammar.question_names and i > 0 and words[i - 1] in grammar.naming_determiners
+    # The determiner may come a word early ("the proud experience one").
+    named = any(word in grammar.question_names and set(words[max(0, i - 2):i]) & grammar.naming_determiners
                 and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
                 for i, word in enumerate(words))
     opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", said)

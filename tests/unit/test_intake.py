@@ -343,6 +343,33 @@ def test_requests_typed_in_a_hurry_or_named_as_a_correction_are_understood(text:
     assert reading(text, "inform").kind == kind
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("good question, can we come back to it later?", intake.LATER),
+    ("not ready to say yet, can we come back to it", intake.LATER),
+    ("pop it to the side for now", intake.LATER),
+    ("shall we pick this up another day? ward's busy", intake.STOP),
+    ("I'll carry on with it later", intake.STOP),
+    ("pause the whole thing for now", intake.STOP),
+    ("finish this off another time please", intake.STOP),
+    ("leave empty please", intake.SKIP),
+    ("the second goals one - can you swap it for the leadership course", intake.CHANGE),
+])
+def test_putting_off_stopping_or_changing_in_everyday_phrases_is_understood(text: str, kind: str) -> None:
+    assert reading(text, "inform").kind == kind
+
+
+def test_asking_for_an_example_is_a_question_about_the_prompt() -> None:
+    assert reading("can you give me an example of what others have written", "nlu_fallback").kind == intake.QUESTION
+
+
+@pytest.mark.parametrize("text", ["a big question for me is whether to go part time",
+                                  "an example would be the audit I led on falls",
+                                  "I had to put it to one side when my mum was ill",
+                                  "I'll carry on with my degree next year"])
+def test_answers_that_share_those_phrases_words_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
 @pytest.mark.parametrize("text", ["Correction of drug charts, I spot the errors others miss",
                                   "I'm ill a lot this winter and can't carry on like before"])
 def test_answers_that_start_like_a_correction_or_mention_ill_are_answers(text: str) -> None:
