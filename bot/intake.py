@@ -553,7 +553,8 @@ def _clause_asks(clause: str) -> bool:
     first = said[0]
     if first.lower_ == "i":  # "I want to talk to someone", not "I share my plan with my manager every month"
         return len(said) > 1 and said[1].lower_ in vocabulary().grammar.i_asking
-    return first.pos_ == "VERB" or first.lower_ in vocabulary().grammar.request_openers
+    # A verb first, but not the "-ing" of a clause that tells ("presenting to big groups, I forget everything").
+    return first.pos_ == "VERB" and first.tag_ != "VBG" or first.lower_ in vocabulary().grammar.request_openers
 
 
 def changes_another_question(text: str) -> bool:

@@ -370,6 +370,18 @@ def test_answers_that_share_those_phrases_words_are_answers(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
 
 
+@pytest.mark.parametrize("text, intent", [("chairing big meetings, i freeze and forget everything", "delete_data"),
+                                          ("Managing a small team. Band 7 deputy, or ward manager one day.",
+                                           "manager_mode")])
+def test_an_answer_that_opens_with_an_ing_clause_is_not_asking_for_the_request_the_nlu_saw(text: str,
+                                                                                         intent: str) -> None:
+    assert reading(text, intent).kind == intake.ANSWER
+
+
+def test_stopping_typed_without_an_apostrophe_is_stopping() -> None:
+    assert reading("im done for now").kind == intake.STOP
+
+
 @pytest.mark.parametrize("text", ["Correction of drug charts, I spot the errors others miss",
                                   "I'm ill a lot this winter and can't carry on like before"])
 def test_answers_that_start_like_a_correction_or_mention_ill_are_answers(text: str) -> None:
