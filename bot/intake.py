@@ -108,6 +108,7 @@ class Grammar(BaseModel):
     correcting_openers: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
     tentative_openers: FrozenSet[str]
+    waiting: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -238,6 +239,7 @@ class Analysis:
     reasons_before: FrozenSet[str] = frozenset()  # kinds whose reason the words before the last clause give
     final: Optional[Cue] = None  # a phrase that puts the question off or stops, which the message ends on
     reasons_before_final: FrozenSet[str] = frozenset()  # kinds whose reason the words before ``final`` give
+    waits: bool = False  # ``leading`` puts the question off until something is done ("come back to it when I've ...")
 
 
 def analyse(text: str) -> Analysis:
@@ -312,8 +314,12 @@ def analyse(text: str) -> Analysis:
                  and points_at_the_question(doc[c.start:c.end].text)),
                 key=lambda c: c.end - c.start, default=None)
     reasons_final = _reasons_given(doc[:final.start]) if final is not None else frozenset[str]()
+    # Said of what will be done, not of what was ("I had to put it to one side when my mum was ill").
+    waits = (leading is not None and leading.kind == LATER and leading.end < len(doc)
+             and points_at_the_question(doc[leading.start:leading.end].text)
+             and doc[leading.end].lower_ in vocabulary().grammar.waiting and not any(t.tag_ == "VBD" for t in doc))
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
-                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final)
+                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final, waits)
 
 
 def _reasons_given(words: Span) -> FrozenSet[str]:
@@ -443,6 +449,8 @@ def _read(message: Message) -> Reading:
             if kind in found.senses:
                 return Reading(kind)
     leading = found.leading
+    if found.waits and found.count <= READ_AS_CHANGE:
+        return Reading(LATER)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
     if leading is not None and leading.kind == SKIP and found.declines_and_names and found.count <= BRIEF:
         return Reading(SKIP)  # "rather not say my band tbh"
     if leading is not None and leading.kind in (SKIP, LATER, STOP) and (

@@ -382,6 +382,22 @@ def test_stopping_typed_without_an_apostrophe_is_stopping() -> None:
     assert reading("im done for now").kind == intake.STOP
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("I'll come back to it once I've spoken to my partner about money", intake.LATER),
+    ("I'll do it later when I've checked my contract", intake.LATER),
+    ("Not sure what I want after this rotation, it's all up in the air. Skip that one please", intake.SKIP),
+])
+def test_a_long_message_that_puts_off_until_something_is_done_or_skips_for_not_knowing_does_so(
+        text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["I had to put it to one side when my mum was ill",
+                                  "I always come back to it when a patient thanks me"])
+def test_telling_what_was_put_off_or_returned_to_is_an_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
 @pytest.mark.parametrize("text", ["Correction of drug charts, I spot the errors others miss",
                                   "I'm ill a lot this winter and can't carry on like before"])
 def test_answers_that_start_like_a_correction_or_mention_ill_are_answers(text: str) -> None:
