@@ -211,9 +211,17 @@ def _parse(text: str) -> Doc:
 
 
 def _typed(text: str) -> str:
-    """``text`` with the short forms people type on a phone read as the words ("can u change it", "next q")."""
+    """``text`` with the short forms people type on a phone read as the words ("can u change it", "next q", "ill do
+    the rest")."""
     spelt = vocabulary().typed
-    return re.sub(r"[\w']+", lambda m: spelt.get(m.group(0).lower(), m.group(0)), text)
+    return _typed_forms().sub(lambda m: spelt[m.group(0).lower()], text)
+
+
+@cache
+def _typed_forms() -> re.Pattern[str]:
+    """The typed forms as whole words, the longest first ("ill get back" before any shorter form)."""
+    forms = sorted(vocabulary().typed, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w'])", re.IGNORECASE)
 
 
 def _symbol(token: Token) -> bool:

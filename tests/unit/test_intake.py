@@ -377,8 +377,14 @@ def test_an_answer_that_opens_with_an_ing_clause_is_not_asking_for_the_request_t
     assert reading(text, intent).kind == intake.ANSWER
 
 
-def test_stopping_typed_without_an_apostrophe_is_stopping() -> None:
-    assert reading("im done for now").kind == intake.STOP
+@pytest.mark.parametrize("text", ["im done for now", "sorry ill finish it tomorrow", "ill do the rest another time"])
+def test_stopping_typed_without_an_apostrophe_is_stopping(text: str) -> None:
+    assert reading(text).kind == intake.STOP
+
+
+@pytest.mark.parametrize("text", ["I was ill last week so not much energy", "ill health retirement in a few years"])
+def test_ill_as_a_word_stays_in_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
 
 
 @pytest.mark.parametrize("text, kind", [
