@@ -312,8 +312,10 @@ def analyse(text: str) -> Analysis:
                                    == len(vocabulary().senses[name]))
         declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
         reasons_before = _reasons_given(doc[:last_start])
-        if not _commands(doc[last_start:].text):  # not knowing is a skip's reason before "leave that one blank",
-            reasons_before -= {SKIP}  # not before "it's just not for me", which may end an answer
+        # Not knowing is a skip's reason before "leave that one blank", not before "it's just not for me", which may
+        # end an answer. Asked only when it matters: _commands parses the clause again.
+        if SKIP in reasons_before and not _commands(doc[last_start:].text):
+            reasons_before -= {SKIP}
     names = leading is not None and any(t.lower_ in declining or t.lemma_ in declining
                                         for t in doc[leading.start:leading.end]) and not any(
         t.pos_ in ("VERB", "AUX") for t in doc[leading.end:])  # "..., but I'm a midwife" tells
