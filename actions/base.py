@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -119,7 +119,11 @@ class CoachAction(Action, metaclass=abc.ABCMeta):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         with store().unit_of_work():
-            return send(dispatcher, self.turn(tracker))
+            turn = self.turn(tracker)
+            events = send(dispatcher, turn)
+        # A turn that pauses (a stop the safety check-in met, done after "I'm safe") waits for the person: the form
+        # the rules would run next would ask the question again.
+        return events + [FollowupAction("action_listen")] if turn.leave == PAUSE else events
 
     @abc.abstractmethod
     def turn(self, tracker: Tracker) -> Turn:

@@ -27,7 +27,7 @@ from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
 from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
-from bot.turn import Button, Message, Turn, button, buttons
+from bot.turn import PAUSE, Button, Message, Turn, button, buttons
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
 LONG_ANSWER = 5000
@@ -40,7 +40,7 @@ OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your ca
 # Asked to change an earlier answer, mid-question: the journal, with the way to change one.
 CHANGING = "Of course. Here's what you've written: choose the answer you'd like to change. Only you can see it."
 # Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in).
-DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER)
+DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
@@ -209,16 +209,18 @@ class JourneyService:
         """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey.
 
         ``unsure_words`` are what the person typed at the question when the safety check-in met them, only the
-        classifiers having been uneasy, and they have since said they are safe: a skip or "later" in them is done
-        (:meth:`_after_check_in`), so they need not say it again.
+        classifiers having been uneasy, and they have since said they are safe: a skip, "later" or a stop in them
+        is done (:meth:`_after_check_in`), so they need not say it again. A stop pauses here: the turn leaves
+        with ``pause()`` and nothing is asked.
         """
-        return self._after_check_in(person, place, unsure_words).then(self._resume(person, place))
+        done = self._after_check_in(person, place, unsure_words)
+        return done if done.leave == PAUSE else done.then(self._resume(person, place))
 
     def _after_check_in(self, person: str, place: Place, words: Optional[str]) -> Turn:
-        """Words the check-in met, at the question still being asked: a skip or "later" is done as it would have
-        been, which keeps no words. Anything else is let go and the question is asked again: the classifier alone
-        meets many disclosures the lexicon misses ("2 weeks clean from sh and I just broke it"), so the words are
-        never kept nor offered back as an answer (docs/safety.md, H20)."""
+        """Words the check-in met, at the question still being asked: a skip, "later" or a stop is done as it
+        would have been, which keeps no words. Anything else is let go and the question is asked again: the
+        classifier alone meets many disclosures the lexicon misses ("2 weeks clean from sh and I just broke it"), so
+        the words are never kept nor offered back as an answer (docs/safety.md, H20)."""
         if not words or not place.flow or not place.prompt_id or place.editing:
             return Turn()
         asked = self.current_prompt(place, self.store.answers(person, place.flow))

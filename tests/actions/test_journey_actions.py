@@ -210,6 +210,25 @@ async def test_im_safe_after_a_check_in_from_the_classifier_alone_does_the_skip_
     assert action_store.answers(person)["journal.wellbeing.now"].skipped
 
 
+async def test_im_safe_after_a_check_in_that_met_a_stop_pauses_and_waits_instead_of_asking_again(
+        action_store: CoachStore) -> None:
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, after_check_in("i'm done, i can't face this, stop please"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_paused"]
+    # It waits for the person: the form, which the rules run next, would ask the question again.
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_listen"]
+    assert sorted(action_store.answers(person)) == ["journal.details.role"]
+
+
+async def test_im_safe_after_a_check_in_that_met_no_stop_lets_the_form_ask_again(action_store: CoachStore) -> None:
+    action_store.save_answer(action_store.person_id(SENDER), "journal", "journal.details.role", "nurse")
+    events = await ActionResume().run(CollectingDispatcher(), after_check_in("delegating. i try to do everything"),
+                                      {})
+    assert all(event.get("event") != "followup" for event in events)
+
+
 @pytest.mark.parametrize("kwargs", [
     {"words": "skip it, id rather be six feet under than do another nights rota"},  # the lexicon found risk
     {"words": "cant think of anything, skip it", "loop": "rehearsal_form"},  # said in a rehearsal

@@ -103,6 +103,20 @@ def test_im_safe_after_a_check_in_on_a_skip_skips_the_question(coach: CoachServe
     assert answers["journal.wellbeing.now"].skipped
 
 
+@pytest.mark.parametrize("safe", ["/where_was_i", "im safe, just tired"])  # the button, and in words
+def test_im_safe_after_a_check_in_on_a_stop_pauses_and_keeps_the_place(coach: CoachServers, safe: str) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    assert "Are you safe at the moment?" in texts(coach.say(user, "i'm done, i can't face this, stop please"))
+    paused = texts(coach.say(user, safe))
+    assert "where was I?" in paused and "How are you feeling about work" not in paused, paused
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+    store = open_store(coach.database_url)
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+    assert "How are you feeling about work" in texts(coach.say(user, "/where_was_i"))
+
+
 @pytest.mark.parametrize("reply", ["thanks", "im fine", "yes but i've got a plan"])
 def test_after_the_crisis_reply_words_it_did_not_offer_get_asked_are_you_safe(coach: CoachServers,
                                                                               reply: str) -> None:

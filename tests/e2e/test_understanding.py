@@ -160,11 +160,13 @@ def test_yes_at_shall_we_carry_on_carries_on_to_the_next_stage(coach: CoachServe
     assert "Stage 1" in texts(coach.say(user, yes))
 
 
-def test_no_at_shall_we_carry_on_pauses(coach: CoachServers) -> None:
+@pytest.mark.parametrize("no", ["not now", "later", "maybe later", "carry on another day"])
+def test_no_at_shall_we_carry_on_pauses(coach: CoachServers, no: str) -> None:
     user = new_person(coach)
     finish_journal(coach, user)
-    reply = texts(coach.say(user, "not now"))
-    assert "where was I" in reply and "Stage 1" not in reply
+    reply = texts(coach.say(user, no))
+    assert "where was I" in reply and "Stage 1" not in reply and "Shall we carry on" not in reply, reply
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
 def test_a_question_about_the_stage_on_offer_is_answered_and_the_offer_stands(coach: CoachServers) -> None:

@@ -13,7 +13,7 @@ from bot.plan import choice_options
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.safety import assess
 from bot.store import CoachStore
-from bot.turn import Message, Turn
+from bot.turn import PAUSE, Message, Turn
 
 
 def said(text: str, *, choice: Optional[str] = None, intent: str = "inform") -> Message:
@@ -135,6 +135,16 @@ def test_a_skip_the_check_in_met_is_done_after_im_safe(coach_store: CoachStore) 
     turn = service.resume(person, place, unsure_words="cant think of anything, skip it")
     assert texts(turn).startswith("No problem, we'll leave that one.")
     assert coach_store.answers(person)["journal.wellbeing.now"].skipped
+
+
+def test_a_stop_the_check_in_met_pauses_after_im_safe_and_asks_nothing(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unsure-stop")
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    place = Place("journal", prompt_id="journal.wellbeing.now")
+    turn = service.resume(person, place, unsure_words="i'm done, i can't face this, stop please")
+    assert [reply.response for reply in turn.replies] == ["utter_paused"] and turn.leave == PAUSE
+    assert sorted(coach_store.answers(person)) == ["journal.details.role"]
 
 
 @pytest.mark.parametrize("place", [Place("journal", prompt_id="journal.details.role"),  # answered since
