@@ -190,19 +190,25 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
     return result
 
 
+def done_as_meant(item: Dict[str, Any]) -> bool:
+    """Whether a skip, "later" or stop the check-in met is done as meant after "I'm safe"."""
+    kind = JourneyService.read(coach_journey().find_prompt(item["prompt"]), Message(item["text"], "inform")).kind
+    return kind == item["expect"] or {kind, item["expect"]} <= {intake.SKIP, intake.LATER}
+
+
 def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     """The in-form messages the safety check-in met, once the person says they are safe: those from the classifiers
-    alone are read again (actions.base.unsure_words), and a skip or "later" among them is then done
-    (JourneyService._after_check_in). Answers are never kept: the person types them again."""
+    alone are read again (actions.base.unsure_words), and a skip, "later" or stop among them is then done
+    (JourneyService._after_check_in; a skip and a "later" are done alike). Answers are never kept: the person types
+    them again."""
     counts = []
     for part, r in result.items():
         met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
         unsure = [item for item in met if not safety.verdict(item["text"], parsed[item["text"]].data).names_risk]
         asked_off = [item for item in met if item["expect"] in DONE_AFTER_CHECK_IN]
-        done = sum(JourneyService.read(coach_journey().find_prompt(item["prompt"]), Message(item["text"], "inform")
-                                       ).kind in DONE_AFTER_CHECK_IN for item in asked_off if item in unsure)
+        done = sum(done_as_meant(item) for item in asked_off if item in unsure)
         counts.append(f"{part} {len(met)} met ({len(unsure)} by the classifiers alone), {done} of the "
-                      f"{len(asked_off)} skips and 'later' then done")
+                      f"{len(asked_off)} skips, 'later' and stops then done")
     return "; ".join(counts)
 
 
