@@ -83,7 +83,7 @@ READ_AS_CHANGE = 30
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
 # What ends a clause, for reading the first and the last one on their own.
-CLAUSE_MARKS = ",.;:!-–—"
+CLAUSE_MARKS = ",.;:!-–—…"
 
 
 class Grammar(BaseModel):
@@ -224,6 +224,11 @@ def _typed_forms() -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w'])", re.IGNORECASE)
 
 
+def _ends_clause(token: Token, also: str = "") -> bool:
+    """A mark that ends a clause, typed once or more ("brb... ill do the rest", "no!! skip it")."""
+    return token.is_punct and all(c in CLAUSE_MARKS + also for c in token.text)
+
+
 def _symbol(token: Token) -> bool:
     """An emoji or another mark that is not a word ("later 👍", "move on pls 🙏")."""
     return not any(c.isalnum() for c in token.text)
@@ -255,7 +260,9 @@ def analyse(text: str) -> Analysis:
     negations = set(vocabulary().negations)
     found: List[Cue] = []
     covered: set[int] = set()
-    filler: set[int] = set()
+    # A "no" said on its own, which spaCy tags as an interjection ("no, skip it", "actually no ill do the rest
+    # another time"), turns nothing around: it is filler. "no skipping please" keeps its negation.
+    filler: set[int] = {t.i for t in doc if t.pos_ == "INTJ" and t.lower_ in negations}
     groups: Dict[str, set[str]] = {}
     placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
@@ -267,7 +274,7 @@ def analyse(text: str) -> Analysis:
             continue
         before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
         negated = any(t.lower_ in negations or t.lemma_ in negations for t in before) and not (
-            doc[start].lower_ in negations or doc[start].lemma_ in negations)  # "nope, not answering that"
+            doc[start].lower_ in negations or doc[start].lemma_ in negations)  # "not answering that"
         if label.startswith(SENSE):
             name, _, number = label[len(SENSE):].partition("#")
             # A negation turns the request itself around ("I don't want to skip"), not what it is about
@@ -284,7 +291,7 @@ def analyse(text: str) -> Analysis:
     words = [t for t in doc if not (t.is_punct or t.is_space or _symbol(t))]
     senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
     # A first question may be the whole request ("Can I answer this after? I need to ask my colleague first").
-    clause_end = next((t.i for t in doc if t.is_punct and t.text in CLAUSE_MARKS + "?"), None)
+    clause_end = next((t.i for t in doc if _ends_clause(t, "?")), None)
     opening = None
     if clause_end is not None and 0 < clause_end < len(doc) - 1:
         first = [t for t in doc[:clause_end] if not (t.is_punct or _symbol(t))]
@@ -299,7 +306,7 @@ def analyse(text: str) -> Analysis:
     whole = all(t.i in covered or t.i in filler for t in words)
     closing, closing_senses, declined, reasons_before = None, frozenset[str](), False, frozenset[str]()
     declining = set(vocabulary().negations) | set(vocabulary().declining)
-    last_start = max((t.i + 1 for t in doc if t.is_punct and t.text in CLAUSE_MARKS and t.i < len(doc) - 1),
+    last_start = max((t.i + 1 for t in doc if _ends_clause(t) and t.i < len(doc) - 1),
                      default=None)
     if last_start is not None:
         last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space or _symbol(t))]

@@ -382,6 +382,27 @@ def test_stopping_typed_without_an_apostrophe_is_stopping(text: str) -> None:
     assert reading(text).kind == intake.STOP
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("no, skip it", intake.SKIP),
+    ("nope skip this one", intake.SKIP),
+    ("no I'd rather skip this one", intake.SKIP),
+    ("brb... actually no ill do the rest another time", intake.STOP),
+])
+def test_a_no_said_on_its_own_before_a_request_does_not_turn_it_around(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["no skipping please, I want to answer this",
+                                  "no stopping me now, I want to be a matron",
+                                  "no, I don't want to skip this"])
+def test_a_no_that_turns_the_request_around_keeps_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+def test_a_clause_ended_with_dots_is_a_clause() -> None:
+    assert reading("brb... I'll do the rest another time").kind == intake.STOP
+
+
 @pytest.mark.parametrize("text", ["I was ill last week so not much energy", "ill health retirement in a few years"])
 def test_ill_as_a_word_stays_in_the_answer(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
