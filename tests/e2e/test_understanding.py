@@ -35,7 +35,8 @@ def stored(coach: CoachServers, user: str) -> dict:
 
 
 @pytest.mark.parametrize("request_", ["not sure, can we skip this one", "I'd rather not answer that",
-                                      "next question please", "can we come back to this one later?", "skp"])
+                                      "next question please", "can we come back to this one later?", "skp",
+                                      "no, skip it"])
 def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, request_: str) -> None:
     user = new_person(coach)
     reply = texts(coach.say(user, request_))
@@ -59,7 +60,8 @@ def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach
 
 @pytest.mark.parametrize("stop", ["gotta go, the ward's kicking off",
                                   "pause pls, manager just walked in",
-                                  "I need to go now, keep my place"])  # the NLU guesses "where was I" for this one
+                                  "I need to go now, keep my place",  # the NLU guesses "where was I" for this one
+                                  "brb... actually no ill do the rest another time"])
 def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, stop: str) -> None:
     user = new_person(coach)
     assert "paused" in texts(coach.say(user, stop)).lower()
