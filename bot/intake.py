@@ -224,6 +224,16 @@ def _typed_forms() -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w'])", re.IGNORECASE)
 
 
+def _quoted(doc: Doc, longest: int = 4) -> set[int]:
+    """The tokens between a pair of quote marks at most ``longest`` words apart ('later', “not now”), in a
+    message with words outside them: "skip" typed in quotes, as the coach wrote it, is said."""
+    marks = [t.i for t in doc if t.is_quote]  # paired in turn: an odd one left at the end pairs with nothing
+    inside = {i for opening, closing in zip(marks[::2], marks[1::2], strict=False) if closing - opening <= longest + 1
+              for i in range(opening + 1, closing)}
+    filler = _one_word_filler()
+    return inside if any(t.i not in inside and t.is_alpha and t.lower_ not in filler for t in doc) else set()
+
+
 def _ends_clause(token: Token, also: str = "") -> bool:
     """A mark that ends a clause, typed once or more ("brb... ill do the rest", "no!! skip it")."""
     return token.is_punct and all(c in CLAUSE_MARKS + also for c in token.text)
@@ -267,11 +277,14 @@ def analyse(text: str) -> Analysis:
     placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
     matches = sorted(_matcher()(doc) + _typed_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
+    quoted = _quoted(doc)
     for match_id, start, end in matches:
         label = strings[match_id]
         if label == FILLER:
             filler.update(range(start, end))
             continue
+        if quoted.issuperset(range(start, end)):
+            continue  # words in quotes are named, not said ("what counts as 'later' career?")
         before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
         negated = any(t.lower_ in negations or t.lemma_ in negations for t in before) and not (
             doc[start].lower_ in negations or doc[start].lemma_ in negations)  # "not answering that"

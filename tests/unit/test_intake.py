@@ -399,6 +399,20 @@ def test_a_no_that_turns_the_request_around_keeps_the_answer(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("what counts as 'later' career, is that like 50+?", intake.QUESTION),
+    ('what does "skip" mean here', intake.QUESTION),
+    ("I said 'stop' to my manager once and it helped", intake.ANSWER),
+])
+def test_a_request_word_in_quotes_is_named_not_said(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
+@pytest.mark.parametrize("text", ['"skip"', 'ok "skip"', "'next question please'"])
+def test_a_request_typed_in_quotes_on_its_own_is_said(text: str) -> None:
+    assert reading(text).kind == intake.SKIP
+
+
 def test_a_clause_ended_with_dots_is_a_clause() -> None:
     assert reading("brb... I'll do the rest another time").kind == intake.STOP
 
