@@ -90,6 +90,9 @@ class Grammar(BaseModel):
     """Function words by which questions and requests are put together (``grammar`` in intake.yml)."""
 
     question_openers: FrozenSet[str]
+    inverted_openers: FrozenSet[str]
+    inverted_subjects: FrozenSet[str]
+    asking_you: FrozenSet[str]
     request_openers: FrozenSet[str]
     wh_words: FrozenSet[str]
     wh_contracted: FrozenSet[str]
@@ -491,11 +494,11 @@ def _read(message: Message) -> Reading:
         # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
         # team leader role").
         return Reading(UNCLEAR)
-    if (meant == QUESTION or CLARIFY in found.senses and meant != REQUEST
+    if (meant == QUESTION or CLARIFY in found.senses and meant != REQUEST or PROGRESS in found.senses
             or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)) and (
             reads_as_question(text)):
         # "who gets to see what i put here", which the NLU could not place; "can you give me an example of what
-        # people put here"
+        # people put here"; "which stage am i on", answered with the place
         return Reading(QUESTION)
     if message.intent == "inform" and _tentative(text):
         return Reading(ANSWER)  # "could i try a secondment maybe?", "after christmas, jan?"
@@ -581,8 +584,9 @@ def _asks(text: str) -> bool:
     """Whether words that name a request are said as one: a question, or a clause that is a command or
     "I want ..." / "can I ..." ("before I go on, show me my answers"). "More regular shifts and someone to talk
     to" names something the person needs; it asks for nothing."""
-    return reads_as_question(text) or any(reads_as_question(clause) or _clause_asks(clause)
-                                          for clause in clauses(text))  # "before I forget, can you email me the plan"
+    return reads_as_question(text) or _says(_said(text).split(), vocabulary().grammar.asking_you) or any(
+        reads_as_question(clause) or _clause_asks(clause)
+        for clause in clauses(text))  # "before I forget, can you email me the plan"
 
 
 def _clause_asks(clause: str) -> bool:
@@ -667,7 +671,8 @@ def reads_as_question(text: str) -> bool:
         return len(clauses(text)) == 1
     if words[0] in grammar.wh_words and len(words) > 1 and words[1] in grammar.clause_subjects:
         return False
-    return words[0] in grammar.question_openers
+    return words[0] in grammar.question_openers or (
+        words[0] in grammar.inverted_openers and len(words) > 1 and words[1] in grammar.inverted_subjects)
 
 
 def confirmation(text: str, offered: Sequence[str] = ()) -> Optional[bool]:

@@ -413,6 +413,48 @@ def test_a_request_typed_in_quotes_on_its_own_is_said(text: str) -> None:
     assert reading(text).kind == intake.SKIP
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("has my manager looked at my answers yet", "who_has_seen"),  # a question with no question word
+    ("before I carry on could you show me what I wrote about my values", "review_journal"),  # asked mid-sentence
+    ("is there a checklist for the meeting with my manager", "show_checklist"),
+    ("how do I get my data out of this? I'd like it for my records", "download_my_data"),
+    ("I've moved teams, can you stop my old manager seeing my answers", "stop_sharing"),
+])
+def test_requests_the_nlu_names_are_acted_on_in_everyday_words(text: str, intent: str) -> None:
+    assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("had a great year, did my first audit", "inform"),
+    ("was it worth it? yes, the secondment taught me loads", "inform"),
+    ("I'd stop sharing my office with four people if I could", "stop_sharing"),
+    ("my manager always says can you cover a shift", "inform"),
+])
+def test_answers_that_open_like_a_question_or_name_a_request_are_answers(text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", ["how many more questions are there", "which stage am i on",
+                                  "is this the last question?"])
+def test_asking_how_far_through_in_other_words_is_a_question_answered_with_the_place(text: str) -> None:
+    assert reading(text, "nlu_fallback").kind == intake.QUESTION and intake.asks_where(text)
+
+
+@pytest.mark.parametrize("text", ["how much is this going to matter for my band 6",
+                                  "how many more years until i retire"])
+def test_how_much_or_how_many_about_something_else_is_not_asking_how_far_through(text: str) -> None:
+    assert not intake.asks_where(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("move past this one, nothing to add", intake.SKIP),
+    ("bus is here, got to run. will pick this whole thing up tomorrow", intake.STOP),
+    ("not sure how to word it yet, can we come back to this one", intake.LATER),
+])
+def test_skipping_stopping_or_putting_off_in_tuning_batch_9s_phrases_is_understood(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
 def test_a_clause_ended_with_dots_is_a_clause() -> None:
     assert reading("brb... I'll do the rest another time").kind == intake.STOP
 
