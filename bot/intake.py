@@ -93,6 +93,8 @@ class Grammar(BaseModel):
     inverted_openers: FrozenSet[str]
     inverted_subjects: FrozenSet[str]
     asking_you: FrozenSet[str]
+    asked_subjects: FrozenSet[str]
+    about_the_answer: FrozenSet[str]
     request_openers: FrozenSet[str]
     wh_words: FrozenSet[str]
     wh_contracted: FrozenSet[str]
@@ -495,8 +497,8 @@ def _read(message: Message) -> Reading:
         # team leader role").
         return Reading(UNCLEAR)
     if (meant == QUESTION or CLARIFY in found.senses and meant != REQUEST or PROGRESS in found.senses
-            or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)) and (
-            reads_as_question(text)):
+            or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)
+            or meant != REQUEST and _asks_about_the_answer(text)) and reads_as_question(text):
         # "who gets to see what i put here", which the NLU could not place; "can you give me an example of what
         # people put here"; "which stage am i on", answered with the place
         return Reading(QUESTION)
@@ -558,6 +560,16 @@ def points_at_the_question(text: str) -> bool:
     time ("later on", "not yet"), which may be an answer."""
     grammar = vocabulary().grammar
     return bool(_word_set(text) & (grammar.pointing_at_the_prompt | grammar.to_the_coach))
+
+
+def _asks_about_the_answer(text: str) -> bool:
+    """Whether a message opens with a yes-or-no question about what to write ("does this count if im not in a
+    management role", "should i name actual people or just say 'a mentor'"), with or without a question mark."""
+    grammar, words = vocabulary().grammar, _after_filler(text)
+    # "can i just put band 5" puts the answer tentatively; "should i name people or just say 'a mentor'" asks.
+    tentative = " ".join(words[:2]) in grammar.tentative_openers and "or" not in words
+    return (len(words) > 2 and words[0] in grammar.yes_no_openers and words[1] in grammar.asked_subjects
+            and _says(words, grammar.about_the_answer) and not tentative)
 
 
 def _about_the_prompt(text: str) -> bool:

@@ -455,6 +455,22 @@ def test_skipping_stopping_or_putting_off_in_tuning_batch_9s_phrases_is_understo
     assert reading(text).kind == kind
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("does it count if it was on placement", "inform"),
+    ("do my goals have to be work ones or can they be personal", "nlu_fallback"),
+    ("should i put my band or just the role", "inform"),
+])
+def test_a_yes_or_no_question_about_what_to_write_is_a_question_without_a_question_mark(text: str,
+                                                                                       intent: str) -> None:
+    assert reading(text, intent).kind == intake.QUESTION
+
+
+@pytest.mark.parametrize("text", ["can i just put band 5", "should i stay or should i go, that's my dilemma",
+                                  "is it worth doing a masters, that's what im weighing up"])
+def test_an_answer_put_as_a_question_is_an_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
 def test_a_clause_ended_with_dots_is_a_clause() -> None:
     assert reading("brb... I'll do the rest another time").kind == intake.STOP
 
