@@ -471,6 +471,19 @@ def test_an_answer_put_as_a_question_is_an_answer(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
 
 
+@pytest.mark.parametrize("text", ["knackered after a long day, I'll do the rest tomorrow",
+                                  "shattered after that shift, gonna call it a night and finish at the weekend"])
+def test_leaving_with_tiredness_as_the_reason_is_stopping(text: str) -> None:
+    assert reading(text).kind == intake.STOP
+
+
+@pytest.mark.parametrize("text", ["tired after every shift, I'd like to stop doing nights",
+                                  "exhausted most days, would love to finish at 5 for once",
+                                  "gonna do my preceptorship then apply for band 6"])
+def test_tiredness_or_gonna_in_an_answer_keeps_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
 def test_a_clause_ended_with_dots_is_a_clause() -> None:
     assert reading("brb... I'll do the rest another time").kind == intake.STOP
 
