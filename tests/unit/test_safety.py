@@ -156,6 +156,14 @@ def test_workplace_idioms_never_raise_a_crisis(text: str) -> None:
     assert assess(text).level in (NONE, STRAIN)
 
 
+@pytest.mark.xfail(strict=True, reason="Known false alarm: 'OD' for Organisational Development reads as an overdose. "
+                   "Written in capitals it is also how people type 'gonna OD', so it is left as an alarm.")
+@pytest.mark.parametrize("text", ["i'd rather talk this through with someone from careers or OD",
+                                  "I'd like a secondment in OD"])
+def test_organisational_development_called_od_does_not_raise_a_crisis(text: str) -> None:
+    assert not assess(text).is_crisis
+
+
 @pytest.mark.parametrize("text", ["stop", "Stop.", "skip", "pause", "next", "done", "cancel", "where was I?",
                                   "add 2 and 5", "4 and 6 please", "1 and 4", "add 3, 4 and 6"])
 def test_the_coachs_own_commands_never_get_the_check_in(text: str) -> None:
