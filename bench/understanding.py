@@ -6,7 +6,7 @@ intents for a first message, and ``bot.intake.confirmation`` / ``plan.match_choi
 tests/e2e/test_understanding.py checks a sample of each through the running servers.
 
   in-form        requests acted on as meant, answers stored (understanding_in_form*.yml); and the safety check-ins
-                 among them once the person says "I'm safe": a skip or "later" in them done
+                 among them once the person says "I'm safe": a skip, "later" or stop in them done
   off-topic      told plainly it is outside what the coach does; a flow started (must be none)
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
