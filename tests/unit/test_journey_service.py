@@ -114,12 +114,20 @@ def test_where_was_i_from_someone_who_has_not_started_says_so_and_begins_the_jou
     assert turn.state["flow"] == "journal"
 
 
+AT_THE_SECOND_QUESTION = Place("journal", prompt_id="journal.wellbeing.now")
+
+
+def role_answered(coach_store: CoachStore, sender: str) -> str:
+    """A member of staff who has answered the journal's first question; the second is being asked."""
+    person = coach_store.person_id(sender)
+    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    return person
+
+
 def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is_asked_again(
         coach_store: CoachStore) -> None:
-    service = JourneyService(coach_store)
-    person = coach_store.person_id("web:unsure")
-    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
-    place = Place("journal", prompt_id="journal.wellbeing.now")
+    service, person, place = JourneyService(coach_store), role_answered(coach_store, "web:unsure"), (
+        AT_THE_SECOND_QUESTION)
     # The classifier alone meets disclosures the lexicon misses, as well as everyday answers.
     for words in ["delegating. i try to do everything myself", "2 weeks clean from sh and I just broke it"]:
         service.resume(person, place, unsure_words=words)
@@ -128,21 +136,17 @@ def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is
 
 
 def test_a_skip_the_check_in_met_is_done_after_im_safe(coach_store: CoachStore) -> None:
-    service = JourneyService(coach_store)
-    person = coach_store.person_id("web:unsure-skip")
-    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
-    place = Place("journal", prompt_id="journal.wellbeing.now")
-    turn = service.resume(person, place, unsure_words="cant think of anything, skip it")
+    person = role_answered(coach_store, "web:unsure-skip")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
+                                              unsure_words="cant think of anything, skip it")
     assert texts(turn).startswith("No problem, we'll leave that one.")
     assert coach_store.answers(person)["journal.wellbeing.now"].skipped
 
 
 def test_a_stop_the_check_in_met_pauses_after_im_safe_and_asks_nothing(coach_store: CoachStore) -> None:
-    service = JourneyService(coach_store)
-    person = coach_store.person_id("web:unsure-stop")
-    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
-    place = Place("journal", prompt_id="journal.wellbeing.now")
-    turn = service.resume(person, place, unsure_words="i'm done, i can't face this, stop please")
+    person = role_answered(coach_store, "web:unsure-stop")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
+                                              unsure_words="i'm done, i can't face this, stop please")
     assert [reply.response for reply in turn.replies] == ["utter_paused"] and turn.leave == PAUSE
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]
 
@@ -152,10 +156,8 @@ def test_a_stop_the_check_in_met_pauses_after_im_safe_and_asks_nothing(coach_sto
                                    Place()])  # said outside the journey
 def test_a_skip_the_check_in_met_is_done_only_at_the_question_still_being_asked(coach_store: CoachStore,
                                                                                place: Place) -> None:
-    service = JourneyService(coach_store)
-    person = coach_store.person_id("web:unsure-elsewhere")
-    coach_store.save_answer(person, "journal", "journal.details.role", "nurse")
-    service.resume(person, place, unsure_words="cant think of anything, skip it")
+    person = role_answered(coach_store, "web:unsure-elsewhere")
+    JourneyService(coach_store).resume(person, place, unsure_words="cant think of anything, skip it")
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]
     assert not coach_store.answers(person)["journal.details.role"].skipped
 
