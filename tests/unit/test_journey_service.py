@@ -126,8 +126,8 @@ def role_answered(coach_store: CoachStore, sender: str) -> str:
 
 def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is_asked_again(
         coach_store: CoachStore) -> None:
-    service, person, place = JourneyService(coach_store), role_answered(coach_store, "web:unsure"), (
-        AT_THE_SECOND_QUESTION)
+    service, place = JourneyService(coach_store), AT_THE_SECOND_QUESTION
+    person = role_answered(coach_store, "web:unsure")
     # The classifier alone meets disclosures the lexicon misses, as well as everyday answers.
     for words in ["delegating. i try to do everything myself", "2 weeks clean from sh and I just broke it"]:
         service.resume(person, place, unsure_words=words)
