@@ -124,6 +124,8 @@ def offered(prompt: Prompt, text: str) -> bool:
 
 def answer_question(message: Message, prompt: Prompt) -> Turn:
     """A question about the prompt, answered in place; the prompt is then asked again."""
+    if intake.asks_where(message.text):  # "how far through am i", "which stage am i on", whatever the NLU guessed
+        return Turn().say("Here's where you are:")
     if message.intent == "faq" and message.faq:
         return Turn().say(response=f"utter_{message.faq}")
     if message.intent == "ask_why":
@@ -133,8 +135,6 @@ def answer_question(message: Message, prompt: Prompt) -> Turn:
     if prompt.explained and intake.asks_to_clarify(message.text):
         said = prompt.explained.rstrip()
         return Turn().say(f"{said}{'' if said.endswith(('.', '!', '?')) else '.'} Here's the question again.")
-    if intake.asks_where(message.text):  # "how far through am i", which the NLU may take for off-topic
-        return Turn().say("Here's where you are:")
     if message.intent == "out_of_scope":
         return Turn().say(f"{OUTSIDE} Here's the question again.")
     return Turn().say(HELP_IN_FORM)

@@ -75,6 +75,14 @@ def test_asking_how_far_through_mid_form_shows_the_place_even_when_the_nlu_says_
     assert turn.state == {"answer": None} and coach_store.answers(person) == {}
 
 
+def test_asking_which_stage_mid_form_shows_the_place_not_the_stages_faq(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:which-stage")
+    asked = Message("which stage am i on", "faq", None, assess("which stage am i on"), "faq/the_stages")
+    turn = JourneyService(coach_store).take(person, Place("journal", prompt_id="journal.details.role"), asked)
+    assert "Here's where you are" in texts(turn) and "three stages" not in texts(turn)
+    assert coach_store.answers(person) == {}
+
+
 @pytest.mark.parametrize("asked", ["how many goals should I set?", "what matters most to me is my family"])
 def test_a_question_or_answer_that_only_sounds_like_progress_is_not_taken_for_it(
         coach_store: CoachStore, asked: str) -> None:
