@@ -69,12 +69,13 @@ def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, st
     assert "Section 1 of 6" in texts(coach.say(user, "where was I?"))
 
 
-@pytest.mark.parametrize("asked", ["how far through am i", "how many questions are left"])
+@pytest.mark.parametrize("asked", ["how far through am i", "how many questions are left", "which stage am i on"])
 def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coach: CoachServers, asked: str) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")
     reply = texts(coach.say(user, asked))
-    assert "Section 2 of 6" in reply and "outside what I can help with" not in reply, reply
+    assert "Here's where you are" in reply and "Section 2 of 6" in reply, reply
+    assert "outside what I can help with" not in reply and "three stages" not in reply, reply
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
