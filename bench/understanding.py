@@ -104,18 +104,22 @@ def in_form(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
         return False, p.intent
     prompt = coach_journey().find_prompt(item["prompt"])
     reading = JourneyService.read(prompt, message(p))
-    did = reading.kind + (f":{reading.intent}" if reading.intent else "")
+    return as_meant(item, reading), reading.kind + (f":{reading.intent}" if reading.intent else "")
+
+
+def as_meant(item: Dict[str, Any], reading: intake.Reading) -> bool:
+    """Whether the coach's reading of a labelled in-form message does what the person meant."""
     expected = item["expect"]
     if expected in (intake.SKIP, intake.LATER):  # both leave the question unanswered for now
-        return reading.kind in (intake.SKIP, intake.LATER), did
+        return reading.kind in (intake.SKIP, intake.LATER)
     if expected == intake.CHANGE:
-        return reading.kind == intake.CHANGE or reading.intent in ("review_journal", "edit_answer"), did
+        return reading.kind == intake.CHANGE or reading.intent in ("review_journal", "edit_answer")
     if expected == intake.REQUEST and item["intent"] == "where_was_i" and reading.kind == intake.QUESTION:
         # A question about how far through, answered with the place and the question again, as "where was I?" is.
-        return intake.asks_where(p.text), did
+        return intake.asks_where(item["text"])
     if expected == intake.REQUEST:
-        return reading.kind == intake.REQUEST and same(item["intent"], reading.intent), did
-    return reading.kind == expected, did
+        return reading.kind == intake.REQUEST and same(item["intent"], reading.intent)
+    return reading.kind == expected
 
 
 def off_topic(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
@@ -190,12 +194,6 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
     return result
 
 
-def done_as_meant(item: Dict[str, Any]) -> bool:
-    """Whether a skip, "later" or stop the check-in met is done as meant after "I'm safe"."""
-    kind = JourneyService.read(coach_journey().find_prompt(item["prompt"]), Message(item["text"], "inform")).kind
-    return kind == item["expect"] or {kind, item["expect"]} <= {intake.SKIP, intake.LATER}
-
-
 def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     """The in-form messages the safety check-in met, once the person says they are safe: those from the classifiers
     alone are read again (actions.base.unsure_words), and a skip, "later" or stop among them is then done
@@ -206,7 +204,10 @@ def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
         met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
         unsure = [item for item in met if not safety.verdict(item["text"], parsed[item["text"]].data).names_risk]
         asked_off = [item for item in met if item["expect"] in DONE_AFTER_CHECK_IN]
-        done = sum(done_as_meant(item) for item in asked_off if item in unsure)
+        # Read again as the coach does after "I'm safe": from the words alone (JourneyService._after_check_in).
+        done = sum(as_meant(item, JourneyService.read(coach_journey().find_prompt(item["prompt"]),
+                                                      Message(item["text"], "inform")))
+                   for item in asked_off if item in unsure)
         counts.append(f"{part} {len(met)} met ({len(unsure)} by the classifiers alone), {done} of the "
                       f"{len(asked_off)} skips, 'later' and stops then done")
     return "; ".join(counts)

@@ -548,11 +548,16 @@ def _tentative(text: str) -> bool:
     the coach ("do you mean energy like physically?"), not a "what" or "how" question, and not one word ("depth?"
     asks what it means)."""
     grammar, words = vocabulary().grammar, _after_filler(text)
-    said, first = " ".join(words), words[0] if words else ""
+    first = words[0] if words else ""
     return (text.rstrip().endswith("?") and len(re.findall(r"[\w']+", text)) > 1 and not _about_the_prompt(text)
             and first not in grammar.wh_words | grammar.wh_contracted
-            and (first not in grammar.question_openers or any(f"{said} ".startswith(f"{opener} ")
-                                                              for opener in grammar.tentative_openers)))
+            and (first not in grammar.question_openers or _opens_tentatively(words)))
+
+
+def _opens_tentatively(words: Sequence[str]) -> bool:
+    """Whether the words open as a step the person wonders about ("could i", "maybe")."""
+    said = " ".join(words)
+    return any(f"{said} ".startswith(f"{opener} ") for opener in vocabulary().grammar.tentative_openers)
 
 
 def points_at_the_question(text: str) -> bool:
@@ -567,7 +572,7 @@ def _asks_about_the_answer(text: str) -> bool:
     management role", "should i name actual people or just say 'a mentor'"), with or without a question mark."""
     grammar, words = vocabulary().grammar, _after_filler(text)
     # "can i just put band 5" puts the answer tentatively; "should i name people or just say 'a mentor'" asks.
-    tentative = " ".join(words[:2]) in grammar.tentative_openers and "or" not in words
+    tentative = _opens_tentatively(words) and "or" not in words
     return (len(words) > 2 and words[0] in grammar.yes_no_openers and words[1] in grammar.asked_subjects
             and _says(words, grammar.about_the_answer) and not tentative)
 
