@@ -18,7 +18,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from pydantic import BaseModel
 
@@ -27,7 +27,7 @@ from bot.language import lemmas, nlp
 from bot.turn import Message
 
 if TYPE_CHECKING:
-    from spacy.matcher import PhraseMatcher
+    from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc, Span, Token
 
 ANSWER = "answer"
@@ -105,6 +105,13 @@ class Grammar(BaseModel):
     question_nouns: FrozenSet[str]
     naming_determiners: FrozenSet[str]
     changing: FrozenSet[str]
+    record_names: FrozenSet[str]
+    changing_verbs: FrozenSet[str]
+    record_verbs: FrozenSet[str]
+    faults: FrozenSet[str]
+    faults_before: FrozenSet[str]
+    naming_openers: FrozenSet[str]
+    opener_corrections: FrozenSet[str]
     earlier_answer: FrozenSet[str]
     step_requests: FrozenSet[str]
     asking_the_coach: FrozenSet[str]
@@ -619,21 +626,67 @@ def _clause_asks(clause: str) -> bool:
 
 
 def changes_another_question(text: str) -> bool:
-    """Whether a message points at another of the coach's questions by name ("the values one", "the strengths bit")
-    and changes something ("can u put breadth not depth", "take that out"), or points back at what the person said
-    before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can you make it 3"), or
-    opens by calling itself a correction ("correction to my goals: ...")."""
+    """Whether a message points at another of the coach's questions by name ("the values one", "the bit about my
+    band") and changes something ("can u put breadth not depth", "should say band 7"), or changes an answer it names
+    ("update my staff group to AHP", "I got my job title wrong", "re my vision, scrap that"), or points back at what
+    the person said before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can
+    you make it 3"), or opens by calling itself a correction ("correction to my goals: ...")."""
     grammar = vocabulary().grammar
     said = _typed(text).lower().replace("\u2019", "'")
     words = re.findall(r"[a-z']+", said)
-    # The determiner may come a word early ("the proud experience one").
-    named = any(word in grammar.question_names and set(words[max(0, i - 2):i]) & grammar.naming_determiners
-                and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
-                for i, word in enumerate(words))
     opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", said)
-    return ((named and _says(words, grammar.changing))
+    return ((_names_a_question(words) and _says(words, grammar.changing))
+            or _changes_by_name(said, words)
             or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
             or (opens is not None and opens.group(1) in grammar.correcting_openers))
+
+
+def _names_a_question(words: Sequence[str]) -> bool:
+    """A question named with a determiner and a noun ("the values one", "the proud experience one": the determiner
+    may come a word early), or a noun about it ("the bit about my band", "the question about steps")."""
+    grammar = vocabulary().grammar
+    return any(word in grammar.question_names and (
+        set(words[max(0, i - 2):i]) & grammar.naming_determiners
+        and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
+        or "about" in words[max(0, i - 2):i] and any(noun in grammar.question_nouns for noun in words[max(0, i - 3):i]))
+        for i, word in enumerate(words))
+
+
+def _changes_by_name(said: str, words: Sequence[str]) -> bool:
+    """An answer kept as a record (``record_names``), named with "my" or "the" and changed: by a verb just before it,
+    with nothing after but filler or a mark ("redo my goals please"), or given a new value ("update my staff group to
+    AHP"); or said to be wrong ("I got my job title wrong"). Or any answer named after a typo ("typo in my role"), or
+    named first and then corrected ("re my vision, scrap that", "for growth I meant stretch")."""
+    doc = nlp().make_doc(said)
+    filler, corrected = _one_word_filler(), _says(words, vocabulary().grammar.opener_corrections)
+    for match_id, start, end in _change_matcher()(doc):
+        form = nlp().vocab.strings[match_id]
+        rest = [t for t in doc[end:] if t.lower_ not in filler]
+        if (form == "verb" and (not rest or rest[0].is_punct) or form in ("record", "fault")
+                or form == "opener" and corrected and not any(t.is_alpha for t in doc[:start])):
+            return True
+    return False
+
+
+@cache
+def _change_matcher() -> Matcher:
+    """The forms of :func:`_changes_by_name`, as spaCy token patterns over the words as typed."""
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    determiner: Dict[str, Any] = {"LOWER": {"IN": ["my", "the"]}}
+    any_word: Dict[str, Any] = {"IS_ALPHA": True, "OP": "?"}
+    record = [determiner, any_word, {"LOWER": {"IN": sorted(grammar.record_names)}}]
+    name: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_names)}}
+    matcher = Matcher(nlp().vocab)
+    matcher.add("verb", [[{"LOWER": {"IN": sorted(grammar.changing_verbs)}}, *record]])
+    matcher.add("record", [[{"LOWER": {"IN": sorted(grammar.record_verbs)}}, *record, {"LOWER": "to"}]])
+    matcher.add("fault", [[*record, any_word, {"LOWER": {"IN": sorted(grammar.faults)}}],
+                          [{"LOWER": {"IN": sorted(grammar.faults_before)}}, any_word, any_word, determiner, any_word,
+                           name]])
+    matcher.add("opener", [[{"LOWER": {"IN": sorted(grammar.naming_openers)}}, {**determiner, "OP": "?"}, any_word,
+                            name]])
+    return matcher
 
 
 def _says(words: Sequence[str], phrases: Iterable[str]) -> bool:

@@ -398,7 +398,9 @@ class JourneyService:
         if reading.kind == intake.STOP:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
-            return self.review(person, intro=CHANGING).set(answer=None).pause()
+            if journeys.prompts_in_order(self.journey, list(self.store.answers(person))):
+                return self.review(person, intro=CHANGING).set(answer=None).pause()
+            reading = intake.Reading(intake.UNCLEAR)  # nothing written yet to change: the words may be the answer
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
             if reading.kind == intake.ELSEWHERE:  # it may still be an answer, which is kept until the person says

@@ -36,7 +36,7 @@ def stored(coach: CoachServers, user: str) -> dict:
 
 @pytest.mark.parametrize("request_", ["not sure, can we skip this one", "I'd rather not answer that",
                                       "next question please", "can we come back to this one later?", "skp",
-                                      "no, skip it"])
+                                      "no, skip it", "just jump to the next question", "could we bypass this one"])
 def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, request_: str) -> None:
     user = new_person(coach)
     reply = texts(coach.say(user, request_))
@@ -61,7 +61,8 @@ def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach
 @pytest.mark.parametrize("stop", ["gotta go, the ward's kicking off",
                                   "pause pls, manager just walked in",
                                   "I need to go now, keep my place",  # the NLU guesses "where was I" for this one
-                                  "brb... actually no ill do the rest another time"])
+                                  "brb... actually no ill do the rest another time",
+                                  "battery's nearly gone, need to log off"])
 def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, stop: str) -> None:
     user = new_person(coach)
     assert "paused" in texts(coach.say(user, stop)).lower()
@@ -320,3 +321,13 @@ def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps
     step = "look at the resources on the learning hub for the apprenticeship"
     coach.say(user, step)
     assert stored(coach, user)["journal.career.steps"].text == step
+
+
+@pytest.mark.parametrize("change", ["pls update my staff group to AHP", "I got my job title wrong, I'm a senior HCA"])
+def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_stores_nothing(
+        coach: CoachServers, change: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, change))
+    assert "choose the answer you'd like to change" in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]

@@ -885,3 +885,63 @@ def test_a_break_named_in_an_answer_is_not_an_interruption() -> None:
 ])
 def test_a_request_asked_in_a_clause_of_its_own_is_that_request(text: str, intent: str) -> None:
     assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("just jump to the next question", "inform", intake.SKIP),
+    ("nope, onto the next one", "nlu_fallback", intake.SKIP),
+    ("could we bypass this one", "skip", intake.SKIP),
+    ("omit that please", "affirm", intake.SKIP),
+    ("i won't bother with this one", "nlu_fallback", intake.SKIP),
+    ("not going to answer that, move along", "skip", intake.SKIP),
+    ("put a pin in this one", "inform", intake.LATER),
+    ("defer it please", "skip", intake.LATER),
+    ("can this wait till the end?", "nlu_fallback", intake.LATER),
+    ("I'll fill it in after I've checked my appraisal", "inform", intake.LATER),
+    ("log me out please", "nlu_fallback", intake.STOP),
+    ("no more for today, speak soon", "out_of_scope", intake.STOP),
+    ("battery's nearly gone, need to log off", "out_of_scope", intake.STOP),
+])
+def test_skipping_putting_off_and_leaving_in_other_words_are_understood(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "jumping to the next band within two years",
+    "I fill it in every shift, the handover sheet",
+    "the theatre team keeps me going",
+    "my laptop is always slow, that drains me",
+    "head off to uni and become a physio",
+])
+def test_answers_with_those_words_in_them_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("can you update my band to 6", "inform"),
+    ("redo my goals please", "inform"),
+    ("I got my staff group wrong, it's AHP", "out_of_scope"),
+    ("typo in my role - radiographer not radiologist", "inform"),
+    ("re my aspiration, scrap that, put band 7", "inform"),
+    ("for timing I meant in a year", "faq"),
+    ("the question about my goals should say the ILM course", "inform"),
+])
+def test_changing_an_earlier_answer_named_by_its_topic_is_a_change(text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", [
+    "I'd like to change my leadership style",
+    "update my CV and my portfolio",
+    "what's wrong in my role is the rota",
+    "for my goals I'd say the ILM course",
+    "I want to change my role to something with more patients",
+    "change wards and maybe my role in a few years",
+    "I want to change my role.",
+    "I need to fix my health.",
+    "for my health I changed my diet",
+    "I sometimes feel my values are wrong for this place",
+    "update my goals every quarter with my manager",
+])
+def test_answers_that_name_a_topic_and_a_change_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER

@@ -522,3 +522,18 @@ def test_emoji_or_marks_alone_at_an_open_question_get_a_nudge_and_nothing_is_sto
     turn = service.take(person, Place("journal", prompt_id="journal.details.role"), Message(text, "inform"))
     assert "into a few words" in (turn.replies[0].text or "")
     assert coach_store.answers(person) == {}
+
+
+def test_a_change_said_before_anything_is_written_keeps_the_words_and_asks(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:first-change")
+    text = "my job title is wrong on ESR, I'm band 6 really"
+    turn = JourneyService(coach_store).take(person, Place("journal", prompt_id="journal.details.role"), said(text))
+    assert turn.leave is None and "haven't written anything" not in texts(turn)
+    assert coach_store.answers(person)["journal.details.role.pending"].text == text
+
+
+def test_a_change_said_after_an_answer_offers_the_answers_to_change(coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:later-change")
+    turn = JourneyService(coach_store).take(person, AT_THE_SECOND_QUESTION, said("I got my job title wrong"))
+    assert "choose the answer you'd like to change" in texts(turn) and turn.leave == PAUSE
+    assert sorted(coach_store.answers(person)) == ["journal.details.role"]
