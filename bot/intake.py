@@ -654,15 +654,16 @@ def _names_a_question(words: Sequence[str]) -> bool:
 
 def _changes_by_name(said: str, words: Sequence[str]) -> bool:
     """An answer kept as a record (``record_names``), named with "my" or "the" and changed: by a verb just before it,
-    with nothing after but filler or a mark ("redo my goals please"), or given a new value ("update my staff group to
-    AHP"); or said to be wrong ("I got my job title wrong"). Or any answer named after a typo ("typo in my role"), or
-    named first and then corrected ("re my vision, scrap that", "for growth I meant stretch")."""
+    with nothing after but filler or a mark ("redo my goals please", "change my goals 🙏"), or given a new value
+    ("update my staff group to AHP"); or said to be wrong ("I got my job title wrong"). Or any answer named after a
+    typo ("typo in my role"), or named first and then corrected ("re my vision, scrap that", "for growth I meant
+    stretch")."""
     doc = nlp().make_doc(said)
     filler, corrected = _one_word_filler(), _says(words, vocabulary().grammar.opener_corrections)
     for match_id, start, end in _change_matcher()(doc):
         form = nlp().vocab.strings[match_id]
         rest = [t for t in doc[end:] if t.lower_ not in filler]
-        if (form == "verb" and (not rest or rest[0].is_punct) or form in ("record", "fault")
+        if (form == "verb" and (not rest or _symbol(rest[0])) or form in ("record", "fault")
                 or form == "opener" and corrected and not any(t.is_alpha for t in doc[:start])):
             return True
     return False
@@ -684,8 +685,8 @@ def _change_matcher() -> Matcher:
     matcher.add("fault", [[*record, any_word, {"LOWER": {"IN": sorted(grammar.faults)}}],
                           [{"LOWER": {"IN": sorted(grammar.faults_before)}}, any_word, any_word, determiner, any_word,
                            name]])
-    matcher.add("opener", [[{"LOWER": {"IN": sorted(grammar.naming_openers)}}, {**determiner, "OP": "?"}, any_word,
-                            name]])
+    matcher.add("opener", [[{"LOWER": {"IN": sorted(grammar.naming_openers)}}, {"IS_PUNCT": True, "OP": "?"},
+                            {**determiner, "OP": "?"}, any_word, name]])  # "re: my aspiration - scrap that"
     return matcher
 
 

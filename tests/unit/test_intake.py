@@ -925,6 +925,8 @@ def test_answers_with_those_words_in_them_are_answers(text: str) -> None:
     ("re my aspiration, scrap that, put band 7", "inform"),
     ("for timing I meant in a year", "faq"),
     ("the question about my goals should say the ILM course", "inform"),
+    ("change my goals 🙏", "inform"),
+    ("re: my aspiration - scrap that", "inform"),
 ])
 def test_changing_an_earlier_answer_named_by_its_topic_is_a_change(text: str, intent: str) -> None:
     assert reading(text, intent).kind == intake.CHANGE
