@@ -352,10 +352,11 @@ def analyse(text: str) -> Analysis:
                                         for t in doc[leading.start:leading.end]) and not any(
         t.pos_ in ("VERB", "AUX") for t in doc[leading.end:])  # "..., but I'm a midwife" tells
     # The phrase must point at the question or the coach ("come back to it", "ask me later"): a time alone ("..., so
-    # later on", "..., not yet") may be the answer itself.
+    # later on", "..., not yet") may be the answer itself. Leaving is about the session, not the question ("on a job
+    # in a min so signing off").
     tail = [t.i for t in words if t.i not in filler]
     final = max((c for c in found if c.is_phrase and c.kind in (SKIP, LATER, STOP) and tail and c.end > tail[-1]
-                 and points_at_the_question(doc[c.start:c.end].text)),
+                 and (c.kind == STOP or points_at_the_question(doc[c.start:c.end].text))),
                 key=lambda c: c.end - c.start, default=None)
     reasons_final = _reasons_given(doc[:final.start]) if final is not None else frozenset[str]()
     # Said of what will be done, not of what was ("I had to put it to one side when my mum was ill").

@@ -947,3 +947,30 @@ def test_changing_an_earlier_answer_named_by_its_topic_is_a_change(text: str, in
 ])
 def test_answers_that_name_a_topic_and_a_change_are_answers(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("on a call-out in a min so signing off", "out_of_scope", intake.STOP),
+    ("phone about to die 🔋 logging off", "out_of_scope", intake.STOP),
+    ("soz got to go, buzzer", "out_of_scope", intake.STOP),
+    ("wrap it up here please, clinic's starting", "nlu_fallback", intake.STOP),
+    ("let's knock it on the head for now", "inform", intake.STOP),
+    ("bookmark this one please", "out_of_scope", intake.LATER),
+    ("keep it open for me, not ready yet", "nlu_fallback", intake.LATER),
+    ("can this one wait? I'll do it last", "nlu_fallback", intake.LATER),
+    ("dont fancy answering that one, crack on", "skip", intake.SKIP),
+])
+def test_leaving_for_a_reason_keeping_open_and_cracking_on_are_understood(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "the clinic I run on Mondays keeps me going, and signing off students",
+    "my phone never stops, that drains me",
+    "a proper lunch break away from the ward would help",
+    "keeping an open mind about a secondment",
+    "heading home on time more often",
+    "I'd like to try again later for the band 6 post",
+])
+def test_answers_with_those_reasons_or_words_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
