@@ -104,6 +104,7 @@ class Grammar(BaseModel):
     question_names: FrozenSet[str]
     question_nouns: FrozenSet[str]
     naming_determiners: FrozenSet[str]
+    demonstratives: FrozenSet[str]
     changing: FrozenSet[str]
     record_names: FrozenSet[str]
     changing_verbs: FrozenSet[str]
@@ -303,8 +304,9 @@ def analyse(text: str) -> Analysis:
         if label.startswith(SENSE):
             name, _, number = label[len(SENSE):].partition("#")
             # A negation turns the request itself around ("I don't want to skip"), not what it is about
-            # ("not answering this one").
-            if not (negated and number == "0"):
+            # ("not answering this one"). "this" or "that" before a noun points at that thing, not at the question
+            # ("I want to come back to that specialty one day", "skip the overtime this year").
+            if not (negated and number == "0") and not _determines_a_noun(doc, start, end):
                 groups.setdefault(name, set()).add(number)
                 placed.setdefault(name, {}).setdefault(number, []).append(start)
             continue
@@ -365,6 +367,15 @@ def analyse(text: str) -> Analysis:
              and doc[leading.end].lower_ in vocabulary().grammar.waiting and not any(t.tag_ == "VBD" for t in doc))
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
                     last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final, waits)
+
+
+def _determines_a_noun(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words matched are a demonstrative alone that determines the noun after it ("that specialty"), not
+    one that points at the question ("come back to that", "skip this one")."""
+    grammar = vocabulary().grammar
+    following = doc[end] if end < len(doc) else None
+    return (end - start == 1 and doc[start].lower_ in grammar.demonstratives and following is not None
+            and following.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") and following.lower_ not in grammar.question_nouns)
 
 
 def _reasons_given(words: Span) -> FrozenSet[str]:

@@ -974,3 +974,20 @@ def test_leaving_for_a_reason_keeping_open_and_cracking_on_are_understood(text: 
 ])
 def test_answers_with_those_reasons_or_words_are_answers(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", [
+    "later on I'd like that promotion",
+    "I want to come back to that specialty one day",
+    "park that idea of management for now, I love clinical",
+    "skip the overtime this year and focus on my degree",
+    "I'd pass on that leadership course, want clinical",
+])
+def test_this_or_that_before_a_noun_points_at_that_thing_not_at_the_question(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, kind", [("come back to that", intake.LATER), ("skip that bit", intake.SKIP),
+                                        ("pass on this", intake.SKIP), ("leave that question out", intake.SKIP)])
+def test_this_or_that_on_its_own_or_before_the_question_still_points_at_it(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
