@@ -289,10 +289,13 @@ def analyse(text: str) -> Analysis:
     groups: Dict[str, set[str]] = {}
     placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
-    matches = sorted(_matcher()(doc) + _typed_matcher()(doc), key=lambda m: strings[m[0]] != FILLER)  # filler first
+    typed = _typed_matcher()(doc)
+    matches = sorted(_matcher()(doc) + typed, key=lambda m: strings[m[0]] != FILLER)  # filler first
     quoted = _quoted(doc)
     for match_id, start, end in matches:
         label = strings[match_id]
+        if (doc[start].tag_ in ("VBD", "VBN") and _leaving(label) and (match_id, start, end) not in typed):
+            continue  # skipping, putting off or stopping in the past tells what was done ("I stopped doing bank")
         if label == FILLER:
             filler.update(range(start, end))
             continue
@@ -316,7 +319,8 @@ def analyse(text: str) -> Analysis:
         found.append(Cue(kind, intent or None, start, end))
         covered.update(range(start, end))
     words = [t for t in doc if not (t.is_punct or t.is_space or _symbol(t))]
-    senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name]))
+    senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name])
+                       and _leaves_then_says_when(name, placed[name]))
     # A first question may be the whole request ("Can I answer this after? I need to ask my colleague first").
     clause_end = next((t.i for t in doc if _ends_clause(t, "?")), None)
     opening = None
@@ -343,7 +347,8 @@ def analyse(text: str) -> Analysis:
         closing_senses = frozenset(name for name, where in placed.items()
                                    if len([n for n, starts_at in where.items()
                                            if any(at >= last_start for at in starts_at)])
-                                   == len(vocabulary().senses[name]))
+                                   == len(vocabulary().senses[name])
+                                   and _leaves_then_says_when(name, where, last_start))
         declined = any(t.lower_ in declining or t.lemma_ in declining for t in doc[:last_start])
         reasons_before = _reasons_given(doc[:last_start])
         # Not knowing is a skip's reason before "leave that one blank", not before "it's just not for me", which may
@@ -367,6 +372,22 @@ def analyse(text: str) -> Analysis:
              and doc[leading.end].lower_ in vocabulary().grammar.waiting and not any(t.tag_ == "VBD" for t in doc))
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
                     last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final, waits)
+
+
+def _leaves_then_says_when(sense: str, placed: Dict[str, List[int]], start: int = 0) -> bool:
+    """For stopping, whether a word of leaving comes before the word of when ("finish now", "done for today"), as a
+    request does; "we now finish the clinic letters by 3" tells how things are. Any other sense holds as found."""
+    if sense != STOP:
+        return True
+    leaving = [at for at in placed.get("0", []) if at >= start]
+    when = [at for at in placed.get("1", []) if at >= start]
+    return bool(leaving and when) and min(leaving) < max(when)
+
+
+def _leaving(label: str) -> bool:
+    """Whether a match's label skips, puts off or stops, as a phrase or as a sense ("sense:stop#0")."""
+    kind = label[len(SENSE):].partition("#")[0] if label.startswith(SENSE) else label
+    return kind in (SKIP, LATER, STOP)
 
 
 def _determines_a_noun(doc: Doc, start: int, end: int) -> bool:

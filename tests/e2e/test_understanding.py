@@ -51,7 +51,7 @@ def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, req
     "ready now if i can afford it, otherwise later", "I'd like to stop doing night shifts eventually",
     "same as before", "I'm not a manager, this is for me", "Talk to the pensions people",
     "Sharing knowledge with students", "delete the extra admin", "I want to come back to that specialty one day",
-    "I'd like to try again later for the band 6 post",
+    "I'd like to try again later for the band 6 post", "I check the orders and fix any errors before they go out",
 ])
 def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach: CoachServers, answer: str) -> None:
     user = new_person(coach)

@@ -951,7 +951,7 @@ def test_answers_that_name_a_topic_and_a_change_are_answers(text: str) -> None:
 
 @pytest.mark.parametrize("text, intent, kind", [
     ("on a call-out in a min so signing off", "out_of_scope", intake.STOP),
-    ("phone about to die 🔋 logging off", "out_of_scope", intake.STOP),
+    ("battery about to go 🔋 logging off", "out_of_scope", intake.STOP),
     ("soz got to go, buzzer", "out_of_scope", intake.STOP),
     ("wrap it up here please, clinic's starting", "nlu_fallback", intake.STOP),
     ("let's knock it on the head for now", "inform", intake.STOP),
@@ -991,3 +991,13 @@ def test_this_or_that_before_a_noun_points_at_that_thing_not_at_the_question(tex
                                         ("pass on this", intake.SKIP), ("leave that question out", intake.SKIP)])
 def test_this_or_that_on_its_own_or_before_the_question_still_points_at_it(text: str, kind: str) -> None:
     assert reading(text).kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "I check the orders and fix any errors before they go out",
+    "Better than before. I stopped doing extra shifts and I feel it",
+    "we moved our clinic and now finish the list by 4",
+    "I redesigned the rota, we now finish the clinic letters by 3",
+])
+def test_answers_about_what_was_done_or_fixed_before_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
