@@ -290,11 +290,12 @@ def analyse(text: str) -> Analysis:
     placed: Dict[str, Dict[str, List[int]]] = {}  # where each sense's word groups start
     strings = doc.vocab.strings
     typed = _typed_matcher()(doc)
+    as_typed = set(typed)
     matches = sorted(_matcher()(doc) + typed, key=lambda m: strings[m[0]] != FILLER)  # filler first
     quoted = _quoted(doc)
     for match_id, start, end in matches:
         label = strings[match_id]
-        if (doc[start].tag_ in ("VBD", "VBN") and _leaving(label) and (match_id, start, end) not in typed):
+        if doc[start].tag_ in ("VBD", "VBN") and _leaving(label) and (match_id, start, end) not in as_typed:
             continue  # skipping, putting off or stopping in the past tells what was done ("I stopped doing bank")
         if label == FILLER:
             filler.update(range(start, end))
