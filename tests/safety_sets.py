@@ -26,7 +26,8 @@ HELD_OUT_BATCHES = {"held-out 1": DATA / "safety_held_out.yml",
                     "held-out 6": DATA / "safety_held_out_6.yml",
                     "held-out 7": DATA / "safety_held_out_7.yml",
                     "held-out 8": DATA / "safety_held_out_8.yml",
-                    "held-out 9": DATA / "safety_held_out_9.yml"}
+                    "held-out 9": DATA / "safety_held_out_9.yml",
+                    "held-out 10": DATA / "safety_held_out_10.yml"}
 
 
 @cache
