@@ -495,3 +495,26 @@ def test_the_bodys_own_alarms_and_crying_that_will_not_stop_get_at_least_the_che
 
 def test_they_are_killing_me_said_of_people_stays_a_crisis() -> None:
     assert assess("my brothers, they are killing me, they hit me every night").level == CRISIS
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("honestly I don't want to exist in a year's time", True),
+    ("is it selfish to kill yourself when your kids are grown", True),
+    ("how do you kill yourself without it hurting", True),
+    ("my son is threatening to jump from the flat window", True),
+    ("my flatmate keeps threatening to kill herself and she's locked in the bathroom", True),
+    ("came home and found my dad unconscious on the kitchen floor", True),
+    ("the agency kept my passport and say I can't leave till I pay them back", True),
+    ("he has a restraining order but he keeps calling from withheld numbers", True),
+    ("I shoved a resident on purpose today and it scared me", True),
+    ("the patient was threatening to jump off the roof, we called security", False),  # clinical talk
+    ("found the patient unresponsive in bed 4 and put out a crash call", False),
+    ("I helped a patient apply for a non-molestation order", False),
+    ("HR took a copy of my passport for the right to work check", False),
+    ("my manager kept my documents in the file for the interview", False),
+    ("don't kill yourself over the audit", False),
+    ("I don't want to live in London", False),  # "live" still needs the clause to end
+])
+def test_someone_close_in_danger_papers_kept_and_the_wish_not_to_exist_get_at_least_the_check_in(
+        text: str, urgent: bool) -> None:
+    assert lexicon_urgent(text) == urgent
