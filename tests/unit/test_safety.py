@@ -518,3 +518,25 @@ def test_they_are_killing_me_said_of_people_stays_a_crisis() -> None:
 def test_someone_close_in_danger_papers_kept_and_the_wish_not_to_exist_get_at_least_the_check_in(
         text: str, urgent: bool) -> None:
     assert lexicon_urgent(text) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("I just drank bleach", True),
+    ("my mates not breathing right after taking something", True),
+    ("she left a note saying goodbye and she's not answering", True),
+    ("no point carrying on any more", True),
+    ("I don't want live anymore", True),
+    ("I keep hoping I crash on the way in and that it finishes me off", True),
+    ("dissociating in the staff room and I can't come back", True),
+    ("patient drank bleach and came in by ambulance", False),  # clinical talk
+    ("the patient was dissociating during the assessment", False),
+    ("I left a note for the night staff but they're not answering the phone", False),
+    ("no point going on about it", False),
+    ("I hope my manager doesn't kill me for being late", False),
+    ("I can't go on like this with the rota, something has to change", False),  # strain, not an alarm
+    ("want to disappear under the duvet for a week", False),
+    ("how do I word a Datix about a medication overdose error?", False),
+])
+def test_poison_swallowed_a_note_and_silence_and_hoping_to_be_finished_off_get_at_least_the_check_in(
+        text: str, urgent: bool) -> None:
+    assert lexicon_urgent(text) == urgent
