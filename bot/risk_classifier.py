@@ -35,7 +35,7 @@ from bot.content import content_path, read_yaml
 from bot.settings import PROJECT_ROOT
 
 # Batches of tuning examples, each written by a different hand (see each file's header).
-EXAMPLES_FILES = ("safety_examples.yml",) + tuple(f"safety_examples_{n}.yml" for n in range(2, 10))
+EXAMPLES_FILES = ("safety_examples.yml",) + tuple(f"safety_examples_{n}.yml" for n in range(2, 12))
 EVERYDAY_FILE = "safety_everyday.yml"
 # Chosen on the tuning batches alone, each scored by a classifier trained on the others (as if written
 # by a new hand; docs/safety.md): the lowest bar that keeps idioms and stress to 1 alarm in 25.

@@ -540,3 +540,25 @@ def test_someone_close_in_danger_papers_kept_and_the_wish_not_to_exist_get_at_le
 def test_poison_swallowed_a_note_and_silence_and_hoping_to_be_finished_off_get_at_least_the_check_in(
         text: str, urgent: bool) -> None:
     assert lexicon_urgent(text) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("some days I want to switch off and never switch back on", True),
+    ("nothing is worth staying alive for any more", True),
+    ("not sure I'll still be alive by the time the job comes up", True),
+    ("there are tablets in the bathroom cabinet that I keep counting", True),
+    ("left letters for my mum in case I go through with it", True),
+    ("it's like I'm losing my grip on reality", True),
+    ("I want to disappear", True),
+    ("I won't be around much longer", True),
+    ("I can't do this anymore", True),
+    ("I want to disappear to a caravan for the weekend", False),  # a break, not a farewell
+    ("I've said my goodbyes to the team, my leaving do is tomorrow", False),
+    ("I won't be around for the next appraisal, I'm emigrating to Australia", False),
+    ("getting my affairs in order before moving house", False),
+    ("I can't do this anymore, this role just isn't for me", False),  # strain, not an alarm
+    ("I see overdoses every shift in the emergency department", False),
+    ("I keep seeing overdoses in my head", True),
+])
+def test_quiet_farewells_are_read_and_a_break_a_move_or_cases_at_work_are_not(text: str, urgent: bool) -> None:
+    assert lexicon_urgent(text) == urgent
