@@ -39,7 +39,7 @@ EXAMPLES_FILES = ("safety_examples.yml",) + tuple(f"safety_examples_{n}.yml" for
 EVERYDAY_FILE = "safety_everyday.yml"
 # Chosen on the tuning batches alone, each scored by a classifier trained on the others (as if written
 # by a new hand; docs/safety.md): the lowest bar that keeps idioms and stress to 1 alarm in 25.
-CHECK_IN_PROBABILITY = 0.65
+CHECK_IN_PROBABILITY = 0.61
 # Below the check-in bar but not low: the detector is unsure, and DIET's own guess of risk may tip it
 # into the check-in (bot/nlu/safety_gate.py). DIET alone never does: it over-reaches on sad words.
 UNSURE_PROBABILITY = 0.4
