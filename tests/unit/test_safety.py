@@ -561,6 +561,8 @@ def test_poison_swallowed_a_note_and_silence_and_hoping_to_be_finished_off_get_a
     ("I can't do this anymore, this role just isn't for me", False),  # strain, not an alarm
     ("I see overdoses every shift in the emergency department", False),
     ("I keep seeing overdoses in my head", True),
+    ("I want to delete everything and disappear", True),
+    ("I want to get my band 6 and then disappear into management", False),
 ])
 def test_quiet_farewells_are_read_and_a_break_a_move_or_cases_at_work_are_not(text: str, urgent: bool) -> None:
     assert lexicon_urgent(text) == urgent
