@@ -113,6 +113,10 @@ class Grammar(BaseModel):
     faults_before: FrozenSet[str]
     naming_openers: FrozenSet[str]
     opener_corrections: FrozenSet[str]
+    said_verbs: FrozenSet[str]
+    said_now: FrozenSet[str]
+    change_afters: FrozenSet[str]
+    identity_names: FrozenSet[str]
     earlier_answer: FrozenSet[str]
     step_requests: FrozenSet[str]
     asking_the_coach: FrozenSet[str]
@@ -671,6 +675,7 @@ def changes_another_question(text: str) -> bool:
     opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", said)
     return ((_names_a_question(words) and _says(words, grammar.changing))
             or _changes_by_name(said, words)
+            or _said_then_now(said)
             or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
             or (opens is not None and opens.group(1) in grammar.correcting_openers))
 
@@ -693,14 +698,49 @@ def _changes_by_name(said: str, words: Sequence[str]) -> bool:
     typo ("typo in my role"), or named first and then corrected ("re my vision, scrap that", "for growth I meant
     stretch")."""
     doc = nlp().make_doc(said)
-    filler, corrected = _one_word_filler(), _says(words, vocabulary().grammar.opener_corrections)
+    grammar = vocabulary().grammar
+    filler, corrected = _one_word_filler(), _says(words, grammar.opener_corrections)
     for match_id, start, end in _change_matcher()(doc):
         form = nlp().vocab.strings[match_id]
-        rest = [t for t in doc[end:] if t.lower_ not in filler]
-        if (form == "verb" and (not rest or _symbol(rest[0])) or form in ("record", "fault")
+        rest = [t for t in doc[end:] if t.lower_ not in filler and t.lower_ not in grammar.change_afters]
+        if (form in ("verb", "back") and (not rest or _symbol(rest[0])) or form in ("record", "fault")
                 or form == "opener" and corrected and not any(t.is_alpha for t in doc[:start])):
             return True
     return False
+
+
+def _said_then_now(said: str) -> bool:
+    """What the person said before, as a value, then what is true ("I wrote midwife but I'm a maternity support
+    worker", "I put band 4 but I got regraded"), or a record given as one value, not another ("my band is 6 not 5",
+    "staff group should say AHP, not nursing", "should be physio not OT"). Not "I put my name down, I'm hoping" (no
+    value) nor "I'm band 5 not looking to move" (the record is not said to be anything)."""
+    return bool(_said_matcher()(lemmas(said)))
+
+
+@cache
+def _said_matcher() -> Matcher:
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    value: Dict[str, Any] = {"POS": {"IN": ["NOUN", "PROPN", "NUM", "ADJ"]}, "OP": "{1,3}"}
+    when: Dict[str, Any] = {"LOWER": {"IN": ["before", "earlier", "first"]}, "OP": "?"}
+    contrast: Dict[str, Any] = {"LOWER": {"IN": [",", "but", "-", ";", "–", "—"]}}
+    now: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.said_now)}}
+    matcher = Matcher(nlp().vocab)
+    matcher.add("said_then_now", [[{"LOWER": "i"}, {"LOWER": {"IN": sorted(grammar.said_verbs)}}, value, when,
+                                   contrast, {"LOWER": "but", "OP": "?"}, {"LOWER": "i"}, now]])
+    said_to_be: Dict[str, Any] = {"LOWER": {"IN": ["is", "'s", "should", "must"]}}
+    # "not" then the other value, a thing or a number ("not OT", "not 5", "not clinical nurse educator"), not a state
+    # ("should be fine, not worried").
+    other: List[Dict[str, Any]] = [{"LOWER": "not"}, {"POS": "ADJ", "OP": "?"},
+                                   {"POS": {"IN": ["NOUN", "PROPN", "NUM"]}}]
+    matcher.add("one_not_another", [
+        # A record is never a state, so any word may follow ("not admin", which the tagger takes for a verb).
+        [{"LOWER": {"IN": sorted(grammar.identity_names)}}, said_to_be, {"OP": "{0,5}"}, {"LOWER": "not"},
+         {"IS_PUNCT": False}],
+        [{"LOWER": "should", "IS_SENT_START": True}, {"LOWER": {"IN": ["be", "say", "read"]}}, {"OP": "{1,4}"},
+         *other]])
+    return matcher
 
 
 @cache
@@ -715,6 +755,12 @@ def _change_matcher() -> Matcher:
     name: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_names)}}
     matcher = Matcher(nlp().vocab)
     matcher.add("verb", [[{"LOWER": {"IN": sorted(grammar.changing_verbs)}}, *record]])
+    # Going back to any question by its name, with nothing after ("go back to motivation pls", "revisit values, I
+    # want to add fairness"); not "go back to studying", nor "revisit my goals every quarter".
+    # "Come back to" puts a question off; it is not this.
+    back: List[Dict[str, Any]] = [{**determiner, "OP": "?"}, any_word, name]
+    matcher.add("back", [[{"LOWER": {"IN": ["go", "going"]}}, {"LOWER": "back"}, {"LOWER": "to"}, *back],
+                         [{"LOWER": "revisit"}, *back]])
     matcher.add("record", [[{"LOWER": {"IN": sorted(grammar.record_verbs)}}, *record, {"LOWER": "to"}]])
     matcher.add("fault", [[*record, any_word, {"LOWER": {"IN": sorted(grammar.faults)}}],
                           [{"LOWER": {"IN": sorted(grammar.faults_before)}}, any_word, any_word, determiner, any_word,

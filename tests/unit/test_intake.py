@@ -949,6 +949,41 @@ def test_answers_that_name_a_topic_and_a_change_are_answers(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
 
 
+@pytest.mark.parametrize("text", [
+    "my grade is 5 not 4, sorry",
+    "hang on, my job title is ward manager not sister",
+    "staff group should read healthcare scientists, not admin",
+    "should be radiographer not sonographer",
+    "i typed porter but im a porter supervisor now",
+    "I said part time earlier, I'm full time since May",
+    "wait i wrote band 5 - i got my band 6 last week",
+    "go back to strengths please",
+    "can we revisit the vision one, I've had a rethink",
+    "could I redo my aspiration first?",
+])
+def test_what_was_said_then_what_is_true_or_one_value_not_another_is_a_change(text: str) -> None:
+    assert intake.changes_another_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I put my name down, I'm hoping to hear soon",
+    "I said yes to the secondment but I'm not sure now",
+    "I'm band 5 not looking to move yet",
+    "I put in for the band 6 but I'm not confident",
+    "my goal is progression not promotion",
+    "should be fine, not worried",
+    "I picked nursing, it's what I always wanted",
+    "I wrote a reflective piece, I'm proud of it",
+    "I gave feedback to the team, I'm known for it",
+    "I'd love to go back to studying",
+    "revisit my goals every quarter with my manager",
+    "let me come back to the goals, want to sleep on it",
+    "update my goals again next year",
+])
+def test_saying_what_was_done_or_chosen_is_not_a_change(text: str) -> None:
+    assert not intake.changes_another_question(text)
+
+
 @pytest.mark.parametrize("text, intent, kind", [
     ("on a call-out in a min so signing off", "out_of_scope", intake.STOP),
     ("battery about to go 🔋 logging off", "out_of_scope", intake.STOP),
