@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.content import content_path, read_yaml  # noqa: E402
 from bot.risk_classifier import EXAMPLES_FILES, RiskClassifier, load_everyday, parse_examples  # noqa: E402
-from bot.safety import CONCERN, CRISIS, assess  # noqa: E402
+from bot.safety import CONCERN, CRISIS, assess, with_score  # noqa: E402
 
 IDIOM_ALARMS_ALLOWED = 1 / 25
 BARS = [round(0.55 + step / 100, 2) for step in range(21)]
@@ -35,11 +35,8 @@ class LeftOut:
 
 
 def level_at(item: LeftOut, bar: float) -> str:
-    """The level assess() gives at this bar: the classifier turns none or strain into the check-in, and a
-    check-in phrase into a crisis (bot.safety.assess)."""
-    if item.lexicon_level == CRISIS or item.score < bar:
-        return item.lexicon_level
-    return CRISIS if item.lexicon_level == CONCERN else CONCERN
+    """The level assess() gives at this bar."""
+    return with_score(item.lexicon_level, item.score, bar)
 
 
 def left_out_items() -> List[LeftOut]:

@@ -696,7 +696,7 @@ def _changes_by_name(said: str, words: Sequence[str]) -> bool:
     with nothing after but filler or a mark ("redo my goals please", "change my goals 🙏"), or given a new value
     ("update my staff group to AHP"); or said to be wrong ("I got my job title wrong"). Or any answer named after a
     typo ("typo in my role"), or named first and then corrected ("re my vision, scrap that", "for growth I meant
-    stretch")."""
+    stretch"). Or any question gone back to by name, with nothing after ("go back to motivation pls")."""
     doc = nlp().make_doc(said)
     grammar = vocabulary().grammar
     filler, corrected = _one_word_filler(), _says(words, grammar.opener_corrections)

@@ -996,12 +996,21 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
     # Scored even where the lexicon explained the words away ("sh" beside ward talk, a denial beside a
     # disclosure): on the tuning batches that found more risk for hardly more false alarms (docs/safety.md).
     score = round((classifier or default_classifier()).probability(cleaned), 3)
-    if score < CHECK_IN_PROBABILITY:
+    level = with_score(result.level, score)
+    if level == result.level:
         return dataclasses.replace(result, score=score, reassured=says_safe is not None)
     reasons = result.reasons + (f"reads like risk (classifier {score:.2f})",)
-    if result.level == CONCERN:  # two independent signals: the wording and the classifier
+    if level == CRISIS:
         return SafetyAssessment(CRISIS, result.category, reasons, result.explained_away, score)
     return SafetyAssessment(CONCERN, UNSURE, reasons, score=score)
+
+
+def with_score(level: str, score: float, bar: float = CHECK_IN_PROBABILITY) -> str:
+    """The lexicon's level once the classifier's score is weighed: at the bar or above, none or strain becomes the
+    check-in, and a check-in phrase a crisis (two independent signals: the wording and the classifier)."""
+    if level == CRISIS or score < bar:
+        return level
+    return CRISIS if level == CONCERN else CONCERN
 
 
 def _summarise(findings: List[_Finding]) -> SafetyAssessment:
