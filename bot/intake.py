@@ -109,6 +109,10 @@ class Grammar(BaseModel):
     record_names: FrozenSet[str]
     changing_verbs: FrozenSet[str]
     record_verbs: FrozenSet[str]
+    asking_leads: FrozenSet[str]
+    dismissing: FrozenSet[str]
+    other_value: FrozenSet[str]
+    pointing_back: FrozenSet[str]
     faults: FrozenSet[str]
     faults_before: FrozenSet[str]
     naming_openers: FrozenSet[str]
@@ -668,7 +672,9 @@ def changes_another_question(text: str) -> bool:
     band") and changes something ("can u put breadth not depth", "should say band 7"), or changes an answer it names
     ("update my staff group to AHP", "I got my job title wrong", "re my vision, scrap that"), or points back at what
     the person said before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can
-    you make it 3"), or opens by calling itself a correction ("correction to my goals: ...")."""
+    you make it 3"), or asks the coach to dismiss or replace what was said ("ignore what i said bout energy", "...
+    confidence in meetings not IT skills, can you swap it"), or opens by calling itself a correction ("correction to
+    my goals: ...")."""
     grammar = vocabulary().grammar
     said = _typed(text).lower().replace("\u2019", "'")
     words = re.findall(r"[a-z']+", said)
@@ -676,6 +682,7 @@ def changes_another_question(text: str) -> bool:
     return ((_names_a_question(words) and _says(words, grammar.changing))
             or _changes_by_name(said, words)
             or _said_then_now(said)
+            or _asks_to_replace(said)
             or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
             or (opens is not None and opens.group(1) in grammar.correcting_openers))
 
@@ -696,7 +703,8 @@ def _changes_by_name(said: str, words: Sequence[str]) -> bool:
     with nothing after but filler or a mark ("redo my goals please", "change my goals 🙏"), or given a new value
     ("update my staff group to AHP"); or said to be wrong ("I got my job title wrong"). Or any answer named after a
     typo ("typo in my role"), or named first and then corrected ("re my vision, scrap that", "for growth I meant
-    stretch"). Or any question gone back to by name, with nothing after ("go back to motivation pls")."""
+    stretch"). Or any question gone back to by name, with nothing after ("go back to motivation pls"), or any answer
+    named and asked to be changed to a new value ("change my first goal to ...", "update my hours to 0.8")."""
     doc = nlp().make_doc(said)
     grammar = vocabulary().grammar
     filler, corrected = _one_word_filler(), _says(words, grammar.opener_corrections)
@@ -704,9 +712,45 @@ def _changes_by_name(said: str, words: Sequence[str]) -> bool:
         form = nlp().vocab.strings[match_id]
         rest = [t for t in doc[end:] if t.lower_ not in filler and t.lower_ not in grammar.change_afters]
         if (form in ("verb", "back") and (not rest or _symbol(rest[0])) or form in ("record", "fault")
-                or form == "opener" and corrected and not any(t.is_alpha for t in doc[:start])):
+                or form == "opener" and corrected and not any(t.is_alpha for t in doc[:start])
+                or form == "asked" and _asking_words(doc, start) is not None
+                or form == "asked_you" and _says(_asking_words(doc, start) or [], grammar.asking_you)):
             return True
     return False
+
+
+def _asks_to_replace(said: str) -> bool:
+    """What the person said before, asked to be dismissed ("ignore what i said bout energy", "scrap what i put for
+    values"), or given as one value, not another, with the coach asked to change it ("... confidence in meetings not
+    IT skills, can you swap it"). Asked, not told: "I forget what I said in my last appraisal" is an answer."""
+    doc = lemmas(said)
+    grammar = vocabulary().grammar
+    filler = _one_word_filler()
+    for match_id, start, end in _replace_matcher()(doc):
+        if nlp().vocab.strings[match_id] != "replaced":
+            if _asking_words(doc, start) is not None:
+                return True
+            continue
+        # The change asked for ends the message: "can you swap it", not "can you swap it with the night team".
+        rest = [t for t in doc[end:] if t.lower_ not in filler and t.lower_ not in grammar.change_afters]
+        if _asking_words(doc, end - 2) is not None and (not rest or _symbol(rest[0])):
+            return True
+    return False
+
+
+def _asking_words(doc: Doc, start: int) -> Optional[List[str]]:
+    """The words before the verb at ``start`` in its clause, when they only ask it of the coach: asking words and
+    filler ("can you change ...", "lol ignore ...", "sorry, disregard ...", none at all); ``None`` when a subject
+    tells it ("I want to change ...", "I forget what I said")."""
+    leads = vocabulary().grammar.asking_leads
+    words: List[str] = []
+    for token in reversed(doc[:start]):
+        if _ends_clause(token):
+            break
+        if token.lower_ not in leads:
+            return None
+        words.insert(0, token.lower_)
+    return words
 
 
 def _said_then_now(said: str) -> bool:
@@ -767,6 +811,43 @@ def _change_matcher() -> Matcher:
                            name]])
     matcher.add("opener", [[{"LOWER": {"IN": sorted(grammar.naming_openers)}}, {"IS_PUNCT": True, "OP": "?"},
                             {**determiner, "OP": "?"}, any_word, name]])  # "re: my aspiration - scrap that"
+    # An answer named, then "to" its new value, asked of the coach (:func:`_asking_words`), not told ("I want to
+    # change my role to something with more patient contact"); "change specialty to mental health" names no answer.
+    # A record with any changing verb ("change my first goal to ...", "change band to 8a pls"), any answer with a
+    # record verb ("update my hours to 0.8") or, the coach asked in so many words, with any changing verb ("can you
+    # change my motivation to helping patients"): a bare "change my hours to part time" may be a step.
+    named: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_names | grammar.record_names
+                                                    | grammar.identity_names)}}
+    new_value: List[Dict[str, Any]] = [any_word, {"LOWER": "to"}]
+    changing: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.changing_verbs)}}
+    matcher.add("asked", [
+        [changing, {**determiner, "OP": "?"}, any_word, {"LOWER": {"IN": sorted(grammar.record_names)}}, *new_value],
+        [{"LOWER": {"IN": sorted(grammar.record_verbs)}}, {**determiner, "OP": "?"}, any_word, named, *new_value]])
+    matcher.add("asked_you", [[changing, {**determiner, "OP": "?"}, any_word, named, *new_value]])
+    return matcher
+
+
+@cache
+def _replace_matcher() -> Matcher:
+    """The forms of :func:`_asks_to_replace`, as spaCy token patterns over the tagged words."""
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    matcher = Matcher(nlp().vocab)
+    # "forget what I said about my manager", "ignore what I've put for energy"; not "delete everything I've put in",
+    # which asks for all of it to be erased.
+    matcher.add("dismissed", [[{"LOWER": {"IN": sorted(grammar.dismissing)}}, {"LOWER": "what"}, {"LOWER": "i"},
+                               {"LOWER": {"IN": ["'ve", "ve", "have", "just"]}, "OP": "?"},
+                               {"LOWER": {"IN": sorted(grammar.said_verbs)}}]])
+    # Not "swap IT skills for confidence in meetings": the words alone cannot tell it from a plan ("swap nights for
+    # days"), which would be lost.
+    # "... is confidence in meetings not IT skills, can you swap it": the change asked in a clause of its own, after
+    # a value, not a state ("not sure, can you change it"; the tagger may take "skills" in "it skills" for a verb).
+    matcher.add("replaced", [[{"LOWER": {"IN": sorted(grammar.other_value)}}, {"IS_ALPHA": True, "OP": "{0,3}"},
+                              {"IS_ALPHA": True, "POS": {"NOT_IN": ["ADJ", "ADV"]}}, {"IS_PUNCT": True},
+                              {"IS_ALPHA": True, "OP": "{0,3}"},
+                              {"LOWER": {"IN": sorted(grammar.changing_verbs)}},
+                              {"LOWER": {"IN": sorted(grammar.pointing_back)}}]])
     return matcher
 
 

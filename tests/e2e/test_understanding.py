@@ -328,7 +328,8 @@ def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps
 
 @pytest.mark.parametrize("change", ["pls update my staff group to AHP", "I got my job title wrong, I'm a senior HCA",
                                     "i wrote midwife but im a maternity support worker", "my band is 6 not 5 actually",
-                                    "can I fix my goals first?"])
+                                    "can I fix my goals first?", "ignore what i said bout energy",
+                                    "change my first goal to finishing my preceptorship"])
 def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_stores_nothing(
         coach: CoachServers, change: str) -> None:
     user = new_person(coach)

@@ -984,6 +984,55 @@ def test_saying_what_was_done_or_chosen_is_not_a_change(text: str) -> None:
     assert not intake.changes_another_question(text)
 
 
+@pytest.mark.parametrize("text", [
+    "change my first goal to finishing my preceptorship",
+    "can you change my motivation to helping patients",
+    "update my hours to 0.8",
+    "could u update my grade to 6 pls",
+])
+def test_asking_for_an_answer_named_by_its_topic_to_be_given_a_new_value_is_a_change(text: str) -> None:
+    assert reading(text).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", [
+    "ignore what i said bout energy",
+    "forget what I said about my manager",
+    "scrap what i put for values",
+    "sorry, disregard what I wrote for strengths",
+])
+def test_asking_for_what_was_said_before_to_be_dismissed_is_a_change(text: str) -> None:
+    assert reading(text).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", [
+    "the thing I want to develop is confidence in meetings not IT skills, can you swap it",
+    "what I'm proudest of is the sepsis audit not the flu campaign, pls change that",
+])
+def test_an_answer_named_by_what_it_says_and_asked_to_be_swapped_is_a_change(text: str) -> None:
+    assert reading(text).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", [
+    "I want to change to a role with more patient contact",
+    "I'd like to update my skills to management level",
+    "I'd ignore what people say and go for it",
+    "I forget what I said in my last appraisal, it was a while ago",
+    "swap shifts with colleagues when needed",
+    "swap nights for days",
+    "changing teams to get more breadth",
+    "to change careers to nursing",
+    "I'll never forget what I said to my first patient",
+    "I want to change my motivation to something less about money",
+    "change my hours to part time so I can study",
+])
+def test_answers_that_change_dismiss_or_swap_something_at_work_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+def test_asking_for_everything_said_to_be_erased_is_not_a_change_of_one_answer() -> None:
+    assert not intake.changes_another_question("delete everything I've put in, I'm not comfortable with this")
+
+
 @pytest.mark.parametrize("text, intent, kind", [
     ("on a call-out in a min so signing off", "out_of_scope", intake.STOP),
     ("battery about to go 🔋 logging off", "out_of_scope", intake.STOP),
