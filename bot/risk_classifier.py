@@ -37,12 +37,13 @@ from bot.settings import PROJECT_ROOT
 # Batches of tuning examples, each written by a different hand (see each file's header).
 EXAMPLES_FILES = ("safety_examples.yml",) + tuple(f"safety_examples_{n}.yml" for n in range(2, 12))
 EVERYDAY_FILE = "safety_everyday.yml"
-# Chosen on the tuning batches alone, each scored by a classifier trained on the others (as if written
-# by a new hand; docs/safety.md): the lowest bar that keeps idioms and stress to 1 alarm in 25.
+# Both bars are chosen together on the tuning batches alone, each scored by a classifier trained on the others
+# (as if written by a new hand; bench/safety_bar.py, docs/safety.md): the pair that gives urgent help to the most
+# left-out risk messages while keeping idioms and stress to 1 alarm in 25.
 CHECK_IN_PROBABILITY = 0.61
 # Below the check-in bar but not low: the detector is unsure, and DIET's own guess of risk may tip it
 # into the check-in (bot/nlu/safety_gate.py). DIET alone never does: it over-reaches on sad words.
-UNSURE_PROBABILITY = 0.4
+UNSURE_PROBABILITY = 0.55
 # Part of the cache's name: change it whenever RiskClassifier.train changes, so no process reads a model
 # trained the old way.
 TRAINING_VERSION = 3

@@ -45,6 +45,7 @@ FALLBACK_INTENT = "nlu_fallback"
 RISK_GUESSES = (RISK_INTENT, UNCLEAR_INTENT)
 GENTLE_INTENT = "feeling_stressed"
 SAFETY_KEY = "safety"
+DIET_GUESS_KEY = "diet_guess"
 
 
 def classifier_guess(ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -59,11 +60,17 @@ def verdict_intent(assessment: safety.SafetyAssessment, ranking: List[Dict[str, 
         return RISK_INTENT
     if assessment.needs_check_in:
         return UNCLEAR_INTENT
-    guess = classifier_guess(ranking)
-    unsure = (assessment.score or 0.0) >= UNSURE_PROBABILITY and not assessment.explained_away
-    if unsure and guess is not None and guess.get("name") in RISK_GUESSES and guess.get("confidence", 0.0) >= min_guess:
+    if diet_guess_counts(assessment, classifier_guess(ranking), min_guess):
         return UNCLEAR_INTENT
     return None
+
+
+def diet_guess_counts(assessment: safety.SafetyAssessment, guess: Optional[Dict[str, Any]], min_guess: float,
+                          unsure: float = UNSURE_PROBABILITY) -> bool:
+    """DIET's guess of risk counts only where the detector is unsure: its classifier scored the message at the unsure
+    bar or above (below the check-in bar, or the detector would have asked already) and nothing was explained away."""
+    return ((assessment.score or 0.0) >= unsure and not assessment.explained_away and guess is not None
+            and guess.get("name") in RISK_GUESSES and (guess.get("confidence") or 0.0) >= min_guess)
 
 
 def without_risk_guess(assessment: safety.SafetyAssessment, ranking: List[Dict[str, Any]],
@@ -116,8 +123,12 @@ class SafetyGate(GraphComponent, IntentClassifier):
             if not text or text.startswith("/"):
                 continue  # button payloads are ours, not the person's words
             assessment = safety.assess(text, own_parse(message))
-            message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            # DIET's own guess is kept beside the verdict, for the logs and for bench/safety_bar.py, which
+            # chooses the unsure bar from how that guess fares on the tuning batches.
+            guess = classifier_guess(ranking) or {}
+            diet_guess = {"name": guess.get("name"), "confidence": guess.get("confidence")}
+            message.set(SAFETY_KEY, {**assessment.as_dict(), DIET_GUESS_KEY: diet_guess}, add_to_output=True)
             imposed = verdict_intent(assessment, ranking, self._min_guess)
             if imposed is not None:
                 # The imposed intent stands alone: nothing can read a close second as ambiguity.

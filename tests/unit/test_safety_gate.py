@@ -13,6 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import language, safety
 from bot.nlu.coach_spacy import CoachSpacyNLP
 from bot.nlu.safety_gate import SafetyGate, verdict_intent
+from bot.risk_classifier import UNSURE_PROBABILITY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,7 +63,7 @@ def test_unclear_wording_gets_the_check_in_intent(monkeypatch: pytest.MonkeyPatc
 
 
 def test_diet_guessing_risk_where_the_detector_is_unsure_gets_the_check_in() -> None:
-    unsure = safety.SafetyAssessment(safety.NONE, None, (), score=0.5)
+    unsure = safety.SafetyAssessment(safety.NONE, None, (), score=UNSURE_PROBABILITY)
     sure_not = safety.SafetyAssessment(safety.NONE, None, (), score=0.1)
     diet = [{"name": "risk_of_harm", "confidence": 0.8}]
     assert verdict_intent(unsure, diet, 0.5) == "risk_unclear"
@@ -72,6 +73,13 @@ def test_diet_guessing_risk_where_the_detector_is_unsure_gets_the_check_in() -> 
 def test_diet_guessing_risk_on_an_idiom_takes_the_gentle_path() -> None:
     [out] = gate().process([message("this rota is killing me", "risk_of_harm", 0.8)])
     assert out.get("intent")["name"] == "feeling_stressed"
+
+
+def test_the_gate_keeps_diets_own_guess_beside_its_verdict() -> None:
+    """bench/safety_bar.py chooses the unsure bar from it; the verdict may replace the intent itself."""
+    [out] = gate().process([message("this rota is killing me", "risk_of_harm", 0.8)])
+    assert out.get("safety")["diet_guess"] == {"name": "risk_of_harm", "confidence": 0.8}
+    assert out.get("intent")["name"] != "risk_of_harm"
 
 
 def test_diet_guessing_risk_on_clinical_talk_falls_back_to_its_next_guess() -> None:
