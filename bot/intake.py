@@ -130,6 +130,10 @@ class Grammar(BaseModel):
     yes_no_openers: FrozenSet[str]
     tentative_openers: FrozenSet[str]
     waiting: FrozenSet[str]
+    speaker: FrozenSet[str]
+    answering_verbs: FrozenSet[str]
+    deferring_times: FrozenSet[str]
+    heading_for: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -223,6 +227,28 @@ def _typed_matcher() -> PhraseMatcher:
 
 
 @cache
+def _form_matcher() -> Matcher:
+    """Putting this question off or leaving it out in words the phrases cannot list: a verb of answering, the question
+    pointed at and a time ("I'll fill in the details bit after", "leave this till after ..."), or a part of it left
+    out by name ("Leave the review date out")."""
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    particle: Dict[str, Any] = {"LOWER": {"IN": ["in", "out", "up"]}, "OP": "?"}
+    named: List[Dict[str, Any]] = [{"LOWER": {"IN": ["the", "my"]}}, {"IS_ALPHA": True, "OP": "{0,2}"},
+                                   {"LOWER": {"IN": sorted(grammar.question_nouns)}}]
+    pointed: List[Dict[str, Any]] = [{"LOWER": {"IN": sorted(grammar.demonstratives | {"it"})}},
+                                     {"LOWER": {"IN": sorted(grammar.question_nouns)}, "OP": "?"}]
+    matcher = Matcher(nlp().vocab)
+    verb: Dict[str, Any] = {"LEMMA": {"IN": sorted(grammar.answering_verbs)}}
+    time: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.deferring_times)}}
+    matcher.add(LATER, [[verb, particle, *pointer, particle, time] for pointer in (named, pointed)])
+    matcher.add(SKIP, [[{"LEMMA": "leave"}, {"LOWER": {"IN": ["the", "my", "this", "that"]}},
+                        {"IS_ALPHA": True, "OP": "{0,3}"}, {"LOWER": "out"}]])
+    return matcher
+
+
+@cache
 def _one_word_filler() -> FrozenSet[str]:
     return frozenset(word for word in vocabulary().filler if " " not in word)
 
@@ -283,12 +309,14 @@ class Analysis:
     reasons_before: FrozenSet[str] = frozenset()  # kinds whose reason the words before the last clause give
     final: Optional[Cue] = None  # a phrase that puts the question off or stops, which the message ends on
     reasons_before_final: FrozenSet[str] = frozenset()  # kinds whose reason the words before ``final`` give
-    waits: bool = False  # ``leading`` puts the question off until something is done ("come back to it when I've ...")
+    waits: Optional[str] = None  # a clause opens by putting off or leaving until something is done: LATER or STOP
+    leaves_for_a_reason: bool = False  # a clause of its own leaves, after its reason ("wifi's rubbish, giving up")
 
 
 def analyse(text: str) -> Analysis:
     doc = _parse(text)
     negations = set(vocabulary().negations)
+    grammar = vocabulary().grammar
     found: List[Cue] = []
     covered: set[int] = set()
     # A "no" said on its own, which spaCy tags as an interjection ("no, skip it", "actually no ill do the rest
@@ -299,7 +327,9 @@ def analyse(text: str) -> Analysis:
     strings = doc.vocab.strings
     typed = _typed_matcher()(doc)
     as_typed = set(typed)
-    matches = sorted(_matcher()(doc) + typed, key=lambda m: strings[m[0]] != FILLER)  # filler first
+    # A part left out by name ends its clause: "Leave the review date out", not "leave the politics out of it".
+    forms = [m for m in _form_matcher()(doc) if strings[m[0]] != SKIP or m[2] == len(doc) or _ends_clause(doc[m[2]])]
+    matches = sorted(_matcher()(doc) + typed + forms, key=lambda m: strings[m[0]] != FILLER)  # filler first
     quoted = _quoted(doc)
     for match_id, start, end in matches:
         label = strings[match_id]
@@ -310,7 +340,9 @@ def analyse(text: str) -> Analysis:
             continue
         if quoted.issuperset(range(start, end)):
             continue  # words in quotes are named, not said ("what counts as 'later' career?")
-        before = [t for t in doc[max(0, start - 3):start] if t.i not in filler]
+        # A negation in the clause before turns nothing around ("so not yet, ask me the rest").
+        window = doc[_clause_start(doc, start, max(0, start - 3)):start]
+        before = [t for t in window if t.i not in filler]
         negated = any(t.lower_ in negations or t.lemma_ in negations for t in before) and not (
             doc[start].lower_ in negations or doc[start].lemma_ in negations)  # "not answering that"
         if label.startswith(SENSE):
@@ -322,12 +354,15 @@ def analyse(text: str) -> Analysis:
                 groups.setdefault(name, set()).add(number)
                 placed.setdefault(name, {}).setdefault(number, []).append(start)
             continue
-        if negated:
+        if negated or label == STOP and _heads_for(doc, end):
             continue
         kind, _, intent = label.partition(":")
         found.append(Cue(kind, intent or None, start, end))
         covered.update(range(start, end))
     words = [t for t in doc if not (t.is_punct or t.is_space or _symbol(t))]
+    # "I" said with a phrase of a request is part of it ("och I'm needing to head", "I'm no wanting to answer that").
+    speaking = {t.i for t in doc if t.lower_ in grammar.speaker} if any(c.is_phrase for c in found) else set()
+    said = covered | filler | speaking
     senses = frozenset(name for name, hit in groups.items() if len(hit) == len(vocabulary().senses[name])
                        and _leaves_then_says_when(name, placed[name]))
     # A first question may be the whole request ("Can I answer this after? I need to ask my colleague first").
@@ -338,12 +373,14 @@ def analyse(text: str) -> Analysis:
         # One word may be the first clause when it can only be the command ("pause pls, manager just walked in");
         # "later" may start an answer ("later on. 57 and wondering what comes next").
         inside = [c for c in found if c.end <= clause_end and (c.is_phrase or c.kind in OPENING_WORD)]
-        if inside and all(t.i in covered or t.i in filler for t in first):
+        # "I" with one word only to skip ("I skip. Is too personal for me"), not "I quit, ..." which may tell.
+        spoken = speaking or {t.i for t in first if t.lower_ in grammar.speaker and any(c.kind == SKIP for c in inside)}
+        if inside and all(t.i in said or t.i in spoken for t in first):
             opening = max(inside, key=lambda c: c.end - c.start)
     starts = [c for c in found if c.is_phrase and all(t.i in filler or t.is_punct or _symbol(t)
                                                               for t in doc[:c.start])]
     leading = min(starts, key=lambda c: (c.start, c.start - c.end)) if starts else None  # first, then longest
-    whole = all(t.i in covered or t.i in filler for t in words)
+    whole = all(t.i in said for t in words)
     closing, closing_senses, declined, reasons_before = None, frozenset[str](), False, frozenset[str]()
     declining = set(vocabulary().negations) | set(vocabulary().declining)
     last_start = max((t.i + 1 for t in doc if _ends_clause(t) and t.i < len(doc) - 1),
@@ -351,7 +388,7 @@ def analyse(text: str) -> Analysis:
     if last_start is not None:
         last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space or _symbol(t))]
         inside = [c for c in found if c.start >= last_start]
-        if last and inside and all(t.i in covered or t.i in filler for t in last):
+        if last and inside and all(t.i in said for t in last):
             closing = max(inside, key=lambda c: c.end - c.start)
         closing_senses = frozenset(name for name, where in placed.items()
                                    if len([n for n, starts_at in where.items()
@@ -371,16 +408,52 @@ def analyse(text: str) -> Analysis:
     # later on", "..., not yet") may be the answer itself. Leaving is about the session, not the question ("on a job
     # in a min so signing off").
     tail = [t.i for t in words if t.i not in filler]
+    # Asked of the coach, a time alone is a request ("need to check my diary first, can we do the date later on").
     final = max((c for c in found if c.is_phrase and c.kind in (SKIP, LATER, STOP) and tail and c.end > tail[-1]
-                 and (c.kind == STOP or points_at_the_question(doc[c.start:c.end].text))),
+                 and (c.kind == STOP or points_at_the_question(doc[c.start:c.end].text)
+                      or reads_as_question(doc[_clause_start(doc, c.start):].text))),
                 key=lambda c: c.end - c.start, default=None)
     reasons_final = _reasons_given(doc[:final.start]) if final is not None else frozenset[str]()
-    # Said of what will be done, not of what was ("I had to put it to one side when my mum was ill").
-    waits = (leading is not None and leading.kind == LATER and leading.end < len(doc)
-             and points_at_the_question(doc[leading.start:leading.end].text)
-             and doc[leading.end].lower_ in vocabulary().grammar.waiting and not any(t.tag_ == "VBD" for t in doc))
+    # A clause that opens by putting this question off, or by leaving, until something is done ("I'll record this
+    # bit after I've caught up with her", "can we resume Monday when I'm not on call"). Said of what will be done,
+    # not of what was ("I had to put it to one side when my mum was ill").
+    waits = None if any(t.tag_ == "VBD" for t in doc) else next((
+        c.kind for c in found if c.is_phrase and c.kind in (LATER, STOP)
+        and all(t.i in said for t in doc[_clause_start(doc, c.start):c.start])
+        and (c.kind == STOP or points_at_the_question(doc[c.start:c.end].text))
+        and (doc[c.end - 1].lower_ in grammar.waiting or c.end < len(doc) and doc[c.end].lower_ in grammar.waiting)),
+        None)
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
-                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final, waits)
+                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final, waits,
+                    _leaves_for_a_reason(doc, found, said))
+
+
+def _clause_start(doc: Doc, at: int, earliest: int = 0) -> int:
+    """Where the clause holding the token at ``at`` starts, looking back no further than ``earliest``."""
+    return max((t.i + 1 for t in doc[earliest:at] if _ends_clause(t)), default=earliest)
+
+
+def _leaves_for_a_reason(doc: Doc, found: Sequence[Cue], said: set[int]) -> bool:
+    """Whether a clause is only leaving, a phrase or a bare word of it ("..., giving up for now, ...", "Next patient's
+    in. Going."), after words that give the reason for stopping."""
+    leaving = {word for word in vocabulary().senses[STOP][0] if " " not in word}
+    ends = [t.i for t in doc if _ends_clause(t)] + [len(doc)]
+    start = 0
+    for end in ends:
+        words = [t for t in doc[start:end] if not (t.is_punct or t.is_space or _symbol(t))]
+        phrase = any(c.kind == STOP and c.is_phrase and start <= c.start and c.end <= end for c in found)
+        bare = [t for t in words if t.i not in said]  # what the clause says besides phrases and filler
+        only_leaves = bool(words) and (not bare if phrase else len(bare) == 1 and bare[0].lemma_ in leaving)
+        if only_leaves and STOP in _reasons_given(doc[:start]):
+            return True
+        start = end + 1
+    return False
+
+
+def _heads_for(doc: Doc, end: int) -> bool:
+    """Whether leaving is said with where the person is heading, a thing rather than a place ("I'm off to a new role in
+    the spring"): not leaving now, as "I'm off to bed" is."""
+    return end + 1 < len(doc) and doc[end].lower_ == "to" and doc[end + 1].lower_ in vocabulary().grammar.heading_for
 
 
 def _leaves_then_says_when(sense: str, placed: Dict[str, List[int]], start: int = 0) -> bool:
@@ -475,11 +548,11 @@ def _read(message: Message) -> Reading:
     if not text:
         return Reading(ANSWER)
     meant = INTENT_KINDS.get(message.intent or "")
-    if message.intent == "other_language":
-        return Reading(ANSWER)
     if text.startswith("/") and meant is not None:  # a button from an earlier message ("/review_journal")
         return _as_reading(meant, message.intent)
     found = analyse(text)
+    if message.intent == "other_language" and not (found.whole or found.opening):
+        return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
     if found.whole:  # "not sure, can we skip this one"
         cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION))
         if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
@@ -503,6 +576,8 @@ def _read(message: Message) -> Reading:
             return Reading(REQUEST, message.intent)
     if STOP in found.closing_senses and STOP in found.reasons_before and found.count <= READ_AS_CHANGE:
         return Reading(STOP)  # an interruption, then leaving ("That's my break over. I'll pick this up another day")
+    if found.leaves_for_a_reason and found.count <= READ_AS_CHANGE:
+        return Reading(STOP)  # "Ward's gone mental, I'm off. I'll come back to the lot another day"
     closing = found.closing.kind if found.closing is not None else next(
         (kind for kind in (SKIP, STOP, LATER) if kind in found.closing_senses), None)
     if closing in (SKIP, STOP) and (found.count <= BRIEF or closing in found.reasons_before):
@@ -535,19 +610,25 @@ def _read(message: Message) -> Reading:
             if kind in found.senses:
                 return Reading(kind)
     leading = found.leading
-    if found.waits and found.count <= READ_AS_CHANGE:
-        return Reading(LATER)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
+    if found.waits is not None and found.count <= READ_AS_CHANGE:
+        return Reading(found.waits)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
     if leading is not None and leading.kind == SKIP and found.declines_and_names and found.count <= BRIEF:
         return Reading(SKIP)  # "rather not say my band tbh"
+    if leading is not None and leading.kind == STOP and STOP in found.senses and found.count <= BRIEF and (
+            reads_as_question(text)):
+        return Reading(STOP)  # leaving, and when, asked: "can I log out and come back to all of it on my day off?"
     if leading is not None and leading.kind in (SKIP, LATER, STOP) and (
             leading.kind in found.senses or message.intent != "inform"):
         # "I'd rather skip this one because I've never thought about it": ask. Words that start like a request
         # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
         # team leader role").
         return Reading(UNCLEAR)
-    if (meant == QUESTION or CLARIFY in found.senses and meant != REQUEST or PROGRESS in found.senses
+    # A request the NLU saw that the words do not bear out gives way to a question about the answer ("how long
+    # should my answer be").
+    borne_out = meant == REQUEST and message.intent in found.senses
+    if (meant == QUESTION or CLARIFY in found.senses and not borne_out or PROGRESS in found.senses
             or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)
-            or meant != REQUEST and _asks_about_the_answer(text)) and reads_as_question(text):
+            or not borne_out and _asks_about_the_answer(text)) and reads_as_question(text):
         # "who gets to see what i put here", which the NLU could not place; "can you give me an example of what
         # people put here"; "which stage am i on", answered with the place
         return Reading(QUESTION)
@@ -598,8 +679,10 @@ def _tentative(text: str) -> bool:
     asks what it means)."""
     grammar, words = vocabulary().grammar, _after_filler(text)
     first = words[0] if words else ""
+    asked = re.findall(r"[\w']+", text.partition("?")[0].lower())
     return (text.rstrip().endswith("?") and len(re.findall(r"[\w']+", text)) > 1 and not _about_the_prompt(text)
             and first not in grammar.wh_words | grammar.wh_contracted
+            and not (asked and asked[-1] in grammar.wh_words)  # "impact on who? patients or the trust?" asks
             and (first not in grammar.question_openers or _opens_tentatively(words)))
 
 
@@ -613,7 +696,7 @@ def points_at_the_question(text: str) -> bool:
     """Whether the words point at the question or the coach ("come back to it", "ask me later"), not only at a
     time ("later on", "not yet"), which may be an answer."""
     grammar = vocabulary().grammar
-    return bool(_word_set(text) & (grammar.pointing_at_the_prompt | grammar.to_the_coach))
+    return bool(_word_set(text) & (grammar.pointing_at_the_prompt | grammar.to_the_coach | grammar.question_nouns))
 
 
 def _asks_about_the_answer(text: str) -> bool:

@@ -37,7 +37,7 @@ def stored(coach: CoachServers, user: str) -> dict:
 @pytest.mark.parametrize("request_", ["not sure, can we skip this one", "I'd rather not answer that",
                                       "next question please", "can we come back to this one later?", "skp",
                                       "no, skip it", "just jump to the next question", "could we bypass this one",
-                                      "bookmark this one please"])
+                                      "bookmark this one please", "rather leave that one unanswered tbh"])
 def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, request_: str) -> None:
     user = new_person(coach)
     reply = texts(coach.say(user, request_))
@@ -65,7 +65,9 @@ def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach
                                   "I need to go now, keep my place",  # the NLU guesses "where was I" for this one
                                   "brb... actually no ill do the rest another time",
                                   "battery's nearly gone, need to log off",
-                                  "on a call-out in a min so signing off"])
+                                  "on a call-out in a min so signing off",
+                                  "Ward's gone mental, I'm off. I'll come back to the lot another day",
+                                  "pause pls, school run"])
 def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, stop: str) -> None:
     user = new_person(coach)
     assert "paused" in texts(coach.say(user, stop)).lower()

@@ -1085,3 +1085,90 @@ def test_this_or_that_on_its_own_or_before_the_question_still_points_at_it(text:
 ])
 def test_answers_about_what_was_done_or_fixed_before_are_answers(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("pause pls, school run", "other_language", intake.STOP),  # the coach's own words, whatever language guessed
+    ("och I'm needing to head, the wean's woken up", "out_of_scope", intake.STOP),  # "I'm" before the leaving
+    ("I'm off now me duck, tea's on the table", "out_of_scope", intake.STOP),
+    ("that's me for tonight, I'm shattered. night all", "feeling_stressed", intake.STOP),
+    ("I'm no wanting to answer that one", "skip", intake.SKIP),
+    ("I skip. Is too personal for me", "nlu_fallback", intake.SKIP),
+    ("rather leave that one unanswered tbh", "skip", intake.SKIP),
+    ("Leave the review date out, I don't need one", "out_of_scope", intake.SKIP),
+])
+def test_a_request_said_with_its_speaker_or_a_word_of_address_is_that_request(text: str, intent: str,
+                                                                              kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("wifi in the canteen is rubbish, giving up for now, will try again from home", "out_of_scope"),
+    ("Ward's gone mental, I'm off. I'll come back to the lot another day", "nlu_fallback"),
+    ("Next patient's in. Going.", "inform"),
+    ("I'm on the late and it's 2pm, gotta run xx", "out_of_scope"),
+    ("brain is fried after a 12.5 hr shift, gonna call it a night and do the rest at the weekend", "out_of_scope"),
+])
+def test_leaving_in_a_clause_of_its_own_after_its_reason_stops(text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.STOP
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("can I log out and come back to all of it on my day off?", "nlu_fallback"),
+    ("can we resume Monday when I'm not on call", "where_was_i"),
+    ("can we pick this whole thing up after my shift? have to go back on the floor", "out_of_scope"),
+])
+def test_asking_to_leave_until_a_time_or_until_something_is_done_stops(text: str, intent: str) -> None:
+    assert reading(text, intent).kind == intake.STOP
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I'd like a bit more time with this one, can we return to it after the next few", "inform"),
+    ("I'll fill in the details bit after, whats next", "out_of_scope"),
+    ("I want to talk to my mentor before I write this, so not yet, ask me the rest", "inform"),
+    ("need to check my diary first, can we do the date later on", "out_of_scope"),
+    ("We haven't agreed who's doing what yet. I'll record this bit after I've caught up with her on Friday",
+     "out_of_scope"),
+    ("gonna leave this till after i've looked at my job description, back to it in a bit", "out_of_scope"),
+    ("Please save this question and ask it again before we finish", "nlu_fallback"),
+    ("I'd like to answer that properly, so maybe once we've done the others", "inform"),
+    ("leave this blank for now but remind me to do it", "skip"),
+    ("FY2 here, nothing useful to say on this one so next", "skip"),
+])
+def test_putting_this_question_off_until_later_or_until_something_is_done_leaves_it_for_now(text: str,
+                                                                                            intent: str) -> None:
+    assert reading(text, intent).kind in (intake.LATER, intake.SKIP)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("not sure what kind of answer you're looking for here", "review_journal"),
+    ("how long should my answer be", "privacy_what_kept"),
+    ("do you want both bits in one answer or separately", "manager_prepare"),
+    ("impact on who? patients, the team or the trust?", "inform"),
+])
+def test_asking_what_shape_the_answer_should_take_is_a_question_whatever_the_nlu_guessed(text: str,
+                                                                                       intent: str) -> None:
+    assert reading(text, intent).kind == intake.QUESTION
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I'm off to a new role in the spring", "nlu_fallback"),
+    ("going part time after my maternity leave", "out_of_scope"),
+    ("I'd leave the ward if the rota doesn't improve", "inform"),
+    ("I gave up on the course after my mum got ill", "find_resources"),
+    ("night shifts are the worst part, I'm shattered after them", "out_of_scope"),
+    ("I want to come back to nursing after a career break", "start_journey"),
+    ("leave it to the team leader usually", "inform"),
+    ("I skip breaks too often", "out_of_scope"),
+    ("I answer questions from students all day", "inform"),
+    ("more time with patients and less admin", "inform"),
+    ("I pick things up quickly", "out_of_scope"),
+    ("I resume my studies in September", "inform"),
+    ("I'll do the course after my exams", "inform"),
+    ("I'd leave the politics out of it", "inform"),
+    ("I'm going part time, the kids come first", "inform"),
+    ("the ward's gone mental since the merger, I'm off to community in the spring", "inform"),
+    ("we're on lates all week, it's exhausting", "out_of_scope"),
+])
+def test_answers_that_sound_like_leaving_putting_off_or_asking_are_answers(text: str, intent: str) -> None:
+    assert reading(text, intent).is_answer
