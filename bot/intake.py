@@ -420,7 +420,10 @@ def analyse(text: str) -> Analysis:
     waits = None if any(t.tag_ == "VBD" for t in doc) else next((
         c.kind for c in found if c.is_phrase and c.kind in (LATER, STOP)
         and all(t.i in said for t in doc[_clause_start(doc, c.start):c.start])
-        and (c.kind == STOP or points_at_the_question(doc[c.start:c.end].text))
+        # Leaving until then is asked ("can we resume Monday when I'm not on call"); told, it may be the answer ("I'm
+        # off when the kids are at school, so Tuesdays work").
+        and (reads_as_question(doc[_clause_start(doc, c.start):].text) if c.kind == STOP
+             else points_at_the_question(doc[c.start:c.end].text))
         and (doc[c.end - 1].lower_ in grammar.waiting or c.end < len(doc) and doc[c.end].lower_ in grammar.waiting)),
         None)
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,

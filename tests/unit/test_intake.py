@@ -1169,6 +1169,7 @@ def test_asking_what_shape_the_answer_should_take_is_a_question_whatever_the_nlu
     ("I'm going part time, the kids come first", "inform"),
     ("the ward's gone mental since the merger, I'm off to community in the spring", "inform"),
     ("we're on lates all week, it's exhausting", "out_of_scope"),
+    ("I'm off when the kids are at school, so Tuesdays and Thursdays work", "inform"),
 ])
 def test_answers_that_sound_like_leaving_putting_off_or_asking_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
