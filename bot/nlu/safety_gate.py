@@ -66,7 +66,7 @@ def verdict_intent(assessment: safety.SafetyAssessment, ranking: List[Dict[str, 
 
 
 def diet_guess_counts(assessment: safety.SafetyAssessment, guess: Optional[Dict[str, Any]], min_guess: float,
-                          unsure: float = UNSURE_PROBABILITY) -> bool:
+                      unsure: float = UNSURE_PROBABILITY) -> bool:
     """DIET's guess of risk counts only where the detector is unsure: its classifier scored the message at the unsure
     bar or above (below the check-in bar, or the detector would have asked already) and nothing was explained away."""
     return ((assessment.score or 0.0) >= unsure and not assessment.explained_away and guess is not None
