@@ -534,6 +534,14 @@ def read(message: Message, steps: bool = False) -> Reading:
     return reading
 
 
+def puts_the_question_off(text: str) -> bool:
+    """Whether the words alone ask to skip the question or come back to it ("skip, i honestly dont know", "park it,
+    I'm still thinking"): the safety detector's classifier hears "leave", "end" and "drop" in them. Not leaving or
+    changing an answer, whose words a farewell or putting one's affairs in order may share ("Goodbye. Thank you for
+    trying to help me", "I've updated my will")."""
+    return len(text) <= READ_LIMIT and _read(Message(text)).kind in (SKIP, LATER)
+
+
 def said_as_a_step(text: str, intent: Optional[str]) -> bool:
     """Whether a request's words are a step the person will take ("find a mentor", "look at the resources on the
     learning hub"), not asked of the coach ("find me some courses", "can you show me resources?")."""

@@ -45,8 +45,9 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Literal,
 from pydantic import BaseModel, ValidationError
 
 from bot.content import ContentError, content_path, read_yaml
+from bot.intake import puts_the_question_off
 from bot.language import nlp
-from bot.risk_classifier import CHECK_IN_PROBABILITY, RiskClassifier, default_classifier
+from bot.risk_classifier import CHECK_IN_PROBABILITY, UNSURE_PROBABILITY, RiskClassifier, default_classifier
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -996,6 +997,11 @@ def assess(text: str, doc: Optional[Doc] = None, *, lexicon: Optional[Lexicon] =
     # Scored even where the lexicon explained the words away ("sh" beside ward talk, a denial beside a
     # disclosure): on the tuning batches that found more risk for hardly more false alarms (docs/safety.md).
     score = round((classifier or default_classifier()).probability(cleaned), 3)
+    if result.level == NONE and score >= UNSURE_PROBABILITY and puts_the_question_off(cleaned):
+        # No words of risk, and the person asks to skip the question or come back to it: the classifier's unease
+        # is at "leave it", "drop it" (docs/safety.md: no tuning risk message reads so; a farewell reads as leaving).
+        return dataclasses.replace(result, explained_away=True, score=score,
+                                   reasons=result.reasons + ("asks to skip the question or come back to it",))
     level = with_score(result.level, score)
     if level == result.level:
         return dataclasses.replace(result, score=score, reassured=says_safe is not None)

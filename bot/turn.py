@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.safety import SafetyAssessment
+if TYPE_CHECKING:  # bot.safety reads messages with bot.intake, which reads this module
+    from bot.safety import SafetyAssessment
 
 Button = Dict[str, str]
 # About what a phone shows at once: a reply bubble keeps to it, with at most six buttons (the journey's and the

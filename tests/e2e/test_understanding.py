@@ -47,6 +47,16 @@ def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, req
     assert answer.skipped and answer.text == ""
 
 
+@pytest.mark.parametrize("put_off", ["skip, i honestly dont know and dont want to guess",
+                                     "park this one for now, I want to think about it properly"])
+def test_putting_the_question_off_in_words_the_classifier_hears_as_risk_gets_no_check_in(
+        coach: CoachServers, put_off: str) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, put_off))
+    assert "116 123" not in reply and "Section 2 of 6" in reply, reply
+    assert stored(coach, user)[FIRST_PROMPT].text == ""
+
+
 @pytest.mark.parametrize("answer", [
     "ready now if i can afford it, otherwise later", "I'd like to stop doing night shifts eventually",
     "same as before", "I'm not a manager, this is for me", "Talk to the pensions people",

@@ -213,6 +213,29 @@ def test_a_high_classifier_score_is_a_check_in_even_where_the_lexicon_saw_an_idi
     assert assess("This is goodbye.", classifier=unsure).level == CONCERN  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("text", ["skip, i honestly dont know and dont want to guess",
+                                  "park this one for now, I want to think about it properly",
+                                  "can i have a think about that and come back to it"])
+def test_asking_to_skip_or_come_back_to_the_question_explains_the_classifiers_unease(text: str) -> None:
+    result = assess(text, classifier=Scores(0.99))  # type: ignore[arg-type]
+    assert result.level == NONE and result.explained_away
+
+
+@pytest.mark.parametrize("text", ["Goodbye. Thank you for trying to help me, it's not your fault",
+                                  "cant do this nemore. got the pills. bye",
+                                  "I've updated my will and written letters to the kids. Just wanted everything "
+                                  "in order before."])
+def test_a_farewell_or_affairs_put_in_order_still_gets_the_check_in_whatever_they_share_with_leaving(
+        text: str) -> None:
+    assert assess(text, classifier=Scores(0.99)).level in URGENT  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["skip this one, I won't be around to need a career",
+                                  "come back to it later, I want to die"])
+def test_words_of_risk_beside_a_skip_keep_their_alarm(text: str) -> None:
+    assert assess(text).level in URGENT
+
+
 def test_misspellings_near_a_lexicon_word_are_read_as_it_but_overdue_is_not() -> None:
     assert assess("thinking about sucicide", second_opinion=False).is_crisis
     assert assess("my appraisal is overdue", second_opinion=False).level == NONE
