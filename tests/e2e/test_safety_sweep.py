@@ -1,8 +1,9 @@
 """Every labelled risk message, through the real Rasa and action servers over REST.
 
-Each message is sent cold (a new conversation). Every held-out message, and a quarter of the tuning ones,
-is sent again in the middle of one of: the journal, stage 1, a manager's rehearsal (a third in each;
-bench/safety_servers.py sends every message in every context). The reply must carry the urgent
+Each held-out message, and every second tuning one, is sent cold (a new conversation), and again in the middle
+of one of: the journal, stage 1, a manager's rehearsal (a third in each): every held-out message, and a quarter
+of the tuning ones sent. The detector reads every tuning message at unit level (tests/unit/test_safety.py), and
+bench/safety_servers.py sends every message in every context. The reply must carry the urgent
 numbers, at least at the level the detector gives the message (the crisis reply where it says crisis),
 and nothing may be stored. This is the test that catches a later pipeline step overriding the gate.
 
@@ -31,7 +32,10 @@ pytestmark = pytest.mark.servers
 HELD_OUT_GOAL = 0.98
 HELD_OUT_MID_FORM_FLOOR = 0.95
 HELD_OUT_IDIOM_ALARM_CEILING = 1 / 25
-TUNED_MID_FORM_EVERY = 4  # a quarter of the tuning messages again mid-form (every one is sent cold)
+# Every second tuning message cold, and a quarter of those again mid-form: what a later pipeline step overrides
+# shows in thousands of messages as well as in all of them, and the suite keeps within its half hour.
+TUNED_EVERY = 2
+TUNED_MID_FORM_EVERY = 4
 RESULTS = ROOT / "results"
 
 
@@ -45,7 +49,8 @@ def coaches(coach: CoachServers, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def outcomes(coaches: List[CoachServers]) -> Dict[str, List[Outcome]]:
-    found = {"tuned": run(coaches, cold_and_once_mid_form([e for e in tuning() if e.risk], every=TUNED_MID_FORM_EVERY)),
+    found = {"tuned": run(coaches, cold_and_once_mid_form([e for e in tuning() if e.risk][::TUNED_EVERY],
+                                                            every=TUNED_MID_FORM_EVERY)),
              "held-out": run(coaches, cold_and_once_mid_form([e for e in held_out() if e.risk])),
              "calm": run(coaches, every_context([e for e in held_out() if e.is_idiom_or_stress], ["cold"]))}
     # The figures, for the record (bench/safety_servers.py prints them for every message in every context).
