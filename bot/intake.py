@@ -115,6 +115,9 @@ class Grammar(BaseModel):
     pointing_back: FrozenSet[str]
     faults: FrozenSet[str]
     faults_before: FrozenSet[str]
+    told_faults: FrozenSet[str]
+    told_not_faults: FrozenSet[str]
+    told_fault_openers: FrozenSet[str]
     naming_openers: FrozenSet[str]
     opener_corrections: FrozenSet[str]
     said_verbs: FrozenSet[str]
@@ -164,6 +167,8 @@ class Reading:
 
     kind: str
     intent: Optional[str] = None
+    # A change told, not asked ("my hours are wrong, I do 30"): the words may still be this question's answer.
+    told: bool = False
 
     @property
     def is_answer(self) -> bool:
@@ -523,10 +528,13 @@ def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = No
     return Reading(kind, intent if kind == REQUEST else None)
 
 
-def read(message: Message, steps: bool = False) -> Reading:
+def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozenset()) -> Reading:
     """Whether a message said at a question is the answer, or a request; never a guess that loses words. At a
-    question that asks for the person's ``steps``, a request said as a step they will take is the answer."""
+    question that asks for the person's ``steps``, a request said as a step they will take is the answer. ``asking``
+    names the question being asked (its id's words): another question named as wrong is a change told."""
     reading = _read(message)
+    if reading.kind == ANSWER and tells_another_answer_wrong(message.text, asking):
+        return Reading(CHANGE, told=True)
     if message.held_back and reading.kind == REQUEST:
         return Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
     if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
@@ -779,6 +787,56 @@ def changes_another_question(text: str) -> bool:
             or _asks_to_replace(said)
             or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
             or (opens is not None and opens.group(1) in grammar.correcting_openers))
+
+
+def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
+    """Whether a short message names another question's answer and tells it was wrong: said of the answer to end
+    its clause ("my hours are wrong, I do 30 not 37.5", "the answer i give for the vision is not correct"), opened on
+    ("wrong role, I'm a pharmacy technician", "scratch the aspiration"), or a record given what it should be ("my
+    title should be Advanced Clinical Practitioner"). Told, not asked, so the words may also be this question's
+    answer, and they are kept (bot.journey_service). ``asking`` names the question being asked: "my role is wrong
+    for me" at the question about the role is its answer."""
+    doc = nlp().make_doc(_typed(text).lower().replace("\u2019", "'"))
+    if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
+        return False
+    # Nothing after but filler or the change asked again ("goals wrong pls change").
+    filler = _one_word_filler() | vocabulary().grammar.changing_verbs
+    for match_id, start, end in _told_matcher()(doc):
+        form = nlp().vocab.strings[match_id]
+        named = [t.lower_ for t in doc[start:end] if t.lower_ in _answer_names()]
+        if not named or named[0] in asking:
+            continue
+        rest = next((t for t in doc[end:] if t.lower_ not in filler), None)
+        opens = start == 0 or _ends_clause(doc[start - 1])
+        if (form == "said_of" and (rest is None or _ends_clause(rest))) or (form == "opened" and opens) or (
+                form == "should"):
+            return True
+    return False
+
+
+@cache
+def _answer_names() -> FrozenSet[str]:
+    grammar = vocabulary().grammar
+    return grammar.question_names | grammar.record_names | grammar.identity_names
+
+
+@cache
+def _told_matcher() -> Matcher:
+    """The forms of :func:`tells_another_answer_wrong`, as spaCy token patterns over the words as typed."""
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    name: Dict[str, Any] = {"LOWER": {"IN": sorted(_answer_names())}}
+    being: Dict[str, Any] = {"LOWER": {"IN": ["is", "are", "was", "were", "'s", "s"]}, "OP": "?"}
+    matcher = Matcher(nlp().vocab)
+    matcher.add("said_of", [[name, being, {"LOWER": {"IN": sorted(grammar.told_faults)}}],
+                            [name, being, {"LOWER": "not"}, {"LOWER": {"IN": sorted(grammar.told_not_faults)}}],
+                            [name, being, {"LOWER": "out"}, {"LOWER": "of"}, {"LOWER": "date"}]])
+    matcher.add("opened", [[{"LOWER": {"IN": sorted(grammar.told_fault_openers)}}, {"LOWER": "in", "OP": "?"},
+                            {"LOWER": {"IN": ["my", "the"]}, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, name]])
+    record: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.record_names | grammar.identity_names)}}
+    matcher.add("should", [[record, {"LOWER": "should"}, {"LOWER": {"IN": ["be", "say", "read"]}}]])
+    return matcher
 
 
 def _names_a_question(words: Sequence[str]) -> bool:

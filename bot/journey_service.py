@@ -39,6 +39,9 @@ SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
 OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
 # Asked to change an earlier answer, mid-question: the journal, with the way to change one.
 CHANGING = "Of course. Here's what you've written: choose the answer you'd like to change. Only you can see it."
+CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. Here's what you've written: choose the one "
+                 "to change. Only you can see it. If you meant that as your answer to this question, I've kept it, "
+                 "and I'll ask you about it when we come back to this question.")
 # Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in).
 DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
@@ -399,7 +402,11 @@ class JourneyService:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
             if journeys.prompts_in_order(self.journey, list(self.store.answers(person))):
-                return self.review(person, intro=CHANGING).set(answer=None).pause()
+                if not reading.told:
+                    return self.review(person, intro=CHANGING).set(answer=None).pause()
+                # Told, the words may also answer this question: kept, and asked about when it comes back.
+                self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
+                return self.review(person, intro=CHANGING_TOLD).set(answer=None).pause()
             reading = intake.Reading(intake.UNCLEAR)  # nothing written yet to change: the words may be the answer
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
@@ -459,7 +466,7 @@ class JourneyService:
         """Answer or request, where a yes or a no, or one of the options offered, is always the answer."""
         if message.choice is None and offered(prompt, message.text):
             return intake.Reading(intake.ANSWER)
-        return intake.read(message, steps=prompt.steps)
+        return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)))
 
     def _with_pending(self, person: str, prompt: Prompt,
                       message: Message) -> Tuple[Message, Optional[intake.Reading]]:

@@ -328,6 +328,17 @@ def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_
     assert list(stored(coach, user)) == [FIRST_PROMPT]  # the question it was said at is still unanswered
 
 
+def test_an_earlier_answer_told_to_be_wrong_opens_the_journal_and_its_words_are_asked_about_on_return(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse on a surgical ward, 37.5 hours")
+    told = "my hours are wrong, I do 30 not 37.5"
+    reply = texts(coach.say(user, told))
+    assert "choose the one to change" in reply and "I've kept it" in reply, reply
+    back = texts(coach.say(user, "where was I"))
+    assert told[:30] in back and "Shall I save it as your answer to this question" in back, back
+
+
 def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps(coach: CoachServers) -> None:
     user = new_person(coach)
     for _ in range(10):  # every journal question before the steps

@@ -949,6 +949,35 @@ def test_answers_that_name_a_topic_and_a_change_are_answers(text: str) -> None:
     assert reading(text).kind == intake.ANSWER
 
 
+@pytest.mark.parametrize("text, prompt", [
+    ("my hours are wrong, I do 30 not 37.5", "journal.career.steps"),
+    ("what I put for motivation was not right", "stage1.experience"),
+    ("wrong role, I'm a pharmacy technician", "journal.strengths.strengths"),
+    ("mistake in role, i am phlebotomist", "stage2.competences"),
+    ("my title should be Advanced Clinical Practitioner", "stage2.competences"),
+    ("goals wrong pls change", "stage3.support"),
+    ("Scratch the aspiration, I'd rather go for a band 6 role after all", "stage3.goals"),
+])
+def test_another_answer_told_to_be_wrong_is_a_change_whose_words_are_kept(text: str, prompt: str) -> None:
+    got = JourneyService.read(coach_journey().find_prompt(prompt), Message(text, "inform"))
+    assert got.kind == intake.CHANGE and got.told
+
+
+@pytest.mark.parametrize("text, prompt", [
+    ("my role is wrong for me, I want more patient contact", "journal.wellbeing.support"),
+    ("I sometimes feel my values are wrong for this place", "journal.wellbeing.now"),
+    ("what's wrong in my role is the rota", "journal.wellbeing.now"),
+    ("Band 7 in pharmacy. I like fixing systems so patients don't leave with the wrong meds", "journal.career.vision"),
+    ("my role is wrong, I'm really a team leader", "journal.details.role"),
+    ("my goals are right for me", "stage3.support"),
+    ("hang on I'm meant to be doing the manager bit for my band 5s", "journal.matters.values"),
+])
+def test_answers_that_find_fault_with_something_else_or_with_this_question_are_answers(text: str,
+                                                                                      prompt: str) -> None:
+    got = JourneyService.read(coach_journey().find_prompt(prompt), Message(text, "inform"))
+    assert got.kind != intake.CHANGE
+
+
 @pytest.mark.parametrize("text", [
     "my grade is 5 not 4, sorry",
     "hang on, my job title is ward manager not sister",

@@ -532,6 +532,18 @@ def test_a_change_said_before_anything_is_written_keeps_the_words_and_asks(coach
     assert coach_store.answers(person)["journal.details.role.pending"].text == text
 
 
+def test_an_earlier_answer_told_to_be_wrong_offers_the_answers_and_keeps_the_words_for_this_question(
+        coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:told-change")
+    service = JourneyService(coach_store)
+    text = "my hours are wrong, I do 30 not 37.5"
+    turn = service.take(person, AT_THE_SECOND_QUESTION, said(text))
+    assert "choose the one to change" in texts(turn) and turn.leave == PAUSE
+    assert coach_store.answers(person)["journal.wellbeing.now.pending"].text == text
+    back = service.ask(person, AT_THE_SECOND_QUESTION)
+    assert "Shall I save it as your answer to this question" in texts(back)
+
+
 def test_a_change_said_after_an_answer_offers_the_answers_to_change(coach_store: CoachStore) -> None:
     person = role_answered(coach_store, "web:later-change")
     turn = JourneyService(coach_store).take(person, AT_THE_SECOND_QUESTION, said("I got my job title wrong"))
