@@ -215,3 +215,19 @@ def test_an_organisations_own_segment_names_are_used_without_code_changes(tmp_pa
     write(tmp_path, SEGMENTS_FILE, data)
     framework = load_framework(directory=tmp_path)
     assert framework.segment("depth", "solid", "ready_now").name == "Trust name for depth-solid-ready_now"
+
+
+def _words_read_as_true_or_false(data: object, where: str = "") -> list:
+    """Where a list of words holds a YAML boolean: an unquoted no, yes, on or off is read as one."""
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in _words_read_as_true_or_false(value, f"{where}.{key}")]
+    if isinstance(data, list):
+        words = any(isinstance(item, str) for item in data)
+        return ([where] if words and any(isinstance(item, bool) for item in data) else []) + [
+            found for item in data for found in _words_read_as_true_or_false(item, where)]
+    return []
+
+
+@pytest.mark.parametrize("path", sorted(DEFAULT_CONTENT_DIR.glob("*.yml")), ids=lambda p: p.name)
+def test_no_word_in_the_content_is_read_as_true_or_false(path: Path) -> None:
+    assert _words_read_as_true_or_false(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
