@@ -133,7 +133,7 @@ class SafetyGate(GraphComponent, IntentClassifier):
             if imposed is not None:
                 # The imposed intent stands alone: nothing can read a close second as ambiguity.
                 ranking = [{"name": imposed, "confidence": 1.0}]
-            elif (classifier_guess(ranking) or {}).get("name") in RISK_GUESSES:
+            elif guess.get("name") in RISK_GUESSES:
                 ranking = without_risk_guess(assessment, ranking, self._fallback_threshold)
             else:
                 continue
