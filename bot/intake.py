@@ -546,8 +546,12 @@ def puts_the_question_off(text: str) -> bool:
     """Whether the words alone ask to skip the question or come back to it ("skip, i honestly dont know", "park it,
     I'm still thinking"): the safety detector's classifier hears "leave", "end" and "drop" in them. Not leaving or
     changing an answer, whose words a farewell or putting one's affairs in order may share ("Goodbye. Thank you for
-    trying to help me", "I've updated my will")."""
-    return len(text) <= READ_LIMIT and _read(Message(text)).kind in (SKIP, LATER)
+    trying to help me", "I've updated my will"). Any other clause gives a reason for it ("I'm still thinking", "dont
+    know"): other words may say more than the request ("leave it blank, I won't need a plan where I'm going")."""
+    if len(text) > READ_LIMIT or _read(Message(text)).kind not in (SKIP, LATER):
+        return False
+    rest = [clause for clause in clauses(text, "?") if _read(Message(clause)).kind not in (SKIP, LATER)]
+    return all(_reasons_given(_parse(clause)[:]) & {SKIP, LATER} for clause in rest)
 
 
 def said_as_a_step(text: str, intent: Optional[str]) -> bool:

@@ -47,7 +47,7 @@ def test_a_request_to_skip_is_never_saved_as_the_answer(coach: CoachServers, req
     assert answer.skipped and answer.text == ""
 
 
-@pytest.mark.parametrize("put_off", ["skip, i honestly dont know and dont want to guess",
+@pytest.mark.parametrize("put_off", ["park it, I'm still thinking",
                                      "park this one for now, I want to think about it properly"])
 def test_putting_the_question_off_in_words_the_classifier_hears_as_risk_gets_no_check_in(
         coach: CoachServers, put_off: str) -> None:

@@ -213,7 +213,7 @@ def test_a_high_classifier_score_is_a_check_in_even_where_the_lexicon_saw_an_idi
     assert assess("This is goodbye.", classifier=unsure).level == CONCERN  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["skip, i honestly dont know and dont want to guess",
+@pytest.mark.parametrize("text", ["park it, I'm still thinking",
                                   "park this one for now, I want to think about it properly",
                                   "can i have a think about that and come back to it"])
 def test_asking_to_skip_or_come_back_to_the_question_explains_the_classifiers_unease(text: str) -> None:
@@ -227,6 +227,12 @@ def test_asking_to_skip_or_come_back_to_the_question_explains_the_classifiers_un
                                   "in order before."])
 def test_a_farewell_or_affairs_put_in_order_still_gets_the_check_in_whatever_they_share_with_leaving(
         text: str) -> None:
+    assert assess(text, classifier=Scores(0.99)).level in URGENT  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["leave it blank, I won't need a plan where I'm going",
+                                  "skip this one, won't matter soon anyway"])
+def test_a_skip_whose_other_words_give_no_reason_for_it_keeps_the_classifiers_check_in(text: str) -> None:
     assert assess(text, classifier=Scores(0.99)).level in URGENT  # type: ignore[arg-type]
 
 
