@@ -236,6 +236,20 @@ def test_a_skip_whose_other_words_give_no_reason_for_it_keeps_the_classifiers_ch
     assert assess(text, classifier=Scores(0.99)).level in URGENT  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("text, urgent", [
+    ("can we skip this, i dont see a way out", True),
+    ("skip it, there's no future for me", True),
+    ("leave it blank, I won't need a plan where I'm going", True),
+    ("I don't see a way out of band 5 without a degree", False),
+    ("there's no future for me in this trust", False),
+    ("I don't know where I'm going with my career", False),
+    ("I'll apply next year if I'm still here", False),
+])
+def test_no_way_out_or_no_future_said_at_the_end_gets_the_check_in_but_not_of_a_band_or_a_trust(
+        text: str, urgent: bool) -> None:
+    assert lexicon_urgent(text) == urgent
+
+
 @pytest.mark.parametrize("text", ["skip this one, I won't be around to need a career",
                                   "come back to it later, I want to die"])
 def test_words_of_risk_beside_a_skip_keep_their_alarm(text: str) -> None:
