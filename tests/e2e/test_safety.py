@@ -94,7 +94,8 @@ def test_im_safe_after_a_check_in_on_a_skip_skips_the_question(coach: CoachServe
     user = f"staff-{uuid.uuid4().hex[:8]}"
     coach.say(user, "/start_journey")
     coach.say(user, "Band 5 nurse")
-    assert "Are you safe at the moment?" in texts(coach.say(user, "cant think of anything, skip it"))
+    # The classifier alone; its other words give no reason for the skip, so they are not explained away.
+    assert "Are you safe at the moment?" in texts(coach.say(user, "Skipping. My answer would just be a rant"))
     carried_on = texts(coach.say(user, "/where_was_i"))
     assert "No problem, we'll leave that one." in carried_on and "You wrote" not in carried_on, carried_on
     store = open_store(coach.database_url)
