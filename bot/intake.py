@@ -388,8 +388,7 @@ def analyse(text: str) -> Analysis:
     whole = all(t.i in said for t in words)
     closing, closing_senses, declined, reasons_before = None, frozenset[str](), False, frozenset[str]()
     declining = set(vocabulary().negations) | set(vocabulary().declining)
-    last_start = max((t.i + 1 for t in doc if _ends_clause(t) and t.i < len(doc) - 1),
-                     default=None)
+    last_start = _clause_start(doc, len(doc) - 1) or None  # a mark that ends the message starts no clause
     if last_start is not None:
         last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space or _symbol(t))]
         inside = [c for c in found if c.start >= last_start]
@@ -419,26 +418,35 @@ def analyse(text: str) -> Analysis:
                       or reads_as_question(doc[_clause_start(doc, c.start):].text))),
                 key=lambda c: c.end - c.start, default=None)
     reasons_final = _reasons_given(doc[:final.start]) if final is not None else frozenset[str]()
-    # A clause that opens by putting this question off, or by leaving, until something is done ("I'll record this
-    # bit after I've caught up with her", "can we resume Monday when I'm not on call"). Said of what will be done,
-    # not of what was ("I had to put it to one side when my mum was ill").
-    waits = None if any(t.tag_ == "VBD" for t in doc) else next((
-        c.kind for c in found if c.is_phrase and c.kind in (LATER, STOP)
-        and all(t.i in said for t in doc[_clause_start(doc, c.start):c.start])
-        # Leaving until then is asked ("can we resume Monday when I'm not on call"); told, it may be the answer ("I'm
-        # off when the kids are at school, so Tuesdays work").
-        and (reads_as_question(doc[_clause_start(doc, c.start):].text) if c.kind == STOP
-             else points_at_the_question(doc[c.start:c.end].text))
-        and (doc[c.end - 1].lower_ in grammar.waiting or c.end < len(doc) and doc[c.end].lower_ in grammar.waiting)),
-        None)
     return Analysis(tuple(found), len(words), whole and bool(found), senses, opening, leading, closing,
-                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final, waits,
-                    _leaves_for_a_reason(doc, found, said))
+                    last_start or 0, closing_senses, declined, names, reasons_before, final, reasons_final,
+                    _waits(doc, found, said), _leaves_for_a_reason(doc, found, said))
 
 
 def _clause_start(doc: Doc, at: int, earliest: int = 0) -> int:
     """Where the clause holding the token at ``at`` starts, looking back no further than ``earliest``."""
     return max((t.i + 1 for t in doc[earliest:at] if _ends_clause(t)), default=earliest)
+
+
+def _waits(doc: Doc, found: Sequence[Cue], said: set[int]) -> Optional[str]:
+    """LATER or STOP, when a clause opens by putting this question off, or by leaving, until something is done ("I'll
+    record this bit after I've caught up with her", "can we resume Monday when I'm not on call"). Said of what will be
+    done, not of what was ("I had to put it to one side when my mum was ill")."""
+    if any(t.tag_ == "VBD" for t in doc):
+        return None
+    waiting = vocabulary().grammar.waiting
+    for cue in found:
+        if not cue.is_phrase or cue.kind not in (LATER, STOP):
+            continue
+        opens = _clause_start(doc, cue.start)
+        # Leaving until then is asked ("can we resume Monday when I'm not on call"); told, it may be the answer ("I'm
+        # off when the kids are at school, so Tuesdays work").
+        pointed = (reads_as_question(doc[opens:].text) if cue.kind == STOP
+                   else points_at_the_question(doc[cue.start:cue.end].text))
+        if (all(t.i in said for t in doc[opens:cue.start]) and pointed
+                and (doc[cue.end - 1].lower_ in waiting or cue.end < len(doc) and doc[cue.end].lower_ in waiting)):
+            return cue.kind
+    return None
 
 
 def _leaves_for_a_reason(doc: Doc, found: Sequence[Cue], said: set[int]) -> bool:
