@@ -312,6 +312,15 @@ class Profile:
         """Kill a Rasa replica, as a crash would."""
         self._stop(f"rasa-{i}", signal.SIGKILL)
 
+    def stall_rasa(self, i: int, seconds: float) -> None:
+        """Freeze a Rasa replica for ``seconds``, as an overloaded machine or a paused virtual machine would."""
+        process = self.processes[f"rasa-{i}"]
+        process.send_signal(signal.SIGSTOP)
+        try:
+            time.sleep(seconds)
+        finally:
+            process.send_signal(signal.SIGCONT)
+
     def kill_actions(self, i: int) -> None:
         self._stop(f"actions-{i}", signal.SIGKILL)
 

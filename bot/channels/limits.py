@@ -63,7 +63,8 @@ def guard_messages(on_new_message: Handler, settings: Settings) -> Handler:
         if not counted.sent or not taken_in:
             # Every turn of the coach says something; silence means a server it needs failed part-way (Rasa
             # logs a failed custom action and carries on). A turn the lock refused was not kept at all. Either
-            # way no reply was kept, and saved answers are keyed by the message, so the person may simply resend.
+            # way no reply was kept, and an answer is saved to the question that was asked (saving the same words
+            # there again changes nothing), so the person may simply resend.
             logger.error("%s: a turn was not kept or ended without a reply; told the person to send the message "
                          "again", message.input_channel)
             await output.send_text_message(message.sender_id, unavailable_reply(message.text or ""))

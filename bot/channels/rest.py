@@ -7,8 +7,9 @@ service (a test harness, a bench, an integration) allowed to choose the sender. 
 Teams, whose identities come from signed tokens. The server refuses to start without a token.
 
 A client may give each message a ``message_id`` (up to 64 characters) and send it again when it got no reply,
-for example because the server it reached stopped. A message the conversation already holds is not taken in
-twice: the client gets the replies it missed instead.
+for example because the server it reached stopped or was too slow. A message the conversation already holds is
+not taken in twice: the client gets the replies it missed instead. One whose turn failed before any reply (the
+person was told to send it again) is taken in again.
 """
 
 from __future__ import annotations
@@ -92,15 +93,19 @@ class CoachRestInput(RestInput):
 
 def once_per_message(on_new_message: Handler, server: Dict[str, Any]) -> Handler:
     """``on_new_message`` for a message the conversation does not hold yet, or holds without a reply (its turn
-    failed). For one it holds with replies (a resend), those replies are sent again. The check needs no lock: a
-    client resends only after its first try failed."""
+    failed). For one it holds with replies (a resend), those replies are sent again.
+
+    The look-up takes the conversation's turn lock: a client that gave up waiting may resend while its first try
+    is still running on a slow server, and the look-up must come after that try's turn."""
 
     async def once(message: UserMessage) -> Any:
         given = (message.metadata or {}).get(MESSAGE_ID)
         if not given or "app" not in server:
             return await on_new_message(message)
-        tracker = await server["app"].ctx.agent.tracker_store.retrieve(message.sender_id)
-        replies = replies_to(tracker, given) if tracker is not None else None
+        agent = server["app"].ctx.agent
+        async with agent.lock_store.lock(message.sender_id):
+            tracker = await agent.tracker_store.retrieve(message.sender_id)
+            replies = replies_to(tracker, given) if tracker is not None else None
         if not replies:  # not held, or its turn failed before a reply (the person was told to resend)
             message.message_id = given
             return await on_new_message(message)

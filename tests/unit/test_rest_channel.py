@@ -141,3 +141,73 @@ def test_a_resent_message_gets_the_replies_it_missed_and_is_not_taken_in_twice()
     assert replies_to(tracker, "m2") == [{"text": "Thank you."}, {"text": "Next question?"}]
     assert replies_to(tracker, "m3") == [{"text": "Skipped."}]  # sent again after a turn that failed silently
     assert replies_to(tracker, "never-sent") is None
+
+
+class TurnAgent:
+    """Rasa's agent in miniature: each message is one turn under the conversation's turn lock, saved at its end.
+    A turn may be slow, and may end without a word (a server it needed failed part-way)."""
+
+    def __init__(self) -> None:
+        from rasa.core.lock_store import InMemoryLockStore
+        from rasa.core.tracker_store import InMemoryTrackerStore
+        from rasa.shared.core.domain import Domain
+
+        self.lock_store = InMemoryLockStore()
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
+        self.slow_for = 0.0
+        self.silent = False
+        self.turns: List[str] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        import asyncio
+
+        from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+        async with self.lock_store.lock(message.sender_id):
+            tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
+            tracker.update(UserUttered(message.text, message_id=message.message_id))
+            self.turns.append(message.text or "")
+            await asyncio.sleep(self.slow_for)
+            if not self.silent:
+                tracker.update(BotUttered(f"Noted: {message.text}"))
+                await message.output_channel.send_text_message(message.sender_id, f"Noted: {message.text}")
+            tracker.update(ActionExecuted("action_listen"))
+            await self.tracker_store.save(tracker)
+
+
+@pytest.fixture
+async def turns(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[TurnAgent, RestServer]]:
+    monkeypatch.setenv("COACH_API_TOKEN", TOKEN)
+    agent = TurnAgent()
+    async with serve_channel(CoachRestInput(), agent) as url, aiohttp.ClientSession() as client:
+        yield agent, RestServer(url, agent, client)  # type: ignore[arg-type]
+
+
+async def test_a_message_resent_while_its_first_try_still_runs_is_answered_from_that_try(
+        turns: tuple[TurnAgent, RestServer]) -> None:
+    import asyncio
+
+    agent, rest = turns
+    agent.slow_for = 1.0  # the client gives up waiting and sends it again
+    body = {"sender": "alex", "message": "Band 5 nurse", "message_id": "m1"}
+    first = asyncio.ensure_future(rest.post(body, f"Bearer {TOKEN}"))
+    await asyncio.sleep(0.3)
+    _, resent = await rest.post(body, f"Bearer {TOKEN}")
+    assert agent.turns == ["Band 5 nurse"]
+    assert [r["text"] for r in resent] == ["Noted: Band 5 nurse"]
+    assert [r["text"] for r in (await first)[1]] == ["Noted: Band 5 nurse"]
+
+
+async def test_a_message_resent_after_its_turn_failed_silently_is_taken_in_again_and_answered_once(
+        turns: tuple[TurnAgent, RestServer]) -> None:
+    agent, rest = turns
+    agent.silent = True
+    body = {"sender": "alex", "message": "Band 5 nurse", "message_id": "m1"}
+    _, failed = await rest.post(body, f"Bearer {TOKEN}")
+    assert "send it again" in " ".join(r["text"] for r in failed)
+    agent.silent = False
+    _, resent = await rest.post(body, f"Bearer {TOKEN}")
+    assert [r["text"] for r in resent] == ["Noted: Band 5 nurse"]
+    _, again = await rest.post(body, f"Bearer {TOKEN}")
+    assert [r["text"] for r in again] == ["Noted: Band 5 nurse"]
+    assert agent.turns == ["Band 5 nurse", "Band 5 nurse"]  # the failed try, then the one that was answered
