@@ -27,6 +27,7 @@ from bot.intake import MISSPELT_FROM
 FLOW_STARTERS = frozenset({"start_journey", "where_was_i", "restart", "manager_mode", "manager_prepare",
                            "rehearse", "record_outcome", "edit_answer", "choose"})
 THINGS = ("NOUN", "PROPN")
+RESUME = "where_was_i"
 # A misspelling shares the first letter and is this close (difflib's ratio) to a known word: "carrer" is 0.83
 # to "career". Shorter words than intake's are too near too many others ("meal" is 0.89 to "metal"), and
 # a looser ratio lets a different word through ("basket" is 0.8 to "base").
@@ -83,16 +84,25 @@ class SureStart:
 
     bar: float
     subject: FrozenSet[str]
+    resumed: FrozenSet[str] = frozenset()
 
     def names_the_subject(self, doc: Doc) -> bool:
         return any(_spelt_like(token, self.subject) for token in doc)
 
+    def resumes_something_else(self, intent: str, doc: Doc) -> bool:
+        """A request to carry on that names things, none of them the journey's ("continue the story")."""
+        things = _things(doc)
+        return intent == RESUME and bool(things) and not any(_spelt_like(t, self.resumed) for t in things)
+
     def held_back(self, intent: str, confidence: float, doc: Doc) -> bool:
-        """A flow's start the NLU is unsure of, in a message that names nothing of the coach's subject."""
-        return intent in FLOW_STARTERS and confidence < self.bar and not self.names_the_subject(doc)
+        """A flow's start, in a message that names nothing of the coach's subject, that the NLU is unsure of or
+        that asks to carry on with something else."""
+        return intent in FLOW_STARTERS and not self.names_the_subject(doc) and (
+            confidence < self.bar or self.resumes_something_else(intent, doc))
 
 
 @cache
 def sure_start() -> SureStart:
     data = read_yaml(content_path("scope.yml"))
-    return SureStart(float(data["sure_start"]), frozenset(str(w).lower() for w in data["subject_words"]))
+    return SureStart(float(data["sure_start"]), frozenset(str(w).lower() for w in data["subject_words"]),
+                     frozenset(str(w).lower() for w in data["resumed_things"]))

@@ -135,6 +135,18 @@ def test_a_start_the_nlu_is_unsure_of_that_names_nothing_of_the_coach_s_subject_
 
 
 @pytest.mark.parametrize("text, intent, confidence", [
+    ("continue the story", "where_was_i", 0.96),
+    ("carry on with the crossword", "where_was_i", 0.99),
+])
+def test_a_request_to_carry_on_with_something_else_is_held_back_however_sure(
+        text: str, intent: str, confidence: float) -> None:
+    assert sure_start().held_back(intent, confidence, nlp()(text))
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("what question was I on", "where_was_i", 0.99),  # the journey's own things
+    ("can we continue from last time", "where_was_i", 0.99),
+    ("carry on with my jornal", "where_was_i", 0.99),
     ("take me through the three stages", "start_journey", 0.64),  # names the subject
     ("help me prep as the manager, not the employee", "manager_prepare", 0.41),
     ("begin the jornal please", "start_journey", 0.6),  # a misspelling of a subject word
