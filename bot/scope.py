@@ -84,7 +84,7 @@ class SureStart:
 
     bar: float
     subject: FrozenSet[str]
-    resumed: FrozenSet[str] = frozenset()
+    resumed: FrozenSet[str]
 
     def names_the_subject(self, doc: Doc) -> bool:
         return any(_spelt_like(token, self.subject) for token in doc)

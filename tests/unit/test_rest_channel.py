@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.rest import CoachRestInput, bearer_matches
+from bot.channels.rest import CoachRestInput, bearer_matches, replies_to
 from bot.settings import MissingSecret
 from tests.channel_server import serve_channel
 
@@ -125,11 +131,6 @@ async def test_a_body_over_the_size_limit_is_refused_unread(rest: RestServer) ->
 
 
 def test_a_resent_message_gets_the_replies_it_missed_and_is_not_taken_in_twice() -> None:
-    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from bot.channels.rest import replies_to
-
     tracker = DialogueStateTracker.from_events("alex", [
         UserUttered("hi", message_id="m1"), BotUttered("Hello", {"buttons": [{"title": "Start"}]}),
         ActionExecuted("action_listen"),
@@ -148,10 +149,6 @@ class TurnAgent:
     A turn may be slow, and may end without a word (a server it needed failed part-way)."""
 
     def __init__(self) -> None:
-        from rasa.core.lock_store import InMemoryLockStore
-        from rasa.core.tracker_store import InMemoryTrackerStore
-        from rasa.shared.core.domain import Domain
-
         self.lock_store = InMemoryLockStore()
         self.tracker_store = InMemoryTrackerStore(Domain.empty())
         self.slow_for = 0.0
@@ -159,10 +156,6 @@ class TurnAgent:
         self.turns: List[str] = []
 
     async def handle_message(self, message: UserMessage) -> None:
-        import asyncio
-
-        from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-
         async with self.lock_store.lock(message.sender_id):
             tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
             tracker.update(UserUttered(message.text, message_id=message.message_id))
@@ -185,8 +178,6 @@ async def turns(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[TurnAgen
 
 async def test_a_message_resent_while_its_first_try_still_runs_is_answered_from_that_try(
         turns: tuple[TurnAgent, RestServer]) -> None:
-    import asyncio
-
     agent, rest = turns
     agent.slow_for = 1.0  # the client gives up waiting and sends it again
     body = {"sender": "alex", "message": "Band 5 nurse", "message_id": "m1"}

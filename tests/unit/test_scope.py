@@ -128,17 +128,11 @@ def test_every_rule_that_starts_a_form_from_cold_is_guarded_by_the_gate() -> Non
     ("continue the story", "where_was_i", 0.8),
     ("let's go through my monthly budget", "start_journey", 0.88),
     ("can we play twenty questions", "rehearse", 0.37),
-])
-def test_a_start_the_nlu_is_unsure_of_that_names_nothing_of_the_coach_s_subject_is_held_back(
-        text: str, intent: str, confidence: float) -> None:
-    assert sure_start().held_back(intent, confidence, nlp()(text))
-
-
-@pytest.mark.parametrize("text, intent, confidence", [
+    # carrying on with something else, however sure the NLU
     ("continue the story", "where_was_i", 0.96),
     ("carry on with the crossword", "where_was_i", 0.99),
 ])
-def test_a_request_to_carry_on_with_something_else_is_held_back_however_sure(
+def test_a_start_that_names_nothing_of_the_coach_s_subject_is_held_back_when_unsure_or_about_something_else(
         text: str, intent: str, confidence: float) -> None:
     assert sure_start().held_back(intent, confidence, nlp()(text))
 
