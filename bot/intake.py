@@ -108,6 +108,12 @@ class Grammar(BaseModel):
     changing: FrozenSet[str]
     record_names: FrozenSet[str]
     changing_verbs: FrozenSet[str]
+    editing_verbs: FrozenSet[str]
+    answer_words: FrozenSet[str]
+    wider_changing_verbs: FrozenSet[str]
+    wanting_leads: FrozenSet[str]
+    got_it_wrong: FrozenSet[str]
+    contrasts: FrozenSet[str]
     record_verbs: FrozenSet[str]
     asking_leads: FrozenSet[str]
     dismissing: FrozenSet[str]
@@ -541,10 +547,13 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
     question that asks for the person's ``steps``, a request said as a step they will take is the answer. ``asking``
     names the question being asked (its id's words): another question named as wrong is a change told."""
     reading = _read(message)
-    if reading.kind == ANSWER and tells_another_answer_wrong(message.text, asking):
-        return Reading(CHANGE, told=True)
     if message.held_back and reading.kind == REQUEST:
-        return Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
+        reading = Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
+    if reading.kind in (ANSWER, QUESTION, UNCLEAR) and asks_to_edit_another_answer(message.text, asking):
+        return Reading(CHANGE)
+    if reading.kind == ANSWER and (tells_another_answer_wrong(message.text, asking)
+                                   or corrects_in_a_last_clause(message.text)):
+        return Reading(CHANGE, told=True)
     if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
         return Reading(ANSWER)
     return reading
@@ -582,7 +591,8 @@ def _read(message: Message) -> Reading:
     if text.startswith("/") and meant is not None:  # a button from an earlier message ("/review_journal")
         return _as_reading(meant, message.intent)
     found = analyse(text)
-    if message.intent == "other_language" and not (found.whole or found.opening):
+    changes = found.count <= READ_AS_CHANGE and changes_another_question(text)
+    if message.intent == "other_language" and not (found.whole or found.opening or changes):
         return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
     if found.whole:  # "not sure, can we skip this one"
         cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION))
@@ -594,7 +604,7 @@ def _read(message: Message) -> Reading:
         if cue.kind == REQUEST and meant == REQUEST and REQUEST_FAMILY.get(message.intent or "") == cue.intent:
             return _as_reading(REQUEST, message.intent)  # "I'm a manager, ...": the NLU names which request
         return _as_reading(cue.kind, cue.intent, message.intent)
-    if found.count <= READ_AS_CHANGE and changes_another_question(text):
+    if changes:
         return Reading(CHANGE)  # "actually for the growth one can u put breadth not depth"
     if found.count > BRIEF and CHANGE in found.senses and _asked_in_a_clause(CHANGE, clauses(text, "?")):
         return Reading(CHANGE)  # "wait, can I change what I said for impact? I undersold myself, ..."
@@ -812,10 +822,11 @@ def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
     if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
         return False
     # Nothing after but filler or the change asked again ("goals wrong pls change").
-    filler = _one_word_filler() | vocabulary().grammar.changing_verbs
+    grammar = vocabulary().grammar
+    filler = _one_word_filler() | grammar.changing_verbs
     for match_id, start, end in _told_matcher()(doc):
         form = nlp().vocab.strings[match_id]
-        named = [t.lower_ for t in doc[start:end] if t.lower_ in _answer_names()]
+        named = [t.lower_ for t in doc[start:end] if t.lower_ in _answer_names() | grammar.question_nouns]
         if not named or named[0] in asking:
             continue
         rest = next((t for t in doc[end:] if t.lower_ not in filler), None)
@@ -824,6 +835,79 @@ def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
                 form == "should"):
             return True
     return False
+
+
+def asks_to_edit_another_answer(text: str, asking: FrozenSet[str]) -> bool:
+    """Whether a short message asks to edit an answer it names, other than the one being asked (``asking``): with a
+    verb that only edits words ("can I redo behaviours, i was rushing", "I need to correct my career vision"), or
+    with one that may change a thing in one's life too, a record or an answer named and asked of the coach ("can I
+    remove the third goal", "please delete my proud moment answer"), or wanted back ("I want to change my aspiration
+    back to what it was"); not told ("I changed my goals after the course")."""
+    doc = lemmas(_typed(text).lower().replace("\u2019", "'"))
+    if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
+        return False
+    asked = {word.rstrip("s") for word in asking}  # "my second goal" at the goals question
+    for match_id, start, end in _edit_matcher()(doc):
+        after = doc[end] if end < len(doc) else None
+        if doc[end - 1].lower_.rstrip("s") in asked or any(t.lower_ == "all" for t in doc[start:end]) or (
+                after is not None and _names_a_thing(after)):
+            continue  # this question's own, all of them ("delete all my answers"), or a thing ("redo my band 6 prep")
+        back = after is not None and after.lower_ == "back"  # "I want to change my aspiration back to what it was"
+        if nlp().vocab.strings[match_id] == "edited" or _asked_for(doc, start, wanted=back):
+            return True
+    return False
+
+
+def _names_a_thing(after: Token) -> bool:
+    """Whether the word after an answer's name makes the name part of a thing's ("the review process", "the goal
+    setting process", "the timing of drug rounds")."""
+    return after.lower_ not in vocabulary().grammar.question_nouns and (
+        after.pos_ in ("NOUN", "PROPN", "NUM") or after.tag_ == "VBG" or after.lower_ == "of")
+
+
+def _asked_for(doc: Doc, start: int, wanted: bool = False) -> bool:
+    """Whether the words before the verb at ``start``, in its clause, only ask it of the coach ("can I", "please",
+    "is it possible to"), or, ``wanted``, want it ("actually I want to"). None at all is not enough: "update my goals
+    every quarter" may be a step, and so may "I want to change my band by next year"."""
+    grammar = vocabulary().grammar
+    return bool(_asking_words(doc, start, grammar.wanting_leads | (grammar.i_asking if wanted else frozenset())))
+
+
+@cache
+def _edit_matcher() -> Matcher:
+    """The forms of :func:`asks_to_edit_another_answer`: a verb, a determiner, up to two words, and the name."""
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    determiner: Dict[str, Any] = {"LOWER": {"IN": ["my", "the", "that", "this"]}, "OP": "?"}
+    words: Dict[str, Any] = {"IS_ALPHA": True, "OP": "{0,2}"}
+    matcher = Matcher(nlp().vocab)
+    matcher.add("edited", [[{"LOWER": {"IN": sorted(grammar.editing_verbs)}}, determiner, words,
+                            {"LOWER": {"IN": sorted(grammar.question_names | grammar.record_names
+                                                    | grammar.answer_words)}}]])
+    matcher.add("asked", [[{"LOWER": {"IN": sorted(grammar.wider_changing_verbs)}}, determiner, words,
+                           {"LOWER": {"IN": sorted(grammar.record_names | grammar.answer_words)}}]])
+    return matcher
+
+
+def corrects_in_a_last_clause(text: str) -> bool:
+    """Whether a short message gives a value, then asks in a last clause of its own only for a change ("I'm in estates
+    and facilities, not admin and clerical, fix that", "the feedback was from 2022, not this year, please correct"),
+    or says it got the value wrong ("my role is bank not permanent, I got that wrong"): one value set against another.
+    Told, so the words before may be this question's answer too, and they are kept."""
+    parts = clauses(text)
+    if len(parts) < 2 or len(text.split()) > READ_AS_CHANGE:
+        return False
+    grammar = vocabulary().grammar
+    said = re.findall(r"[a-z'-]+", _typed(parts[-1]).lower())
+    last = [w for w in said if w not in _one_word_filler()]
+    before = lemmas(" ".join(parts[:-1]))
+    if not any(t.lower_ in grammar.contrasts for t in before):
+        return False  # no value set against another: "more staff, fix that" asks for it on the ward
+    verbs = grammar.changing_verbs | grammar.record_verbs
+    if last and set(last) <= verbs | grammar.asking_leads | grammar.pointing_back and set(last) & verbs:
+        return any(t.pos_ in ("NOUN", "PROPN", "NUM") for t in before)
+    return _says(said, grammar.got_it_wrong)
 
 
 @cache
@@ -843,6 +927,10 @@ def _told_matcher() -> Matcher:
     matcher = Matcher(nlp().vocab)
     matcher.add("said_of", [[name, being, {"LOWER": {"IN": sorted(grammar.told_faults)}}],
                             [name, being, {"LOWER": "not"}, {"LOWER": {"IN": sorted(grammar.told_not_faults)}}],
+                            # "the proud bit was wrong": a question named by its noun
+                            [{"LOWER": {"IN": ["my", "the"]}}, {"IS_ALPHA": True, "OP": "?"},
+                             {"LOWER": {"IN": sorted(grammar.question_nouns - {"one"})}}, being,
+                             {"LOWER": {"IN": sorted(grammar.told_faults)}}],
                             [name, being, {"LOWER": "out"}, {"LOWER": "of"}, {"LOWER": "date"}]])
     matcher.add("opened", [[{"LOWER": {"IN": sorted(grammar.told_fault_openers)}}, {"LOWER": "in", "OP": "?"},
                             {"LOWER": {"IN": ["my", "the"]}, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, name]])
@@ -902,11 +990,11 @@ def _asks_to_replace(said: str) -> bool:
     return False
 
 
-def _asking_words(doc: Doc, start: int) -> Optional[List[str]]:
+def _asking_words(doc: Doc, start: int, also: FrozenSet[str] = frozenset()) -> Optional[List[str]]:
     """The words before the verb at ``start`` in its clause, when they only ask it of the coach: asking words and
-    filler ("can you change ...", "lol ignore ...", "sorry, disregard ...", none at all); ``None`` when a subject
-    tells it ("I want to change ...", "I forget what I said")."""
-    leads = vocabulary().grammar.asking_leads
+    filler ("can you change ...", "lol ignore ...", "sorry, disregard ...", none at all), or ``also`` those;
+    ``None`` when a subject tells it ("I want to change ...", "I forget what I said")."""
+    leads = vocabulary().grammar.asking_leads | also
     words: List[str] = []
     for token in reversed(doc[:start]):
         if _ends_clause(token):

@@ -331,11 +331,12 @@ def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_
     assert list(stored(coach, user)) == [FIRST_PROMPT]  # the question it was said at is still unanswered
 
 
+@pytest.mark.parametrize("told", ["my hours are wrong, I do 30 not 37.5",
+                                  "I'm on a medical ward not surgical, please update"])
 def test_an_earlier_answer_told_to_be_wrong_opens_the_journal_and_its_words_are_asked_about_on_return(
-        coach: CoachServers) -> None:
+        coach: CoachServers, told: str) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse on a surgical ward, 37.5 hours")
-    told = "my hours are wrong, I do 30 not 37.5"
     reply = texts(coach.say(user, told))
     assert "choose the one to change" in reply and "I've kept it" in reply, reply
     back = texts(coach.say(user, "where was I"))
@@ -355,7 +356,9 @@ def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps
 @pytest.mark.parametrize("change", ["pls update my staff group to AHP", "I got my job title wrong, I'm a senior HCA",
                                     "i wrote midwife but im a maternity support worker", "my band is 6 not 5 actually",
                                     "can I fix my goals first?", "ignore what i said bout energy",
-                                    "change my first goal to finishing my preceptorship"])
+                                    "change my first goal to finishing my preceptorship",
+                                    "can I redo behaviours, I rushed it", "could I remove the second goal please",
+                                    "wait I said depth but I meant breadth"])
 def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_stores_nothing(
         coach: CoachServers, change: str) -> None:
     user = new_person(coach)

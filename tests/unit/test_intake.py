@@ -1023,6 +1023,53 @@ def test_asking_for_an_answer_named_by_its_topic_to_be_given_a_new_value_is_a_ch
     assert reading(text).kind == intake.CHANGE
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("can I amend the fairness one please", "inform"),
+    ("I need to correct my vision, I wrote it in a rush", "faq"),
+    ("is it possible to modify my last answer? I was half asleep", "nlu_fallback"),
+    ("could we redo behaviours", "inform"),
+    ("can I remove my second goal, it's too much", "inform"),
+    ("please delete my team answer and let me start again", "nlu_fallback"),
+    ("I want to change my aspiration back to what I first put", "nlu_fallback"),
+    ("wait I said depth but I meant breadth", "other_language"),
+])
+def test_asking_to_edit_another_answer_named_by_its_topic_is_a_change(text: str, intent: str) -> None:
+    got = JourneyService.read(coach_journey().find_prompt("journal.wellbeing.now"), Message(text, intent))
+    assert got == intake.Reading(intake.CHANGE)
+
+
+@pytest.mark.parametrize("text", [
+    "I need to redo my band 6 interview prep",
+    "correct the timing of drug rounds",
+    "I want to change my band by next year",
+    "I'd like to replace the goal setting process",
+    "I'd like to fix the review process on our ward",
+    "I changed my goals after the course",
+    "more staff, fix that",
+    "I thought nobody noticed, I got that wrong",
+])
+def test_answers_with_an_editing_word_and_a_topic_in_them_are_answers(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text, prompt", [
+    ("can I remove my second goal", "stage3.goals"),  # the question being asked
+    ("can you delete all my answers", "journal.wellbeing.now"),  # erasing, not editing one
+])
+def test_asking_to_edit_this_answer_or_to_erase_them_all_is_not_a_change_of_another(text: str, prompt: str) -> None:
+    assert JourneyService.read(coach_journey().find_prompt(prompt), Message(text, "inform")).kind != intake.CHANGE
+
+
+@pytest.mark.parametrize("text", [
+    "I work in pharmacy, not estates, please update",
+    "band 7 not band 6 - fix that",
+    "my contract is permanent not fixed term, I got that wrong",
+    "the proud bit was wrong, it was the audit",
+])
+def test_a_value_set_against_another_then_a_change_asked_is_a_change_whose_words_are_kept(text: str) -> None:
+    assert reading(text) == intake.Reading(intake.CHANGE, told=True)
+
+
 @pytest.mark.parametrize("text", [
     "ignore what i said bout energy",
     "forget what I said about my manager",
