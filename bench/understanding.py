@@ -6,7 +6,9 @@ intents for a first message, and ``bot.intake.confirmation`` / ``plan.match_choi
 tests/e2e/test_understanding.py checks a sample of each through the running servers.
 
   in-form        requests acted on as meant, answers stored (understanding_in_form*.yml); and the safety check-ins
-                 among them once the person says "I'm safe": a skip, "later" or stop in them done
+                 among them once the person says "I'm safe": a skip, "later" or stop in them done; the messages meant
+                 otherwise that were stored as the answer, and the requests kept and asked about, with the one meant
+                 offered as a button
   off-topic      told plainly it is outside what the coach does; a flow started (must be none)
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
@@ -213,6 +215,20 @@ def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     return "; ".join(counts)
 
 
+def kept_as_answers(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
+    """The silent mistakes: requests, skips, stops and changes stored as the answer. And the requests whose words were
+    kept and asked about, with the request meant offered as a button among the NLU's guesses (one press away)."""
+    counts = []
+    for part, r in result.items():
+        silent = sum(item["expect"] != intake.ANSWER and did == intake.ANSWER for item, _, did in r["outcomes"])
+        asked = [item for item, _, did in r["outcomes"] if item["expect"] == intake.REQUEST and did == intake.UNCLEAR]
+        offered_ = sum(any(same(item["intent"], g) for g in clarifying.guesses(message(parsed[item["text"]]).ranking))
+                       for item in asked)
+        counts.append(f"{part} {silent} stored as the answer; {len(asked)} requests kept and asked about, "
+                      f"{offered_} of them offered")
+    return "; ".join(counts)
+
+
 def flows_started(result: Dict[str, Any]) -> str:
     return ", ".join(f"{part} {sum(did in FLOW_STARTERS for _, _, did in r['outcomes'])}"
                      for part, r in result.items())
@@ -248,6 +264,7 @@ def main() -> None:
 
     forms = score("in-form", in_form_items, parsed, in_form, seen, show)
     print(f"  {'':14} the safety check-in, then \"I'm safe\": {after_check_in(forms, parsed)}")
+    print(f"  {'':14} meant otherwise: {kept_as_answers(forms, parsed)}")
     for name, items in batches.items():  # each batch alone, for its figure at first sight
         score(f"  {name.removeprefix('understanding_in_form').strip('_') or 'batch 1'}", items, parsed, in_form,
               seen, (False, False))

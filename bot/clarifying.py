@@ -9,12 +9,12 @@ offering, it says it did not follow, as before (``utter_default``).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Dict, Mapping, Sequence
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from pydantic import BaseModel
 
 from bot.content import content_path, read_yaml
-from bot.turn import Turn
+from bot.turn import Turn, ranked
 
 NOT_UNDERSTOOD = "utter_default"
 DID_YOU_MEAN = "utter_did_you_mean"
@@ -32,12 +32,20 @@ def offers() -> Offers:
     return Offers.parse_obj(read_yaml(content_path("clarifying.yml")))
 
 
+def guesses(ranking: Sequence[Tuple[str, float]]) -> List[str]:
+    """The NLU's strongest guesses worth offering, from its intent ranking as (name, confidence) pairs."""
+    known = offers()
+    return [name for name, confidence in ranking if name in known.offers and confidence >= known.floor][:known.most]
+
+
+def guess_buttons(names: Sequence[str]) -> List[Dict[str, str]]:
+    """A button for each guess, doing what its label says, as the same button does elsewhere."""
+    return [{"title": offers().offers[name], "payload": f"/{name}"} for name in names if name in offers().offers]
+
+
 def did_you_mean(ranking: Sequence[Mapping[str, Any]]) -> Turn:
     """The reply to a message the NLU could not place, from its intent ranking (``name``, ``confidence``)."""
-    known = offers()
-    guesses = [str(guess.get("name")) for guess in ranking
-               if guess.get("name") in known.offers and float(guess.get("confidence") or 0.0) >= known.floor]
-    if not guesses:
+    buttons = guess_buttons(guesses(ranked(ranking)))
+    if not buttons:
         return Turn().say(response=NOT_UNDERSTOOD)
-    buttons = [{"title": known.offers[name], "payload": f"/{name}"} for name in guesses[:known.most]]
     return Turn().say(response=DID_YOU_MEAN, buttons=[*buttons, SEE_WHAT_I_CAN_DO])

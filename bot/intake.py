@@ -133,6 +133,7 @@ class Grammar(BaseModel):
     earlier_answer: FrozenSet[str]
     step_requests: FrozenSet[str]
     asking_the_coach: FrozenSet[str]
+    fetching_verbs: FrozenSet[str]
     to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
     correcting_openers: FrozenSet[str]
@@ -688,6 +689,8 @@ def _read(message: Message) -> Reading:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     if message.intent == "out_of_scope" and message.elsewhere and _commands(text):
         return Reading(ELSEWHERE)  # an errand about things the coach never speaks of ("convert 20 yen to dollars")
+    if meant is None and puts_a_request_to_the_coach(text):
+        return Reading(UNCLEAR)  # "email me the plan when we're done", which the NLU could not name: keep, and ask
     return Reading(ANSWER)
 
 
@@ -789,6 +792,24 @@ def _clause_asks(clause: str) -> bool:
         return len(said) > 1 and said[1].lower_ in vocabulary().grammar.i_asking
     # A verb first, but not the "-ing" of a clause that tells ("presenting to big groups, I forget everything").
     return first.pos_ == "VERB" and first.tag_ != "VBG" or first.lower_ in vocabulary().grammar.request_openers
+
+
+def puts_a_request_to_the_coach(text: str) -> bool:
+    """Whether a clause opens by asking the coach to do something in so many words ("can you show me the checklist",
+    "i dont want my manager seeing this anymore, can you turn the sharing off"), or on a verb that asks for the
+    coach's things, said to it ("email me the plan when we're done", "pls send me my answers"). Not an answer's "my
+    manager always says can you cover a shift", "give me a busy shift any day", "send for me", or "I'll tell you if
+    something's wrong"."""
+    grammar = vocabulary().grammar
+    lead_in = grammar.asking_leads - grammar.yes_no_openers - grammar.to_the_coach  # "pls", "oh", not "can", "you"
+    for clause in clauses(text, "?"):
+        words = re.findall(r"[a-z']+", _typed(clause).lower())
+        while words and words[0] in lead_in:
+            words.pop(0)
+        if " ".join(words[:2]) in grammar.asking_you or (
+                len(words) > 1 and words[0] in grammar.fetching_verbs and words[1] in grammar.to_the_coach):
+            return True
+    return False
 
 
 def changes_another_question(text: str) -> bool:

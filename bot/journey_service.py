@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot import answer_lists, audit, engine, intake, listening, personal_documents, plan, signposting, worries
+from bot import (
+    answer_lists,
+    audit,
+    clarifying,
+    engine,
+    intake,
+    listening,
+    personal_documents,
+    plan,
+    signposting,
+    worries,
+)
 from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
 from bot.dates import read_date
@@ -45,6 +56,7 @@ CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. Here's 
 # Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in).
 DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
+GUESSES = "guesses"  # in the kept words' value: the requests the NLU guessed at, offered as buttons
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
 
@@ -278,9 +290,12 @@ class JourneyService:
         turn = Turn().set(prompt_id=prompt.id)
         pending = answers.get(prompt.id + PENDING)
         if pending is not None:
+            guesses = (pending.value or {}).get(GUESSES) or []
             return turn.say(f"You wrote: “{journeys.quote(pending.text, 40)}”\nI wasn't sure whether that was your "
-                            "answer. Shall I save it as your answer to this question, or skip the question?",
-                            buttons([("keep", "Save it as my answer"), ("skip", "Skip this question")]))
+                            "answer. Shall I save it as your answer to this question, or skip the question?"
+                            + (" Or did you mean one of these?" if guesses else ""),
+                            [*buttons([("keep", "Save it as my answer"), ("skip", "Skip this question")]),
+                             *clarifying.guess_buttons(guesses)])
         flow = self.journey.flow(prompt.flow)
         # Asked just before (a misunderstanding, or a question or request in between): a short re-ask.
         again = place.prompt_id == prompt.id and not place.editing
@@ -409,7 +424,10 @@ class JourneyService:
                 return self.review(person, intro=CHANGING_TOLD).set(answer=None).pause()
             reading = intake.Reading(intake.UNCLEAR)  # nothing written yet to change: the words may be the answer
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
-            self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
+            # The NLU's guesses at a request are offered beside "save" and "skip" when the question is asked again.
+            guesses = clarifying.guesses(message.ranking) if reading.kind == intake.UNCLEAR else []
+            self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text,
+                                   value={GUESSES: guesses} if guesses else None)
             if reading.kind == intake.ELSEWHERE:  # it may still be an answer, which is kept until the person says
                 return Turn().say(OUTSIDE).set(answer=None)
             return Turn().set(answer=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # bot.safety reads messages with bot.intake, which reads this module
     from bot.safety import SafetyAssessment
@@ -45,6 +45,8 @@ class Message:
     held_back: bool = False
     # The things an off-topic message is about, none of which the coach speaks of (the scope gate's "about").
     elsewhere: Tuple[str, ...] = ()
+    # The NLU's ranking of intents, as (name, confidence): its guesses, offered when the words are kept and asked about.
+    ranking: Tuple[Tuple[str, float], ...] = ()
 
     @classmethod
     def parsed(cls, text: str, parse: Dict[str, Any]) -> Message:
@@ -56,7 +58,13 @@ class Message:
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
         intent = held_back or (parse.get("intent") or {}).get("name")
         return cls(text, intent, None, None, faq, held_back=bool(held_back),
-                   elsewhere=tuple(str(thing) for thing in scope.get("about") or ()))
+                   elsewhere=tuple(str(thing) for thing in scope.get("about") or ()),
+                   ranking=ranked(parse.get("intent_ranking") or ()))
+
+
+def ranked(ranking: Sequence[Mapping[str, Any]]) -> Tuple[Tuple[str, float], ...]:
+    """The NLU's intent ranking as (name, confidence) pairs."""
+    return tuple((str(guess.get("name")), float(guess.get("confidence") or 0.0)) for guess in ranking)
 
 
 @dataclass(frozen=True)

@@ -366,3 +366,16 @@ def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_st
     reply = texts(coach.say(user, change))
     assert "choose the answer you'd like to change" in reply, reply
     assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
+def test_a_request_put_to_the_coach_that_the_nlu_could_not_name_is_kept_and_its_guess_offered(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    request_ = "email me the plan when we're done"  # the NLU is unsure; "send my plan" is its strongest guess
+    asked = coach.say(user, request_)
+    assert "I wasn't sure whether that was your answer" in texts(asked) and "/send_plan" in button_payloads(asked)
+    store = open_store(coach.database_url)
+    kept = store.answers(store.person_id(user))
+    assert FIRST_PROMPT not in kept and kept[FIRST_PROMPT + ".pending"].text == request_
+    picked = texts(coach.say(user, "/send_plan"))  # the guess does what its label says; the words are let go
+    assert "plan" in picked and not store.answers(store.person_id(user)), picked

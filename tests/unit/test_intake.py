@@ -1070,6 +1070,27 @@ def test_a_value_set_against_another_then_a_change_asked_is_a_change_whose_words
     assert reading(text) == intake.Reading(intake.CHANGE, told=True)
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("email me the plan when we're done", "nlu_fallback"),
+    ("pls send me what I've written so far", "inform"),
+    ("can you point me to some leadership courses", "inform"),
+    ("i dont want my manager seeing this anymore, can you turn the sharing off", "nlu_fallback"),
+])
+def test_a_request_put_to_the_coach_that_the_nlu_could_not_name_keeps_the_words_and_asks(text: str,
+                                                                                       intent: str) -> None:
+    assert reading(text, intent).kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", [
+    "my manager always says can you cover a shift",
+    "give me a busy shift with a good team any day",
+    "Calm in a crisis. People say if it kicks off, send for me",
+    "Honest. I'll tell you if something's wrong but I'll help you fix it",
+])
+def test_answers_that_speak_of_asking_are_answers(text: str) -> None:
+    assert reading(text, "nlu_fallback").kind == intake.ANSWER
+
+
 @pytest.mark.parametrize("text", [
     "ignore what i said bout energy",
     "forget what I said about my manager",

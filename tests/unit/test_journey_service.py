@@ -532,6 +532,30 @@ def test_a_change_said_before_anything_is_written_keeps_the_words_and_asks(coach
     assert coach_store.answers(person)["journal.details.role.pending"].text == text
 
 
+def test_a_request_the_nlu_could_not_name_is_kept_and_asked_about_with_its_guesses_offered(
+        coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:unnamed-request")
+    service = JourneyService(coach_store)
+    at_the_role = Place("journal", prompt_id="journal.details.role")
+    guessed = (("nlu_fallback", 0.35), ("show_checklist", 0.3), ("delete_data", 0.2), ("send_plan", 0.05))
+    unsure = Message("can you show me the checklist for my meeting", "nlu_fallback", ranking=guessed)
+    service.take(person, at_the_role, unsure)
+    assert coach_store.answers(person)["journal.details.role.pending"].text == unsure.text
+    again = service.ask(person, at_the_role)
+    payloads = [b["payload"] for reply in again.replies for b in reply.buttons]
+    assert "Or did you mean one of these?" in texts(again)
+    assert payloads[2:] == ["/show_checklist"]  # never a guess that erases (delete_data), nor a weak one
+
+
+def test_words_kept_for_another_reason_are_asked_about_without_guesses(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:kept-words")
+    service = JourneyService(coach_store)
+    at_the_role = Place("journal", prompt_id="journal.details.role")
+    service.take(person, at_the_role, said("my job title is wrong on ESR, I'm band 6 really"))
+    again = service.ask(person, at_the_role)
+    assert "did you mean" not in texts(again) and len([b for r in again.replies for b in r.buttons]) == 2
+
+
 def test_an_earlier_answer_told_to_be_wrong_offers_the_answers_and_keeps_the_words_for_this_question(
         coach_store: CoachStore) -> None:
     person = role_answered(coach_store, "web:told-change")
