@@ -134,6 +134,8 @@ class Grammar(BaseModel):
     step_requests: FrozenSet[str]
     asking_the_coach: FrozenSet[str]
     fetching_verbs: FrozenSet[str]
+    wondering: FrozenSet[str]
+    sent_away: FrozenSet[str]
     to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
     correcting_openers: FrozenSet[str]
@@ -798,16 +800,19 @@ def puts_a_request_to_the_coach(text: str) -> bool:
     """Whether a clause opens by asking the coach to do something in so many words ("can you show me the checklist",
     "i dont want my manager seeing this anymore, can you turn the sharing off"), or on a verb that asks for the
     coach's things, said to it ("email me the plan when we're done", "pls send me my answers"). Not an answer's "my
-    manager always says can you cover a shift", "give me a busy shift any day", "send for me", or "I'll tell you if
-    something's wrong"."""
+    manager always says can you cover a shift", "can you believe it", "send me on more courses", "give me a busy shift
+    any day", "send for me", or "I'll tell you if something's wrong"."""
     grammar = vocabulary().grammar
     lead_in = grammar.asking_leads - grammar.yes_no_openers - grammar.to_the_coach  # "pls", "oh", not "can", "you"
     for clause in clauses(text, "?"):
         words = re.findall(r"[a-z']+", _typed(clause).lower())
         while words and words[0] in lead_in:
             words.pop(0)
-        if " ".join(words[:2]) in grammar.asking_you or (
-                len(words) > 1 and words[0] in grammar.fetching_verbs and words[1] in grammar.to_the_coach):
+        then = set(words[2:3])
+        asks_you = " ".join(words[:2]) in grammar.asking_you and not then & grammar.wondering
+        fetches = (len(words) > 1 and words[0] in grammar.fetching_verbs and words[1] in grammar.to_the_coach
+                   and not then & grammar.sent_away)
+        if asks_you or fetches:
             return True
     return False
 

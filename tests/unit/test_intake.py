@@ -1086,6 +1086,8 @@ def test_a_request_put_to_the_coach_that_the_nlu_could_not_name_keeps_the_words_
     "give me a busy shift with a good team any day",
     "Calm in a crisis. People say if it kicks off, send for me",
     "Honest. I'll tell you if something's wrong but I'll help you fix it",
+    "can you believe it, I got the band 6",
+    "send me on more courses",
 ])
 def test_answers_that_speak_of_asking_are_answers(text: str) -> None:
     assert reading(text, "nlu_fallback").kind == intake.ANSWER
