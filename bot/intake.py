@@ -93,6 +93,9 @@ class Grammar(BaseModel):
     inverted_openers: FrozenSet[str]
     inverted_subjects: FrozenSet[str]
     asking_you: FrozenSet[str]
+    asking_to: FrozenSet[str]
+    another_day: FrozenSet[str]
+    this_question: FrozenSet[str]
     asked_subjects: FrozenSet[str]
     about_the_answer: FrozenSet[str]
     request_openers: FrozenSet[str]
@@ -345,6 +348,9 @@ def analyse(text: str) -> Analysis:
     forms = [m for m in _form_matcher()(doc) if strings[m[0]] != SKIP or m[2] == len(doc) or _ends_clause(doc[m[2]])]
     matches = sorted(_matcher()(doc) + typed + forms, key=lambda m: strings[m[0]] != FILLER)  # filler first
     quoted = _quoted(doc)
+    # Where a sense's first words start inside another's longer ones, the longer are meant: "go back to it later" puts
+    # the question off ("go back to"), it does not leave ("go", then "later").
+    firsts = [(start, end) for match_id, start, end in matches if strings[match_id].endswith("#0")]
     for match_id, start, end in matches:
         label = strings[match_id]
         if doc[start].tag_ in ("VBD", "VBN") and _leaving(label) and (match_id, start, end) not in as_typed:
@@ -364,7 +370,8 @@ def analyse(text: str) -> Analysis:
             # A negation turns the request itself around ("I don't want to skip"), not what it is about
             # ("not answering this one"). "this" or "that" before a noun points at that thing, not at the question
             # ("I want to come back to that specialty one day", "skip the overtime this year").
-            if not (negated and number == "0") and not _determines_a_noun(doc, start, end):
+            inside_longer = number == "0" and any(a <= start and end <= b and (a, b) != (start, end) for a, b in firsts)
+            if not (negated and number == "0") and not _determines_a_noun(doc, start, end) and not inside_longer:
                 groups.setdefault(name, set()).add(number)
                 placed.setdefault(name, {}).setdefault(number, []).append(start)
             continue
@@ -402,7 +409,7 @@ def analyse(text: str) -> Analysis:
         last = [t for t in doc[last_start:] if not (t.is_punct or t.is_space or _symbol(t))]
         inside = [c for c in found if c.start >= last_start]
         if last and inside and all(t.i in said for t in last):
-            closing = max(inside, key=lambda c: c.end - c.start)
+            closing = max(inside, key=lambda c: (c.end - c.start, c.end))  # the longest, then the last said
         closing_senses = frozenset(name for name, where in placed.items()
                                    if len([n for n, starts_at in where.items()
                                            if any(at >= last_start for at in starts_at)])
@@ -557,9 +564,20 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
     if reading.kind == ANSWER and (tells_another_answer_wrong(message.text, asking)
                                    or corrects_in_a_last_clause(message.text)):
         return Reading(CHANGE, told=True)
+    if reading.kind == LATER and _leaves_until_another_day(message.text):
+        return Reading(STOP)  # "not today. ill come back to all of this later in the week"
     if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
         return Reading(ANSWER)
     return reading
+
+
+def _leaves_until_another_day(text: str) -> bool:
+    """Whether words that put something off name another day and not this question: the person is leaving ("can i
+    save this and come back another day, too tired"), not asking for the question later ("can we come back to this
+    one tomorrow")."""
+    grammar = vocabulary().grammar
+    words = _said(_typed(text)).split()
+    return _says(words, grammar.another_day) and not _says(words, grammar.this_question)
 
 
 def puts_the_question_off(text: str) -> bool:
@@ -598,7 +616,7 @@ def _read(message: Message) -> Reading:
     if message.intent == "other_language" and not (found.whole or found.opening or changes):
         return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
     if found.whole:  # "not sure, can we skip this one"
-        cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION))
+        cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION, c.end))  # then the last said
         if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
             return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
         return _as_reading(cue.kind, cue.intent, message.intent)
@@ -779,7 +797,8 @@ def _asks(text: str) -> bool:
     """Whether words that name a request are said as one: a question, or a clause that is a command or
     "I want ..." / "can I ..." ("before I go on, show me my answers"). "More regular shifts and someone to talk
     to" names something the person needs; it asks for nothing."""
-    return reads_as_question(text) or _says(_said(text).split(), vocabulary().grammar.asking_you) or any(
+    grammar = vocabulary().grammar
+    return reads_as_question(text) or _says(_said(text).split(), grammar.asking_you | grammar.asking_to) or any(
         reads_as_question(clause) or _clause_asks(clause)
         for clause in clauses(text))  # "before I forget, can you email me the plan"
 

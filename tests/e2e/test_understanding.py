@@ -77,7 +77,8 @@ def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach
                                   "battery's nearly gone, need to log off",
                                   "on a call-out in a min so signing off",
                                   "Ward's gone mental, I'm off. I'll come back to the lot another day",
-                                  "pause pls, school run"])
+                                  "pause pls, school run", "can i save this and come back another day",
+                                  "wifi keeps dropping, gonna stop and do the rest at home"])
 def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, stop: str) -> None:
     user = new_person(coach)
     assert "paused" in texts(coach.say(user, stop)).lower()

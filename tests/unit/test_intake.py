@@ -1093,6 +1093,31 @@ def test_answers_that_speak_of_asking_are_answers(text: str) -> None:
     assert reading(text, "nlu_fallback").kind == intake.ANSWER
 
 
+@pytest.mark.parametrize("text, intent, kind", [
+    ("coffee's gone cold, can we pause and carry on tmrw", "stop", intake.STOP),  # the last said decides a tie
+    ("this needs a proper think, can we go back to it later on", "skip", intake.LATER),  # not "go" ... "later"
+    ("nah not one for me, leave it out", "skip", intake.SKIP),
+    ("wifi keeps dropping, gonna stop and do the rest at home", "out_of_scope", intake.STOP),
+    ("before I answer could I see what I wrote for values", "review_journal", intake.REQUEST),
+    ("shattered, can i save this and come back another day", "deny", intake.STOP),
+    ("not now. ill come back to all of it at the weekend", "out_of_scope", intake.STOP),
+])
+def test_leaving_putting_off_and_asking_in_everyday_words_read_as_meant(text: str, intent: str, kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("can we come back to this one tomorrow", intake.LATER),
+    ("park it till next week, I want to ask my manager", intake.LATER),
+    ("I find it hard to stop thinking about work when I'm at home", intake.ANSWER),
+    ("being able to finish on time and not do the rest at home", intake.ANSWER),
+    ("we leave it out of the handover and it gets missed", intake.ANSWER),
+    ("go back to studying later on, maybe a masters", intake.ANSWER),
+])
+def test_putting_this_question_off_or_answers_that_share_those_words_are_not_leaving(text: str, kind: str) -> None:
+    assert reading(text).kind == kind
+
+
 @pytest.mark.parametrize("text", [
     "ignore what i said bout energy",
     "forget what I said about my manager",
