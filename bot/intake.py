@@ -459,8 +459,9 @@ def _waits(doc: Doc, found: Sequence[Cue], said: set[int]) -> Optional[str]:
         # off when the kids are at school, so Tuesdays work").
         pointed = (reads_as_question(doc[opens:].text) if cue.kind == STOP
                    else points_at_the_question(doc[cue.start:cue.end].text))
-        if (all(t.i in said for t in doc[opens:cue.start]) and pointed
-                and (doc[cue.end - 1].lower_ in waiting or cue.end < len(doc) and doc[cue.end].lower_ in waiting)):
+        after = cue.end + (cue.end < len(doc) and doc[cue.end].lower_ in vocabulary().grammar.question_nouns)
+        if (all(t.i in said for t in doc[opens:cue.start]) and pointed  # "come back to this (question) when ..."
+                and (doc[cue.end - 1].lower_ in waiting or after < len(doc) and doc[after].lower_ in waiting)):
             return cue.kind
     return None
 
@@ -617,6 +618,8 @@ def _read(message: Message) -> Reading:
         return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
     if found.whole:  # "not sure, can we skip this one"
         cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION, c.end))  # then the last said
+        if cue.kind == LATER and _leaves_then_comes_back(found):
+            return Reading(STOP)
         if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
             return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
         return _as_reading(cue.kind, cue.intent, message.intent)
@@ -722,11 +725,19 @@ def _closing(found: Analysis, kind: str, meant: Optional[str]) -> Reading:
     of its own ("that ones a bit deep for a tuesday morning, skip it"). Otherwise the words before may be an answer
     ("I'd like to stop doing nights, bye"): ask."""
     before = [cue for cue in found.cues if cue.end <= found.last_start]
+    if kind == LATER and _leaves_then_comes_back(found):
+        return Reading(STOP)
     skips_in_a_phrase = kind == SKIP and found.closing is not None and found.closing.is_phrase
     if (kind in found.closing_senses or found.declined or (meant == kind and not before)
             or _same_before(found, kind) or kind in found.reasons_before or skips_in_a_phrase):
         return Reading(kind)
     return Reading(UNCLEAR)
+
+
+def _leaves_then_comes_back(found: Analysis) -> bool:
+    """Whether the message opens by leaving, so that coming back after it is the return promised, not this question
+    put off: "that's me done for today, I'll come back to it"."""
+    return found.leading is not None and found.leading.kind == STOP
 
 
 def _same_before(found: Analysis, kind: str) -> bool:

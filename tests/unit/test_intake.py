@@ -1101,6 +1101,10 @@ def test_answers_that_speak_of_asking_are_answers(text: str) -> None:
     ("before I answer could I see what I wrote for values", "review_journal", intake.REQUEST),
     ("shattered, can i save this and come back another day", "deny", intake.STOP),
     ("not now. ill come back to all of it at the weekend", "out_of_scope", intake.STOP),
+    ("ill come back to this question when im off the ward, too busy", "out_of_scope", intake.LATER),
+    ("that's me done for today, I'll come back to it", "stop", intake.STOP),
+    ("can we put it off? i want to ask my mentor first", "nlu_fallback", intake.LATER),
+    ("any e-learning you could point me to?", "find_resources", intake.REQUEST),
 ])
 def test_leaving_putting_off_and_asking_in_everyday_words_read_as_meant(text: str, intent: str, kind: str) -> None:
     assert reading(text, intent).kind == kind
@@ -1113,6 +1117,7 @@ def test_leaving_putting_off_and_asking_in_everyday_words_read_as_meant(text: st
     ("being able to finish on time and not do the rest at home", intake.ANSWER),
     ("we leave it out of the handover and it gets missed", intake.ANSWER),
     ("go back to studying later on, maybe a masters", intake.ANSWER),
+    ("I tend to put it off until the last minute", intake.ANSWER),
 ])
 def test_putting_this_question_off_or_answers_that_share_those_words_are_not_leaving(text: str, kind: str) -> None:
     assert reading(text).kind == kind
