@@ -459,8 +459,9 @@ def _waits(doc: Doc, found: Sequence[Cue], said: set[int]) -> Optional[str]:
         # off when the kids are at school, so Tuesdays work").
         pointed = (reads_as_question(doc[opens:].text) if cue.kind == STOP
                    else points_at_the_question(doc[cue.start:cue.end].text))
-        after = cue.end + (cue.end < len(doc) and doc[cue.end].lower_ in vocabulary().grammar.question_nouns)
-        if (all(t.i in said for t in doc[opens:cue.start]) and pointed  # "come back to this (question) when ..."
+        named = cue.end < len(doc) and doc[cue.end].lower_ in vocabulary().grammar.question_nouns
+        after = cue.end + 1 if named else cue.end  # "come back to this (question) when ..."
+        if (all(t.i in said for t in doc[opens:cue.start]) and pointed
                 and (doc[cue.end - 1].lower_ in waiting or after < len(doc) and doc[after].lower_ in waiting)):
             return cue.kind
     return None
