@@ -281,6 +281,11 @@ def _typed(text: str) -> str:
     return _typed_forms().sub(lambda m: spelt[m.group(0).lower()], text)
 
 
+def _lowered(text: str) -> str:
+    """``text`` with its typed short forms read, in lower case, with a plain apostrophe ("I’m" is "i'm")."""
+    return _typed(text).lower().replace("\u2019", "'")
+
+
 @cache
 def _typed_forms() -> re.Pattern[str]:
     """The typed forms as whole words, the longest first ("ill get back" before any shorter form)."""
@@ -836,9 +841,7 @@ def puts_a_request_to_the_coach(text: str) -> bool:
     grammar = vocabulary().grammar
     lead_in = grammar.asking_leads - grammar.yes_no_openers - grammar.to_the_coach  # "pls", "oh", not "can", "you"
     for clause in clauses(text, "?"):
-        words = re.findall(r"[a-z']+", _typed(clause).lower())
-        while words and words[0] in lead_in:
-            words.pop(0)
+        words = _after_filler(_typed(clause), lead_in)
         then = set(words[2:3])
         asks_you = " ".join(words[:2]) in grammar.asking_you and not then & grammar.wondering
         fetches = (len(words) > 1 and words[0] in grammar.fetching_verbs and words[1] in grammar.to_the_coach
@@ -857,7 +860,7 @@ def changes_another_question(text: str) -> bool:
     confidence in meetings not IT skills, can you swap it"), or opens by calling itself a correction ("correction to
     my goals: ...")."""
     grammar = vocabulary().grammar
-    said = _typed(text).lower().replace("\u2019", "'")
+    said = _lowered(text)
     words = re.findall(r"[a-z']+", said)
     opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", said)
     return ((_names_a_question(words) and _says(words, grammar.changing))
@@ -875,7 +878,7 @@ def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
     title should be Advanced Clinical Practitioner"). Told, not asked, so the words may also be this question's
     answer, and they are kept (bot.journey_service). ``asking`` names the question being asked: "my role is wrong
     for me" at the question about the role is its answer."""
-    doc = nlp().make_doc(_typed(text).lower().replace("\u2019", "'"))
+    doc = nlp().make_doc(_lowered(text))
     if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
         return False
     # Nothing after but filler or the change asked again ("goals wrong pls change").
@@ -900,7 +903,7 @@ def asks_to_edit_another_answer(text: str, asking: FrozenSet[str]) -> bool:
     with one that may change a thing in one's life too, a record or an answer named and asked of the coach ("can I
     remove the third goal", "please delete my proud moment answer"), or wanted back ("I want to change my aspiration
     back to what it was"); not told ("I changed my goals after the course")."""
-    doc = lemmas(_typed(text).lower().replace("\u2019", "'"))
+    doc = lemmas(_lowered(text))
     if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
         return False
     asked = {word.rstrip("s") for word in asking}  # "my second goal" at the goals question
@@ -956,7 +959,7 @@ def corrects_in_a_last_clause(text: str) -> bool:
     if len(parts) < 2 or len(text.split()) > READ_AS_CHANGE:
         return False
     grammar = vocabulary().grammar
-    said = re.findall(r"[a-z'-]+", _typed(parts[-1]).lower())
+    said = _said(_typed(parts[-1])).split()
     last = [w for w in said if w not in _one_word_filler()]
     before = lemmas(" ".join(parts[:-1]))
     if not any(t.lower_ in grammar.contrasts for t in before):
@@ -1190,10 +1193,12 @@ def _asks_what(text: str) -> bool:
     return len(words) > 1 and words[0] in grammar.wh_words | grammar.wh_contracted and words[1] != "about"
 
 
-def _after_filler(text: str) -> List[str]:
-    """The lower-cased words of a message from the first that is not one-word filler ("sorry what do you mean")."""
-    filler, words = _one_word_filler(), re.findall(r"[\w']+", text.lower())
-    while words and words[0] in filler:
+def _after_filler(text: str, filler: Optional[FrozenSet[str]] = None) -> List[str]:
+    """The lower-cased words of a message from the first that is not one-word filler ("sorry what do you mean"), or
+    not one of ``filler``."""
+    skipped = _one_word_filler() if filler is None else filler
+    words = re.findall(r"[\w']+", text.lower())
+    while words and words[0] in skipped:
         words = words[1:]
     return words
 
