@@ -94,6 +94,7 @@ class Grammar(BaseModel):
     inverted_subjects: FrozenSet[str]
     asking_you: FrozenSet[str]
     asking_to: FrozenSet[str]
+    politely: FrozenSet[str]
     another_day: FrozenSet[str]
     this_question: FrozenSet[str]
     asked_subjects: FrozenSet[str]
@@ -624,6 +625,9 @@ def _read(message: Message) -> Reading:
         return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
     if found.whole:  # "not sure, can we skip this one"
         cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION, c.end))  # then the last said
+        decided = [c for c in found.cues if c.kind in (SKIP, LATER, STOP) and c.start >= cue.end]
+        if cue.kind == QUESTION and decided:  # not knowing what to put, then what to do: "dont know what, move on"
+            cue = max(decided, key=lambda c: (c.end, c.end - c.start))
         if cue.kind == LATER and _leaves_then_comes_back(found):
             return Reading(STOP)
         if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
@@ -669,6 +673,8 @@ def _read(message: Message) -> Reading:
     final = found.final
     if final is not None and final.kind in found.reasons_before_final and found.count <= READ_AS_CHANGE:
         return Reading(final.kind)  # "let me check my payslip and come back to it"
+    if found.waits is not None and found.count <= READ_AS_CHANGE:
+        return Reading(found.waits)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -681,8 +687,6 @@ def _read(message: Message) -> Reading:
             if kind in found.senses:
                 return Reading(kind)
     leading = found.leading
-    if found.waits is not None and found.count <= READ_AS_CHANGE:
-        return Reading(found.waits)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
     if leading is not None and leading.kind == SKIP and found.declines_and_names and found.count <= BRIEF:
         return Reading(SKIP)  # "rather not say my band tbh"
     if leading is not None and leading.kind == STOP and STOP in found.senses and found.count <= BRIEF and (
@@ -718,8 +722,10 @@ def _read(message: Message) -> Reading:
         return Reading(UNCLEAR)  # the NLU and a phrase both see a request in a long message: ask
     if message.intent == "out_of_scope" and message.elsewhere and _commands(text):
         return Reading(ELSEWHERE)  # an errand about things the coach never speaks of ("convert 20 yen to dollars")
-    if meant is None and puts_a_request_to_the_coach(text):
-        return Reading(UNCLEAR)  # "email me the plan when we're done", which the NLU could not name: keep, and ask
+    if (meant is None or message.intent == "out_of_scope") and puts_a_request_to_the_coach(text):
+        # "email me the plan when we're done", which the NLU could not name, or took for something else entirely ("cn
+        # u email the plan to my nhs.net when its done"): keep, and ask
+        return Reading(UNCLEAR)
     return Reading(ANSWER)
 
 
@@ -815,9 +821,13 @@ def _asks(text: str) -> bool:
     "I want ..." / "can I ..." ("before I go on, show me my answers"). "More regular shifts and someone to talk
     to" names something the person needs; it asks for nothing."""
     grammar = vocabulary().grammar
-    return reads_as_question(text) or _says(_said(text).split(), grammar.asking_you | grammar.asking_to) or any(
-        reads_as_question(clause) or _clause_asks(clause)
-        for clause in clauses(text))  # "before I forget, can you email me the plan"
+    questions = [f"{question}?" for question in text.split("?")[:-1]]  # "anything to read up on? free stuff ideally"
+    said = _said(text).split()
+    return (any(reads_as_question(question) for question in [text, *questions])
+            or _says(said, grammar.asking_you | grammar.asking_to)
+            or bool(said) and said[-1] in grammar.politely  # "checklist for the appraisal meeting pls"
+            or any(reads_as_question(clause) or _clause_asks(clause)
+                   for clause in clauses(text)))  # "before I forget, can you email me the plan"
 
 
 def _clause_asks(clause: str) -> bool:
@@ -867,8 +877,13 @@ def changes_another_question(text: str) -> bool:
             or _changes_by_name(said, words)
             or _said_then_now(said)
             or _asks_to_replace(said)
-            or (_says(words, grammar.earlier_answer) and _says(words, grammar.correcting))
+            or ((_says(words, grammar.earlier_answer) or _names_an_answer(words)) and _says(words, grammar.correcting))
             or (opens is not None and opens.group(1) in grammar.correcting_openers))
+
+
+def _names_an_answer(words: Sequence[str]) -> bool:
+    """Whether "my" names an answer by what it was about: "my proud moment answer", "my feelings answer"."""
+    return any(word == "answer" and "my" in words[max(0, i - 3):i - 1] for i, word in enumerate(words))
 
 
 def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
@@ -1083,8 +1098,25 @@ def _said_matcher() -> Matcher:
     contrast: Dict[str, Any] = {"LOWER": {"IN": [",", "but", "-", ";", "–", "—"]}}
     now: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.said_now)}}
     matcher = Matcher(nlp().vocab)
-    matcher.add("said_then_now", [[{"LOWER": "i"}, {"LOWER": {"IN": sorted(grammar.said_verbs)}}, value, when,
-                                   contrast, {"LOWER": "but", "OP": "?"}, {"LOWER": "i"}, now]])
+    said: List[Dict[str, Any]] = [{"LOWER": "i"}, {"LOWER": {"IN": sorted(grammar.said_verbs)}}]
+    then_now: List[Dict[str, Any]] = [contrast, {"LOWER": "but", "OP": "?"}, {"LOWER": "i"}, now]
+    matcher.add("said_then_now", [[*said, value, when, *then_now],
+                                  # Said earlier, of a job the tagger takes for an adverb or of nothing named ("i
+                                  # typed paramedic earlier but im ...", "that one i answered earlier, im ...")
+                                  [*said, {"POS": "ADV", "OP": "?"}, {"LOWER": "earlier"}, *then_now]])
+    # What was said for a question named, then set against: "i said stepping up for the growth thing but ...",
+    # "placement - i said yes it felt right but ...", "the what i want to develop question, i said IT but ...". Not
+    # "i put myself forward for the leadership programme, but" (a thing named), nor "..., i said it before, but".
+    against: Dict[str, Any] = {"LOWER": {"IN": ["but", ","]}}
+    name: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_names)}}
+    what: List[Dict[str, Any]] = [{"LOWER": {"NOT_IN": sorted(grammar.demonstratives | {"it", "so"})}},
+                                  {"OP": "{0,3}"}]
+    noun: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_nouns | {"thing"})}}
+    matcher.add("said_for_a_question", [
+        [*said, *what, {"LOWER": {"IN": ["for", "in", "on", "to"]}}, {"LOWER": {"IN": ["the", "my"]}},
+         {"IS_ALPHA": True, "OP": "{0,2}"}, name, {**noun, "OP": "?"}, against],
+        [{**name, "IS_SENT_START": True}, {"IS_PUNCT": True}, *said, *what, against],
+        [{"LOWER": "question"}, {"IS_PUNCT": True}, *said, {"OP": "{1,4}"}, against]])  # "..., i said IT but"
     said_to_be: Dict[str, Any] = {"LOWER": {"IN": ["is", "'s", "should", "must"]}}
     # "not" then the other value, a thing or a number ("not OT", "not 5", "not clinical nurse educator"), not a state
     # ("should be fine, not worried").

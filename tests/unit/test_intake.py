@@ -1302,3 +1302,68 @@ def test_asking_what_shape_the_answer_should_take_is_a_question_whatever_the_nlu
 ])
 def test_answers_that_sound_like_leaving_putting_off_or_asking_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
+
+
+@pytest.mark.parametrize("text", [
+    "i said stepping up for the growth one but sideways suits me better",
+    "placement - i said yes it fitted but on reflection its a level too high",
+    "the what i find hard question, i said IT but its delegation really",
+    "i typed paramedic earlier but im a specialist paramedic now",
+    "the feelings one i answered earlier, im actually doing better than that",
+    "my proud moment answer had a patient's name in it, can you take that out",
+    "my impact answer sounds big headed, can i tone it down",
+    "can i re do the competences bit, i rushed it",
+])
+def test_what_was_said_for_a_question_named_then_set_against_is_a_change(text: str) -> None:
+    assert intake.changes_another_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I put myself forward for the leadership programme, but didn't get it",
+    "Support - I said it before, but my manager needs to listen",
+    "I said so, but I was ignored",
+    "one thing, i said it before but nobody listens",
+    "the hardest part, i said it to my manager but she ignored it",
+    "I said no to the band six job but I regret it",
+    "my answer to most problems is a cup of tea",
+])
+def test_what_was_said_of_a_thing_or_to_someone_is_not_a_change(text: str) -> None:
+    assert not intake.changes_another_question(text)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("checklist for the appraisal meeting pls", "show_checklist"),
+    ("undo the sharing with my supervisor please", "stop_sharing"),
+    ("i'd like my line manager to have a look at my answers", "share_with_manager"),
+    ("anything i could read up on about coaching? free ideally", "find_resources"),
+    ("i want to do the full career conversation with all the stages", "start_journey"),
+])
+def test_a_request_the_nlu_names_in_everyday_words_is_that_request(text: str, intent: str) -> None:
+    assert reading(text, intent) == intake.Reading(intake.REQUEST, intent)
+
+
+def test_a_request_put_to_the_coach_that_the_nlu_took_for_off_topic_is_kept_and_asked_about() -> None:
+    assert reading("cn u email my plan to me when its done", "out_of_scope").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("why do u need my band", "inform", intake.QUESTION),
+    ("whats the difference between depth and breadth", "nlu_fallback", intake.QUESTION),
+    ("dont know what to put, move on", "skip", intake.SKIP),
+    ("hold on this one, need to check with my mentor", "inform", intake.LATER),
+    ("leave it for now and I'll come back to it after the others", "stop", intake.LATER),
+])
+def test_why_it_is_asked_not_knowing_then_moving_on_and_holding_a_question_are_understood(text: str, intent: str,
+                                                                                          kind: str) -> None:
+    assert reading(text, intent).kind == kind
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("more staff please", "inform"),
+    ("the difference between a good and a bad shift is the team", "inform"),
+    ("someone to have a look at my rota with me", "inform"),
+    ("more time to read up on new guidance", "find_resources"),
+    ("I hold on to things too long", "inform"),
+])
+def test_answers_with_those_words_are_answers(text: str, intent: str) -> None:
+    assert reading(text, intent).is_answer
