@@ -156,6 +156,17 @@ def test_a_request_mid_form_is_acted_on_and_nothing_is_stored(coach: CoachServer
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
+@pytest.mark.parametrize("request_, shown", [
+    ("anything i can read up on about leadership? free stuff ideally", "what might help"),
+    ("checklist for the appraisal meeting pls", "checklist")])
+def test_a_request_in_everyday_words_mid_form_is_acted_on_and_nothing_is_stored(coach: CoachServers, request_: str,
+                                                                                shown: str) -> None:
+    user = new_person(coach)
+    reply = texts(coach.say(user, request_))
+    assert shown in reply.lower() and "noted" not in reply, reply
+    assert not stored(coach, user)
+
+
 def test_a_long_message_that_also_asks_to_skip_is_kept_and_the_person_is_asked(coach: CoachServers) -> None:
     user = new_person(coach)
     text = ("honestly I'd rather skip this one because I've never really thought about my role that way and "
@@ -359,7 +370,9 @@ def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps
                                     "can I fix my goals first?", "ignore what i said bout energy",
                                     "change my first goal to finishing my preceptorship",
                                     "can I redo behaviours, I rushed it", "could I remove the second goal please",
-                                    "wait I said depth but I meant breadth"])
+                                    "wait I said depth but I meant breadth",
+                                    "i said stepping up for the growth thing but moving sideways is more me i think",
+                                    "my proud moment answer had a patients name in it, can u take that out"])
 def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_stores_nothing(
         coach: CoachServers, change: str) -> None:
     user = new_person(coach)
