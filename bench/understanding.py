@@ -222,11 +222,17 @@ def kept_as_answers(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     for part, r in result.items():
         silent = sum(item["expect"] != intake.ANSWER and did == intake.ANSWER for item, _, did in r["outcomes"])
         asked = [item for item, _, did in r["outcomes"] if item["expect"] == intake.REQUEST and did == intake.UNCLEAR]
-        offered_ = sum(any(same(item["intent"], g) for g in clarifying.guesses(message(parsed[item["text"]]).ranking))
-                       for item in asked)
+        offered_ = sum(any(same(item["intent"], g) for g in offers(item, parsed[item["text"]])) for item in asked)
         counts.append(f"{part} {silent} stored as the answer; {len(asked)} requests kept and asked about, "
                       f"{offered_} of them offered")
     return "; ".join(counts)
+
+
+def offers(item: Dict[str, Any], p: Parsed) -> List[str]:
+    """The requests offered beside "save" and "skip" for words kept at a question (JourneyService.take): the one the
+    words point to, then the NLU's guesses."""
+    reading = JourneyService.read(coach_journey().find_prompt(item["prompt"]), message(p))
+    return [*([reading.offer] if reading.offer else []), *clarifying.guesses(message(p).ranking)]
 
 
 def flows_started(result: Dict[str, Any]) -> str:

@@ -150,6 +150,10 @@ class Grammar(BaseModel):
     answering_verbs: FrozenSet[str]
     deferring_times: FrozenSet[str]
     heading_for: FrozenSet[str]
+    preparing: FrozenSet[str]
+    their_team: FrozenSet[str]
+    their_conversations: FrozenSet[str]
+    manager_versions: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -182,6 +186,8 @@ class Reading:
     intent: Optional[str] = None
     # A change told, not asked ("my hours are wrong, I do 30"): the words may still be this question's answer.
     told: bool = False
+    # Kept and asked about, a request the words point to that the NLU did not name: offered first among its guesses.
+    offer: Optional[str] = None
 
     @property
     def is_answer(self) -> bool:
@@ -560,11 +566,14 @@ def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = No
     return Reading(kind, intent if kind == REQUEST else None)
 
 
-def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozenset()) -> Reading:
+def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozenset(), own: bool = False) -> Reading:
     """Whether a message said at a question is the answer, or a request; never a guess that loses words. At a
     question that asks for the person's ``steps``, a request said as a step they will take is the answer. ``asking``
-    names the question being asked (its id's words): another question named as wrong is a change told."""
+    names the question being asked (its id's words): another question named as wrong is a change told. At a question
+    about the person's ``own`` career, preparing for one's team's conversations may be a manager in the wrong place."""
     reading = _read(message)
+    if own and reading.kind in (ANSWER, QUESTION) and prepares_for_a_team(message.text):
+        return Reading(UNCLEAR, offer="manager_mode")  # the words kept, and "I'm a manager preparing" offered
     if message.held_back and reading.kind == REQUEST:
         reading = Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
     if reading.kind in (ANSWER, QUESTION, UNCLEAR) and asks_to_edit_another_answer(message.text, asking):
@@ -577,6 +586,33 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
     if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
         return Reading(ANSWER)
     return reading
+
+
+def prepares_for_a_team(text: str) -> bool:
+    """Whether a message speaks of preparing for the conversations of the person's team ("I wanted to use this to prep
+    for my staff's appraisals", "get ready for a career chat with one of my team", "so i can prepare for their
+    conversations") or asks for the manager's version ("is there a manager side to this")."""
+    grammar = vocabulary().grammar
+    words = _said(_typed(text)).split()
+    return _says(words, grammar.manager_versions) or (
+        _says(words, grammar.their_conversations) and bool(_team_matcher()(lemmas(_lowered(text)))))
+
+
+@cache
+def _team_matcher() -> Matcher:
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    team = [nlp().make_doc(phrase) for phrase in sorted(grammar.their_team)]
+    matcher = Matcher(nlp().vocab)
+    preparing: Dict[str, Any] = {"LEMMA": {"IN": sorted(grammar.preparing)}}
+    mine: Dict[str, Any] = {"LOWER": {"IN": ["my", "our"]}}
+    matcher.add("for_my_team", [
+        [preparing, {"OP": "{0,6}"}, {"LOWER": {"IN": ["for", "with"]}}, {"OP": "{0,3}"}, mine,
+         {"IS_ALPHA": True, "OP": "{0,2}"}, *[{"LOWER": word.text} for word in doc]] for doc in team])
+    matcher.add("their_conversations", [[preparing, {"LOWER": "for"}, {"LOWER": "their"}, {"IS_ALPHA": True, "OP": "?"},
+                                         {"LOWER": {"IN": sorted(grammar.their_conversations)}}]])
+    return matcher
 
 
 def _leaves_until_another_day(text: str) -> bool:
@@ -645,9 +681,11 @@ def _read(message: Message) -> Reading:
     if meant == REQUEST and found.count > BRIEF:
         # A long message with the request the NLU saw asked in a brief clause of its own, with why or what
         # before it ("can I start my own journal now, I've got my chat next week", "before I carry on, tell me
-        # what you keep about me").
+        # what you keep about me"), or put to the coach in the last clause, its words said before ("happy for my ward
+        # manager to see all this before my appraisal, can u share it with her").
         parts = clauses(text, "?")  # "Got any leadership courses you can point me to? I want to read up first"
-        if len(parts) > 1 and _asked_in_a_clause(message.intent or "", parts):
+        if len(parts) > 1 and (_asked_in_a_clause(message.intent or "", parts) or (
+                message.intent in found.senses and puts_a_request_to_the_coach(parts[-1]))):
             return Reading(REQUEST, message.intent)
     if STOP in found.closing_senses and STOP in found.reasons_before and found.count <= READ_AS_CHANGE:
         return Reading(STOP)  # an interruption, then leaving ("That's my break over. I'll pick this up another day")
@@ -725,6 +763,10 @@ def _read(message: Message) -> Reading:
     if (meant is None or message.intent == "out_of_scope") and puts_a_request_to_the_coach(text):
         # "email me the plan when we're done", which the NLU could not name, or took for something else entirely ("cn
         # u email the plan to my nhs.net when its done"): keep, and ask
+        return Reading(UNCLEAR)
+    if message.intent == "nlu_fallback" and found.senses & REQUEST_INTENTS and reads_as_question(text):
+        # A question the NLU could not place, in a request's words ("has my band 7 been shown any of my answers"):
+        # keep, and ask, with its guesses.
         return Reading(UNCLEAR)
     return Reading(ANSWER)
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from bot import (
     answer_lists,
@@ -70,6 +70,12 @@ REVIEW = AnswerList("review_journal", lambda number, prompt: button(f"Answer {nu
 def coach_journey() -> Journey:
     """The staff flows and the outcome flow from journey.yml, plus the manager's preparation flow."""
     return Journey(journeys.load_journey().flows + (preparation_flow(),))
+
+
+@lru_cache(maxsize=1)
+def _own_flows() -> FrozenSet[str]:
+    """The flows about the person's own career: the journal and the stages."""
+    return frozenset(flow.id for flow in coach_journey().staff_flows())
 
 
 def stage_name(flow: Flow) -> str:
@@ -426,6 +432,8 @@ class JourneyService:
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             # The NLU's guesses at a request are offered beside "save" and "skip" when the question is asked again.
             guesses = clarifying.guesses(message.ranking) if reading.kind == intake.UNCLEAR else []
+            if reading.offer is not None:  # a request the words point to, that the NLU did not name, first
+                guesses = [reading.offer, *(guess for guess in guesses if guess != reading.offer)]
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text,
                                    value={GUESSES: guesses} if guesses else None)
             if reading.kind == intake.ELSEWHERE:  # it may still be an answer, which is kept until the person says
@@ -484,7 +492,8 @@ class JourneyService:
         """Answer or request, where a yes or a no, or one of the options offered, is always the answer."""
         if message.choice is None and offered(prompt, message.text):
             return intake.Reading(intake.ANSWER)
-        return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)))
+        return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)),
+                           own=prompt.flow in _own_flows())
 
     def _with_pending(self, person: str, prompt: Prompt,
                       message: Message) -> Tuple[Message, Optional[intake.Reading]]:

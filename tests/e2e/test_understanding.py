@@ -393,3 +393,15 @@ def test_a_request_put_to_the_coach_that_the_nlu_could_not_name_is_kept_and_its_
     assert FIRST_PROMPT not in kept and kept[FIRST_PROMPT + ".pending"].text == request_
     picked = texts(coach.say(user, "/send_plan"))  # the guess does what its label says; the words are let go
     assert "plan" in picked and not store.answers(store.person_id(user)), picked
+
+
+def test_a_manager_preparing_for_their_team_in_the_staff_journal_is_offered_the_manager_side_and_nothing_is_stored(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    said = "I'm actually a band 7 ward manager, I wanted to use this to prep for my staff's appraisals not my own"
+    asked = coach.say(user, said)
+    assert "I wasn't sure whether that was your answer" in texts(asked), texts(asked)
+    assert button_payloads(asked)[2] == "/manager_mode"  # after "save" and "skip", first among the offers
+    assert FIRST_PROMPT not in stored(coach, user)
+    assert "Manager mode" in texts(coach.say(user, "/manager_mode"))
+    assert not stored(coach, user)  # the kept words are let go once the person has chosen

@@ -1367,3 +1367,27 @@ def test_why_it_is_asked_not_knowing_then_moving_on_and_holding_a_question_are_u
 ])
 def test_answers_with_those_words_are_answers(text: str, intent: str) -> None:
     assert reading(text, intent).is_answer
+
+
+@pytest.mark.parametrize("text", [
+    "I'm actually a band 7 ward manager, I wanted to use this to prep for my staff's appraisals not my own",
+    "oh is this for me? I wanted to get ready for a career chat with one of my team",
+    "im a team leader, i want to prep for a 1-1 with one of my HCAs",
+    "i manage six porters, i want to prepare for their conversations",
+    "is there a manager version of this",
+])
+def test_preparing_for_ones_teams_conversations_at_a_question_about_ones_own_career_is_asked_about(text: str) -> None:
+    assert intake.read(Message(text, "start_journey"), own=True) == intake.Reading(intake.UNCLEAR,
+                                                                                 offer="manager_mode")
+
+
+@pytest.mark.parametrize("text", [
+    "I spend a lot of time getting ready for inspections with my team",
+    "helping my team prepare for their exams",
+    "I prepare for appraisals with my manager every year",
+    "I love getting my team ready for the CQC visit",
+    "prepping for my own appraisal with my manager",
+])
+def test_preparing_for_other_things_or_for_ones_own_conversation_is_not_a_manager_in_the_wrong_place(
+        text: str) -> None:
+    assert not intake.prepares_for_a_team(text)

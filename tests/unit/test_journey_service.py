@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from bot.journey import Prompt
-from bot.journey_service import JourneyService, Place, takes_earlier
+from bot.journey_service import JourneyService, Place, coach_journey, takes_earlier
 from bot.plan import choice_options
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.safety import assess
@@ -545,6 +545,24 @@ def test_a_request_the_nlu_could_not_name_is_kept_and_asked_about_with_its_guess
     payloads = [b["payload"] for reply in again.replies for b in reply.buttons]
     assert "Or did you mean one of these?" in texts(again)
     assert payloads[2:] == ["/show_checklist"]  # never a guess that erases (delete_data), nor a weak one
+
+
+def test_a_manager_preparing_for_their_team_in_the_staff_journal_is_asked_and_offered_the_manager_side_first(
+        coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:manager-in-the-journal")
+    service = JourneyService(coach_store)
+    at_the_role = Place("journal", prompt_id="journal.details.role")
+    text = "I'm a band 7 ward manager, I wanted to use this to prep for my staff's appraisals not my own"
+    service.take(person, at_the_role, Message(text, "start_journey", ranking=(("start_journey", 0.6),)))
+    assert coach_store.answers(person)["journal.details.role.pending"].text == text  # kept, not stored as the role
+    again = service.ask(person, at_the_role)
+    assert [b["payload"] for reply in again.replies for b in reply.buttons][2:] == ["/manager_mode", "/start_journey"]
+
+
+def test_preparing_for_the_team_is_an_answer_in_the_managers_own_flows(coach_store: CoachStore) -> None:
+    prompt = coach_journey().find_prompt("outcome.next_steps")
+    text = "prep for the next appraisals with my team and book a 1-1 with each of them"
+    assert JourneyService.read(prompt, Message(text, "inform")).is_answer
 
 
 def test_words_kept_for_another_reason_are_asked_about_without_guesses(coach_store: CoachStore) -> None:
