@@ -143,6 +143,7 @@ class Grammar(BaseModel):
     to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
     correcting_openers: FrozenSet[str]
+    second_thoughts: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
     tentative_openers: FrozenSet[str]
     waiting: FrozenSet[str]
@@ -910,17 +911,22 @@ def changes_another_question(text: str) -> bool:
     the person said before and corrects it ("sorry typo in my last answer", "I put 6 months for the review but can
     you make it 3"), or asks the coach to dismiss or replace what was said ("ignore what i said bout energy", "...
     confidence in meetings not IT skills, can you swap it"), or opens by calling itself a correction ("correction to
-    my goals: ...")."""
+    my goals: ..."), or says the mind was changed about what was said ("I changed my mind about what I find hard")."""
     grammar = vocabulary().grammar
     said = _lowered(text)
     words = re.findall(r"[a-z']+", said)
     opens = re.match(r"\W*([a-z]+)\s*(?:to\b|[:,;.!\-–—])", said)
-    return ((_names_a_question(words) and _says(words, grammar.changing))
+    # A question named first, by itself ("motivation one - change to learning new things").
+    heading = re.match(r"\W*([a-z]+) ([a-z]+)\s*[:,;\-–—]", said)
+    named_first = heading is not None and heading.group(1) in grammar.question_names and (
+        heading.group(2) in grammar.question_nouns)
+    return (((named_first or _names_a_question(words)) and _says(words, grammar.changing))
             or _changes_by_name(said, words)
             or _said_then_now(said)
             or _asks_to_replace(said)
             or ((_says(words, grammar.earlier_answer) or _names_an_answer(words)) and _says(words, grammar.correcting))
-            or (opens is not None and opens.group(1) in grammar.correcting_openers))
+            or (opens is not None and opens.group(1) in grammar.correcting_openers)
+            or _says(words, grammar.second_thoughts))
 
 
 def _names_an_answer(words: Sequence[str]) -> bool:

@@ -1313,6 +1313,8 @@ def test_answers_that_sound_like_leaving_putting_off_or_asking_are_answers(text:
     "my proud moment answer had a patient's name in it, can you take that out",
     "my impact answer sounds big headed, can i tone it down",
     "can i re do the competences bit, i rushed it",
+    "motivation one - change to learning new things",
+    "I've changed my mind about what I find hard, it's delegation",
 ])
 def test_what_was_said_for_a_question_named_then_set_against_is_a_change(text: str) -> None:
     assert intake.changes_another_question(text)
@@ -1326,6 +1328,8 @@ def test_what_was_said_for_a_question_named_then_set_against_is_a_change(text: s
     "the hardest part, i said it to my manager but she ignored it",
     "I said no to the band six job but I regret it",
     "my answer to most problems is a cup of tea",
+    "Leadership part of my role is hard, I want to change how I delegate",
+    "I changed my mind about nursing when I did my first placement",
 ])
 def test_what_was_said_of_a_thing_or_to_someone_is_not_a_change(text: str) -> None:
     assert not intake.changes_another_question(text)
