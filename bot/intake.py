@@ -594,9 +594,10 @@ def prepares_for_a_team(text: str) -> bool:
     for my staff's appraisals", "get ready for a career chat with one of my team", "so i can prepare for their
     conversations") or asks for the manager's version ("is there a manager side to this")."""
     grammar = vocabulary().grammar
-    words = _said(_typed(text)).split()
+    start = text[:READ_LIMIT]  # said early, as requests are
+    words = _said(_typed(start)).split()
     return _says(words, grammar.manager_versions) or (
-        _says(words, grammar.their_conversations) and bool(_team_matcher()(lemmas(_lowered(text)))))
+        _says(words, grammar.their_conversations) and bool(_team_matcher()(lemmas(_lowered(start)))))
 
 
 @cache
@@ -904,6 +905,12 @@ def puts_a_request_to_the_coach(text: str) -> bool:
     return False
 
 
+def _brief_enough_to_change(text: str) -> bool:
+    """Whether a message is short enough to ask for a change: at most ``READ_AS_CHANGE`` words and ``READ_LIMIT``
+    characters. Checked before parsing, so a huge message, even of emoji alone, is never parsed whole."""
+    return len(text) <= READ_LIMIT and len(text.split()) <= READ_AS_CHANGE
+
+
 def changes_another_question(text: str) -> bool:
     """Whether a message points at another of the coach's questions by name ("the values one", "the bit about my
     band") and changes something ("can u put breadth not depth", "should say band 7"), or changes an answer it names
@@ -912,6 +919,8 @@ def changes_another_question(text: str) -> bool:
     you make it 3"), or asks the coach to dismiss or replace what was said ("ignore what i said bout energy", "...
     confidence in meetings not IT skills, can you swap it"), or opens by calling itself a correction ("correction to
     my goals: ..."), or says the mind was changed about what was said ("I changed my mind about what I find hard")."""
+    if not _brief_enough_to_change(text):
+        return False
     grammar = vocabulary().grammar
     said = _lowered(text)
     words = re.findall(r"[a-z']+", said)
@@ -941,6 +950,8 @@ def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
     title should be Advanced Clinical Practitioner"). Told, not asked, so the words may also be this question's
     answer, and they are kept (bot.journey_service). ``asking`` names the question being asked: "my role is wrong
     for me" at the question about the role is its answer."""
+    if not _brief_enough_to_change(text):
+        return False
     doc = nlp().make_doc(_lowered(text))
     if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
         return False
@@ -966,6 +977,8 @@ def asks_to_edit_another_answer(text: str, asking: FrozenSet[str]) -> bool:
     with one that may change a thing in one's life too, a record or an answer named and asked of the coach ("can I
     remove the third goal", "please delete my proud moment answer"), or wanted back ("I want to change my aspiration
     back to what it was"); not told ("I changed my goals after the course")."""
+    if not _brief_enough_to_change(text):
+        return False
     doc = lemmas(_lowered(text))
     if len([t for t in doc if t.is_alpha]) > READ_AS_CHANGE:
         return False
@@ -1019,7 +1032,7 @@ def corrects_in_a_last_clause(text: str) -> bool:
     or says it got the value wrong ("my role is bank not permanent, I got that wrong"): one value set against another.
     Told, so the words before may be this question's answer too, and they are kept."""
     parts = clauses(text)
-    if len(parts) < 2 or len(text.split()) > READ_AS_CHANGE:
+    if len(parts) < 2 or not _brief_enough_to_change(text):
         return False
     grammar = vocabulary().grammar
     said = _said(_typed(parts[-1])).split()

@@ -1395,3 +1395,11 @@ def test_preparing_for_ones_teams_conversations_at_a_question_about_ones_own_car
 def test_preparing_for_other_things_or_for_ones_own_conversation_is_not_a_manager_in_the_wrong_place(
         text: str) -> None:
     assert not intake.prepares_for_a_team(text)
+
+
+@pytest.mark.parametrize("padding", ["😀" * 5000, " 😀" * 2000])
+def test_a_huge_message_is_never_read_as_a_change_so_it_is_never_parsed_whole(padding: str) -> None:
+    text = "my band is 6 not 5, please update" + padding
+    assert not (intake.changes_another_question(text) or intake.asks_to_edit_another_answer(text, frozenset())
+                or intake.tells_another_answer_wrong(text, frozenset()) or intake.corrects_in_a_last_clause(text))
+    assert intake.changes_another_question("my band is 6 not 5, please update")
