@@ -231,8 +231,8 @@ def kept_as_answers(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
 def offers(item: Dict[str, Any], p: Parsed) -> List[str]:
     """The requests offered beside "save" and "skip" for words kept at a question (JourneyService.take): the one the
     words point to, then the NLU's guesses."""
-    reading = JourneyService.read(coach_journey().find_prompt(item["prompt"]), message(p))
-    return [*([reading.offer] if reading.offer else []), *clarifying.guesses(message(p).ranking)]
+    return clarifying.guesses(message(p).ranking,
+                              JourneyService.read(coach_journey().find_prompt(item["prompt"]), message(p)).offer)
 
 
 def flows_started(result: Dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ offering, it says it did not follow, as before (``utter_default``).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from pydantic import BaseModel
 
@@ -32,10 +32,12 @@ def offers() -> Offers:
     return Offers.parse_obj(read_yaml(content_path("clarifying.yml")))
 
 
-def guesses(ranking: Sequence[Tuple[str, float]]) -> List[str]:
-    """The NLU's strongest guesses worth offering, from its intent ranking as (name, confidence) pairs."""
+def guesses(ranking: Sequence[Tuple[str, float]], first: Optional[str] = None) -> List[str]:
+    """The NLU's strongest guesses worth offering, from its intent ranking as (name, confidence) pairs; after
+    ``first``, a request the words themselves point to, when there is one."""
     known = offers()
-    return [name for name, confidence in ranking if name in known.offers and confidence >= known.floor][:known.most]
+    found = [name for name, confidence in ranking if name in known.offers and confidence >= known.floor][:known.most]
+    return found if first is None else [first, *(name for name in found if name != first)]
 
 
 def guess_buttons(names: Sequence[str]) -> List[Dict[str, str]]:

@@ -595,7 +595,7 @@ def prepares_for_a_team(text: str) -> bool:
     conversations") or asks for the manager's version ("is there a manager side to this")."""
     grammar = vocabulary().grammar
     start = text[:READ_LIMIT]  # said early, as requests are
-    words = _said(_typed(start)).split()
+    words = _typed_words(start)
     return _says(words, grammar.manager_versions) or (
         _says(words, grammar.their_conversations) and bool(_team_matcher()(lemmas(_lowered(start)))))
 
@@ -622,7 +622,7 @@ def _leaves_until_another_day(text: str) -> bool:
     save this and come back another day, too tired"), not asking for the question later ("can we come back to this
     one tomorrow")."""
     grammar = vocabulary().grammar
-    words = _said(_typed(text)).split()
+    words = _typed_words(text)
     return _says(words, grammar.another_day) and not _says(words, grammar.this_question)
 
 
@@ -1035,7 +1035,7 @@ def corrects_in_a_last_clause(text: str) -> bool:
     if len(parts) < 2 or not _brief_enough_to_change(text):
         return False
     grammar = vocabulary().grammar
-    said = _said(_typed(parts[-1])).split()
+    said = _typed_words(parts[-1])
     last = [w for w in said if w not in _one_word_filler()]
     before = lemmas(" ".join(parts[:-1]))
     if not any(t.lower_ in grammar.contrasts for t in before):
@@ -1367,6 +1367,11 @@ def _bare(text: str) -> List[str]:
 
 def _said(text: str) -> str:
     return " ".join(re.findall(r"[\w']+", text.lower().replace("’", "'")))
+
+
+def _typed_words(text: str) -> List[str]:
+    """The words of a message, its typed short forms read ("ill come back tmrw")."""
+    return _said(_typed(text)).split()
 
 
 def finished(text: str) -> bool:

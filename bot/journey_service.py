@@ -431,9 +431,7 @@ class JourneyService:
             reading = intake.Reading(intake.UNCLEAR)  # nothing written yet to change: the words may be the answer
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             # The NLU's guesses at a request are offered beside "save" and "skip" when the question is asked again.
-            guesses = clarifying.guesses(message.ranking) if reading.kind == intake.UNCLEAR else []
-            if reading.offer is not None:  # a request the words point to, that the NLU did not name, first
-                guesses = [reading.offer, *(guess for guess in guesses if guess != reading.offer)]
+            guesses = clarifying.guesses(message.ranking, reading.offer) if reading.kind == intake.UNCLEAR else []
             self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text,
                                    value={GUESSES: guesses} if guesses else None)
             if reading.kind == intake.ELSEWHERE:  # it may still be an answer, which is kept until the person says
