@@ -3,6 +3,8 @@ whether another person chatting at the same time notices.
 
 Prints figures only; nothing here passes or fails (tests/e2e/test_secure_defaults.py checks the behaviour).
   - a 60,000-character message over REST: time to the kind reply;
+  - 5,000 emoji, and 5,000 "!", with no spaces (as long as a message may be): time to the kind reply, and the
+    Rasa server's memory after them;
   - a 1 MB body on every public route: time to the refusal;
   - a burst of 200 messages at once for one sender: time until all are answered, and how many were paced;
   - a bystander's "hi" turn, alone and during the burst (p50 and max);
@@ -20,6 +22,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -58,6 +61,10 @@ def main() -> None:
 
             print(f"60,000-character message over REST: {timed(lambda: coach.say('web:long', LONG)):.0f} ms "
                   "to the kind reply")
+            for name, mark in [("emoji", "😀"), ('"!"', "!")]:
+                wall = timed(partial(coach.say, f"web:{uuid.uuid4().hex}", mark * 5000))
+                print(f"5,000 {name} with no spaces over REST: {wall:.0f} ms to the kind reply")
+            print(f"memory after them: rasa server {rss_mb(rasa_pid):.0f} MB")
             body = json.dumps({"sender": "web:big", "message": "x" * 1_000_000})
             for path, headers in [("/webhooks/rest/webhook", coach.rest_headers), ("/webhooks/web/session", {}),
                                   (f"/model/parse?token={coach.api_token}", {})]:

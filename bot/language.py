@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from bot.settings import load_settings
 
@@ -13,12 +13,40 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
+# spaCy's tokenizer splits prefixes and suffixes off a run of characters without spaces one at a time, in time
+# that grows with the square of its length: 5,000 emoji or "!" with no space took seconds to tokenize, in every
+# parse of the message. Hardly a word or link anyone types is this long, so a longer run is cut into pieces of this
+# length before tokenizing (a cut link is still read, in more tokens); the text of the parse stays exactly as typed.
+LONGEST_RUN = 100
+_LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
+
+
+class RunCuttingTokenizer:
+    """spaCy's own tokenizer, given long runs without spaces in pieces (see ``LONGEST_RUN``)."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        cuts = [cut for run in _LONG_RUN.finditer(text)
+                for cut in range(run.start() + LONGEST_RUN, run.end(), LONGEST_RUN)]
+        if not cuts:
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        bounds = [0, *cuts, len(text)]
+        pieces = [self.tokenizer(text[start:end]) for start, end in zip(bounds, bounds[1:], strict=False)]
+        return Doc.from_docs(pieces, ensure_whitespace=False)
+
+
 @cache
 def nlp() -> Language:
-    """Return the English spaCy pipeline named by ``COACH_SPACY_MODEL``."""
+    """Return the English spaCy pipeline named by ``COACH_SPACY_MODEL``, its tokenizer cutting long runs."""
     import spacy
 
-    return spacy.load(load_settings().spacy_model)
+    pipeline = spacy.load(load_settings().spacy_model)
+    pipeline.tokenizer = RunCuttingTokenizer(pipeline.tokenizer)
+    return pipeline
 
 
 def lemmas(text: str) -> Doc:

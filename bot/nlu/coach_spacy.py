@@ -8,16 +8,21 @@ itself and the message as written, and the gate reuses that parse (``bot/nlu/saf
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 from bot import language
 from bot.settings import load_settings
+
+MOST_TOKENS_CLASSIFIED = 1500
 
 
 @DefaultV1Recipe.register(
@@ -43,3 +48,10 @@ class CoachSpacyNLP(SpacyNLP):
         model = cls.load_model(load_settings().spacy_model)
         cls.ensure_proper_language_model(model.model)
         return cls(model, {**cls.get_default_config(), **config})
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in super().process(messages, model):
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is not None and len(doc) > MOST_TOKENS_CLASSIFIED:
+                message.set(SPACY_DOCS[TEXT], doc[:MOST_TOKENS_CLASSIFIED].as_doc())
+        return messages

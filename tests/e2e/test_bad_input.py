@@ -18,8 +18,9 @@ def user() -> str:
 
 
 @pytest.mark.parametrize("message", ["", "   ", "😊😊😊", "<script>alert('hi')</script>", "Shwmae, sut wyt ti?",
-                                     "?!?!", "a" * 3000], ids=["empty", "spaces", "emoji", "html", "welsh",
-                                                               "punctuation", "huge-word"])
+                                     "?!?!", "a" * 3000, "😀" * 5000, "!" * 5000],
+                         ids=["empty", "spaces", "emoji", "html", "welsh", "punctuation", "huge-word",
+                              "wall-of-emoji", "wall-of-marks"])
 def test_odd_messages_outside_a_form_get_a_reply(coach: CoachServers, message: str) -> None:
     replies = coach.say(user(), message)
     assert replies and all(r.get("text") or r.get("buttons") for r in replies)
@@ -47,7 +48,8 @@ def test_an_empty_answer_mid_form_gets_a_nudge_and_the_question_again(coach: Coa
     assert store.answers(store.person_id(person)) == {}
 
 
-@pytest.mark.parametrize("marks", ["😊😊😊", "👍", "?!?!"], ids=["emoji", "thumbs-up", "punctuation"])
+@pytest.mark.parametrize("marks", ["😊😊😊", "👍", "?!?!", "😀" * 5000],
+                         ids=["emoji", "thumbs-up", "punctuation", "wall-of-emoji"])
 def test_emoji_or_marks_alone_mid_form_get_a_nudge_and_nothing_is_stored(coach: CoachServers, marks: str) -> None:
     person = user()
     coach.say(person, "/start_journey")

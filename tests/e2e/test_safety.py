@@ -139,6 +139,16 @@ def test_a_disclosure_during_a_rehearsal_interrupts_it(coach: CoachServers) -> N
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
+def test_a_disclosure_after_a_wall_of_marks_mid_form_gets_urgent_help_and_is_never_stored(coach: CoachServers) -> None:
+    # The classifier sees only the start of so many tokens (bot/nlu/coach_spacy.py); the safety gate reads it all.
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    urgent = texts(coach.say(user, "!" * 4000 + " honestly I want to end my life"))
+    assert "116 123" in urgent and "999" in urgent, urgent
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(user)) == {}
+
+
 @pytest.mark.parametrize("idiom", ["this rota is killing me", "I'm dying to apply for that band 6 post",
                                    "I'd kill for a day off"])
 def test_workplace_idioms_do_not_trigger_the_crisis_path(coach: CoachServers, idiom: str) -> None:

@@ -11,7 +11,7 @@ import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import language, safety
-from bot.nlu.coach_spacy import CoachSpacyNLP
+from bot.nlu.coach_spacy import MOST_TOKENS_CLASSIFIED, CoachSpacyNLP
 from bot.nlu.safety_gate import SafetyGate, verdict_intent
 from bot.risk_classifier import UNSURE_PROBABILITY
 
@@ -133,3 +133,19 @@ def test_rasas_spacy_components_get_the_coachs_own_pipeline_and_the_words_as_wri
     assert component.provide().model is language.nlp()
     [m] = component.process([Message(data={"text": "I am Priya"})], component.provide())
     assert m.get("text_spacy_doc").text == "I am Priya"
+
+
+def test_the_classifier_sees_at_most_its_limit_of_tokens_and_the_gate_still_reads_the_whole_message() -> None:
+    component = CoachSpacyNLP.create({}, None, None, None)  # type: ignore[arg-type]
+    text = "!" * 4000 + " honestly I want to end my life"
+    [m] = component.process([message(text, "out_of_scope")], component.provide())
+    assert len(m.get("text_spacy_doc")) == MOST_TOKENS_CLASSIFIED
+    [out] = gate().process([m])
+    assert out.get("intent") == {"name": "risk_of_harm", "confidence": 1.0}
+
+
+def test_prose_as_long_as_a_message_may_be_is_classified_whole() -> None:
+    component = CoachSpacyNLP.create({}, None, None, None)  # type: ignore[arg-type]
+    text = ("I look after patients. " * 217).strip()
+    [m] = component.process([Message(data={"text": text})], component.provide())
+    assert m.get("text_spacy_doc").text == text
