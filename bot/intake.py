@@ -1146,7 +1146,9 @@ def _said_then_now(said: str) -> bool:
     worker", "I put band 4 but I got regraded"), or a record given as one value, not another ("my band is 6 not 5",
     "staff group should say AHP, not nursing", "should be physio not OT"). Not "I put my name down, I'm hoping" (no
     value) nor "I'm band 5 not looking to move" (the record is not said to be anything)."""
-    return bool(_said_matcher()(lemmas(said)))
+    doc = lemmas(said)
+    return any(doc.vocab.strings[rule] != "said_then_instead" or doc[end:end + 1].text != "of"
+               for rule, _, end in _said_matcher()(doc))
 
 
 @cache
@@ -1178,6 +1180,11 @@ def _said_matcher() -> Matcher:
          {"IS_ALPHA": True, "OP": "{0,2}"}, name, {**noun, "OP": "?"}, against],
         [{**name, "IS_SENT_START": True}, {"IS_PUNCT": True}, *said, *what, against],
         [{"LOWER": "question"}, {"IS_PUNCT": True}, *said, {"OP": "{1,4}"}, against]])  # "..., i said IT but"
+    # What was said, then asked to be something else instead: "for when i want it to happen i put asap, can that be
+    # in a years time instead". Not "i put my name down, can i go on the course instead of ..." (see _said_then_now).
+    matcher.add("said_then_instead", [[*said, {"OP": "{1,4}"}, {"LOWER": {"IN": [",", "-", "but", "so"]}},
+                                       {"LOWER": {"IN": ["can", "could"]}}, {"LOWER": {"IN": ["that", "it", "you"]}},
+                                       {"OP": "{1,6}"}, {"LOWER": "instead"}]])
     said_to_be: Dict[str, Any] = {"LOWER": {"IN": ["is", "'s", "should", "must"]}}
     # "not" then the other value, a thing or a number ("not OT", "not 5", "not clinical nurse educator"), not a state
     # ("should be fine, not worried").

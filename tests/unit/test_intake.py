@@ -1315,6 +1315,9 @@ def test_answers_that_sound_like_leaving_putting_off_or_asking_are_answers(text:
     "can i re do the competences bit, i rushed it",
     "motivation one - change to learning new things",
     "I've changed my mind about what I find hard, it's delegation",
+    "for the when question i put asap, can that be in a year instead",
+    "i said 6 months - could you make it 3 instead",
+    "can u go bk 2 my vision",
 ])
 def test_what_was_said_for_a_question_named_then_set_against_is_a_change(text: str) -> None:
     assert intake.changes_another_question(text)
@@ -1330,6 +1333,7 @@ def test_what_was_said_for_a_question_named_then_set_against_is_a_change(text: s
     "my answer to most problems is a cup of tea",
     "Leadership part of my role is hard, I want to change how I delegate",
     "I changed my mind about nursing when I did my first placement",
+    "I put in for the band 6 job, but could you believe it they gave it to an agency nurse instead of me",
 ])
 def test_what_was_said_of_a_thing_or_to_someone_is_not_a_change(text: str) -> None:
     assert not intake.changes_another_question(text)
