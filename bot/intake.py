@@ -1145,7 +1145,8 @@ def _said_then_now(said: str) -> bool:
     """What the person said before, as a value, then what is true ("I wrote midwife but I'm a maternity support
     worker", "I put band 4 but I got regraded"), or a record given as one value, not another ("my band is 6 not 5",
     "staff group should say AHP, not nursing", "should be physio not OT"). Not "I put my name down, I'm hoping" (no
-    value) nor "I'm band 5 not looking to move" (the record is not said to be anything)."""
+    value) nor "I'm band 5 not looking to move" (the record is not said to be anything). Or what was said, then asked
+    to be something else instead ("i put asap, can that be in a years time instead"), not "... instead of ..."."""
     doc = lemmas(said)
     return any(doc.vocab.strings[rule] != "said_then_instead" or doc[end:end + 1].text != "of"
                for rule, _, end in _said_matcher()(doc))

@@ -1333,7 +1333,7 @@ def test_what_was_said_for_a_question_named_then_set_against_is_a_change(text: s
     "my answer to most problems is a cup of tea",
     "Leadership part of my role is hard, I want to change how I delegate",
     "I changed my mind about nursing when I did my first placement",
-    "I put in for the band 6 job, but could you believe it they gave it to an agency nurse instead of me",
+    "i said no, could you believe they went with the agency instead of me",
 ])
 def test_what_was_said_of_a_thing_or_to_someone_is_not_a_change(text: str) -> None:
     assert not intake.changes_another_question(text)
