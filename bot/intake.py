@@ -144,6 +144,7 @@ class Grammar(BaseModel):
     correcting: FrozenSet[str]
     correcting_openers: FrozenSet[str]
     second_thoughts: FrozenSet[str]
+    wishing_otherwise: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
     tentative_openers: FrozenSet[str]
     waiting: FrozenSet[str]
@@ -725,7 +726,7 @@ def _read(message: Message) -> Reading:
         # A request about the question itself, whatever the NLU guessed ("come back to this one").
         for kind in SELF_EVIDENT:
             if kind in found.senses:
-                return Reading(kind)
+                return Reading(UNCLEAR if kind == CHANGE and _wishes_otherwise(text) else kind)
     leading = found.leading
     if leading is not None and leading.kind == SKIP and found.declines_and_names and found.count <= BRIEF:
         return Reading(SKIP)  # "rather not say my band tbh"
@@ -853,6 +854,12 @@ def clauses(text: str, also: str = "") -> List[str]:
     """The clauses of a message (split at ``also`` as well: "?" for the questions in it)."""
     marks = re.escape(CLAUSE_MARKS + also)
     return [clause.strip() for clause in re.split(f"[{marks}]", text) if clause.strip()]
+
+
+def _wishes_otherwise(text: str) -> bool:
+    """Whether a message asks whether "it" could be otherwise ("my manager said no to flexible hours, could it be
+    compressed hours instead"), which may be about work as well as about the answer."""
+    return _says(_typed_words(text), vocabulary().grammar.wishing_otherwise)
 
 
 def _asked_in_a_clause(sense: str, parts: List[str]) -> bool:

@@ -177,6 +177,15 @@ def test_a_long_message_that_also_asks_to_skip_is_kept_and_the_person_is_asked(c
     assert stored(coach, user)[FIRST_PROMPT].text == text
 
 
+def test_asking_whether_it_could_be_otherwise_is_kept_and_asked_about_not_taken_as_a_change(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    text = "my manager said no to flexible hours, could it be compressed hours instead"
+    assert "Shall I save it as your answer" in texts(coach.say(user, text))
+    coach.say(user, '/choose{"choice": "keep"}')
+    assert stored(coach, user)[FIRST_PROMPT].text == text
+
+
 def finish_journal(coach: CoachServers, user: str) -> List[dict]:
     replies: List[dict] = []
     for _ in range(11):  # every journal question

@@ -280,6 +280,21 @@ def test_words_before_a_closing_request_that_may_be_the_answer_are_kept_and_aske
     assert reading(text, intent).kind == intake.UNCLEAR
 
 
+@pytest.mark.parametrize("text", [
+    "my manager said no to flexible hours, could it be compressed hours instead",
+    "rota said nights again, could that be changed for days",
+])
+def test_asking_whether_it_could_be_otherwise_may_be_about_work_so_the_words_are_kept_and_asked_about(
+        text: str) -> None:
+    assert reading(text, "inform").kind == intake.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["i said band 5 earlier, could it be band 6 instead",
+                                  "oops that answer was wrong, can it be changed"])
+def test_asking_whether_what_was_said_could_be_otherwise_is_a_change(text: str) -> None:
+    assert reading(text, "inform").kind == intake.CHANGE
+
+
 @pytest.mark.parametrize("text", ["more time with my kids, skip the overtime", "ready now, or later if not"])
 def test_a_closing_clause_that_only_mentions_a_request_word_is_still_the_answer(text: str) -> None:
     assert reading(text, "inform").is_answer
