@@ -81,6 +81,15 @@ class ActionCarryOn(CoachAction):
         return journey().carry_on(person_of(tracker), place_of(tracker), message_of(tracker))
 
 
+class ActionGoOn(CoachAction):
+    """Yes, "next" or "carry on" with nothing asked: where the person was, or the menu."""
+
+    action_name = "action_go_on"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().go_on(person_of(tracker), place_of(tracker), message_of(tracker))
+
+
 class ActionOfferCarryOnAgain(CoachAction):
     """After a question answered at "Shall we carry on?": the offer again, with its buttons."""
 

@@ -196,6 +196,15 @@ class JourneyService:
             return Turn().say(CARRY_ON_UNCLEAR).set(pending_confirmation=None)
         return self.resume(person, place).set(pending_confirmation=None)
 
+    def go_on(self, person: str, place: Place, message: Message) -> Turn:
+        """A yes, a "next" or a "carry on" with nothing asked. Words that move along ("carry on", "keep going",
+        "next") pick up where the person left off once they have begun, as "where was I?" does; anything else (a bare
+        "yes", or nothing begun yet) gets the menu, and the turn waits for the person."""
+        begun = bool(place.flow) or bool(self.store.answers(person))
+        if begun and intake.move(message.text) == intake.NEXT:
+            return self.resume(person, place)
+        return Turn().say(response="utter_menu").pause()
+
     def offer_again(self, person: str) -> Turn:
         """"Shall we carry on?" once more, after a question asked at the offer ("what's in stage 1?"), so its
         buttons are at hand again."""

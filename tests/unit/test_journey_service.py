@@ -591,3 +591,28 @@ def test_a_change_said_after_an_answer_offers_the_answers_to_change(coach_store:
     turn = JourneyService(coach_store).take(person, AT_THE_SECOND_QUESTION, said("I got my job title wrong"))
     assert "choose the answer you'd like to change" in texts(turn) and turn.leave == PAUSE
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]
+
+
+@pytest.mark.parametrize("words", ["carry on", "keep going", "continue", "next please"])
+def test_carrying_on_in_words_with_nothing_asked_picks_up_where_the_person_left_off(
+        coach_store: CoachStore, words: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id(f"web:go-on-{words}")
+    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    turn = service.go_on(person, Place(), said(words, intent="affirm"))
+    assert "Picking up where you left off" in texts(turn) and turn.state["flow"] == "journal"
+    assert turn.leave != PAUSE  # the form asks the next question
+
+
+def test_a_bare_yes_with_nothing_asked_gets_the_menu_and_waits(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:go-on-yes")
+    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    turn = service.go_on(person, Place(), said("yes", intent="affirm"))
+    assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
+
+
+def test_carrying_on_before_anything_is_begun_gets_the_menu(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    turn = service.go_on(coach_store.person_id("web:go-on-new"), Place(), said("carry on", intent="affirm"))
+    assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
