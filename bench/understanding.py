@@ -13,6 +13,8 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
   typed choices  what people type instead of pressing a button, acted on as the button would
+  typed picks    a number or place typed at a numbered list ("3", "the third one"): the button it picks, or none
+                 (bot/picking.py; the NLU plays no part)
   intent F1      weighted F1 over the in-scope questions and openers (the figure `rasa test nlu` reports)
   offered        of those questions and openers the NLU could not place (nlu_fallback), the share whose request
                  "did you mean…?" offers as a button (bot/clarifying.py)
@@ -36,7 +38,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot import clarifying, intake, plan, safety  # noqa: E402
+from bot import clarifying, intake, picking, plan, safety  # noqa: E402
 from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
@@ -240,6 +242,14 @@ def flows_started(result: Dict[str, Any]) -> str:
                      for part, r in result.items())
 
 
+def typed_pick(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    shown = item["shown"]
+    numbers = range(5, 9) if shown == "5-8" else range(1, int(shown) + 1)
+    button = picking.picked(item["text"], [{"title": f"Answer {n}", "payload": f"/{n}"} for n in numbers])
+    did = button["payload"].lstrip("/") if button else "none"
+    return did == str(item["expect"] or "none"), did
+
+
 def weighted_f1(pairs: List[Tuple[str, str]]) -> float:
     from sklearn.metrics import f1_score
 
@@ -260,6 +270,8 @@ def main() -> None:
     in_form_items = [item for items in batches.values() for item in items]
     openers = load("understanding_openers.yml", "openers")
     choices = load("understanding_openers.yml", "typed_choices")
+    picks = [dict(i, held_out="held_out" in name) for name in ("typed_picks.yml", "typed_picks_held_out.yml")
+             for i in load(name, "picks")]
     off = load("off_topic.yml")
     scope = load("in_scope.yml")
     everything = [i["text"] for i in [*in_form_items, *openers, *choices, *off, *scope]]
@@ -282,6 +294,7 @@ def main() -> None:
                 if parsed[i["text"]].intent == "nlu_fallback"]
     score("  offered", unplaced, parsed, offered, seen, show, by="intent")
     score("typed choices", choices, parsed, typed_choice, seen, show)
+    score("typed picks", picks, {i["text"]: Parsed(i["text"], "none") for i in picks}, typed_pick, set(), show)
     for part, held in (("tuning", False), ("held-out", True)):
         pairs = [(i.get("intent") or i["expect"], parsed[i["text"]].intent) for i in [*scope, *openers]
                  if bool(i.get("held_out")) == held and not (held and normal(i["text"]) in seen)]

@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import guard_messages, limit_request_size
+from bot.channels.typed_picks import read_typed_picks, remember_server
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -67,12 +68,10 @@ class CoachRestInput(RestInput):
         settings = load_settings()
         token = settings.require_api_token()  # refuses to start without one
         server: Dict[str, Any] = {}
-        rest = super().blueprint(guard_messages(once_per_message(on_new_message, server), settings))
+        rest = super().blueprint(
+            guard_messages(once_per_message(read_typed_picks(on_new_message, server), server), settings))
         limit_request_size(rest, settings)
-
-        @rest.listener("before_server_start")
-        async def remember_server(app: Any, _: Any) -> None:
-            server["app"] = app
+        remember_server(rest, server)
 
         @rest.middleware("request")
         async def require_token(request: Request) -> Optional[HTTPResponse]:

@@ -50,6 +50,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import guard_messages, limit_request_size
+from bot.channels.typed_picks import read_typed_picks, remember_server
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -645,8 +646,10 @@ class TeamsInput(InputChannel):
         settings = load_settings()
         # An over-long or too-quick message gets a kind reply and never reaches the NLU; no body over the size
         # limit is read.
-        on_new_message = guard_messages(on_new_message, settings)
+        server: Dict[str, Any] = {}
+        on_new_message = guard_messages(read_typed_picks(on_new_message, server), settings)
         limit_request_size(teams, settings)
+        remember_server(teams, server)
 
         @teams.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

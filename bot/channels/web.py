@@ -30,6 +30,7 @@ from socketio import AsyncServer
 from bot import audit, personal_documents
 from bot.channels import headers, tokens
 from bot.channels.limits import guard_messages, limit_request_size
+from bot.channels.typed_picks import read_typed_picks, remember_server
 from bot.content import content_path, read_yaml
 from bot.documents import render_gone_html
 from bot.settings import Settings, load_settings
@@ -192,12 +193,14 @@ class WebChatInput(InputChannel):
         store = ChannelStore(settings)
         revocations = Revocations(store)  # nor one issued before its person deleted their data
         documents = Documents(store, self.clock)
-        on_new_message = guard_messages(on_new_message, settings)
+        server: Dict[str, Any] = {}
+        on_new_message = guard_messages(read_typed_picks(on_new_message, server), settings)
         sio = AsyncServer(async_mode="sanic", max_http_buffer_size=settings.max_request_bytes,
                           cors_allowed_origins=lambda origin, environ: origin_allowed(origin, environ, settings))
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path, "coach_web", __name__)
         limit_request_size(web, settings)
+        remember_server(web, server)
         page_headers = headers.page_headers(settings)  # CSP, nosniff, no referrer (see bot/channels/headers.py)
         personal_headers = headers.personal_headers(settings)  # the same, for documents, and never cached
 

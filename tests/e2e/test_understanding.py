@@ -86,6 +86,37 @@ def test_stop_mid_form_pauses_and_where_was_i_comes_back(coach: CoachServers, st
     assert "Section 1 of 6" in texts(coach.say(user, "where was I?"))
 
 
+@pytest.mark.parametrize("carry_on", ["carry on", "keep going", "continue please"])
+def test_carrying_on_after_a_pause_picks_up_at_the_question_left(coach: CoachServers, carry_on: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    assert "paused" in texts(coach.say(user, "gotta go, the ward's kicking off")).lower()
+    reply = texts(coach.say(user, carry_on))
+    assert "Picking up where you left off" in reply and "Section 2 of 6" in reply, reply
+    coach.say(user, "tired but ok")
+    assert stored(coach, user)["journal.wellbeing.now"].text == "tired but ok"
+
+
+@pytest.mark.parametrize("picked, number", [("2", 2), ("the third one", 3), ("answr 1", 1), ("last one", 3)])
+def test_a_number_typed_at_the_list_of_answers_opens_that_answer(coach: CoachServers, picked: str, number: int) -> None:
+    user = new_person(coach)
+    for answer in ("Band 5 staff nurse", "tired but ok", "protected breaks"):
+        coach.say(user, answer)
+    assert "choose the answer you'd like to change" in texts(coach.say(user, "undo"))
+    reply = coach.say(user, picked)
+    said = ("Band 5 staff nurse", "tired but ok", "protected breaks")[number - 1]
+    assert f"You said: “{said}”" in texts(reply), reply
+    assert any(p.startswith("/edit_answer") for p in button_payloads(reply))
+
+
+@pytest.mark.parametrize("not_a_pick", ["3 years in band 5", "7"])
+def test_a_number_that_picks_no_answer_on_the_list_is_read_as_typed(coach: CoachServers, not_a_pick: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    coach.say(user, "undo")
+    assert "You said:" not in texts(coach.say(user, not_a_pick))
+
+
 @pytest.mark.parametrize("asked", ["how far through am i", "how many questions are left", "which stage am i on"])
 def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coach: CoachServers, asked: str) -> None:
     user = new_person(coach)

@@ -9,6 +9,9 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List
 import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
 
 from bot.channels.teams import TeamsInput, TeamsSettings
 from tests.channel_server import serve_channel
@@ -43,6 +46,9 @@ class FakeAgent:
     def __init__(self, reply: Optional[Reply] = None) -> None:
         self.messages: List[UserMessage] = []
         self.reply = reply
+        # Rasa's own in-memory stores: the channel looks a conversation up before a typed pick ("one", "3")
+        self.lock_store = InMemoryLockStore()
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)

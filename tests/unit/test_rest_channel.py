@@ -154,6 +154,7 @@ class TurnAgent:
         self.slow_for = 0.0
         self.silent = False
         self.turns: List[str] = []
+        self.first_buttons: List[Dict[str, str]] = []  # on the reply to the first message, as a list of answers has
 
     async def handle_message(self, message: UserMessage) -> None:
         async with self.lock_store.lock(message.sender_id):
@@ -162,7 +163,8 @@ class TurnAgent:
             self.turns.append(message.text or "")
             await asyncio.sleep(self.slow_for)
             if not self.silent:
-                tracker.update(BotUttered(f"Noted: {message.text}"))
+                shown = self.first_buttons if len(self.turns) == 1 else []
+                tracker.update(BotUttered(f"Noted: {message.text}", {"buttons": shown} if shown else {}))
                 await message.output_channel.send_text_message(message.sender_id, f"Noted: {message.text}")
             tracker.update(ActionExecuted("action_listen"))
             await self.tracker_store.save(tracker)
@@ -202,3 +204,26 @@ async def test_a_message_resent_after_its_turn_failed_silently_is_taken_in_again
     _, again = await rest.post(body, f"Bearer {TOKEN}")
     assert [r["text"] for r in again] == ["Noted: Band 5 nurse"]
     assert agent.turns == ["Band 5 nurse", "Band 5 nurse"]  # the failed try, then the one that was answered
+
+
+ANSWERS = [{"title": f"Answer {n}", "payload": f'/review_journal{{"prompt": "p{n}"}}'} for n in (1, 2, 3)]
+
+
+async def test_a_typed_number_at_a_numbered_list_is_taken_in_as_its_button(
+        turns: tuple[TurnAgent, RestServer]) -> None:
+    agent, rest = turns
+    agent.first_buttons = ANSWERS
+    for text in ("undo", "the second one", "2"):
+        await rest.post({"sender": "alex", "message": text}, f"Bearer {TOKEN}")
+    # "2" came after a reply without buttons: nothing on screen to pick, so it goes on as typed
+    assert agent.turns == ["undo", '/review_journal{"prompt": "p2"}', "2"]
+
+
+@pytest.mark.parametrize("text", ["3 years in band 5", "7", "3 and 2"])
+async def test_numbers_that_pick_no_button_on_screen_go_on_as_typed(
+        turns: tuple[TurnAgent, RestServer], text: str) -> None:
+    agent, rest = turns
+    agent.first_buttons = ANSWERS
+    await rest.post({"sender": "alex", "message": "undo"}, f"Bearer {TOKEN}")
+    await rest.post({"sender": "alex", "message": text}, f"Bearer {TOKEN}")
+    assert agent.turns == ["undo", text]

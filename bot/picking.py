@@ -1,0 +1,99 @@
+"""A numbered button picked by typing: "3", "answer 3", "the third one" or "the last one" at a list whose buttons
+are numbered ("Answer 1" to "Answer 4"), acted on as the button would be.
+
+A message is a pick only when every word in it is one that a pick is made of (``bot/content/picking.yml``) and it
+names one number, or one place in the list, that a button on screen carries. Anything else is not a pick and is
+read as usual: numbers said about something else ("3 years in band 5", "3pm"), more than one ("3 and 4"), or a
+number no button carries.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from typing import Dict, FrozenSet, List, Optional, Sequence
+
+from pydantic import BaseModel
+
+from bot.content import content_path, read_yaml
+from bot.turn import Button
+
+LONGEST_PICK = 60  # characters: a pick is a few words
+CLOSE = 0.8  # how close a misspelt word must be to one a pick is made of ("thrid", "secound", "answr")
+WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
+NUMBERED = re.compile(r"\b(\d+)\b")
+
+
+class Vocabulary(BaseModel):
+    numbers: Dict[str, int]
+    last: FrozenSet[str]
+    names: FrozenSet[str]
+    with_: FrozenSet[str]
+
+    class Config:
+        fields = {"with_": "with"}
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return Vocabulary.parse_obj(read_yaml(content_path("picking.yml")))
+
+
+LAST = 0  # the place "last" names, whatever the highest number shown is
+
+
+def may_pick(text: str) -> bool:
+    """Whether a message is made only of a pick's words and names one number or place: only then is it worth
+    looking at what is on screen."""
+    return len(text) <= LONGEST_PICK and _named(text) is not None
+
+
+def picked(text: str, buttons: Sequence[Button]) -> Optional[Button]:
+    """The button among ``buttons`` that a typed message picks by its number, else None."""
+    named = _named(text) if len(text) <= LONGEST_PICK else None
+    numbered = {int(match.group(1)): button for button in buttons
+                if (match := NUMBERED.search(button.get("title", ""))) is not None}
+    if named is None or not numbered:
+        return None
+    return numbered.get(max(numbered) if named == LAST else named)
+
+
+def _named(text: str) -> Optional[int]:
+    """The one number or place the words name (``LAST`` for "the last one"), when every word is a pick's."""
+    known = vocabulary()
+    named: List[int] = []
+    ones = 0  # "one" names 1 only when nothing else is named ("number one"), not in "the first one"
+    for word in _words(text):
+        if word.isdigit() or word[:-2].isdigit():
+            named.append(int(word.rstrip("stndrh")))
+        elif word in known.numbers:
+            if word == "one":
+                ones += 1
+            else:
+                named.append(known.numbers[word])
+        elif word in known.last:
+            named.append(LAST)
+        elif word not in known.names and word not in known.with_:
+            return None
+    if not named and ones == 1:
+        named.append(1)
+    return named[0] if len(named) == 1 else None
+
+
+def _words(text: str) -> List[str]:
+    """The words, each misspelt one read as the pick's word it is close to ("thrid" is "third")."""
+    return [_spelt(word) for word in WORD.findall(text.lower().replace("\u2019", "'"))]
+
+
+def _spelt(word: str) -> str:
+    if len(word) < 4 or word[0].isdigit():
+        return word
+    close = difflib.get_close_matches(word, sorted(_pick_words()), n=1, cutoff=CLOSE)
+    return close[0] if close else word
+
+
+@cache
+def _pick_words() -> FrozenSet[str]:
+    known = vocabulary()
+    return frozenset(known.numbers) | known.last | known.names | known.with_

@@ -1,0 +1,64 @@
+"""A numbered button picked by typing: which messages pick which button, and which are not picks at all.
+
+bench/understanding.py gives the figures on the labelled sets (tests/data/typed_picks*.yml)."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import picking
+from bot.turn import Button
+
+
+def answers(*numbers: int) -> List[Button]:
+    return [{"title": f"Answer {n}", "payload": f'/review_journal{{"prompt": "p{n}"}}'} for n in numbers]
+
+
+def number_picked(text: str, buttons: List[Button]) -> Optional[int]:
+    button = picking.picked(text, buttons)
+    return int(button["title"].split()[1]) if button else None
+
+
+@pytest.mark.parametrize("text, number", [
+    ("3", 3), ("answer 2", 2), ("No.1", 1), ("#4", 4), ("q3", 3), ("the third one", 3), ("2nd", 2),
+    ("erm number one", 1), ("third one please", 3), ("thrid", 3), ("secound", 2), ("can i change number 4", 4),
+    ("3 - want to reword it", 3), ("2 👍", 2), ("the last one", 4), ("last", 4),
+])
+def test_a_typed_number_or_place_picks_the_button_that_carries_it(text: str, number: int) -> None:
+    assert number_picked(text, answers(1, 2, 3, 4)) == number
+
+
+@pytest.mark.parametrize("text", [
+    "3 years in band 5", "number one priority is my family", "the first thing i'd change is the rota", "3pm",
+    "the 3rd of march", "3 and 4", "1-4", "24/7 it feels like", "none of them", "all of them", "skip", "ok",
+    "the one about how im feeling", "i want to end it", "first of all how do I stop sharing",
+])
+def test_numbers_said_about_something_else_and_other_words_are_not_picks(text: str) -> None:
+    assert number_picked(text, answers(1, 2, 3, 4)) is None
+
+
+def test_a_number_no_button_on_screen_carries_is_not_a_pick() -> None:
+    assert number_picked("7", answers(1, 2, 3, 4)) is None
+    assert number_picked("2", answers(5, 6, 7, 8)) is None
+    assert number_picked("last one", answers(5, 6, 7, 8)) == 8
+
+
+def test_buttons_without_numbers_are_never_picked_by_a_number() -> None:
+    buttons = [{"title": "Carry on where I was", "payload": "/where_was_i"}, {"title": "See what I can do",
+                                                                             "payload": "/help"}]
+    assert picking.picked("1", buttons) is None and picking.picked("the first one", buttons) is None
+
+
+def test_a_long_message_is_never_a_pick_whatever_its_words() -> None:
+    assert not picking.may_pick("please " * 20 + "3")
+
+
+@given(st.text(max_size=80))
+def test_a_pick_is_always_a_button_on_screen(text: str) -> None:
+    buttons = answers(1, 2, 3)
+    assert picking.picked(text, buttons) in (None, *buttons)
+    assert picking.picked(text, buttons) is None or picking.may_pick(text)
