@@ -1,5 +1,6 @@
-"""A numbered button picked by typing: "3", "answer 3", "the third one" or "the last one" at a list whose buttons
-are numbered ("Answer 1" to "Answer 4"), acted on as the button would be.
+"""A button picked by typing: "3", "answer 3", "the third one" or "the last one" at a list whose buttons are
+numbered ("Answer 1" to "Answer 4"), or "the second one" at a choice ("Early in my career", "Mid-career", ...), acted
+on as the button would be.
 
 A message is a pick only when every word in it is one that a pick is made of (``bot/content/picking.yml``) and it
 names one number, or one place in the list, that a button on screen carries. Anything else is not a pick and is
@@ -50,12 +51,16 @@ def may_pick(text: str) -> bool:
 
 
 def picked(text: str, buttons: Sequence[Button]) -> Optional[Button]:
-    """The button among ``buttons`` that a typed message picks by its number, else None."""
+    """The button among ``buttons`` that a typed message picks: by the number in its title when the buttons carry
+    numbers ("Answer 3", "Stage 2"), else by its place ("the second one" of "Early / Mid-career / Later"). None when
+    it picks none."""
     named = _named(text) if len(text) <= LONGEST_PICK else None
+    if named is None or not buttons:
+        return None
     numbered = {int(match.group(1)): button for button in buttons
                 if (match := NUMBERED.search(button.get("title", ""))) is not None}
-    if named is None or not numbered:
-        return None
+    if not numbered:
+        numbered = dict(enumerate(buttons, start=1))
     return numbered.get(max(numbered) if named == LAST else named)
 
 

@@ -1,9 +1,9 @@
-"""A numbered button picked by typing ("3", "the third one") is taken in as the button, on every channel.
+"""A button picked by typing ("3", "the third one") is taken in as the button, on every channel.
 
 The coach's lists of answers number their buttons ("Answer 1" to "Answer 4"). People type the number as often as
 they press it, and a "3" on its own means nothing to the NLU. A message that ``bot.picking`` reads as a pick is
-checked against the buttons of the coach's reply to the person's last message, in the conversation as stored; when
-it names one of them, the message goes on as that button's payload, exactly as pressing it would send. Any other
+checked against the buttons of the coach's last message, in the conversation as stored; when it names one of
+them, the message goes on as that button's payload, exactly as pressing it would send. Any other
 message, and a pick of a number no button on screen carries, goes on as typed.
 """
 
@@ -60,11 +60,12 @@ def remember_server(blueprint: Blueprint, server: Dict[str, Any]) -> None:
 
 
 def on_screen(tracker: DialogueStateTracker) -> List[Button]:
-    """The buttons of the coach's reply to the person's last message."""
-    buttons: List[Button] = []
+    """The buttons of the coach's last message, when it came after the person's last message. Only the last: a
+    question without buttons that follows a message with some ("Well-being support", then "What would help you?")
+    is answered in words, and "3" there is an answer."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            break
+            return []
         if isinstance(event, BotUttered):
-            buttons[:0] = list((event.data or {}).get("buttons") or [])
-    return buttons
+            return list((event.data or {}).get("buttons") or [])
+    return []

@@ -20,6 +20,7 @@ from tests.e2e.servers import CoachServers, button_payloads, texts
 pytestmark = pytest.mark.servers
 
 FIRST_PROMPT = "journal.details.role"
+CAREER_STAGE = "journal.career.stage"
 ACKNOWLEDGEMENTS = read_yaml(content_path("listening.yml"))["acknowledgements"]  # what an answer taken in gets
 
 
@@ -107,6 +108,16 @@ def test_a_number_typed_at_the_list_of_answers_opens_that_answer(coach: CoachSer
     said = ("Band 5 staff nurse", "tired but ok", "protected breaks")[number - 1]
     assert f"You said: “{said}”" in texts(reply), reply
     assert any(p.startswith("/edit_answer") for p in button_payloads(reply))
+
+
+@pytest.mark.parametrize("picked, label", [("the second one", "Mid-career"), ("last", "Thinking about retirement")])
+def test_a_place_typed_at_a_choice_picks_that_button(coach: CoachServers, picked: str, label: str) -> None:
+    user = new_person(coach)
+    for _ in range(8):  # to "Where are you in your career?", whose buttons are not numbered
+        reply = coach.say(user, "skip")
+    assert "Where are you in your career" in texts(reply)
+    assert f"You chose: {label}." in texts(coach.say(user, picked))
+    assert stored(coach, user)[CAREER_STAGE].text == label
 
 
 @pytest.mark.parametrize("not_a_pick", ["3 years in band 5", "7"])

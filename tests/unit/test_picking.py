@@ -47,10 +47,18 @@ def test_a_number_no_button_on_screen_carries_is_not_a_pick() -> None:
     assert number_picked("last one", answers(5, 6, 7, 8)) == 8
 
 
-def test_buttons_without_numbers_are_never_picked_by_a_number() -> None:
-    buttons = [{"title": "Carry on where I was", "payload": "/where_was_i"}, {"title": "See what I can do",
-                                                                             "payload": "/help"}]
-    assert picking.picked("1", buttons) is None and picking.picked("the first one", buttons) is None
+STAGES = [{"title": "Early in my career", "payload": "/early"}, {"title": "Mid-career", "payload": "/mid"},
+          {"title": "Later in my career", "payload": "/later"}]
+
+
+@pytest.mark.parametrize("text, payload", [("the second one", "/mid"), ("first", "/early"), ("last one pls", "/later"),
+                                           ("3", "/later")])
+def test_buttons_without_numbers_are_picked_by_their_place(text: str, payload: str) -> None:
+    assert (picking.picked(text, STAGES) or {}).get("payload") == payload
+
+
+def test_a_place_beyond_the_buttons_picks_none() -> None:
+    assert picking.picked("fourth", STAGES) is None and picking.picked("anything", []) is None
 
 
 def test_a_long_message_is_never_a_pick_whatever_its_words() -> None:

@@ -15,6 +15,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.rest import CoachRestInput, bearer_matches, replies_to
+from bot.channels.typed_picks import on_screen
 from bot.settings import MissingSecret
 from tests.channel_server import serve_channel
 
@@ -227,3 +228,13 @@ async def test_numbers_that_pick_no_button_on_screen_go_on_as_typed(
     await rest.post({"sender": "alex", "message": "undo"}, f"Bearer {TOKEN}")
     await rest.post({"sender": "alex", "message": text}, f"Bearer {TOKEN}")
     assert agent.turns == ["undo", text]
+
+
+def test_only_the_buttons_of_the_coachs_last_message_are_on_screen() -> None:
+    support = {"title": "Well-being support", "payload": "/find_resources"}
+    asked = [UserUttered("rubbish tbh"), BotUttered("That sounds like a lot to carry.", {"buttons": [support]}),
+             BotUttered("What would help you to be at your best?")]
+    assert on_screen(DialogueStateTracker.from_events("alex", asked)) == []  # "3" there is an answer
+    listed = [UserUttered("undo"), BotUttered("Choose the answer to change.", {"buttons": ANSWERS})]
+    assert on_screen(DialogueStateTracker.from_events("alex", listed)) == ANSWERS
+    assert on_screen(DialogueStateTracker.from_events("alex", [*listed, UserUttered("3 years in band 5")])) == []
