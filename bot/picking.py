@@ -24,6 +24,7 @@ LONGEST_PICK = 60  # characters: a pick is a few words
 CLOSE = 0.8  # how close a misspelt word must be to one a pick is made of ("thrid", "secound", "answr")
 WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
 NUMBERED = re.compile(r"\b(\d+)\b")
+FEWEST_CHOICES = 3  # buttons without numbers picked by their place: fewer is a yes or a no
 
 
 class Vocabulary(BaseModel):
@@ -59,8 +60,8 @@ def picked(text: str, buttons: Sequence[Button]) -> Optional[Button]:
         return None
     numbered = {int(match.group(1)): button for button in buttons
                 if (match := NUMBERED.search(button.get("title", ""))) is not None}
-    if not numbered:
-        numbered = dict(enumerate(buttons, start=1))
+    if not numbered:  # by place, among choices only: a yes or a no ("Yes, delete everything") is never a "1"
+        numbered = dict(enumerate(buttons, start=1)) if len(buttons) >= FEWEST_CHOICES else {}
     return numbered.get(max(numbered) if named == LAST else named)
 
 

@@ -57,6 +57,11 @@ def test_buttons_without_numbers_are_picked_by_their_place(text: str, payload: s
     assert (picking.picked(text, STAGES) or {}).get("payload") == payload
 
 
+def test_a_yes_or_a_no_is_never_picked_by_its_place() -> None:
+    erase = [{"title": "Yes, delete everything", "payload": "/affirm"}, {"title": "No, keep it", "payload": "/deny"}]
+    assert picking.picked("1", erase) is None and picking.picked("the first one", erase) is None
+
+
 def test_a_place_beyond_the_buttons_picks_none() -> None:
     assert picking.picked("fourth", STAGES) is None and picking.picked("anything", []) is None
 
