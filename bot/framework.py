@@ -191,6 +191,9 @@ class Profile:
     role: str = ""  # their current role in their own words ("healthcare assistant on a surgical ward")
     career_stage: Optional[str] = None
     leads_team: bool = False  # they already lead or manage people
+    # Whether the person chose their growth focus and said their impact, or skipped them and the defaults stand in
+    growth_given: bool = True
+    impact_given: bool = True
 
     def __post_init__(self) -> None:
         if self.band is not None:
@@ -471,14 +474,21 @@ def place(profile: Profile, source: Optional[Framework] = None) -> Placement:
     timing = content.readiness_entry(readiness)
 
     sentences = [_echo(profile.aspiration)]
-    if profile.growth == "consolidate":
+    if not profile.growth_given:  # never "you chose" what the person skipped
+        sentences.append(f"You didn't choose a growth focus, so I've started from \"{growth.label.lower()}\"; you can "
+                         "change that at any time.")
+    elif profile.growth == "consolidate":
         sentences.append(
             "You chose to consolidate for now: staying where you are and strengthening what you already do well. "
             "That is valued just as much as any other choice, and nobody should push you towards stretch."
         )
     else:
         sentences.append(f"You chose {growth.label.lower()}: {first_sentence(growth.explanation)}")
-    sentences.append(f"You see your impact as {impact.label.lower()}.")
+    if profile.impact_given:
+        sentences.append(f"You see your impact as {impact.label.lower()}.")
+    else:
+        sentences.append(f"You didn't say how you see your impact, so I've taken it as {impact.label.lower()}; you can "
+                         "change that at any time.")
     if profile.readiness is None:
         sentences.append(
             f"You didn't say when, so I've taken it as \"{timing.label.lower()}\"; you can change that at any time."

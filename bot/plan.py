@@ -157,17 +157,20 @@ def profile_from_answers(answers: Mapping[str, SavedAnswer], flow: str = "stage2
     aspiration = meant(answers, "aspiration", flow)
     readiness = meant_value(answers, "readiness", flow)
     stage = meant_value(answers, "career_stage", flow)
+    growth, impact = meant_value(answers, "growth", flow), meant_value(answers, "impact", flow)
     return framework.Profile(
         band=details.band if details else None,
         staff_group=details.staff_group if details else None,
-        growth=str(meant_value(answers, "growth", flow) or "consolidate"),
-        impact=str(meant_value(answers, "impact", flow) or "solid"),
+        growth=str(growth or "consolidate"),
+        impact=str(impact or "solid"),
         readiness=str(readiness) if readiness else None,
         age=None,
         aspiration=aspiration.text if aspiration is not None else "",
         role=details_answer.text if details_answer is not None else "",
         career_stage=str(stage) if stage in framework.CAREER_STAGES else None,
         leads_team=details.leads_team if details else False,
+        growth_given=bool(growth),
+        impact_given=bool(impact),
     )
 
 

@@ -165,6 +165,15 @@ def test_the_explanation_says_when_readiness_was_assumed() -> None:
     assert "You didn't say when" not in chosen.explanation
 
 
+def test_a_skipped_growth_focus_and_impact_are_never_said_to_be_chosen() -> None:
+    skipped = place(profile(growth="consolidate", impact="solid", growth_given=False, impact_given=False))
+    assert "You chose" not in skipped.explanation and "You see your impact" not in skipped.explanation
+    assert "You didn't choose a growth focus" in skipped.explanation
+    assert "You didn't say how you see your impact, so I've taken it as solid" in skipped.explanation
+    chosen = place(profile(growth="consolidate", impact="solid"))
+    assert "You chose to consolidate" in chosen.explanation and "You see your impact as solid" in chosen.explanation
+
+
 def test_the_explanation_is_plain_text_on_one_line() -> None:
     explanation = place(profile(growth="depth", aspiration="learn\nmore   about wound care")).explanation
     assert "\n" not in explanation

@@ -616,3 +616,14 @@ def test_carrying_on_before_anything_is_begun_gets_the_menu(coach_store: CoachSt
     service = JourneyService(coach_store)
     turn = service.go_on(coach_store.person_id("web:go-on-new"), Place(), said("carry on", intent="affirm"))
     assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
+
+
+def test_the_placement_never_says_the_person_chose_a_growth_focus_or_impact_they_skipped(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:skipped-growth")
+    for prompt_id in ("stage2.impact", "stage2.growth"):
+        service.take(person, Place("stage2", prompt_id=prompt_id), said("skip", intent="skip"))
+    asked = texts(service.ask(person, Place("stage2", editing="stage2.placement")))
+    assert "You chose" not in asked and "You see your impact" not in asked, asked
+    assert "You didn't choose a growth focus" in asked and "You didn't say how you see your impact" in asked
