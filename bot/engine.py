@@ -436,7 +436,8 @@ def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quote
     elif placement.readiness == "not_now" and item.kind in WELLBEING_KINDS:
         text = f"As now is not the time for a change, this {item.helps}."
     elif placement.growth == "consolidate" and placement.growth in item.growth:
-        text = f"You chose to consolidate where you are: this {item.helps}."
+        chose = "You chose to consolidate" if profile.growth_given else "For consolidating"  # not when skipped
+        text = f"{chose} where you are: this {item.helps}."
     elif _in_age_range(item, profile.age) or profile.career_stage in item.career_stages:
         text = f"At this stage of your career, this {item.helps}."
     elif placement.growth in item.growth:

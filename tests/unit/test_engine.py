@@ -162,6 +162,14 @@ def test_consolidating_is_never_offered_stretch_only_interventions() -> None:
         assert growth & {"consolidate", "depth"} or s.intervention.kind in WELLBEING_KINDS, s.intervention.id
 
 
+def test_a_skipped_growth_focus_is_never_given_as_the_persons_choice() -> None:
+    chosen = " ".join(s.reason for s in suggestions_for(limit=20, growth="consolidate", readiness="ready_later"))
+    skipped = " ".join(s.reason for s in suggestions_for(limit=20, growth="consolidate", readiness="ready_later",
+                                                         growth_given=False))
+    assert "You chose to consolidate" in chosen
+    assert "You chose" not in skipped and "For consolidating where you are" in skipped
+
+
 def test_not_now_brings_wellbeing_forward() -> None:
     found = suggestions_for(band="6", growth="stretch", impact="strong", readiness="not_now")
     assert found[0].intervention.kind in WELLBEING_KINDS
