@@ -474,9 +474,9 @@ def place(profile: Profile, source: Optional[Framework] = None) -> Placement:
     timing = content.readiness_entry(readiness)
 
     sentences = [_echo(profile.aspiration)]
-    if not profile.growth_given:  # never "you chose" what the person skipped
-        sentences.append(f"You didn't choose a growth focus, so I've started from \"{growth.label.lower()}\"; you can "
-                         "change that at any time.")
+    assumed = []  # what the person skipped and the coach stood in for: never said to be their choice
+    if not profile.growth_given:
+        assumed.append(f"You didn't choose a growth focus, so I've started from \"{growth.label.lower()}\"")
     elif profile.growth == "consolidate":
         sentences.append(
             "You chose to consolidate for now: staying where you are and strengthening what you already do well. "
@@ -487,14 +487,14 @@ def place(profile: Profile, source: Optional[Framework] = None) -> Placement:
     if profile.impact_given:
         sentences.append(f"You see your impact as {impact.label.lower()}.")
     else:
-        sentences.append(f"You didn't say how you see your impact, so I've taken it as {impact.label.lower()}; you can "
-                         "change that at any time.")
+        assumed.append(f"You didn't say how you see your impact, so I've taken it as {impact.label.lower()}")
     if profile.readiness is None:
-        sentences.append(
-            f"You didn't say when, so I've taken it as \"{timing.label.lower()}\"; you can change that at any time."
-        )
+        assumed.append(f"You didn't say when, so I've taken it as \"{timing.label.lower()}\"")
     else:
         sentences.append(f'On timing, you said "{timing.label.lower()}".')
+    if assumed:
+        them = "that" if len(assumed) == 1 else "these"
+        sentences.append(". ".join(assumed) + f"; you can change {them} at any time.")
     sentences.append(f'That puts you in "{segment.name}", a starting point for your conversation, not a judgement.')
     explanation = " ".join(part for part in sentences if part)
     return Placement(
