@@ -428,6 +428,9 @@ def _score(item: Intervention, order: int, profile: Profile, placement: Placemen
     return _Candidate(item, order, score, snippet, relevant)
 
 
+CONSOLIDATING = "consolidate"  # among what the reasons have said already
+
+
 def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quoted: set[str]) -> str:
     item = candidate.item
     if candidate.snippet and candidate.snippet not in quoted:  # their words once, not five times over
@@ -437,7 +440,8 @@ def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quote
         text = f"As now is not the time for a change, this {item.helps}."
     elif placement.growth == "consolidate" and placement.growth in item.growth:
         chose = "You chose to consolidate" if profile.growth_given else "For consolidating"  # not when skipped
-        text = f"{chose} where you are: this {item.helps}."
+        text = f"This {item.helps}." if CONSOLIDATING in quoted else f"{chose} where you are: this {item.helps}."
+        quoted.add(CONSOLIDATING)  # said once, not five times over
     elif _in_age_range(item, profile.age) or profile.career_stage in item.career_stages:
         text = f"At this stage of your career, this {item.helps}."
     elif placement.growth in item.growth:

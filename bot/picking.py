@@ -24,6 +24,7 @@ LONGEST_PICK = 60  # characters: a pick is a few words
 CLOSE = 0.8  # how close a misspelt word must be to one a pick is made of ("thrid", "secound", "answr")
 WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
 NUMBERED = re.compile(r"\b(\d+)\b")
+NUMBERED_LINES = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 FEWEST_CHOICES = 3  # buttons without numbers picked by their place: fewer is a yes or a no
 
 
@@ -51,18 +52,21 @@ def may_pick(text: str) -> bool:
     return len(text) <= LONGEST_PICK and _named(text) is not None
 
 
-def picked(text: str, buttons: Sequence[Button]) -> Optional[Button]:
-    """The button among ``buttons`` that a typed message picks: by the number in its title when the buttons carry
-    numbers ("Answer 3", "Stage 2"), else by its place ("the second one" of "Early / Mid-career / Later"). None when
-    it picks none."""
+def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[Button]:
+    """The button among ``buttons`` (under the coach's words ``said``) that a typed message picks: by the number in
+    its title when the buttons carry numbers ("Answer 3", "Stage 2"), else by its place ("the second one" of "Early /
+    Mid-career / Later"). None when it picks none."""
     named = _named(text) if len(text) <= LONGEST_PICK else None
     if named is None or not buttons:
         return None
     numbered = {int(match.group(1)): button for button in buttons
                 if (match := NUMBERED.search(button.get("title", ""))) is not None}
-    if not numbered:  # by place, among choices only: a yes or a no ("Yes, delete everything") is never a "1"
-        numbered = dict(enumerate(buttons, start=1)) if len(buttons) >= FEWEST_CHOICES else {}
-    return numbered.get(max(numbered) if named == LAST else named)
+    # By place only among choices: a yes or a no ("Yes, delete everything") is never a "1". Nor where the words
+    # number their own lines ("1. Mid-career conversation"), whose buttons may not follow them one for one ("None of
+    # these" is the last button, not the last option): the question that numbered them reads the number.
+    if not numbered and len(buttons) >= FEWEST_CHOICES and not NUMBERED_LINES.search(said):
+        numbered = dict(enumerate(buttons, start=1))
+    return numbered.get(max(numbered) if named == LAST else named) if numbered else None
 
 
 def _named(text: str) -> Optional[int]:

@@ -10,7 +10,7 @@ message, and a pick of a number no button on screen carries, goes on as typed.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -41,7 +41,7 @@ def read_typed_picks(on_new_message: Handler, server: Dict[str, Any]) -> Handler
                 logger.warning("%s: could not look up what was on screen for a typed pick", message.input_channel,
                                exc_info=True)
                 tracker = None
-            button = picking.picked(text, on_screen(tracker)) if tracker is not None else None
+            button = picking.picked(text, *on_screen(tracker)) if tracker is not None else None
             if button is not None:
                 logger.info("%s: a typed pick was taken in as the button %r", message.input_channel,
                             button.get("title"))
@@ -59,13 +59,13 @@ def remember_server(blueprint: Blueprint, server: Dict[str, Any]) -> None:
         server["app"] = app
 
 
-def on_screen(tracker: DialogueStateTracker) -> List[Button]:
-    """The buttons of the coach's last message, when it came after the person's last message. Only the last: a
-    question without buttons that follows a message with some ("Well-being support", then "What would help you?")
-    is answered in words, and "3" there is an answer."""
+def on_screen(tracker: DialogueStateTracker) -> Tuple[List[Button], str]:
+    """The buttons of the coach's last message and its words, when it came after the person's last message. Only
+    the last: a question without buttons that follows a message with some ("Well-being support", then "What would
+    help you?") is answered in words, and "3" there is an answer."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            return []
+            break
         if isinstance(event, BotUttered):
-            return list((event.data or {}).get("buttons") or [])
-    return []
+            return list((event.data or {}).get("buttons") or []), event.text or ""
+    return [], ""

@@ -57,6 +57,15 @@ def test_buttons_without_numbers_are_picked_by_their_place(text: str, payload: s
     assert (picking.picked(text, STAGES) or {}).get("payload") == payload
 
 
+def test_a_place_is_left_to_the_question_when_its_words_number_their_own_lines() -> None:
+    """The suggestions: "1. Mid-career conversation ...", with "None of these for now" as the last button."""
+    options = [{"title": f"Add {name}", "payload": f"/{name}"} for name in ("talk", "flex", "skills")]
+    buttons = [*options, {"title": "None of these for now", "payload": "/done"}]
+    said = "Here are some options.\n1. Talk: ...\n2. Flex: ...\n3. Skills: ...\nPick as many as you like."
+    assert picking.picked("the last one", buttons, said) is None and picking.picked("1", buttons, said) is None
+    assert (picking.picked("the last one", buttons) or {}).get("payload") == "/done"  # no numbered lines
+
+
 def test_a_yes_or_a_no_is_never_picked_by_its_place() -> None:
     erase = [{"title": "Yes, delete everything", "payload": "/affirm"}, {"title": "No, keep it", "payload": "/deny"}]
     assert picking.picked("1", erase) is None and picking.picked("the first one", erase) is None

@@ -234,7 +234,7 @@ def test_only_the_buttons_of_the_coachs_last_message_are_on_screen() -> None:
     support = {"title": "Well-being support", "payload": "/find_resources"}
     asked = [UserUttered("rubbish tbh"), BotUttered("That sounds like a lot to carry.", {"buttons": [support]}),
              BotUttered("What would help you to be at your best?")]
-    assert on_screen(DialogueStateTracker.from_events("alex", asked)) == []  # "3" there is an answer
+    assert on_screen(DialogueStateTracker.from_events("alex", asked)) == ([], "What would help you to be at your best?")
     listed = [UserUttered("undo"), BotUttered("Choose the answer to change.", {"buttons": ANSWERS})]
-    assert on_screen(DialogueStateTracker.from_events("alex", listed)) == ANSWERS
-    assert on_screen(DialogueStateTracker.from_events("alex", [*listed, UserUttered("3 years in band 5")])) == []
+    assert on_screen(DialogueStateTracker.from_events("alex", listed)) == (ANSWERS, "Choose the answer to change.")
+    assert on_screen(DialogueStateTracker.from_events("alex", [*listed, UserUttered("3 years in band 5")])) == ([], "")
