@@ -23,6 +23,7 @@ from bot import (
     intake,
     listening,
     personal_documents,
+    picking,
     plan,
     signposting,
     worries,
@@ -754,22 +755,20 @@ class JourneyService:
 
 
 # Not "one": "the pensions one" names an option by its words, not the first.
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
 SUGGESTIONS_CLOSING = "Say \"more about 2\" for the details of one. Pick as many as you like, then say \"done\"."
 # "more about 2", "tell me more about the first", "what is the bridging programme?": details, not a pick.
 _MORE_ABOUT = re.compile(r"\b(?:more|details?|explain|what(?:'s| is| are)|tell me about|info(?:rmation)?)\b", re.I)
 
 
 def _named(text: str, suggestions: Mapping[str, str]) -> List[str]:
-    """The suggestions (id: name, in the order listed) a person typed: by their number ("add 1", "the first and
-    third"), else the first whose name shares a word with what they typed. An unknown number names nothing."""
+    """The suggestions (id: name, in the order listed) a person typed: by their number or place ("add 1", "the first
+    and third", "the last one"), else the first whose name shares a word with what they typed. An unknown number
+    names nothing."""
     ids = list(suggestions)
     words = re.findall(r"[\w']+", text.lower())
-    numbers = [int(w) if w.isdigit() else _ORDINALS[w] for w in words if w.isdigit() or w in _ORDINALS]
+    numbers = picking.places(text, len(ids))
     if numbers:
-        return [ids[n - 1] if 1 <= n <= len(ids) else "" for n in dict.fromkeys(numbers)]
+        return [ids[n - 1] if 1 <= n <= len(ids) else "" for n in numbers]
     said = set(words) - {"the", "a", "and", "add", "remove", "please", "more", "about", "tell", "me", "what", "is",
                          "details", "of", "on", "in", "for"}
     named = next((i for i in ids if set(suggestions[i].lower().split()) & said), None)

@@ -69,21 +69,33 @@ def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[But
     return numbered.get(max(numbered) if named == LAST else named) if numbered else None
 
 
+def places(text: str, count: int) -> List[int]:
+    """Every number or place a message names among ``count`` items listed, in order, once each ("the first and
+    third", "more about 2", "the last one"). "one" is not counted: "the mentoring one" names no number."""
+    named = [_place(word, count) for word in _words(text)]
+    return list(dict.fromkeys(number for number in named if number is not None))
+
+
+def _place(word: str, count: int) -> Optional[int]:
+    known = vocabulary()
+    if word.isdigit() or word[:-2].isdigit():
+        return int(word.rstrip("stndrh"))
+    if word in known.last:
+        return count
+    return known.numbers.get(word) if word != "one" else None
+
+
 def _named(text: str) -> Optional[int]:
     """The one number or place the words name (``LAST`` for "the last one"), when every word is a pick's."""
     known = vocabulary()
     named: List[int] = []
     ones = 0  # "one" names 1 only when nothing else is named ("number one"), not in "the first one"
     for word in _words(text):
-        if word.isdigit() or word[:-2].isdigit():
-            named.append(int(word.rstrip("stndrh")))
-        elif word in known.numbers:
-            if word == "one":
-                ones += 1
-            else:
-                named.append(known.numbers[word])
-        elif word in known.last:
-            named.append(LAST)
+        place = _place(word, LAST)
+        if place is not None:
+            named.append(place)
+        elif word == "one":
+            ones += 1
         elif word not in known.names and word not in known.with_:
             return None
     if not named and ones == 1:
