@@ -71,8 +71,9 @@ def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[But
 
 def places(text: str, count: int) -> List[int]:
     """Every number or place a message names among ``count`` items listed, in order, once each ("the first and
-    third", "more about 2", "the last one"). "one" is not counted: "the mentoring one" names no number."""
-    named = [_place(word, count) for word in _words(text)]
+    third", "more about 2", "the last one"). "one" is not counted: "the mentoring one" names no number. Words are read
+    as typed: among other words a near miss is another word ("at least" is not "at last")."""
+    named = [_place(word, count) for word in WORD.findall(text.lower())]
     return list(dict.fromkeys(number for number in named if number is not None))
 
 

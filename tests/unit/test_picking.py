@@ -88,7 +88,7 @@ def test_a_pick_is_always_a_button_on_screen(text: str) -> None:
 
 @pytest.mark.parametrize("text, numbers", [
     ("the first and third", [1, 3]), ("more about 2", [2]), ("the last one", [5]), ("add the mentoring one", []),
-    ("add 2 and 4 and 2", [2, 4]), ("thrid", [3]),
+    ("add 2 and 4 and 2", [2, 4]), ("at least the coaching", []),
 ])
 def test_every_number_or_place_named_among_the_options_listed(text: str, numbers: List[int]) -> None:
     assert picking.places(text, 5) == numbers
