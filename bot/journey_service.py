@@ -183,7 +183,9 @@ class JourneyService:
 
     @staticmethod
     def start_at(prompt: Optional[Prompt]) -> Turn:
-        return Turn().set(flow=prompt.flow if prompt else None, editing=None, answer=None)
+        # No prompt asked just before: a start or a return ("where was I?") asks the question in full, its list and
+        # definitions with it, never the short re-ask that follows a misunderstanding
+        return Turn().set(flow=prompt.flow if prompt else None, editing=None, answer=None, prompt_id=None)
 
     def carry_on(self, person: str, place: Place, message: Message) -> Turn:
         """A reply to "Shall we carry on?" that the NLU read as a yes, a "next" or nothing it knew. The words
@@ -393,8 +395,9 @@ class JourneyService:
                             suggestions: Optional[Sequence[engine.Suggestion]] = None) -> List[Button]:
         picked = set(draft(answers, prompt))
         shown = plan.suggestions_for(answers, prompt.flow) if suggestions is None else suggestions
-        options = [(s.intervention.id, ("Remove " if s.intervention.id in picked else "Add ") + s.intervention.name)
-                   for s in shown]
+        # Numbered as the list is ("Add 2: Flexible working"), so "2" or "the last one" typed picks what is listed
+        options = [(s.intervention.id, f"{'Remove' if s.intervention.id in picked else 'Add'} {number}: "
+                    f"{s.intervention.name}") for number, s in enumerate(shown, start=1)]
         return buttons([*options, ("done", "Done" if picked else "None of these for now")])
 
     def _ask_summary(self, prompt: Prompt, header: str, answers: Answers) -> Turn:

@@ -228,3 +228,21 @@ def test_the_action_server_reads_an_answer_with_spacy_without_loading_tensorflow
     loaded = Path(f"/proc/{coach.processes[0].pid}/maps").read_text()
     assert "/spacy/" in loaded  # the answer was read with spaCy
     assert "tensorflow" not in loaded  # about 450 MB that no action uses (actions/__main__.py)
+
+
+def test_the_last_option_typed_at_the_suggestions_adds_the_last_listed_even_after_more_about_one(
+        coach: CoachServers) -> None:
+    """The options' buttons are numbered as the list is, so "the last one" is never "None of these for now"."""
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    replies = coach.say(user, "/start_journey")
+    for _ in range(40):  # every question skipped, every stage carried on to, until the options
+        if "Which would you like in your plan?" in texts(replies):
+            break
+        replies = coach.say(user, "/where_was_i" if "Shall we carry on?" in texts(replies) else "skip")
+    else:
+        pytest.fail("the development options were never offered")
+    last = [b["title"] for r in replies for b in r.get("buttons", []) if b["title"].startswith("Add ")][-1]
+    coach.say(user, "more about 1")  # the question asked again in short: the buttons, not the list
+    added = texts(coach.say(user, "the last one"))
+    assert f"Added {last.split(': ', 1)[1]}." in added, added
+    assert "In your plan: None for now" not in added

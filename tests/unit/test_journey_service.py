@@ -27,7 +27,7 @@ def texts(turn: Turn) -> str:
 def test_a_new_person_starts_at_the_journal(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:new")
-    assert service.start(person).state == {"flow": "journal", "editing": None, "answer": None}
+    assert service.start(person).state == {"flow": "journal", "editing": None, "answer": None, "prompt_id": None}
     asked = service.ask(person, Place("journal"))
     assert asked.state == {"prompt_id": "journal.details.role"}
     assert "reflection journal" in texts(asked) and "Section 1 of 6" in texts(asked)
@@ -426,7 +426,7 @@ def test_suggestions_can_be_picked_by_their_number_and_every_name_shows_within_t
     asked = service.ask(person, Place("stage3", prompt_id="stage3.goals"))
     listed = asked.replies[-1]
     assert all(len(reply.text or "") <= BUBBLE_CHARS for reply in asked.replies)
-    names = [b["title"].removeprefix("Add ") for b in listed.buttons if b["title"].startswith("Add ")]
+    names = [b["title"].split(": ", 1)[1] for b in listed.buttons if b["title"].startswith("Add ")]
     assert len(names) >= 3 and all(name in texts(asked) for name in names)
     service.take(person, place, said("add 1 and 3"))
     assert coach_store.answers(person)["stage3.interventions.draft"].value == [
@@ -627,3 +627,16 @@ def test_the_placement_never_says_the_person_chose_a_growth_focus_or_impact_they
     asked = texts(service.ask(person, Place("stage2", editing="stage2.placement")))
     assert "You chose" not in asked and "You see your impact" not in asked, asked
     assert "You didn't choose a growth focus" in asked and "You didn't say how you see your impact" in asked
+
+
+def test_picking_up_where_the_person_left_off_asks_the_question_in_full(coach_store: CoachStore) -> None:
+    """The suggestions, asked, then "gotta go" and "where was I?": the numbered options again, not only their
+    buttons, so "add 2" and "more about 2" name what the person can see."""
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:back-at-suggestions")
+    coach_store.save_answer(person, "stage3", "stage3.goals", "Get my NVQ level 3")
+    left = Place("stage3", prompt_id="stage3.interventions")  # the question last asked, before the pause
+    assert "1. " not in texts(service.ask(person, left))  # asked again at once: the buttons, not the list
+    resumed = service.resume(person, left)
+    assert resumed.state["prompt_id"] is None
+    assert "1. " in texts(service.ask(person, Place("stage3", prompt_id=resumed.state["prompt_id"])))
