@@ -1,6 +1,7 @@
-"""A button picked by typing: "3", "answer 3", "the third one" or "the last one" at a list whose buttons are
-numbered ("Answer 1" to "Answer 4"), or "the second one" at a choice ("Early in my career", "Mid-career", ...), acted
-on as the button would be.
+"""A button picked by typing: its label ("edit it" for "Edit it"), "3", "answer 3", "the third one" or "the last
+one" at a list whose buttons are numbered ("Answer 1" to "Answer 4"), or "the second one" at a choice ("Early in my
+career", "Mid-career", ...), acted on as the button would be. A label typed never reaches the NLU, which may misread
+a few words ("edit it" reads to the safety classifier like "end it").
 
 A message is a pick only when every word in it is one that a pick is made of (``bot/content/picking.yml``) and it
 names one number, or one place in the list, that a button on screen carries. Anything else is not a pick and is
@@ -17,10 +18,11 @@ from typing import Dict, FrozenSet, List, Optional, Sequence
 
 from pydantic import BaseModel
 
+from bot import safety
 from bot.content import content_path, read_yaml
 from bot.turn import Button
 
-LONGEST_PICK = 60  # characters: a pick is a few words
+LONGEST_PICK = 60  # characters: a pick, or a button's label, is a few words
 CLOSE = 0.8  # how close a misspelt word must be to one a pick is made of ("thrid", "secound", "answr")
 WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
 NUMBERED = re.compile(r"\b(\d+)\b")
@@ -33,6 +35,7 @@ class Vocabulary(BaseModel):
     last: FrozenSet[str]
     names: FrozenSet[str]
     with_: FrozenSet[str]
+    polite: FrozenSet[str]
 
     class Config:
         fields = {"with_": "with"}
@@ -47,17 +50,30 @@ LAST = 0  # the place "last" names, whatever the highest number shown is
 
 
 def may_pick(text: str) -> bool:
-    """Whether a message is made only of a pick's words and names one number or place: only then is it worth
-    looking at what is on screen."""
-    return len(text) <= LONGEST_PICK and _named(text) is not None
+    """Whether a message is short enough to be a button's label or a pick: only then is it worth looking at what is
+    on screen."""
+    return 0 < len(text) <= LONGEST_PICK
 
 
 def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[Button]:
-    """The button among ``buttons`` (under the coach's words ``said``) that a typed message picks: by the number in
-    its title when the buttons carry numbers ("Answer 3", "Stage 2"), else by its place ("the second one" of "Early /
-    Mid-career / Later"). None when it picks none."""
-    named = _named(text) if len(text) <= LONGEST_PICK else None
-    if named is None or not buttons:
+    """The button among ``buttons`` (under the coach's words ``said``) that a typed message picks: its label, typed
+    ("edit it", "Back to the list please"); else by the number in its title when the buttons carry numbers ("Answer
+    3", "Stage 2"), or by its place ("the second one" of "Early / Mid-career / Later"). None when it picks none, and
+    when the words name risk of harm: those always reach the safety gate, whatever button they match."""
+    button = _picked(text, buttons, said)
+    if button is not None and safety.assess(text, second_opinion=False).names_risk:
+        return None
+    return button
+
+
+def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]:
+    if not buttons or len(text) > LONGEST_PICK:
+        return None
+    labelled = [button for button in buttons if _label(button.get("title", "")) == _label(text)]
+    if len(labelled) == 1:
+        return labelled[0]
+    named = _named(text)
+    if named is None:
         return None
     numbered = {int(match.group(1)): button for button in buttons
                 if (match := NUMBERED.search(button.get("title", ""))) is not None}
@@ -67,6 +83,17 @@ def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[But
     if not numbered and len(buttons) >= FEWEST_CHOICES and not NUMBERED_LINES.search(said):
         numbered = dict(enumerate(buttons, start=1))
     return numbered.get(max(numbered) if named == LAST else named) if numbered else None
+
+
+def _label(text: str) -> str:
+    """A label as typed: its words in lower case, without the politeness around them ("ok, edit it please")."""
+    words = WORD.findall(text.lower().replace("\u2019", "'"))
+    polite = vocabulary().polite
+    while words and words[-1] in polite:
+        words.pop()
+    while words and words[0] in polite:
+        words.pop(0)
+    return " ".join(words)
 
 
 def places(text: str, count: int) -> List[int]:

@@ -1,10 +1,11 @@
-"""A button picked by typing ("3", "the third one") is taken in as the button, on every channel.
+"""A button picked by typing is taken in as the button, on every channel: its label ("edit it"), or at a list its
+number or place ("3", "the third one").
 
-The coach's lists of answers number their buttons ("Answer 1" to "Answer 4"). People type the number as often as
-they press it, and a "3" on its own means nothing to the NLU. A message that ``bot.picking`` reads as a pick is
-checked against the buttons of the coach's last message, in the conversation as stored; when it names one of
-them, the message goes on as that button's payload, exactly as pressing it would send. Any other
-message, and a pick of a number no button on screen carries, goes on as typed.
+People type a button's label or number as often as they press it. "3" on its own means nothing to the NLU, and a
+label may read to it as something else entirely ("edit it" reads to the safety classifier like "end it"). A short
+message is checked against the buttons of the coach's last message, in the conversation as stored
+(``bot.picking``); when it picks one of them, the message goes on as that button's payload, exactly as pressing it
+would send. Any other message goes on as typed.
 """
 
 from __future__ import annotations

@@ -54,6 +54,18 @@ def test_are_you_safe_answered_in_words_yes_carries_on_and_no_gets_the_numbers(c
     assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
 
 
+@pytest.mark.parametrize("typed", ["I need help now", "i need help now please"])
+def test_the_check_ins_own_label_for_help_typed_still_gets_the_urgent_numbers(coach: CoachServers, typed: str) -> None:
+    """A button's label typed is the button (bot.picking), but words of risk always reach the safety gate."""
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    assert "Are you safe at the moment?" in texts(coach.say(user, "/risk_unclear"))
+    urgent = texts(coach.say(user, typed))
+    assert "116 123" in urgent and "999" in urgent, urgent
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(user)) == {}
+
+
 @pytest.mark.parametrize(("reply", "carries_on"), [
     ("im safe, just a long shift", True), ("yh im safe", True),  # the NLU read this one as another language
     ("unsure", False), ("yes but i've got a plan", False),  # read as a yes, and as a request to send the plan

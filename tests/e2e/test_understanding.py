@@ -120,6 +120,19 @@ def test_a_place_typed_at_a_choice_picks_that_button(coach: CoachServers, picked
     assert stored(coach, user)[CAREER_STAGE].text == label
 
 
+@pytest.mark.parametrize("typed", ["edit it", "Edit it please"])
+def test_a_buttons_label_typed_does_what_the_button_does_and_gets_no_check_in(coach: CoachServers, typed: str) -> None:
+    """"edit it" reads to the safety classifier like "end it": typed at the answer it edits, it is the button."""
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    coach.say(user, "undo")
+    assert "You said: “Band 5 staff nurse”" in texts(coach.say(user, "1"))
+    reply = texts(coach.say(user, typed))
+    assert "116 123" not in reply and "Editing your answer" in reply, reply
+    coach.say(user, "Band 6 staff nurse")
+    assert stored(coach, user)[FIRST_PROMPT].text == "Band 6 staff nurse"
+
+
 @pytest.mark.parametrize("not_a_pick", ["3 years in band 5", "7"])
 def test_a_number_that_picks_no_answer_on_the_list_is_read_as_typed(coach: CoachServers, not_a_pick: str) -> None:
     user = new_person(coach)

@@ -92,3 +92,31 @@ def test_a_pick_is_always_a_button_on_screen(text: str) -> None:
 ])
 def test_every_number_or_place_named_among_the_options_listed(text: str, numbers: List[int]) -> None:
     assert picking.places(text, 5) == numbers
+
+
+VIEW = [{"title": "Edit it", "payload": '/edit_answer{"prompt": "p3"}'},
+        {"title": "Delete it", "payload": '/delete_answer{"prompt": "p3"}'},
+        {"title": "Back to the list", "payload": "/review_journal"}]
+
+
+@pytest.mark.parametrize("text, payload", [
+    ("edit it", '/edit_answer{"prompt": "p3"}'), ("Edit it please", '/edit_answer{"prompt": "p3"}'),
+    ("ok, back to the list", "/review_journal"), ("DELETE IT!", '/delete_answer{"prompt": "p3"}'),
+])
+def test_a_buttons_label_typed_is_that_button(text: str, payload: str) -> None:
+    assert (picking.picked(text, VIEW) or {}).get("payload") == payload
+
+
+@pytest.mark.parametrize("text", ["edit it to say band 6", "i want to edit it", "delete", "it"])
+def test_other_words_than_a_label_are_not_that_button(text: str) -> None:
+    assert picking.picked(text, VIEW) is None
+
+
+def test_words_of_risk_always_reach_the_safety_gate_even_as_a_buttons_label() -> None:
+    """"I need help now" is a button at the check-in; typed, the safety gate reads it, as every disclosure."""
+    check_in = [{"title": "I'm safe, carry on", "payload": "/where_was_i"},
+                {"title": "I need help now", "payload": "/risk_of_harm"},
+                {"title": "Talk to someone", "payload": "/talk_to_person"}]
+    assert picking.picked("I need help now", check_in) is None
+    assert picking.picked("self-harm support", [{"title": "Self-harm support", "payload": "/find_resources"}]) is None
+    assert (picking.picked("talk to someone", check_in) or {}).get("payload") == "/talk_to_person"

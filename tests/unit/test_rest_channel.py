@@ -27,6 +27,8 @@ class EchoAgent:
 
     def __init__(self) -> None:
         self.messages: List[UserMessage] = []
+        self.lock_store = InMemoryLockStore()  # Rasa's own, as the channel looks up what is on screen
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
