@@ -240,3 +240,22 @@ def test_only_the_buttons_of_the_coachs_last_message_are_on_screen() -> None:
     listed = [UserUttered("undo"), BotUttered("Choose the answer to change.", {"buttons": ANSWERS})]
     assert on_screen(DialogueStateTracker.from_events("alex", listed)) == (ANSWERS, "Choose the answer to change.")
     assert on_screen(DialogueStateTracker.from_events("alex", [*listed, UserUttered("3 years in band 5")])) == ([], "")
+
+
+class DownStore(InMemoryTrackerStore):
+    """A store whose look-ups fail, as when its database goes down between the turns it keeps."""
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        raise ConnectionError("the database is down")
+
+    async def get_or_create_tracker(self, sender_id: str, *args: Any, **kwargs: Any) -> DialogueStateTracker:
+        return DialogueStateTracker(sender_id, [])
+
+
+async def test_with_the_store_down_a_typed_pick_goes_on_as_typed(turns: tuple[TurnAgent, RestServer]) -> None:
+    agent, rest = turns
+    agent.first_buttons = ANSWERS
+    await rest.post({"sender": "alex", "message": "undo"}, f"Bearer {TOKEN}")
+    agent.tracker_store = DownStore(Domain.empty())
+    await rest.post({"sender": "alex", "message": "2"}, f"Bearer {TOKEN}")
+    assert agent.turns == ["undo", "2"]
