@@ -3,10 +3,11 @@ one" at a list whose buttons are numbered ("Answer 1" to "Answer 4"), or "the se
 career", "Mid-career", ...), acted on as the button would be. A label typed never reaches the NLU, which may misread
 a few words ("edit it" reads to the safety classifier like "end it").
 
-A message is a pick only when every word in it is one that a pick is made of (``bot/content/picking.yml``) and it
-names one number, or one place in the list, that a button on screen carries. Anything else is not a pick and is
-read as usual: numbers said about something else ("3 years in band 5", "3pm"), more than one ("3 and 4"), or a
-number no button carries.
+A message picks a button by its label when its words are the label's, politeness aside ("ok, edit it please"). It
+picks one by a number or place only when every word in it is one that a pick is made of
+(``bot/content/picking.yml``) and it names one number, or one place in the list, that a button on screen carries.
+Anything else is not a pick and is read as usual: numbers said about something else ("3 years in band 5", "3pm"),
+more than one ("3 and 4"), or a number no button carries.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
 NUMBERED = re.compile(r"\b(\d+)\b")
 NUMBERED_LINES = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 FEWEST_CHOICES = 3  # buttons without numbers picked by their place: fewer is a yes or a no
+LAST = 0  # the place "last" names, whatever the highest number shown is
 
 
 class Vocabulary(BaseModel):
@@ -44,9 +46,6 @@ class Vocabulary(BaseModel):
 @cache
 def vocabulary() -> Vocabulary:
     return Vocabulary.parse_obj(read_yaml(content_path("picking.yml")))
-
-
-LAST = 0  # the place "last" names, whatever the highest number shown is
 
 
 def may_pick(text: str) -> bool:
@@ -69,7 +68,8 @@ def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[But
 def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]:
     if not buttons or len(text) > LONGEST_PICK:
         return None
-    labelled = [button for button in buttons if _label(button.get("title", "")) == _label(text)]
+    typed = _label(text)
+    labelled = [button for button in buttons if typed and _label(button.get("title", "")) == typed]
     if len(labelled) == 1:
         return labelled[0]
     named = _named(text)

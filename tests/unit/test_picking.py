@@ -107,9 +107,10 @@ def test_a_buttons_label_typed_is_that_button(text: str, payload: str) -> None:
     assert (picking.picked(text, VIEW) or {}).get("payload") == payload
 
 
-@pytest.mark.parametrize("text", ["edit it to say band 6", "i want to edit it", "delete", "it"])
+@pytest.mark.parametrize("text", ["edit it to say band 6", "i want to edit it", "delete", "it", "ok thanks"])
 def test_other_words_than_a_label_are_not_that_button(text: str) -> None:
     assert picking.picked(text, VIEW) is None
+    assert picking.picked(text, [{"title": "OK", "payload": "/affirm"}]) is None
 
 
 def test_words_of_risk_always_reach_the_safety_gate_even_as_a_buttons_label() -> None:
