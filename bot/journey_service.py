@@ -757,7 +757,6 @@ class JourneyService:
         return turn.say("That outcome was already confirmed or no longer exists.")
 
 
-# Not "one": "the pensions one" names an option by its words, not the first.
 SUGGESTIONS_CLOSING = "Say \"more about 2\" for the details of one. Pick as many as you like, then say \"done\"."
 # "more about 2", "tell me more about the first", "what is the bridging programme?": details, not a pick.
 _MORE_ABOUT = re.compile(r"\b(?:more|details?|explain|what(?:'s| is| are)|tell me about|info(?:rmation)?)\b", re.I)
