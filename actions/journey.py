@@ -81,6 +81,15 @@ class ActionCarryOn(CoachAction):
         return journey().carry_on(person_of(tracker), place_of(tracker), message_of(tracker))
 
 
+class ActionGreet(CoachAction):
+    """Hello: the greeting, or "carry on where you left off?" to someone part way through."""
+
+    action_name = "action_greet"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().greet(person_of(tracker))
+
+
 class ActionGoOn(CoachAction):
     """Yes, "next" or "carry on" with nothing asked: where the person was, or the menu."""
 

@@ -199,6 +199,15 @@ class JourneyService:
             return Turn().say(CARRY_ON_UNCLEAR).set(pending_confirmation=None)
         return self.resume(person, place).set(pending_confirmation=None)
 
+    def greet(self, person: str) -> Turn:
+        """Hello: the coach's greeting, or to someone part way through their own journal and stages, a hello that
+        offers to carry on where they left off first (their answers are kept)."""
+        answers = self.store.answers(person)
+        begun = any(p.flow in _own_flows() for p in journeys.prompts_in_order(self.journey, list(answers)))
+        if begun and journeys.resume_point(self.journey, answers) is not None:
+            return Turn().say(response="utter_greet_back")
+        return Turn().say(response="utter_greet")
+
     def go_on(self, person: str, place: Place, message: Message) -> Turn:
         """A yes, a "next" or a "carry on" with nothing asked. Words that move along ("carry on", "keep going",
         "next") pick up where the person left off once they have begun, as "where was I?" does; anything else (a bare

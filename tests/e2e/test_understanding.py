@@ -98,6 +98,17 @@ def test_carrying_on_after_a_pause_picks_up_at_the_question_left(coach: CoachSer
     assert stored(coach, user)["journal.wellbeing.now"].text == "tired but ok"
 
 
+def test_hello_after_a_pause_offers_to_carry_on_and_a_first_hello_does_not(coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    coach.say(user, "gotta go, the ward's kicking off")
+    again = coach.say(user, "hi")
+    assert "carry on where you left off" in texts(again) and "/where_was_i" in button_payloads(again), again
+    assert "Section 2 of 6" in texts(coach.say(user, "carry on where I was"))
+    first = coach.say(f"new-{uuid.uuid4().hex[:8]}", "hi")
+    assert "/start_journey" in button_payloads(first) and "/where_was_i" not in button_payloads(first)
+
+
 @pytest.mark.parametrize("picked, number", [("2", 2), ("the third one", 3), ("answr 1", 1), ("last one", 3)])
 def test_a_number_typed_at_the_list_of_answers_opens_that_answer(coach: CoachServers, picked: str, number: int) -> None:
     user = new_person(coach)

@@ -640,3 +640,13 @@ def test_picking_up_where_the_person_left_off_asks_the_question_in_full(coach_st
     resumed = service.resume(person, left)
     assert resumed.state["prompt_id"] is None
     assert "1. " in texts(service.ask(person, Place("stage3", prompt_id=resumed.state["prompt_id"])))
+
+
+def test_hello_to_someone_part_way_through_offers_to_carry_on_first(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:hello-again")
+    assert [r.response for r in service.greet(person).replies] == ["utter_greet"]  # nothing begun
+    coach_store.save_answer(person, "manager_prep", "manager_prep.bias_check", "I might favour Sam")
+    assert [r.response for r in service.greet(person).replies] == ["utter_greet"]  # a manager's notes only
+    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    assert [r.response for r in service.greet(person).replies] == ["utter_greet_back"]
