@@ -612,6 +612,16 @@ def test_a_bare_yes_with_nothing_asked_gets_the_menu_and_waits(coach_store: Coac
     assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
 
 
+@pytest.mark.parametrize("words", ["skip the adverts on youtube", "carry on watching the match", "next bus to leeds"])
+def test_words_about_something_else_with_nothing_asked_get_the_menu_even_once_begun(
+        coach_store: CoachStore, words: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id(f"web:go-on-elsewhere-{words}")
+    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    turn = service.go_on(person, Place(), said(words, intent="skip"))
+    assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
+
+
 def test_carrying_on_before_anything_is_begun_gets_the_menu(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     turn = service.go_on(coach_store.person_id("web:go-on-new"), Place(), said("carry on", intent="affirm"))
