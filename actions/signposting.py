@@ -32,4 +32,5 @@ class ActionDidYouMean(Action):
         return "action_did_you_mean"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return send(dispatcher, clarifying.did_you_mean(tracker.latest_message.get("intent_ranking") or []))
+        latest = tracker.latest_message
+        return send(dispatcher, clarifying.did_you_mean(latest.get("intent_ranking") or [], latest.get("text") or ""))

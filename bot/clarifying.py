@@ -13,12 +13,14 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from pydantic import BaseModel
 
+from bot import intake
 from bot.content import content_path, read_yaml
 from bot.turn import Turn, ranked
 
 NOT_UNDERSTOOD = "utter_default"
 DID_YOU_MEAN = "utter_did_you_mean"
 SEE_WHAT_I_CAN_DO = {"title": "See what I can do", "payload": "/help"}
+PAUSED = "utter_paused"  # as the rule for a stop outside a form says it
 
 
 class Offers(BaseModel):
@@ -45,8 +47,11 @@ def guess_buttons(names: Sequence[str]) -> List[Dict[str, str]]:
     return [{"title": offers().offers[name], "payload": f"/{name}"} for name in names if name in offers().offers]
 
 
-def did_you_mean(ranking: Sequence[Mapping[str, Any]]) -> Turn:
-    """The reply to a message the NLU could not place, from its intent ranking (``name``, ``confidence``)."""
+def did_you_mean(ranking: Sequence[Mapping[str, Any]], text: str = "") -> Turn:
+    """The reply to a message the NLU could not place, from its intent ranking (``name``, ``confidence``). Words that
+    only leave ("gotta go", "i need to go") pause, as a stop mid-question does, rather than "did you mean…?"."""
+    if text and intake.move(text) == intake.STOP:
+        return Turn().say(response=PAUSED)
     buttons = guess_buttons(guesses(ranked(ranking)))
     if not buttons:
         return Turn().say(response=NOT_UNDERSTOOD)

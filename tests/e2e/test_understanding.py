@@ -98,6 +98,17 @@ def test_carrying_on_after_a_pause_picks_up_at_the_question_left(coach: CoachSer
     assert stored(coach, user)["journal.wellbeing.now"].text == "tired but ok"
 
 
+def test_leaving_with_no_question_open_pauses_rather_than_asking_did_you_mean(coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    coach.say(user, "undo")
+    coach.say(user, "1")
+    coach.say(user, "edit it")
+    assert "Anything else?" in texts(coach.say(user, "Band 6 staff nurse"))  # no question open now
+    left = texts(coach.say(user, "gotta go"))
+    assert "paused" in left.lower() and "not sure I understood" not in left, left
+
+
 def test_hello_after_a_pause_offers_to_carry_on_and_a_first_hello_does_not(coach: CoachServers) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Set
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -60,3 +61,14 @@ def test_never_more_buttons_than_a_phone_shows_and_only_requests_on_offer(guesse
     offered = payloads(clarifying.did_you_mean(ranking(*guesses)))
     assert len(offered) <= clarifying.offers().most + 1
     assert all(p.lstrip("/") in clarifying.offers().offers or p == "/help" for p in offered)
+
+
+@pytest.mark.parametrize("leaving", ["gotta go", "i need to go", "bye for now"])
+def test_words_that_only_leave_pause_rather_than_ask_did_you_mean(leaving: str) -> None:
+    turn = clarifying.did_you_mean(ranking(("where_was_i", 0.3), ("send_plan", 0.2)), leaving)
+    assert [r.response for r in turn.replies] == [clarifying.PAUSED]
+
+
+def test_other_words_the_nlu_could_not_place_still_get_did_you_mean() -> None:
+    turn = clarifying.did_you_mean(ranking(("where_was_i", 0.3), ("send_plan", 0.2)), "gotta go, ward is kicking off")
+    assert turn.replies[0].response == clarifying.DID_YOU_MEAN
