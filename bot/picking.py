@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import Dict, FrozenSet, List, Optional, Sequence
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from pydantic import BaseModel
 
@@ -66,7 +66,7 @@ def picked(text: str, buttons: Sequence[Button], said: str = "") -> Optional[But
 
 
 def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]:
-    if not buttons or len(text) > LONGEST_PICK:
+    if not buttons or not may_pick(text):
         return None
     typed = _label(text)
     labelled = [button for button in buttons if typed and _label(button.get("title", "")) == typed]
@@ -87,7 +87,7 @@ def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]
 
 def _label(text: str) -> str:
     """A label as typed: its words in lower case, without the politeness around them ("ok, edit it please")."""
-    words = WORD.findall(text.lower().replace("\u2019", "'"))
+    words = _typed(text)
     polite = vocabulary().polite
     while words and words[-1] in polite:
         words.pop()
@@ -100,7 +100,7 @@ def places(text: str, count: int) -> List[int]:
     """Every number or place a message names among ``count`` items listed, in order, once each ("the first and
     third", "more about 2", "the last one"). "one" is not counted: "the mentoring one" names no number. Words are read
     as typed: among other words a near miss is another word ("at least" is not "at last")."""
-    named = [_place(word, count) for word in WORD.findall(text.lower())]
+    named = [_place(word, count) for word in _typed(text)]
     return list(dict.fromkeys(number for number in named if number is not None))
 
 
@@ -131,19 +131,25 @@ def _named(text: str) -> Optional[int]:
     return named[0] if len(named) == 1 else None
 
 
+def _typed(text: str) -> List[str]:
+    """The words and numbers as typed, in lower case, with a plain apostrophe ("I’d" is "i'd")."""
+    return WORD.findall(text.lower().replace("\u2019", "'"))
+
+
 def _words(text: str) -> List[str]:
     """The words, each misspelt one read as the pick's word it is close to ("thrid" is "third")."""
-    return [_spelt(word) for word in WORD.findall(text.lower().replace("\u2019", "'"))]
+    return [_spelt(word) for word in _typed(text)]
 
 
 def _spelt(word: str) -> str:
     if len(word) < 4 or word[0].isdigit():
         return word
-    close = difflib.get_close_matches(word, sorted(_pick_words()), n=1, cutoff=CLOSE)
+    close = difflib.get_close_matches(word, _pick_words(), n=1, cutoff=CLOSE)
     return close[0] if close else word
 
 
 @cache
-def _pick_words() -> FrozenSet[str]:
+def _pick_words() -> Tuple[str, ...]:
+    """Every word a pick is made of, in a fixed order (the closest match is then the same on every run)."""
     known = vocabulary()
-    return frozenset(known.numbers) | known.last | known.names | known.with_
+    return tuple(sorted(frozenset(known.numbers) | known.last | known.names | known.with_))

@@ -597,8 +597,7 @@ def test_a_change_said_after_an_answer_offers_the_answers_to_change(coach_store:
 def test_carrying_on_in_words_with_nothing_asked_picks_up_where_the_person_left_off(
         coach_store: CoachStore, words: str) -> None:
     service = JourneyService(coach_store)
-    person = coach_store.person_id(f"web:go-on-{words}")
-    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    person = role_answered(coach_store, f"web:go-on-{words}")
     turn = service.go_on(person, Place(), said(words, intent="affirm"))
     assert "Picking up where you left off" in texts(turn) and turn.state["flow"] == "journal"
     assert turn.leave != PAUSE  # the form asks the next question
@@ -606,8 +605,7 @@ def test_carrying_on_in_words_with_nothing_asked_picks_up_where_the_person_left_
 
 def test_a_bare_yes_with_nothing_asked_gets_the_menu_and_waits(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
-    person = coach_store.person_id("web:go-on-yes")
-    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    person = role_answered(coach_store, "web:go-on-yes")
     turn = service.go_on(person, Place(), said("yes", intent="affirm"))
     assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
 
@@ -616,8 +614,7 @@ def test_a_bare_yes_with_nothing_asked_gets_the_menu_and_waits(coach_store: Coac
 def test_words_about_something_else_with_nothing_asked_get_the_menu_even_once_begun(
         coach_store: CoachStore, words: str) -> None:
     service = JourneyService(coach_store)
-    person = coach_store.person_id(f"web:go-on-elsewhere-{words}")
-    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    person = role_answered(coach_store, f"web:go-on-elsewhere-{words}")
     turn = service.go_on(person, Place(), said(words, intent="skip"))
     assert [r.response for r in turn.replies] == ["utter_menu"] and turn.leave == PAUSE
 
@@ -658,5 +655,5 @@ def test_hello_to_someone_part_way_through_offers_to_carry_on_first(coach_store:
     assert [r.response for r in service.greet(person).replies] == ["utter_greet"]  # nothing begun
     coach_store.save_answer(person, "manager_prep", "manager_prep.bias_check", "I might favour Sam")
     assert [r.response for r in service.greet(person).replies] == ["utter_greet"]  # a manager's notes only
-    service.take(person, Place("journal", prompt_id="journal.details.role"), said("Band 6 physio"))
+    role_answered(coach_store, "web:hello-again")
     assert [r.response for r in service.greet(person).replies] == ["utter_greet_back"]
