@@ -393,7 +393,9 @@ def _score(item: Intervention, order: int, profile: Profile, placement: Placemen
     score = 0.0
     growth_match = placement.growth in item.growth
     if growth_match:
-        score += 4
+        # A focus the person skipped is only where the coach started from: their own words about where they want to
+        # go weigh more than it does.
+        score += 4 if profile.growth_given else 1
     if placement.impact in item.impact:
         score += 1
     if placement.readiness in item.readiness:
@@ -411,7 +413,7 @@ def _score(item: Intervention, order: int, profile: Profile, placement: Placemen
             snippet = _snippet(profile.aspiration, first.start())
             score += 3 + 0.5 * min(len(hits) - 1, 2)
 
-    resting = placement.readiness == "not_now" or placement.growth == "consolidate"
+    resting = placement.readiness == "not_now" or (placement.growth == "consolidate" and profile.growth_given)
     if resting:
         # "Not now" brings well-being and depth forward and moves pure moves back.
         if item.kind in WELLBEING_KINDS:
@@ -460,7 +462,8 @@ def suggest(
     """Ranked, varied, eligible interventions for one person; never empty.
 
     Only eligible items are offered (:func:`is_eligible`), and consolidation
-    is never offered stretch (:func:`respects_choice`). The top results show
+    chosen is never offered stretch (:func:`respects_choice`); a growth focus
+    the person skipped leaves their aspiration to lead. The top results show
     at most one item per kind where there are enough kinds. Ties break on
     file order, so the answer is deterministic.
     """
@@ -470,7 +473,8 @@ def suggest(
     candidates = [
         _score(item, order, profile, placement)
         for order, item in enumerate(items)
-        if item.status != "paused" and is_eligible(item, profile) and respects_choice(item, placement)
+        if item.status != "paused" and is_eligible(item, profile)
+        and (respects_choice(item, placement) or not profile.growth_given)  # a skipped focus chose nothing
     ]
     ranked = sorted((c for c in candidates if c.relevant), key=lambda c: (-c.score, c.order))
 

@@ -170,6 +170,18 @@ def test_a_skipped_growth_focus_is_never_given_as_the_persons_choice() -> None:
     assert "You chose" not in skipped and skipped.count("For consolidating where you are") == 1
 
 
+def test_a_skipped_growth_focus_lets_the_persons_aspiration_lead_the_suggestions() -> None:
+    aspiration = "I'd like to lead a team one day, maybe become a ward manager"
+    chosen = suggestions_for(band="6", growth="consolidate", readiness="ready_later", aspiration=aspiration)
+    skipped = suggestions_for(band="6", growth="consolidate", readiness="ready_later", aspiration=aspiration,
+                              growth_given=False)
+    assert not any("stretch" in s.intervention.growth and "consolidate" not in s.intervention.growth
+                   for s in chosen)  # consolidation chosen is respected
+    assert any("lead" in s.reason for s in skipped), [s.reason for s in skipped]
+    assert any(set(s.intervention.growth) & {"stretch", "breadth"} for s in skipped), [s.intervention.id
+                                                                                      for s in skipped]
+
+
 def test_not_now_brings_wellbeing_forward() -> None:
     found = suggestions_for(band="6", growth="stretch", impact="strong", readiness="not_now")
     assert found[0].intervention.kind in WELLBEING_KINDS
