@@ -32,7 +32,17 @@ _LEADING = frozenset({"a", "an", "the", "and", "but", "or", "to", "my", "our", "
 @cache
 def _listening() -> dict[str, tuple[str, ...]]:
     raw = read_yaml(content_path("listening.yml"))
-    return {key: tuple(raw[key]) for key in ("acknowledgements", "reflections", "coping", "coping_after")}
+    return {key: tuple(raw[key]) for key in ("acknowledgements", "reflections", "coping_after")}
+
+
+@cache
+def _coping_endings() -> tuple[str, ...]:
+    """Every way the coping vocabulary lets a short answer end: "but ok", "otherwise i'm fine", "ok though"."""
+    coping = read_yaml(content_path("listening.yml"))["coping"]
+    ends = [f"{turn} {subject} {state}".replace("  ", " ")
+            for turn in coping["turns"] for subject in ("", *coping["subjects"]) for state in coping["states"]]
+    ends += [f"{state} {after}" for state in coping["states"] for after in coping["trailing"]]
+    return tuple(ends)
 
 
 def _phrase(doc: Doc, start: int, end: int) -> Optional[str]:
@@ -125,4 +135,4 @@ def copes(text: str) -> bool:
     while words and words[-1] in listening["coping_after"]:
         words.pop()
     said = " " + " ".join(words)
-    return any(said.endswith(" " + phrase) for phrase in listening["coping"])
+    return any(said.endswith(" " + ending) for ending in _coping_endings())

@@ -75,6 +75,8 @@ def test_any_text_gets_a_gist_from_its_own_words_or_none(text: str) -> None:
 
 @pytest.mark.parametrize(("answer", "coping"), [
     ("tired but ok", True), ("busy but good overall", True), ("stressed but i love my job really", True),
+    ("bit tired, otherwise ok", True), ("stressed, apart from that I'm fine", True), ("knackered, ok though", True),
+    ("tired but I'm not ok", False), ("tired, otherwise not good", False),
     ("ok but exhausted", False),  # it ends on the strain
     ("tired", False), ("exhausted and burnt out, running on empty", False),
     ("I'm tired but ok, though honestly the last few months have been really hard going and I've cried after "
