@@ -14,6 +14,9 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
   openers        first messages that reach the right intent
   typed choices  what people type instead of pressing a button, acted on as the button would
   typed picks    a number or place typed at a numbered list ("3", "the third one"): the button it picks, or none
+  named answers  asking to change an answer named in one's own words ("the support bit"), every question answered:
+                 right when the answer meant is among the one to three shown; "all" when the whole list is shown,
+                 as it was before answers could be named
                  (bot/picking.py; the NLU plays no part)
   intent F1      weighted F1 over the in-scope questions and openers (the figure `rasa test nlu` reports)
   offered        of those questions and openers the NLU could not place (nlu_fallback), the share whose request
@@ -38,7 +41,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot import clarifying, intake, picking, plan, safety  # noqa: E402
+from bot import answer_lists, clarifying, intake, picking, plan, safety  # noqa: E402
 from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
@@ -250,6 +253,16 @@ def typed_pick(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     return did == str(item["expect"] or "none"), did
 
 
+def named_answer(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    asked = [prompt for flow in coach_journey().flows if flow.id in ("journal", "stage1", "stage2", "stage3")
+             for prompt in flow.prompts]
+    shown = [prompt.id for prompt in answer_lists.named(asked, intake.naming_words(item["text"]), item["text"])]
+    meant = set(item["expect"])
+    if not shown:
+        return False, "all"
+    return bool(meant & set(shown)), "right" if meant & set(shown) else "wrong:" + ",".join(shown)
+
+
 def weighted_f1(pairs: List[Tuple[str, str]]) -> float:
     from sklearn.metrics import f1_score
 
@@ -295,6 +308,9 @@ def main() -> None:
     score("  offered", unplaced, parsed, offered, seen, show, by="intent")
     score("typed choices", choices, parsed, typed_choice, seen, show)
     score("typed picks", picks, {i["text"]: Parsed(i["text"], "none") for i in picks}, typed_pick, set(), show)
+    names = [dict(i, held_out="held_out" in name, expect=i["expect"]) for name in ("named_answers.yml",
+             "named_answers_held_out.yml") for i in load(name, "named")]
+    score("named answers", names, {i["text"]: Parsed(i["text"], "none") for i in names}, named_answer, set(), show)
     for part, held in (("tuning", False), ("held-out", True)):
         pairs = [(i.get("intent") or i["expect"], parsed[i["text"]].intent) for i in [*scope, *openers]
                  if bool(i.get("held_out")) == held and not (held and normal(i["text"]) in seen)]

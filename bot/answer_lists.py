@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Sequence
+from functools import lru_cache
+from typing import Callable, FrozenSet, Mapping, Optional, Sequence
 
 from bot.journey import Flow, Journey, Prompt, clip
+from bot.language import lemmas
 from bot.store.repository import StoredAnswer
 from bot.turn import BUBBLE_CHARS, Button, Turn, button
 
 PER_PAGE = 4  # with "More" and "Other parts", six buttons at most
+# A word that names at most this many of the person's answers points at them ("the support bit": the journal's and
+# stage 3's); one found in more ("work") names none of them.
+NAMED_AT_MOST = 3
+# A question scoring at least this share of the best is offered beside it: the person picks, rather than the coach
+# opening the wrong answer.
+CLOSE_SCORE = 0.5
+_CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 QUESTION_CHARS = 90  # a question is named by its first sentence, cut to this
 ANSWER_CHARS = 80  # and an answer by its start
 
@@ -143,3 +152,44 @@ def _count(prompts: Sequence[Prompt], answers: Mapping[str, StoredAnswer]) -> st
 
 def in_quotes(answer: StoredAnswer) -> str:
     return "(skipped)" if answer.skipped else f"“{clip(answer.text, ANSWER_CHARS)}”"
+
+
+def named(prompts: Sequence[Prompt], words: FrozenSet[str], text: str = "") -> list[Prompt]:
+    """The questions among ``prompts`` that a person names in asking to change an answer, from the ``words`` that may
+    name one (bot.intake.naming_words): "the support bit" names the journal's and stage 3's, "the review date" only
+    stage 3's. A word counts for less the more questions it is found in, and twice in a question's short name (its
+    id: "my role" is the role question, not the others that mention a role); found in many ("work"), it names none.
+    A part named in ``text`` ("the stage 1 one about...") narrows the questions to that part."""
+    part = _part_named(text)
+    asked = [prompt for prompt in prompts if part is None or prompt.flow == part] or list(prompts)
+    found = {prompt.id: words & (_names(prompt) | _id_names(prompt)) for prompt in asked}
+    spread = {word: sum(word in hits for hits in found.values()) for word in words}
+    scores = {prompt.id: sum((1 + (word in _id_names(prompt))) / spread[word] for word in found[prompt.id]
+                             if spread[word] <= NAMED_AT_MOST) for prompt in asked}
+    best = max(scores.values(), default=0)
+    close = sorted((p for p in asked if best and scores[p.id] >= CLOSE_SCORE * best), key=lambda p: -scores[p.id])
+    return close[:NAMED_AT_MOST]
+
+
+def _part_named(text: str) -> Optional[str]:
+    said = text.lower()
+    stage = _STAGE.search(said)
+    if stage:
+        return "stage" + stage.group(1)
+    return "journal" if re.search(r"\bjournal\b", said) else None
+
+
+_STAGE = re.compile(r"\bstage\s*([123])\b")  # not "the career stage one"
+
+
+@lru_cache(maxsize=256)
+def _names(prompt: Prompt) -> FrozenSet[str]:
+    """The words of a question, its examples too ("For example your manager, a mentor")."""
+    return frozenset(t.lemma_ for t in lemmas(prompt.text) if t.pos_ in _CONTENT and not t.is_stop)
+
+
+@lru_cache(maxsize=256)
+def _id_names(prompt: Prompt) -> FrozenSet[str]:
+    """The words of a question's id after its part, its name in short ("wellbeing support", "leadership way")."""
+    named = " ".join(prompt.id.split(".")[1:]).replace("_", " ")
+    return frozenset(t.lemma_ for t in lemmas(named) if not t.is_stop)

@@ -80,6 +80,10 @@ BRIEF = 15
 ASKED_FIRST = 10
 # A message of at most this many words that changes something in another question, named, asks to change it.
 READ_AS_CHANGE = 30
+# The words that may name a question: its things, its doings and its qualities ("the drains one", "the proud bit").
+NAMING_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+# "Not sure" said alone is short: past this many words a message says more than that.
+UNSURE_WORDS = 12
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
 # What ends a clause, for reading the first and the last one on their own.
@@ -107,6 +111,7 @@ class Grammar(BaseModel):
     i_asking: FrozenSet[str]
     question_names: FrozenSet[str]
     question_nouns: FrozenSet[str]
+    light_verbs: FrozenSet[str]
     naming_determiners: FrozenSet[str]
     demonstratives: FrozenSet[str]
     changing: FrozenSet[str]
@@ -175,6 +180,7 @@ class Vocabulary(BaseModel):
     rehearsal_finish: List[str]
     moves: Dict[str, List[str]]
     declining: List[str]
+    unsure: Dict[str, List[str]]
     reasons: Dict[str, List[str]]
     grammar: Grammar
     typed: Dict[str, str]
@@ -568,12 +574,16 @@ def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = No
     return Reading(kind, intent if kind == REQUEST else None)
 
 
-def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozenset(), own: bool = False) -> Reading:
+def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozenset(), own: bool = False,
+         written: bool = False) -> Reading:
     """Whether a message said at a question is the answer, or a request; never a guess that loses words. At a
     question that asks for the person's ``steps``, a request said as a step they will take is the answer. ``asking``
     names the question being asked (its id's words): another question named as wrong is a change told. At a question
-    about the person's ``own`` career, preparing for one's team's conversations may be a manager in the wrong place."""
+    about the person's ``own`` career, preparing for one's team's conversations may be a manager in the wrong place.
+    At a question answered in the person's own words (``written``), saying only "not sure" is kept and asked about."""
     reading = _read(message)
+    if written and reading.kind == ANSWER and only_unsure(message.text):
+        return Reading(UNCLEAR)  # "hmm not sure": leave it for now, or save those words?
     if own and reading.kind in (ANSWER, QUESTION) and prepares_for_a_team(message.text):
         return Reading(UNCLEAR, offer="manager_mode")  # the words kept, and "I'm a manager preparing" offered
     if message.held_back and reading.kind == REQUEST:
@@ -588,6 +598,49 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
     if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
         return Reading(ANSWER)
     return reading
+
+
+def only_unsure(text: str) -> bool:
+    """Whether a message says only that the person does not know ("hmm not sure", "no idea tbh", "dunno yet")."""
+    words = _typed_words(text)
+    if len(words) > UNSURE_WORDS:
+        return False
+    unsure, at = False, 0
+    while at < len(words):
+        match = next(((phrase, says) for phrase, says in _unsure_phrases()
+                      if tuple(words[at:at + len(phrase)]) == phrase), None)
+        if match is None:
+            return False  # a word that says something: "not sure, maybe a secondment"
+        at += len(match[0])
+        unsure = unsure or match[1]
+    return unsure
+
+
+@cache
+def _unsure_phrases() -> Tuple[Tuple[Tuple[str, ...], bool], ...]:
+    """The phrases that say "I don't know" (True) and the words that may surround them (False), the longest first."""
+    unsure = vocabulary().unsure
+    phrases = [(tuple(_said(p).split()), True) for p in unsure["phrases"]]
+    phrases += [(tuple(_said(p).split()), False) for p in unsure["also"]]
+    phrases += [((word,), False) for word in _one_word_filler()]
+    return tuple(sorted(phrases, key=lambda p: -len(p[0])))
+
+
+@cache
+def _change_talk() -> FrozenSet[str]:
+    """The lemmas of words that talk about changing an answer ("redo", "wrong", "the bit", "i wrote"), or are too
+    light to name one ("need"): they name no question."""
+    grammar = vocabulary().grammar
+    words = (grammar.changing_verbs | grammar.editing_verbs | grammar.wider_changing_verbs | grammar.record_verbs
+             | grammar.question_nouns | grammar.answer_words | grammar.said_verbs | grammar.light_verbs
+             | {word for word in grammar.changing if " " not in word})
+    return frozenset(words) | {t.lemma_ for t in lemmas(" ".join(sorted(words)))}
+
+
+def naming_words(text: str) -> FrozenSet[str]:
+    """The lemmas in a request to change an answer that may name which one ("can i redo the bit about what drains
+    me": "drain"), its typed short forms read; what is matched against the questions is bot.answer_lists.named's."""
+    return frozenset(t.lemma_ for t in _parse(text) if t.pos_ in NAMING_POS and not t.is_stop) - _change_talk()
 
 
 def prepares_for_a_team(text: str) -> bool:
@@ -1078,19 +1131,30 @@ def _told_matcher() -> Matcher:
     matcher.add("opened", [[{"LOWER": {"IN": sorted(grammar.told_fault_openers)}}, {"LOWER": "in", "OP": "?"},
                             {"LOWER": {"IN": ["my", "the"]}, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, name]])
     record: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.record_names | grammar.identity_names)}}
-    matcher.add("should", [[record, {"LOWER": "should"}, {"LOWER": {"IN": ["be", "say", "read"]}}]])
+    # "my title should be ...", "the review date should be ...": not "the review process should be fairer"
+    named_as: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_nouns | {"date"})}, "OP": "?"}
+    matcher.add("should", [[record, named_as, {"LOWER": "should"}, {"LOWER": {"IN": ["be", "say", "read"]}}]])
     return matcher
 
 
 def _names_a_question(words: Sequence[str]) -> bool:
     """A question named with a determiner and a noun ("the values one", "the proud experience one": the determiner
-    may come a word early), or a noun about it ("the bit about my band", "the question about steps")."""
+    may come a word early), or a noun about it ("the bit about my band", "the question about steps"), or described in
+    the person's words between "the" and "bit", "one" or "question" ("the what drains me bit", "the how am i feeling
+    one", "the one about how i work with others"); not "the best bit of my job"."""
     grammar = vocabulary().grammar
-    return any(word in grammar.question_names and (
+    return _described_question(words) or any(word in grammar.question_names and (
         set(words[max(0, i - 2):i]) & grammar.naming_determiners
         and any(after in grammar.question_nouns for after in words[i + 1:i + 3])
         or "about" in words[max(0, i - 2):i] and any(noun in grammar.question_nouns for noun in words[max(0, i - 3):i]))
         for i, word in enumerate(words))
+
+
+def _described_question(words: Sequence[str]) -> bool:
+    said = " ".join(words)
+    return bool(re.search(r"\bthe (?:bit|one|question|part) (?:about|where|on)\b", said)
+                or re.search(r"\bthe (?:(?:how|what|where|when|why)(?: [a-z']+){1,4}) (?:bit|one|question)\b"
+                             r"(?! (?:of|is|was)\b)", said))
 
 
 def _changes_by_name(said: str, words: Sequence[str]) -> bool:

@@ -50,10 +50,11 @@ RECALLED_CHARS = 300  # how much of an earlier answer is shown when it is offere
 SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
 OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
 # Asked to change an earlier answer, mid-question: the journal, with the way to change one.
-CHANGING = "Of course. Here's what you've written: choose the answer you'd like to change. Only you can see it."
-CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. Here's what you've written: choose the one "
-                 "to change. Only you can see it. If you meant that as your answer to this question, I've kept it, "
-                 "and I'll ask you about it when we come back to this question.")
+# {choose}: the whole list, the one answer the person named, or the few their words fit (JourneyService._to_change).
+CHANGING = "Of course. {choose} Only you can see it."
+CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. {choose} Only you can see it. If you meant "
+                 "that as your answer to this question, I've kept it, and I'll ask you about it when we come back to "
+                 "this question.")
 # Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in).
 DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
@@ -316,6 +317,10 @@ class JourneyService:
             return Turn().say("There's nothing left to ask here.")
         turn = Turn().set(prompt_id=prompt.id)
         pending = answers.get(prompt.id + PENDING)
+        if pending is not None and intake.only_unsure(pending.text):
+            return turn.say(f"That's fine: not knowing yet is an honest answer. Shall I leave this one for now, or "
+                            f"save “{journeys.quote(pending.text, 40)}” as your answer?",
+                            buttons([("skip", "Leave it for now"), ("keep", "Save it as my answer")]))
         if pending is not None:
             guesses = (pending.value or {}).get(GUESSES) or []
             return turn.say(f"You wrote: “{journeys.quote(pending.text, 40)}”\nI wasn't sure whether that was your "
@@ -445,11 +450,10 @@ class JourneyService:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
             if journeys.prompts_in_order(self.journey, list(self.store.answers(person))):
-                if not reading.told:
-                    return self.review(person, intro=CHANGING).set(answer=None).pause()
-                # Told, the words may also answer this question: kept, and asked about when it comes back.
-                self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
-                return self.review(person, intro=CHANGING_TOLD).set(answer=None).pause()
+                if reading.told:  # the words may also answer this question: kept, and asked about when it comes back
+                    self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
+                return self._to_change(person, message.text, CHANGING_TOLD if reading.told else CHANGING).set(
+                    answer=None).pause()
             reading = intake.Reading(intake.UNCLEAR)  # nothing written yet to change: the words may be the answer
         if reading.kind in (intake.UNCLEAR, intake.ELSEWHERE):
             # The NLU's guesses at a request are offered beside "save" and "skip" when the question is asked again.
@@ -513,7 +517,7 @@ class JourneyService:
         if message.choice is None and offered(prompt, message.text):
             return intake.Reading(intake.ANSWER)
         return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)),
-                           own=prompt.flow in _own_flows())
+                           own=prompt.flow in _own_flows(), written=prompt.kind not in TAKERS)
 
     def _with_pending(self, person: str, prompt: Prompt,
                       message: Message) -> Tuple[Message, Optional[intake.Reading]]:
@@ -726,6 +730,24 @@ class JourneyService:
             button("Answer it" if answer.skipped else "Edit it", "edit_answer", prompt=chosen.id),
             button("Delete it", "delete_answer", prompt=chosen.id),
             button("Back to the list", "review_journal", part=chosen.flow, page=str(page))])
+
+    def _to_change(self, person: str, text: str, intro: str) -> Turn:
+        """The answers to choose from to change one: the one the person named ("the review date should be
+        september"), those their words fit ("the support bit": the journal's and stage 3's), or the whole list."""
+        answers = self.store.answers(person)
+        named = answer_lists.named(journeys.prompts_in_order(self.journey, list(answers)), intake.naming_words(text),
+                               text)
+        if len(named) == 1:
+            return Turn().say(intro.format(choose="Here's that answer.")).then(
+                self.review(person, prompt_id=named[0].id))
+        if named:
+            lines = [f"{n}. {answer_lists.part_name(self.journey.flow(p.flow))}: {answer_lists.short_question(p)}\n"
+                     f"   {answer_lists.in_quotes(answers[p.id])}" for n, p in enumerate(named, start=1)]
+            return Turn().say(intro.format(choose="Which of these did you mean?") + "\n" + "\n".join(lines),
+                              [*(REVIEW.pick(n, p) for n, p in enumerate(named, start=1)),
+                               button("All my answers", "review_journal")])
+        return self.review(person, intro=intro.format(
+            choose="Here's what you've written: choose the answer you'd like to change."))
 
     def edit(self, prompt_id: Optional[str]) -> Turn:
         """Ask one earlier prompt again; the old answer is kept as a revision."""

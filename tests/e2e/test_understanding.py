@@ -207,13 +207,28 @@ def test_an_off_topic_question_mid_journal_is_told_plainly_and_not_kept_as_the_a
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
-def test_tired_but_ok_gets_a_word_and_the_well_being_button_not_the_fuller_reply(coach: CoachServers) -> None:
+@pytest.mark.parametrize("coping", ["tired but ok", "bit tired, otherwise ok"])
+def test_tired_but_ok_gets_a_word_and_the_well_being_button_not_the_fuller_reply(coach: CoachServers,
+                                                                                 coping: str) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")
-    replies = coach.say(user, "tired but ok")
+    replies = coach.say(user, coping)
     assert "Thanks for being honest" in texts(replies) and "lot to carry" not in texts(replies), texts(replies)
     assert "Section 2 of 6: Health and well-being (question 2 of 2)" in texts(replies)
-    assert stored(coach, user)["journal.wellbeing.now"].text == "tired but ok"
+    assert stored(coach, user)["journal.wellbeing.now"].text == coping
+
+
+@pytest.mark.parametrize("unsure", ["hmm not sure", "no idea tbh"])
+def test_saying_only_not_sure_is_not_saved_as_the_answer_and_the_person_can_leave_it_for_now(
+        coach: CoachServers, unsure: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = coach.say(user, unsure)
+    assert "not knowing yet is an honest answer" in texts(replies), texts(replies)
+    assert "journal.wellbeing.now" not in stored(coach, user)
+    replies = coach.say(user, '/choose{"choice": "skip"}')
+    assert "(question 2 of 2)" in texts(replies), texts(replies)
+    assert stored(coach, user)["journal.wellbeing.now"].skipped
 
 
 def test_help_me_prepare_typed_at_the_manager_menu_asks_whose_conversation(coach: CoachServers) -> None:
@@ -425,7 +440,7 @@ def test_pointing_back_at_an_earlier_answer_to_correct_it_opens_the_journal_and_
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse on a surgical ward")
     reply = texts(coach.say(user, "oh wait i said band 5 earlier but i got my 6 last month, can u change it"))
-    assert "choose the answer you'd like to change" in reply, reply
+    assert "Here's that answer" in reply and "You said: “Band 5 staff nurse on a surgical ward”" in reply, reply
     assert list(stored(coach, user)) == [FIRST_PROMPT]  # the question it was said at is still unanswered
 
 
@@ -436,7 +451,7 @@ def test_an_earlier_answer_told_to_be_wrong_opens_the_journal_and_its_words_are_
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse on a surgical ward, 37.5 hours")
     reply = texts(coach.say(user, told))
-    assert "choose the one to change" in reply and "I've kept it" in reply, reply
+    assert "choose the answer you'd like to change" in reply and "I've kept it" in reply, reply
     back = texts(coach.say(user, "where was I"))
     assert told[:30] in back and "Shall I save it as your answer to this question" in back, back
 
@@ -451,9 +466,9 @@ def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps
     assert stored(coach, user)["journal.career.steps"].text == step
 
 
-@pytest.mark.parametrize("change", ["pls update my staff group to AHP", "I got my job title wrong, I'm a senior HCA",
-                                    "i wrote midwife but im a maternity support worker", "my band is 6 not 5 actually",
-                                    "can I fix my goals first?", "ignore what i said bout energy",
+@pytest.mark.parametrize("change", ["I got my job title wrong, I'm a senior HCA",
+                                    "i wrote midwife but im a maternity support worker", "can I fix my goals first?",
+                                    "ignore what i said bout energy",
                                     "change my first goal to finishing my preceptorship",
                                     "can I redo behaviours, I rushed it", "could I remove the second goal please",
                                     "wait I said depth but I meant breadth",
@@ -466,6 +481,32 @@ def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_st
     reply = texts(coach.say(user, change))
     assert "choose the answer you'd like to change" in reply, reply
     assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
+@pytest.mark.parametrize("change", ["pls update my staff group to AHP", "my band is 6 not 5 actually"])
+def test_changing_the_one_answer_the_words_name_opens_it_and_stores_nothing(coach: CoachServers, change: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = coach.say(user, change)
+    assert "Here's that answer" in texts(replies) and "You said: “Band 5 staff nurse”" in texts(replies)
+    assert [b["title"] for b in replies[-1]["buttons"]][:2] == ["Edit it", "Delete it"]
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
+def test_changing_an_answer_the_words_fit_in_two_places_offers_just_those_two(coach: CoachServers) -> None:
+    user = new_person(coach)
+    store = open_store(coach.database_url)
+    person = store.person_id(user)
+    for flow, prompt_id, text in (("journal", "journal.wellbeing.support", "proper breaks"),
+                                  ("stage3", "stage3.support", "my manager and a mentor"),
+                                  ("stage3", "stage3.goals", "finish my preceptorship")):
+        store.save_answer(person, flow, prompt_id, text)
+    replies = coach.say(user, "i want to change the support bit")
+    reply = texts(replies)
+    assert "Which of these did you mean?" in reply and "“proper breaks”" in reply, reply
+    assert "“my manager and a mentor”" in reply and "finish my preceptorship" not in reply, reply
+    assert [b["title"] for b in replies[-1]["buttons"]] == ["Answer 1", "Answer 2", "All my answers"]
+    assert "You said: “my manager and a mentor”" in texts(coach.say(user, "2"))  # typed, as the button
 
 
 def test_a_request_put_to_the_coach_that_the_nlu_could_not_name_is_kept_and_its_guess_offered(

@@ -13,7 +13,8 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer_lists import Listing
+from bot import intake
+from bot.answer_lists import Listing, named
 from bot.documents import Published
 from bot.journey_service import JourneyService, coach_journey
 from bot.sharing import PLAN, SharingService
@@ -162,3 +163,32 @@ def test_any_set_of_answers_lists_within_the_budget(coach_store: CoachStore, cho
     picked, turns = walk(lambda listing: service.review(person, listing), service.review(person), "Answer ")
     assert sorted(picked) == sorted(chosen)
     assert all(within_budget(t) for t in turns)
+
+
+ALL_ASKED = [p for f in coach_journey().staff_flows() for p in f.prompts]
+
+
+def named_ids(text: str) -> list[str]:
+    return [p.id for p in named(ALL_ASKED, intake.naming_words(text), text)]
+
+
+def test_an_answer_named_in_the_persons_words_is_the_one_found() -> None:
+    assert named_ids("the review date should be september not march") == ["stage3.review"]
+    assert named_ids("can i redo the bit about what drains me") == ["journal.matters.energy"]
+    assert named_ids("i want to change my role")[0] == "journal.details.role"  # before those that mention a role
+
+
+def test_words_that_fit_two_questions_find_both_and_a_part_named_narrows_them() -> None:
+    assert sorted(named_ids("i want to change the support bit")) == ["journal.wellbeing.support", "stage3.support"]
+    assert named_ids("the stage 3 support bit") == ["stage3.support"]
+
+
+def test_words_that_only_talk_about_changing_name_nothing() -> None:
+    assert named_ids("can i change an answer") == [] and named_ids("i want to redo that bit, i got it wrong") == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_any_words_name_at_most_three_of_the_questions_given(text: str) -> None:
+    found = named(ALL_ASKED[:12], intake.naming_words(text), text)
+    assert len(found) <= 3 and all(p in ALL_ASKED[:12] for p in found)

@@ -970,6 +970,7 @@ def test_answers_that_name_a_topic_and_a_change_are_answers(text: str) -> None:
     ("wrong role, I'm a pharmacy technician", "journal.strengths.strengths"),
     ("mistake in role, i am phlebotomist", "stage2.competences"),
     ("my title should be Advanced Clinical Practitioner", "stage2.competences"),
+    ("the review date should be september not march", "journal.wellbeing.now"),
     ("goals wrong pls change", "stage3.support"),
     ("Scratch the aspiration, I'd rather go for a band 6 role after all", "stage3.goals"),
 ])
@@ -985,6 +986,8 @@ def test_another_answer_told_to_be_wrong_is_a_change_whose_words_are_kept(text: 
     ("Band 7 in pharmacy. I like fixing systems so patients don't leave with the wrong meds", "journal.career.vision"),
     ("my role is wrong, I'm really a team leader", "journal.details.role"),
     ("my goals are right for me", "stage3.support"),
+    ("the review process should be fairer, it depends who you know", "stage1.fairness"),
+    ("the review date should be after my preceptorship", "stage3.review"),
     ("hang on I'm meant to be doing the manager bit for my band 5s", "journal.matters.values"),
 ])
 def test_answers_that_find_fault_with_something_else_or_with_this_question_are_answers(text: str,
@@ -1004,6 +1007,8 @@ def test_answers_that_find_fault_with_something_else_or_with_this_question_are_a
     "go back to strengths please",
     "can we revisit the vision one, I've had a rethink",
     "could I redo my aspiration first?",
+    "for the what drains me bit i want to add car parking",
+    "the one about how i get on with others, can i reword it",
 ])
 def test_what_was_said_then_what_is_true_or_one_value_not_another_is_a_change(text: str) -> None:
     assert intake.changes_another_question(text)
@@ -1023,6 +1028,8 @@ def test_what_was_said_then_what_is_true_or_one_value_not_another_is_a_change(te
     "revisit my goals every quarter with my manager",
     "let me come back to the goals, want to sleep on it",
     "update my goals again next year",
+    "the best bit of my job is when I put a smile on someone's face",
+    "the how and the why bit is what I'd change about handovers",
 ])
 def test_saying_what_was_done_or_chosen_is_not_a_change(text: str) -> None:
     assert not intake.changes_another_question(text)
@@ -1422,3 +1429,11 @@ def test_a_huge_message_is_never_read_as_a_change_so_it_is_never_parsed_whole(pa
     assert not (intake.changes_another_question(text) or intake.asks_to_edit_another_answer(text, frozenset())
                 or intake.tells_another_answer_wrong(text, frozenset()) or intake.corrects_in_a_last_clause(text))
     assert intake.changes_another_question("my band is 6 not 5, please update")
+
+
+@pytest.mark.parametrize("text, unsure", [
+    ("hmm not sure", True), ("no idea tbh", True), ("dunno yet", True), ("Not sure.", True), ("idk 🤷", True),
+    ("not sure, maybe a secondment", False), ("not sure what to put", False), ("stuck", False), ("", False),
+])
+def test_saying_only_that_one_does_not_know_is_told_from_an_answer_that_says_more(text: str, unsure: bool) -> None:
+    assert intake.only_unsure(text) is unsure

@@ -383,7 +383,8 @@ def test_strain_in_a_staff_answer_gets_a_short_calm_reply_and_a_managers_notes_g
     assert "lot to carry" not in texts(manager)
 
 
-@pytest.mark.parametrize("answer", ["tired but ok", "stressed, but getting there tbh", "knackered but fine thanks x"])
+@pytest.mark.parametrize("answer", ["tired but ok", "stressed, but getting there tbh", "knackered but fine thanks x",
+                                    "bit tired, otherwise ok"])
 def test_strain_in_an_answer_that_ends_by_saying_the_person_is_managing_gets_a_word_and_the_button(
         coach_store: CoachStore, answer: str) -> None:
     service = JourneyService(coach_store)
@@ -580,10 +581,26 @@ def test_an_earlier_answer_told_to_be_wrong_offers_the_answers_and_keeps_the_wor
     service = JourneyService(coach_store)
     text = "my hours are wrong, I do 30 not 37.5"
     turn = service.take(person, AT_THE_SECOND_QUESTION, said(text))
-    assert "choose the one to change" in texts(turn) and turn.leave == PAUSE
+    assert "choose the answer you'd like to change" in texts(turn) and turn.leave == PAUSE
     assert coach_store.answers(person)["journal.wellbeing.now.pending"].text == text
     back = service.ask(person, AT_THE_SECOND_QUESTION)
     assert "Shall I save it as your answer to this question" in texts(back)
+
+
+def test_a_change_that_names_one_answer_opens_it_and_one_that_fits_several_offers_those(
+        coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:named-change")
+    for flow, prompt_id, text in (("journal", "journal.wellbeing.support", "proper breaks"),
+                                  ("stage3", "stage3.support", "my manager and a mentor"),
+                                  ("stage3", "stage3.review", "in six months")):
+        coach_store.save_answer(person, flow, prompt_id, text)
+    service = JourneyService(coach_store)
+    opened = service.take(person, AT_THE_SECOND_QUESTION, said("the review date should be september not march"))
+    assert "Here's that answer" in texts(opened) and "You said: “in six months”" in texts(opened)
+    assert [b["title"] for b in opened.replies[-1].buttons][:2] == ["Edit it", "Delete it"]
+    offered = service.take(person, AT_THE_SECOND_QUESTION, said("i want to change the support bit"))
+    assert "Which of these did you mean?" in texts(offered) and "in six months" not in texts(offered)
+    assert [b["title"] for b in offered.replies[-1].buttons] == ["Answer 1", "Answer 2", "All my answers"]
 
 
 def test_a_change_said_after_an_answer_offers_the_answers_to_change(coach_store: CoachStore) -> None:
@@ -657,3 +674,25 @@ def test_hello_to_someone_part_way_through_offers_to_carry_on_first(coach_store:
     assert [r.response for r in service.greet(person).replies] == ["utter_greet"]  # a manager's notes only
     role_answered(coach_store, "web:hello-again")
     assert [r.response for r in service.greet(person).replies] == ["utter_greet_back"]
+
+
+@pytest.mark.parametrize("unsure", ["hmm not sure", "no idea tbh", "dunno yet"])
+def test_saying_only_not_sure_is_kept_and_the_person_chooses_to_leave_it_or_save_it(
+        coach_store: CoachStore, unsure: str) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unsure")
+    goals = Place("stage3", prompt_id="stage3.goals")
+    service.take(person, goals, said(unsure))
+    assert "stage3.goals" not in coach_store.answers(person)
+    asked = service.ask(person, goals)
+    assert "not knowing yet is an honest answer" in texts(asked) and f"“{unsure}”" in texts(asked)
+    assert [b["title"] for b in asked.replies[-1].buttons] == ["Leave it for now", "Save it as my answer"]
+    service.take(person, goals, said("", choice="keep"))
+    assert coach_store.answers(person)["stage3.goals"].text == unsure
+
+
+def test_not_sure_with_more_said_is_the_answer(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:unsure-but")
+    service.take(person, Place("journal", prompt_id="journal.career.steps"), said("not sure, maybe a secondment"))
+    assert coach_store.answers(person)["journal.career.steps"].text == "not sure, maybe a secondment"
