@@ -14,6 +14,8 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
   openers        first messages that reach the right intent
   typed choices  what people type instead of pressing a button, acted on as the button would
   typed picks    a number or place typed at a numbered list ("3", "the third one"): the button it picks, or none
+  menu words     a few words typed at a menu instead of pressing a button ("prepare pls", "rehearse"): the button it
+                 picks, or none; a wrong pick is one the person did not mean
   named answers  asking to change an answer named in one's own words ("the support bit"), every question answered:
                  right when the answer meant is among the one to three shown; "all" when the whole list is shown,
                  as it was before answers could be named
@@ -253,6 +255,12 @@ def typed_pick(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     return did == str(item["expect"] or "none"), did
 
 
+def menu_word(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    button = picking.picked(item["text"], item["buttons"])
+    did = str(button["title"]) if button else "none"
+    return did == str(item["expect"]), did
+
+
 def named_answer(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     asked = [prompt for flow in coach_journey().flows if flow.id in ("journal", "stage1", "stage2", "stage3")
              for prompt in flow.prompts]
@@ -308,6 +316,11 @@ def main() -> None:
     score("  offered", unplaced, parsed, offered, seen, show, by="intent")
     score("typed choices", choices, parsed, typed_choice, seen, show)
     score("typed picks", picks, {i["text"]: Parsed(i["text"], "none") for i in picks}, typed_pick, set(), show)
+    typed_at_menus = [dict(i, held_out="held_out" in name, buttons=data["menus"][i["menu"]])
+                      for name in ("menu_words.yml", "menu_words_held_out.yml")
+                      for data in [yaml.safe_load((DATA / name).read_text())] for i in data["typed"]]
+    score("menu words", typed_at_menus, {i["text"]: Parsed(i["text"], "none") for i in typed_at_menus}, menu_word,
+          set(), show)
     names = [dict(i, held_out="held_out" in name, expect=i["expect"]) for name in ("named_answers.yml",
              "named_answers_held_out.yml") for i in load(name, "named")]
     score("named answers", names, {i["text"]: Parsed(i["text"], "none") for i in names}, named_answer, set(), show)

@@ -29,6 +29,8 @@ WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
 NUMBERED = re.compile(r"\b(\d+)\b")
 NUMBERED_LINES = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 FEWEST_CHOICES = 3  # buttons without numbers picked by their place: fewer is a yes or a no
+MENU_WORDS = 3  # a button picked by words of its label: a few, at most one of them not the label's ("log the outcome")
+SAME_WORD = 0.75  # how close a typed word must be to a label's ("prepair", "rehersal"), when both are long enough
 LAST = 0  # the place "last" names, whatever the highest number shown is
 
 
@@ -38,6 +40,8 @@ class Vocabulary(BaseModel):
     names: FrozenSet[str]
     with_: FrozenSet[str]
     polite: FrozenSet[str]
+    whole_label_only: FrozenSet[str]
+    label_filler: FrozenSet[str]
 
     class Config:
         fields = {"with_": "with"}
@@ -74,7 +78,7 @@ def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]
         return labelled[0]
     named = _named(text)
     if named is None:
-        return None
+        return _by_label_words(text, buttons)
     numbered = {int(match.group(1)): button for button in buttons
                 if (match := NUMBERED.search(button.get("title", ""))) is not None}
     # By place only among choices: a yes or a no ("Yes, delete everything") is never a "1". Nor where the words
@@ -83,6 +87,33 @@ def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]
     if not numbered and len(buttons) >= FEWEST_CHOICES and not NUMBERED_LINES.search(said):
         numbered = dict(enumerate(buttons, start=1))
     return numbered.get(max(numbered) if named == LAST else named) if numbered else None
+
+
+def _by_label_words(text: str, buttons: Sequence[Button]) -> Optional[Button]:
+    """At a menu, the one button whose label a few typed words fit ("prepare pls", "the checklist", "log the
+    outcome"): every word but one at most is a word of that label, and of no other button's. Not a question."""
+    known = vocabulary()
+    if (text.rstrip().endswith("?") or len(buttons) < FEWEST_CHOICES
+            or any(_intent(b) in known.whole_label_only for b in buttons)):
+        return None  # a question; two buttons, as good as a yes or a no; or buttons that answer or say one is safe
+    labels = {w for b in buttons for w in _typed(str(b.get("title", "")))}
+    words = [w for w in _label(text).split() if w not in (known.with_ - labels) | known.label_filler]
+    if not words or len(words) > MENU_WORDS or any(w[0].isdigit() for w in words):
+        return None  # nothing said, or more; or a number the place rule did not take ("3pm")
+    fitting = {id(b): [w for w in words if _in_label(w, b)] for b in buttons}
+    fits = [b for b in buttons if fitting[id(b)] and len(words) - len(fitting[id(b)]) <= 1]
+    return fits[0] if len(fits) == 1 and sum(bool(found) for found in fitting.values()) == 1 else None
+
+
+def _intent(button: Button) -> str:
+    return re.split(r"[{\s]", str(button.get("payload", "")).lstrip("/"), maxsplit=1)[0]
+
+
+def _in_label(word: str, button: Button) -> bool:
+    """Whether a typed word is one of a label's, or close to one when both are long ("prepair", "rehersal")."""
+    label = [w for w in _typed(str(button.get("title", ""))) if w not in vocabulary().label_filler]
+    return word in label or (len(word) >= 5 and bool(difflib.get_close_matches(
+        word, [w for w in label if len(w) >= 5], n=1, cutoff=SAME_WORD)))
 
 
 def _label(text: str) -> str:

@@ -16,7 +16,7 @@ from bot.manager import conversation_checklist
 from bot.questions import analyse
 from bot.rehearsal import STAGES, RehearsalLog, RehearsalSummary
 from bot.store import CoachStore
-from bot.turn import Button, Message, Turn, buttons
+from bot.turn import Button, Message, Turn, buttons, spoken_list
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,10 @@ class RehearsalService:
         if not practice.persona:
             picked = next((p for p in rehearsal.list_personas()
                            if choice == p.id or (choice is None and p.name.lower() in said)), None)
-            if picked is None:
-                return Turn().say("Pick someone to practise with using the buttons.").set(question=None)
+            if picked is None:  # a question asked before anyone was picked: who answers it comes first
+                names = spoken_list([p.name for p in rehearsal.list_personas()], "or")
+                return Turn().say(f"First, pick someone to practise with: type a name ({names}) or use the buttons. "
+                                  "Then ask them your question.").set(question=None)
             return Turn().say(f"You're meeting {picked.name}. {' '.join(picked.summary.split())}").set(
                 question=None, persona=picked.id, rehearsal_stage="1", rehearsal_log=[])
         stage = practice.stage

@@ -25,11 +25,11 @@ BOOKKEEPING_ACTIONS = frozenset({"action_listen", "action_deactivate_loop", "act
 
 
 
-def spoken_list(words: Sequence[str]) -> str:
-    """Words as a sentence lists them: "a", "a and b", "a, b and c"."""
+def spoken_list(words: Sequence[str], joined_by: str = "and") -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c" (or "a, b or c")."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {joined_by} " + words[-1]
 
 @dataclass(frozen=True)
 class Message:

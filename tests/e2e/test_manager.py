@@ -37,6 +37,22 @@ def test_manager_mode_offers_preparation_rehearsal_and_recording(coach: CoachSer
     assert "never visible to you" in texts(replies)
 
 
+@pytest.mark.parametrize("typed, expected", [("prepare please", "bias check"), ("rehersal", "practise with"),
+                                              ("log the outcome", "record the outcome you agreed")])
+def test_a_few_words_of_a_button_typed_at_the_manager_menu_do_what_it_does(coach: CoachServers, typed: str,
+                                                                            expected: str) -> None:
+    user = manager()
+    coach.say(user, "/manager_mode")
+    assert expected in texts(coach.say(user, typed))
+
+
+def test_a_question_asked_before_picking_a_practice_colleague_says_how_to_pick_one(coach: CoachServers) -> None:
+    user = manager()
+    coach.say(user, "/rehearse")
+    assert "type a name (Amira, Daniel, Grace or Sam)" in texts(coach.say(user, "how are you finding things?"))
+    assert "You're meeting Amira" in texts(coach.say(user, "amira"))
+
+
 def test_preparation_starts_with_the_bias_check_and_saves_private_notes(coach: CoachServers) -> None:
     user = manager()
     first = texts(coach.say(user, "/manager_prepare"))

@@ -180,6 +180,16 @@ def test_a_rehearsal_question_gets_a_reply_and_feedback_and_is_logged(coach_stor
     assert texts(turn).count("\n") >= 1 and "Feedback:" in texts(turn)
 
 
+def test_a_question_asked_before_picking_a_practice_colleague_says_how_to_pick_one(coach_store: CoachStore) -> None:
+    service = RehearsalService(coach_store)
+    manager = coach_store.person_id("web:eager-manager")
+    turn = service.take(manager, Practice(), said("hi, how are you finding things at the moment?"))
+    assert "type a name (Amira, Daniel, Grace or Sam) or use the buttons" in texts(turn)
+    assert "persona" not in turn.state
+    picked = service.take(manager, Practice(), said("amira please"))
+    assert picked.state["persona"] == "hca_nursing"
+
+
 def test_one_unit_of_work_is_one_transaction_and_a_failure_stores_nothing(coach_store: CoachStore) -> None:
     begun: list[object] = []
     event.listen(coach_store.engine, "begin", lambda connection: begun.append(connection))

@@ -107,10 +107,43 @@ def test_a_buttons_label_typed_is_that_button(text: str, payload: str) -> None:
     assert (picking.picked(text, VIEW) or {}).get("payload") == payload
 
 
-@pytest.mark.parametrize("text", ["edit it to say band 6", "i want to edit it", "delete", "it", "ok thanks"])
+@pytest.mark.parametrize("text", ["edit it to say band 6", "it", "ok thanks", "what does delete do?"])
 def test_other_words_than_a_label_are_not_that_button(text: str) -> None:
     assert picking.picked(text, VIEW) is None
     assert picking.picked(text, [{"title": "OK", "payload": "/affirm"}]) is None
+
+
+MANAGER_MENU = [{"title": "Prepare for a conversation", "payload": "/manager_prepare"},
+                {"title": "Rehearse my questions", "payload": "/rehearse"},
+                {"title": "Conversation checklist", "payload": "/show_checklist"},
+                {"title": "Record an agreed outcome", "payload": "/record_outcome"},
+                {"title": "Find resources for managers", "payload": '/find_resources{"topic": "managers"}'}]
+
+
+@pytest.mark.parametrize("text, payload", [
+    ("prepare please", "/manager_prepare"), ("prepair", "/manager_prepare"), ("rehersal", "/rehearse"),
+    ("the checklist", "/show_checklist"), ("log the outcome", "/record_outcome"), ("i want to edit it", None),
+])
+def test_at_a_menu_a_few_words_of_one_buttons_label_pick_it(text: str, payload: Optional[str]) -> None:
+    assert (picking.picked(text, MANAGER_MENU) or {}).get("payload") == payload
+    assert (picking.picked("i want to edit it", VIEW) or {}).get("payload") == '/edit_answer{"prompt": "p3"}'
+    assert (picking.picked("delete", VIEW) or {}).get("payload") == '/delete_answer{"prompt": "p3"}'  # it confirms
+
+
+@pytest.mark.parametrize("text", ["conversation", "prepare my questions", "how do I record it?",
+                                  "what should I prepare for the conversation with my band 5"])
+def test_words_that_fit_two_labels_a_question_or_much_else_pick_nothing(text: str) -> None:
+    assert picking.picked(text, MANAGER_MENU) is None
+
+
+def test_a_few_words_never_pick_an_answer_a_yes_or_a_no_or_the_check_ins_im_safe() -> None:
+    check_in = [{"title": "I'm safe, carry on", "payload": "/where_was_i"},
+                {"title": "I need help now", "payload": "/risk_of_harm"},
+                {"title": "Talk to someone", "payload": "/talk_to_person"}]
+    assert picking.picked("carry on", check_in) is None and picking.picked("safe", check_in) is None
+    choices = [{"title": t, "payload": f'/choose{{"choice": "{t}"}}'} for t in ("Early", "Later in my career", "Mid")]
+    assert picking.picked("later", choices) is None
+    assert picking.picked("delete", VIEW[1:]) is None  # two buttons: as good as a yes or a no
 
 
 def test_words_of_risk_always_reach_the_safety_gate_even_as_a_buttons_label() -> None:
