@@ -431,6 +431,7 @@ def _score(item: Intervention, order: int, profile: Profile, placement: Placemen
 
 
 CONSOLIDATING = "consolidate"  # among what the reasons have said already
+FOCUS = "focus"  # and "Suits your focus on ..."
 
 
 def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quoted: set[str]) -> str:
@@ -447,7 +448,9 @@ def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quote
     elif _in_age_range(item, profile.age) or profile.career_stage in item.career_stages:
         text = f"At this stage of your career, this {item.helps}."
     elif placement.growth in item.growth:
-        text = f"Suits your focus on {placement.growth}: this {item.helps}."
+        suits = "This" if FOCUS in quoted else f"Suits your focus on {placement.growth}: this"
+        text = f"{suits} {item.helps}."
+        quoted.add(FOCUS)  # said once, not five times over
     else:
         text = f"This {item.helps}."
     return " ".join(text.split())

@@ -182,6 +182,12 @@ def test_a_skipped_growth_focus_lets_the_persons_aspiration_lead_the_suggestions
                                                                                       for s in skipped]
 
 
+def test_the_focus_an_option_suits_is_said_once_not_for_every_option() -> None:
+    reasons = " ".join(s.reason for s in suggestions_for(band="6", growth="stretch", impact="strong",
+                                                        readiness="ready_now"))
+    assert reasons.count("Suits your focus on stretch") == 1, reasons
+
+
 def test_not_now_brings_wellbeing_forward() -> None:
     found = suggestions_for(band="6", growth="stretch", impact="strong", readiness="not_now")
     assert found[0].intervention.kind in WELLBEING_KINDS
