@@ -53,6 +53,13 @@ STAFF_GROUPS: Tuple[str, ...] = (
     "management",
     "ambulance",
 )
+#: Each staff group as people say it, after the NHS workforce statistics' groups.
+STAFF_GROUP_NAMES: Dict[str, str] = {
+    "nursing": "nursing", "midwifery": "midwifery", "medical": "medical and dental",
+    "allied_health": "allied health professionals", "healthcare_science": "healthcare science",
+    "pharmacy": "pharmacy", "support": "support to clinical staff", "admin": "administrative and clerical",
+    "estates": "estates and facilities", "management": "management", "ambulance": "ambulance",
+}
 #: Career stages a person may choose to give (optional): they bring forward the People Plan's mid-career and
 #: later-career conversations without asking for an age.
 CAREER_STAGES: Tuple[str, ...] = ("early", "mid", "later", "retiring")

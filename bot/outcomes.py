@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING
 
+from bot.framework import STAFF_GROUP_NAMES
+
 if TYPE_CHECKING:
     from bot.plan import SavedAnswer
     from bot.store.repository import OutcomeRecord
@@ -88,5 +90,6 @@ def outcome_lines(record: OutcomeRecord, names: Mapping[str, str], *, to_the_per
     if record.review_date:
         lines.append(f"• Review by: {record.review_date.strftime('%-d %B %Y')}")
     if record.band or record.staff_group:
-        lines.append(f"• Band and staff group: {record.band or '-'}, {record.staff_group or '-'}")
+        group = STAFF_GROUP_NAMES.get(record.staff_group or "", record.staff_group or "-")
+        lines.append(f"• Band and staff group: {'band ' + record.band if record.band else '-'}, {group}")
     return lines

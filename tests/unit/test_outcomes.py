@@ -102,3 +102,11 @@ def test_the_export_help_lists_the_columns_and_says_who_confirms_the_mapping(
     shown = " ".join(capsys.readouterr().out.split())
     assert ", ".join(COLUMNS) in shown
     assert "does not write to ESR" in shown and "for your organisation to confirm" in shown
+
+
+def test_the_band_and_staff_group_read_back_in_words_not_as_stored() -> None:
+    from bot.outcomes import outcome_lines
+
+    lines = outcome_lines(record("p1", band="6", staff_group="allied_health"), {})
+    assert "• Band and staff group: band 6, allied health professionals" in lines
+    assert "• Band and staff group: -, nursing" in outcome_lines(record("p1", band=None), {})
