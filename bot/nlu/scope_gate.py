@@ -13,6 +13,8 @@
   away (``out_of_scope``, or the fallback) or asked for resources without saying which
   (``bot.signposting.named_resource``). The coach suggests these programmes itself, so it must not then say
   they are outside what it does.
+* A message the NLU turned away that holds an outcome's code ("my manager gave me a code RSP 898") asks to
+  confirm that outcome (``confirm_outcome``).
 
 It runs after the FallbackClassifier and before the language and safety gates, which keep the last word.
 """
@@ -35,6 +37,7 @@ from bot import language, signposting
 from bot.content import content_path, read_yaml
 from bot.nlu.safety_gate import own_parse
 from bot.scope import Vocabulary, sure_start
+from bot.store.repository import find_code
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 FIND_RESOURCES = "find_resources"
+CONFIRM_OUTCOME = "confirm_outcome"
 TOPIC = "topic"
 SCOPE_KEY = "scope"
 # The content whose words are the coach's own subject (the safety examples are not: they are what people say).
@@ -106,6 +110,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
                 _turn_away_elsewhere(self._vocabulary, message, doc)
             _hold_back_an_unsure_start(message, doc)
             _find_named_resource(message, doc)
+            _find_outcome_code(message, text)
             if self._vocabulary is not None:
                 _note_elsewhere(self._vocabulary, message, doc)
         return messages
@@ -150,6 +155,15 @@ def _find_named_resource(message: Message, doc: Doc) -> None:
         message.set(SCOPE_KEY, {"instead_of": intent, "names": resource.id}, add_to_output=True)
     named = {"entity": TOPIC, "value": resource.id, "extractor": ScopeGate.__name__}
     message.set(ENTITIES, [*entities, named], add_to_output=True)
+
+
+def _find_outcome_code(message: Message, text: str) -> None:
+    """A message the NLU turned away that holds an outcome's code ("my manager gave me a code RSP 898") asks to
+    confirm that outcome: codes are made so that nothing else reads like one (no I, O, 0 or 1: not "NHS 111")."""
+    intent = _intent_of(message)
+    if intent in (OUT_OF_SCOPE, FALLBACK) and find_code(text):
+        _impose(message, CONFIRM_OUTCOME, intent)
+        message.set(SCOPE_KEY, {"instead_of": intent, "code": True}, add_to_output=True)
 
 
 def _intent_of(message: Message) -> str:

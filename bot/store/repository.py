@@ -38,7 +38,7 @@ from bot.store.sealing import Keyring, keyring_of, load_keyring, seal_with
 # Confirmation codes look like "KTP-482": no 0/O or 1/I, so they survive being read aloud or copied by hand.
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_DIGITS = "23456789"
-CODE_PATTERN = re.compile(r"\b([A-HJ-NP-Z]{3})-?([2-9]{3})\b", re.IGNORECASE)
+CODE_PATTERN = re.compile(r"\b([A-HJ-NP-Z]{3})[-\s]?([2-9]{3})\b", re.IGNORECASE)  # "KTP-482", "ktp 482"
 # About 7 million codes: guessing one that is waiting is made hopeless by a short life and few tries per person.
 CODE_LIFETIME = dt.timedelta(days=14)
 CODE_MISSES_ALLOWED = 5
@@ -47,7 +47,7 @@ FOUND, UNKNOWN, TOO_MANY_MISSES = "found", "unknown", "too_many_misses"
 
 
 def find_code(text: str) -> Optional[str]:
-    """A confirmation code in what someone typed ("confirm ktp482" -> "KTP-482")."""
+    """A confirmation code in what someone typed ("confirm ktp482", "RSP 898" -> "KTP-482", "RSP-898")."""
     match = CODE_PATTERN.search(text)
     return f"{match.group(1).upper()}-{match.group(2)}" if match else None
 

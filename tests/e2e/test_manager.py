@@ -83,7 +83,8 @@ def test_a_manager_rehearses_with_each_persona_and_gets_a_review(coach: CoachSer
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
-def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach: CoachServers) -> None:
+@pytest.mark.parametrize("asked", ["confirm outcome {code}", "my manager gave me a code {spaced}"])
+def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach: CoachServers, asked: str) -> None:
     user, staff = manager(), f"staff-{uuid.uuid4().hex[:8]}"
     coach.say(user, "/record_outcome")
     coach.say(user, '/choose{"choice": "breadth"}')
@@ -101,9 +102,11 @@ def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach
     code = re.search(r"code is ([A-Z]{3}-\d{3})", recorded)
     assert code, recorded
     assert "ESR" in recorded and "peer managers" in recorded  # record it in ESR or locally; calibrate with peers
-    check = texts(coach.say(staff, f"confirm outcome {code.group(1)}"))
+    assert "band 5, nursing" in summary  # in words, not as stored
+    check = texts(coach.say(staff, asked.format(code=code.group(1), spaced=code.group(1).replace("-", " "))))
     assert "Arrange a secondment" in check
     assert "Confirmed" in texts(coach.say(staff, "yes"))
     store = open_store(coach.database_url)
-    confirmed = [o for o in store.outcomes() if o.next_steps == "Arrange a secondment to the discharge team"]
-    assert confirmed and confirmed[0].confirmed_by_person and confirmed[0].person_id == store.person_id(staff)
+    confirmed = [o for o in store.outcomes() if o.person_id == store.person_id(staff)]
+    assert len(confirmed) == 1 and confirmed[0].confirmed_by_person
+    assert confirmed[0].next_steps == "Arrange a secondment to the discharge team"

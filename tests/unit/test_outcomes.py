@@ -110,3 +110,14 @@ def test_the_band_and_staff_group_read_back_in_words_not_as_stored() -> None:
     lines = outcome_lines(record("p1", band="6", staff_group="allied_health"), {})
     assert "• Band and staff group: band 6, allied health professionals" in lines
     assert "• Band and staff group: -, nursing" in outcome_lines(record("p1", band=None), {})
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("confirm outcome KTP-482", "KTP-482"), ("my manager gave me a code rsp 898", "RSP-898"), ("ktp482", "KTP-482"),
+    ("call NHS 111", None), ("I'm band 5", None), ("the GCSE 234 results", None),
+])
+def test_an_outcome_code_is_found_as_people_type_it_and_nothing_else_reads_as_one(typed: str,
+                                                                                  code: object) -> None:
+    from bot.store.repository import find_code
+
+    assert find_code(typed) == code
