@@ -50,6 +50,7 @@ CLARIFY = "clarify"  # a sense of its own: asking what the question means, or fo
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
 OPENING_WORD = (SKIP, STOP, CHANGE)
 
+WHERE_WAS_I = "where_was_i"
 # The intents the form hands to the rules (see the not_intent lists in domain.yml and data/rules/).
 REQUEST_INTENTS = frozenset({
     "review_journal", "send_plan", "share_with_manager", "delete_data", "download_my_data", "privacy_what_kept",
@@ -586,6 +587,8 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
         return Reading(UNCLEAR)  # "hmm not sure": leave it for now, or save those words?
     if own and reading.kind in (ANSWER, QUESTION) and prepares_for_a_team(message.text):
         return Reading(UNCLEAR, offer="manager_mode")  # the words kept, and "I'm a manager preparing" offered
+    if reading.kind == REQUEST and reading.intent == WHERE_WAS_I and asks_where(message.text):
+        return Reading(QUESTION)  # "how far through am i": the place shown, and the question asked again
     if message.held_back and reading.kind == REQUEST:
         reading = Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
     if reading.kind in (ANSWER, QUESTION, UNCLEAR) and asks_to_edit_another_answer(message.text, asking):
@@ -641,6 +644,13 @@ def naming_words(text: str) -> FrozenSet[str]:
     """The lemmas in a request to change an answer that may name which one ("can i redo the bit about what drains
     me": "drain"), its typed short forms read; what is matched against the questions is bot.answer_lists.named's."""
     return frozenset(t.lemma_ for t in _parse(text) if t.pos_ in NAMING_POS and not t.is_stop) - _change_talk()
+
+
+def requests_named(text: str) -> FrozenSet[str]:
+    """The requests a message's own words name ("stop sharing with my manager": stop_sharing), whatever the NLU
+    made of it: for where a misread request would do harm ("unsure" at "Are you safe?" read as stop_sharing)."""
+    found = analyse(text)
+    return frozenset({cue.intent for cue in found.cues if cue.intent} | set(found.senses))
 
 
 def prepares_for_a_team(text: str) -> bool:

@@ -29,7 +29,7 @@ WORD = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z']+")
 NUMBERED = re.compile(r"\b(\d+)\b")
 NUMBERED_LINES = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 FEWEST_CHOICES = 3  # buttons without numbers picked by their place: fewer is a yes or a no
-MENU_WORDS = 3  # a button picked by words of its label: a few, at most one of them not the label's ("log the outcome")
+MENU_WORDS = 3  # a button picked by words of its label: a few, all the label's ("help me prepare" may be one's own)
 SAME_WORD = 0.75  # how close a typed word must be to a label's ("prepair", "rehersal"), when both are long enough
 LAST = 0  # the place "last" names, whatever the highest number shown is
 
@@ -90,8 +90,8 @@ def _picked(text: str, buttons: Sequence[Button], said: str) -> Optional[Button]
 
 
 def _by_label_words(text: str, buttons: Sequence[Button]) -> Optional[Button]:
-    """At a menu, the one button whose label a few typed words fit ("prepare pls", "the checklist", "log the
-    outcome"): every word but one at most is a word of that label, and of no other button's. Not a question."""
+    """At a menu, the one button whose label a few typed words fit ("prepare pls", "the checklist", "record it"):
+    every word is a word of that label, and of no other button's. Not a question."""
     known = vocabulary()
     if (text.rstrip().endswith("?") or len(buttons) < FEWEST_CHOICES
             or any(_intent(b) in known.whole_label_only for b in buttons)):
@@ -101,7 +101,7 @@ def _by_label_words(text: str, buttons: Sequence[Button]) -> Optional[Button]:
     if not words or len(words) > MENU_WORDS or any(w[0].isdigit() for w in words):
         return None  # nothing said, or more; or a number the place rule did not take ("3pm")
     fitting = {id(b): [w for w in words if _in_label(w, b)] for b in buttons}
-    fits = [b for b in buttons if fitting[id(b)] and len(words) - len(fitting[id(b)]) <= 1]
+    fits = [b for b in buttons if fitting[id(b)] and len(fitting[id(b)]) == len(words)]
     return fits[0] if len(fits) == 1 and sum(bool(found) for found in fitting.values()) == 1 else None
 
 

@@ -11,7 +11,7 @@ verdict instead (``bot.safety``, carried in the parse data by the gate):
   the coach was unsure, and a reply that does not say "safe" leaves it unsure;
 * a request either offers with a button, typed (a person; at the crisis reply also support, carry on, stop),
   and a request about the person's own data (delete, download, what is kept, who has seen, stop sharing) keep
-  their rules;
+  their rules, when the words ask for it (``bot.intake.requests_named``): the NLU's guess alone is not enough;
 * at the crisis reply anything else, "im fine" included, gets the check-in, so nobody goes back to career
   questions just after a disclosure without saying that they are safe.
 
@@ -31,7 +31,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import safety
+from bot import intake, safety
 from bot.turn import BOOKKEEPING_ACTIONS
 
 CHECK_IN = safety.CHECK_IN_RESPONSE
@@ -70,8 +70,8 @@ def next_step(asked: str, message: Dict[str, Any], done: Sequence[str]) -> Optio
     intent = (message.get("intent") or {}).get("name")
     if not text or text.startswith("/") or intent in RISK_INTENTS:
         return None  # a button, or risk the gate found: their own rules
-    if intent in OFFERED[asked]:
-        return None
+    if intent in OFFERED[asked] and intent in intake.requests_named(text):
+        return None  # asked for in words ("talk to someone"), not a guess: "unsure" once read as stop_sharing
     plan: Tuple[str, ...] = ASK if asked == CRISIS_REPLY else (
         CARRY_ON if safety.verdict(text, message).reassured else URGENT)
     steps = list(done)

@@ -38,7 +38,7 @@ def test_manager_mode_offers_preparation_rehearsal_and_recording(coach: CoachSer
 
 
 @pytest.mark.parametrize("typed, expected", [("prepare please", "bias check"), ("rehersal", "practise with"),
-                                              ("log the outcome", "record the outcome you agreed")])
+                                              ("record it", "record the outcome you agreed")])
 def test_a_few_words_of_a_button_typed_at_the_manager_menu_do_what_it_does(coach: CoachServers, typed: str,
                                                                             expected: str) -> None:
     user = manager()

@@ -167,6 +167,13 @@ def test_workplace_idioms_do_not_trigger_the_crisis_path(coach: CoachServers, id
     assert "116 123" not in texts(coach.say(f"staff-{uuid.uuid4().hex[:8]}", idiom))
 
 
+def test_stress_told_cold_is_signposted_and_offered_only_what_the_coach_can_do(coach: CoachServers) -> None:
+    replies = coach.say(f"staff-{uuid.uuid4().hex[:8]}",
+                        "I'm really struggling to pay my bills and it's affecting my sleep")
+    assert "lot to carry" in texts(replies) and "we can also note this" not in texts(replies)
+    assert {'/find_resources{"topic": "wellbeing"}', "/start_journey"} <= set(button_payloads(replies))
+
+
 OFF_TOPIC = ["what's the weather in Manchester tomorrow", "book me a table for two tonight",
              "what's my bank balance", "who won the match last night", "my laptop is broken, log a ticket",
              "how many miles to Edinburgh", "tell me a joke", "can you order me a taxi"]

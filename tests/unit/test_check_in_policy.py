@@ -48,7 +48,8 @@ def test_a_reply_that_says_safe_carries_on_like_the_button_whatever_the_intent()
 
 @pytest.mark.parametrize(("text", "intent"), [("unsure", "affirm"), ("yes but i've got a plan", "send_plan"),
                                               ("what does safe even mean", "affirm"), ("dunno", "deny"),
-                                              ("ok for tonight, not sure about tomorrow", "nlu_fallback")])
+                                              ("ok for tonight, not sure about tomorrow", "nlu_fallback"),
+                                              ("unsure", "stop_sharing"), ("not really", "talk_to_person")])
 def test_anything_else_gets_the_urgent_numbers_and_the_offer_of_a_person(text: str, intent: str) -> None:
     message = said(text, intent)
     assert [next_step(CHECK_IN, message, URGENT[:n]) for n in range(4)] == [*URGENT, None]

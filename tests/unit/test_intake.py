@@ -1437,3 +1437,16 @@ def test_a_huge_message_is_never_read_as_a_change_so_it_is_never_parsed_whole(pa
 ])
 def test_saying_only_that_one_does_not_know_is_told_from_an_answer_that_says_more(text: str, unsure: bool) -> None:
     assert intake.only_unsure(text) is unsure
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("what's my progress", True), ("how far through am i", True), ("will i progress if i pick stretch?", False),
+    ("my progress has stalled since the restructure", False),
+])
+def test_asking_how_far_through_is_told_from_talk_of_progressing(text: str, asks: bool) -> None:
+    assert intake.asks_where(text) is asks
+
+
+def test_how_far_through_read_by_the_nlu_as_where_was_i_shows_the_place_rather_than_leaving_the_question() -> None:
+    assert intake.read(Message("how far through am i", "where_was_i")).kind == intake.QUESTION
+    assert intake.read(Message("where was i", "where_was_i")).kind == intake.REQUEST
