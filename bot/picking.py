@@ -6,8 +6,10 @@ a few words ("edit it" reads to the safety classifier like "end it").
 A message picks a button by its label when its words are the label's, politeness aside ("ok, edit it please"). It
 picks one by a number or place only when every word in it is one that a pick is made of
 (``bot/content/picking.yml``) and it names one number, or one place in the list, that a button on screen carries.
-Anything else is not a pick and is read as usual: numbers said about something else ("3 years in band 5", "3pm"),
-more than one ("3 and 4"), or a number no button carries.
+At a menu of three buttons or more, a few words all of one label and of no other's pick that button ("prepare
+please" at "Prepare for a conversation"), except where the buttons answer a question, say yes or no, or say the
+person is safe. Anything else is not a pick and is read as usual: numbers said about something else ("3 years in
+band 5", "3pm"), more than one ("3 and 4"), or a number no button carries.
 """
 
 from __future__ import annotations
