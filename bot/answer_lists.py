@@ -74,8 +74,8 @@ def parts(journey: Journey, prompts: Sequence[Prompt]) -> list[tuple[Flow, list[
     return [(journey.flow(flow_id), listed) for flow_id, listed in grouped.items()]
 
 
-def _line(number: int, prompt: Prompt, answer: str) -> str:
-    return f"{number}. {short_question(prompt)}\n   {answer}"
+def _line(number: int, prompt: Prompt, answer: str, part: str = "") -> str:
+    return f"{number}. {part + ': ' if part else ''}{short_question(prompt)}\n   {answer}"
 
 
 def _pages(prompts: Sequence[Prompt], answers: Mapping[str, StoredAnswer], kind: AnswerList,
@@ -141,6 +141,15 @@ def _page(answers: Mapping[str, StoredAnswer], grouped: Sequence[tuple[Flow, lis
         choices.append(button("Other parts", kind.intent))
     heading_line = _heading(flow.title, start + 1, start + len(numbered), len(listed))
     return Turn().say(heading_line + "\n" + "\n".join(lines), choices)
+
+
+def offer(journey: Journey, answers: Mapping[str, StoredAnswer], prompts: Sequence[Prompt], kind: AnswerList,
+          intro: str) -> Turn:
+    """A few answers from any parts, numbered, each named with its part, with a way to the whole list."""
+    numbered = list(enumerate(prompts, start=1))
+    lines = [_line(n, p, kind.shown(answers[p.id]), part_name(journey.flow(p.flow))) for n, p in numbered]
+    return Turn().say(intro + "\n" + "\n".join(lines),
+                      [*(kind.pick(n, p) for n, p in numbered), button("All my answers", kind.intent)])
 
 
 def _count(prompts: Sequence[Prompt], answers: Mapping[str, StoredAnswer]) -> str:

@@ -741,11 +741,8 @@ class JourneyService:
             return Turn().say(intro.format(choose="Here's that answer.")).then(
                 self.review(person, prompt_id=named[0].id))
         if named:
-            lines = [f"{n}. {answer_lists.part_name(self.journey.flow(p.flow))}: {answer_lists.short_question(p)}\n"
-                     f"   {answer_lists.in_quotes(answers[p.id])}" for n, p in enumerate(named, start=1)]
-            return Turn().say(intro.format(choose="Which of these did you mean?") + "\n" + "\n".join(lines),
-                              [*(REVIEW.pick(n, p) for n, p in enumerate(named, start=1)),
-                               button("All my answers", "review_journal")])
+            return answer_lists.offer(self.journey, answers, named, REVIEW,
+                                      intro.format(choose="Which of these did you mean?"))
         return self.review(person, intro=intro.format(
             choose="Here's what you've written: choose the answer you'd like to change."))
 

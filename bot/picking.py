@@ -98,22 +98,23 @@ def _by_label_words(text: str, buttons: Sequence[Button]) -> Optional[Button]:
     if (text.rstrip().endswith("?") or len(buttons) < FEWEST_CHOICES
             or any(_intent(b) in known.whole_label_only for b in buttons)):
         return None  # a question; two buttons, as good as a yes or a no; or buttons that answer or say one is safe
-    labels = {w for b in buttons for w in _typed(str(b.get("title", "")))}
-    words = [w for w in _label(text).split() if w not in (known.with_ - labels) | known.label_filler]
+    titles = [_typed(str(b.get("title", ""))) for b in buttons]  # each label's words, read once
+    words = [w for w in _label(text).split()
+             if w not in (known.with_ - {w for title in titles for w in title}) | known.label_filler]
     if not words or len(words) > MENU_WORDS or any(w[0].isdigit() for w in words):
         return None  # nothing said, or more; or a number the place rule did not take ("3pm")
-    fitting = {id(b): [w for w in words if _in_label(w, b)] for b in buttons}
-    fits = [b for b in buttons if fitting[id(b)] and len(fitting[id(b)]) == len(words)]
-    return fits[0] if len(fits) == 1 and sum(bool(found) for found in fitting.values()) == 1 else None
+    labels = [[t for t in title if t not in known.label_filler] for title in titles]
+    fitting = [[w for w in words if _in_label(w, label)] for label in labels]
+    fits = [b for b, found in zip(buttons, fitting, strict=True) if found and len(found) == len(words)]
+    return fits[0] if len(fits) == 1 and sum(bool(found) for found in fitting) == 1 else None
 
 
 def _intent(button: Button) -> str:
     return re.split(r"[{\s]", str(button.get("payload", "")).lstrip("/"), maxsplit=1)[0]
 
 
-def _in_label(word: str, button: Button) -> bool:
+def _in_label(word: str, label: Sequence[str]) -> bool:
     """Whether a typed word is one of a label's, or close to one when both are long ("prepair", "rehersal")."""
-    label = [w for w in _typed(str(button.get("title", ""))) if w not in vocabulary().label_filler]
     return word in label or (len(word) >= 5 and bool(difflib.get_close_matches(
         word, [w for w in label if len(w) >= 5], n=1, cutoff=SAME_WORD)))
 
