@@ -19,6 +19,9 @@ UNUSED = ("tensorflow",)
 def serve(argv: Optional[List[str]] = None) -> None:
     for name in UNUSED:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "import tensorflow" fails
+    from bot import intake
+
+    intake.prepare()  # as the server starts, not on the first person's message
     main_from_args(create_argument_parser().parse_args(["--actions", "actions", *(argv or sys.argv[1:])]))
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional
 
 from pydantic import BaseModel
 
+from bot import reading_model
 from bot.content import content_path, read_yaml
 from bot.language import lemmas, nlp
 from bot.turn import Message
@@ -81,6 +82,15 @@ BRIEF = 15
 ASKED_FIRST = 10
 # A message of at most this many words that changes something in another question, named, asks to change it.
 READ_AS_CHANGE = 30
+# The trained second look (bot/reading_model.py): its request is offered first for words kept and asked about at this
+# probability or above, and words the rules took as the answer are kept and asked about only at the second bar, and
+# when longer than an answer's few words. Chosen on the tuning batches alone, each guessed by a model trained on the
+# others, and on the hand-written answers full of command words in tests/unit/test_intake.py (docs/understanding.md).
+SECOND_LOOK_PROBABILITY = 0.6
+ASKED_ABOUT_PROBABILITY = 0.9
+BRIEF_ANSWER = 8
+# Offered first when the second look reads a change in words the rules took as the answer.
+REVIEW = "review_journal"
 # The words that may name a question: its things, its doings and its qualities ("the drains one", "the proud bit").
 NAMING_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # "Not sure" said alone is short: past this many words a message says more than that.
@@ -581,7 +591,12 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
     question that asks for the person's ``steps``, a request said as a step they will take is the answer. ``asking``
     names the question being asked (its id's words): another question named as wrong is a change told. At a question
     about the person's ``own`` career, preparing for one's team's conversations may be a manager in the wrong place.
-    At a question answered in the person's own words (``written``), saying only "not sure" is kept and asked about."""
+    At a question answered in the person's own words (``written``), saying only "not sure" is kept and asked about.
+    The words' reading is then weighed against the trained second look (``_second_look``)."""
+    return _second_look(message, _by_rules(message, steps, asking, own, written))
+
+
+def _by_rules(message: Message, steps: bool, asking: FrozenSet[str], own: bool, written: bool) -> Reading:
     reading = _read(message)
     if written and reading.kind == ANSWER and only_unsure(message.text):
         return Reading(UNCLEAR)  # "hmm not sure": leave it for now, or save those words?
@@ -601,6 +616,48 @@ def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozens
     if steps and reading.kind == REQUEST and said_as_a_step(message.text, reading.intent):
         return Reading(ANSWER)
     return reading
+
+
+def prepare() -> None:
+    """Load spaCy, the vocabulary and the trained second look now, so the first person does not wait."""
+    read(Message("warm up", "inform"))
+
+
+def _second_look(message: Message, reading: Reading) -> Reading:
+    """The rules' reading, weighed against the trained model's guess; it only ever keeps words and asks, never acts.
+
+    Words the rules took as the answer are kept and asked about when the model is all but sure they are something
+    else, in a message long enough to be more than an answer's few words and with no "not" in it (n-grams cannot read
+    "I don't want to skip this"): its request is offered first, or "Review my answers" for a change. Words the rules
+    kept and asked about get the model's request as the first button, when the rules had none."""
+    text = message.text.strip()
+    if message.choice is not None or not text or text.startswith("/"):
+        return reading
+    guess = reading_model.default_model().guess(text)
+    family = REQUEST_FAMILY.get(reading.intent or "", reading.intent)
+    if guess.kind == ANSWER or guess.probability < SECOND_LOOK_PROBABILITY or (guess.kind, guess.intent) == (
+            reading.kind, family):
+        return reading
+    offer = guess.intent if guess.kind == REQUEST else REVIEW if guess.kind == CHANGE else None
+    if reading.kind == UNCLEAR:
+        return reading if reading.offer else Reading(UNCLEAR, offer=offer)
+    if reading.kind == ANSWER:
+        if guess.probability < ASKED_ABOUT_PROBABILITY or len(_typed_words(text)) <= BRIEF_ANSWER or _negated(text):
+            return reading
+        return Reading(UNCLEAR, offer=offer)
+    if ({reading.kind, guess.kind} <= {SKIP, LATER}  # both leave the question for now; the rules say which
+            or reading.kind == QUESTION and (guess.intent == WHERE_WAS_I or guess.kind == CHANGE)):
+        return reading  # "how far through am i" gets the place shown; "should i put X or Y" is not a change
+    if guess.kind != REQUEST:
+        return Reading(guess.kind)
+    if REQUEST_FAMILY.get(message.intent or "", message.intent) == guess.intent and not message.held_back:
+        return Reading(REQUEST, message.intent)
+    return Reading(UNCLEAR, offer=offer)
+
+
+def _negated(text: str) -> bool:
+    negations = set(vocabulary().negations)
+    return any(t.lower_ in negations or t.lemma_ in negations or t.dep_ == "neg" for t in _parse(text))
 
 
 def only_unsure(text: str) -> bool:

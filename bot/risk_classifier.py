@@ -15,24 +15,18 @@ classes. One line between "risk" and "everything else" had to bend round stress 
 their words; on the tuning batches, each scored as if written by a new hand, the same false-alarm budget
 then found 95% of the risk against 89% (docs/safety.md).
 
-Training takes several seconds, so the trained model is kept under ``var/cache`` (or
-``COACH_CACHE_DIR``), named by a hash of the examples: it is trained again only when they change, and
-an organisation's own examples (``COACH_CONTENT_DIR``) are used without a separate build step.
+It is trained once and kept in the cache of ``bot/text_models.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bot import text_models
 from bot.content import content_path, read_yaml
-from bot.settings import PROJECT_ROOT
 
 # Batches of tuning examples, each written by a different hand (see each file's header).
 EXAMPLES_FILES = ("safety_examples.yml",) + tuple(f"safety_examples_{n}.yml" for n in range(2, 12))
@@ -47,8 +41,6 @@ UNSURE_PROBABILITY = 0.55
 # Part of the cache's name: change it whenever RiskClassifier.train changes, so no process reads a model
 # trained the old way.
 TRAINING_VERSION = 3
-# Only the start and end of a long message are scored; the lexicon reads all of it.
-MAX_SCORED_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -95,13 +87,6 @@ def load_everyday(directory: Optional[Path] = None) -> Tuple[Example, ...]:
     return tuple(Example(str(text), False, "everyday", ("none",)) for text in data.get("messages") or [])
 
 
-def scored_text(text: str) -> str:
-    if len(text) <= MAX_SCORED_CHARS:
-        return text
-    half = MAX_SCORED_CHARS // 2
-    return text[:half] + " " + text[-half:]
-
-
 class RiskClassifier:
     """Logistic regression over word and character n-grams (scikit-learn)."""
 
@@ -111,64 +96,18 @@ class RiskClassifier:
 
     @classmethod
     def train(cls, examples: Sequence[Example]) -> RiskClassifier:
-        # Imported here: scikit-learn is heavy, and only the processes that assess messages need it.
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline, make_union
-
-        features = make_union(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True),
-            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
-        )
-        model = make_pipeline(features, LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000))
-        model.fit([e.text for e in examples], [e.label for e in examples])
-        return cls(model)
+        return cls(text_models.ngram_classifier([e.text for e in examples], [e.label for e in examples]))
 
     def probability(self, text: str) -> float:
         """How much the message reads like risk of harm, from 0 to 1: the sum over the risk classes."""
-        return float(self._model.predict_proba([scored_text(text)])[0][self._risk_columns].sum())
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("COACH_CACHE_DIR") or PROJECT_ROOT / "var" / "cache")
-
-
-def _fingerprint(examples: Sequence[Example]) -> str:
-    import sklearn
-
-    digest = hashlib.sha256(f"{__name__} {TRAINING_VERSION} sklearn {sklearn.__version__}".encode())
-    for example in examples:
-        digest.update(f"\x00{example.label}\x01{example.text}".encode())
-    return digest.hexdigest()[:16]
+        return float(self._model.predict_proba([text_models.scored_text(text)])[0][self._risk_columns].sum())
 
 
 def trained(examples: Sequence[Example], directory: Optional[Path] = None) -> RiskClassifier:
-    """The classifier for these examples: from the cache when it was trained on exactly them, else trained now.
-
-    The cache is the coach's own private folder (``var/`` is the coach's user's alone), so reading a
-    pickle from it trusts nothing the coach did not write. A cache that cannot be written only costs time.
-    """
-    folder = directory or cache_dir()
-    path = folder / f"risk-classifier-{_fingerprint(examples)}.pkl"
-    try:
-        classifier = pickle.loads(path.read_bytes())
-        if isinstance(classifier, RiskClassifier):
-            return classifier
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    classifier = RiskClassifier.train(examples)
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # Written aside and renamed, so a process starting at the same moment never reads half a file.
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".risk-", delete=False) as handle:
-            handle.write(pickle.dumps(classifier))
-        os.replace(handle.name, path)
-        for older in folder.glob("risk-classifier-*.pkl"):  # trained on examples that have since changed
-            if older != path:
-                older.unlink(missing_ok=True)
-    except OSError:
-        pass
-    return classifier
+    """The classifier for these examples: from the cache when it was trained on exactly them, else trained now."""
+    digest = text_models.fingerprint(__name__, TRAINING_VERSION, ((e.label, e.text) for e in examples))
+    return text_models.cached("risk-classifier", digest, lambda: RiskClassifier.train(examples), RiskClassifier,
+                              directory)
 
 
 @cache

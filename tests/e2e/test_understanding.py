@@ -533,3 +533,14 @@ def test_a_manager_preparing_for_their_team_in_the_staff_journal_is_offered_the_
     assert FIRST_PROMPT not in stored(coach, user)
     assert "Manager mode" in texts(coach.say(user, "/manager_mode"))
     assert not stored(coach, user)  # the kept words are let go once the person has chosen
+
+
+def test_a_request_kept_and_asked_about_offers_first_the_request_the_trained_second_look_reads(
+        coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = coach.say(user, "could you point me towards some courses on leadership for someone at band 5")
+    assert "I wasn't sure whether that was your answer" in texts(replies), texts(replies)
+    assert button_payloads(replies)[2] == "/find_resources"  # after "Save it as my answer" and "Skip this question"
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+    assert "Which topic would you like resources on?" in texts(coach.say(user, "/find_resources"))
