@@ -624,12 +624,14 @@ def prepare() -> None:
 
 
 def _second_look(message: Message, reading: Reading) -> Reading:
-    """The rules' reading, weighed against the trained model's guess; it only ever keeps words and asks, never acts.
+    """The rules' reading, weighed against the trained model's guess, which never loses an answer.
 
     Words the rules took as the answer are kept and asked about when the model is all but sure they are something
-    else, in a message long enough to be more than an answer's few words and with no "not" in it (n-grams cannot read
-    "I don't want to skip this"): its request is offered first, or "Review my answers" for a change. Words the rules
-    kept and asked about get the model's request as the first button, when the rules had none."""
+    else, in a message longer than an answer's few words and with no "not" in it (n-grams cannot read "I don't want
+    to skip this"): its request is offered first, or "Review my answers" for a change. Words the rules kept and asked
+    about get the model's request as the first button, when the rules had none. Where the rules read a skip, "later",
+    stop, question, change or request, the model may say which; a request goes to the rules only when the NLU named
+    it too."""
     text = message.text.strip()
     if message.choice is not None or not text or text.startswith("/"):
         return reading
