@@ -633,8 +633,8 @@ def _second_look(message: Message, reading: Reading) -> Reading:
     stop, question, change or request, the model may say which; a request goes to the rules only when the NLU named
     it too."""
     text = message.text.strip()
-    if message.choice is not None or not text or text.startswith("/"):
-        return reading
+    if message.choice is not None or not text or text.startswith("/") or reading.kind == ELSEWHERE:
+        return reading  # an errand about things the coach never speaks of is told so, and kept if the person says
     guess = reading_model.default_model().guess(text)
     family = REQUEST_FAMILY.get(reading.intent or "", reading.intent)
     if guess.kind == ANSWER or guess.probability < SECOND_LOOK_PROBABILITY or (guess.kind, guess.intent) == (

@@ -103,3 +103,9 @@ def test_a_button_press_is_never_looked_at_again(guessing: Guesser) -> None:
     guessing("skip", 1.0)
     pressed = Message("Skip this question and more words than a brief answer has", "inform", choice="keep")
     assert intake._second_look(pressed, Reading(intake.ANSWER)) == Reading(intake.ANSWER)
+
+
+def test_an_errand_the_coach_never_speaks_of_is_left_to_the_rules(guessing: Guesser) -> None:
+    guessing("skip", 0.99)
+    errand = Message("convert 20 yen to dollars", "out_of_scope", elsewhere=("currency",))
+    assert intake._second_look(errand, Reading(intake.ELSEWHERE)) == Reading(intake.ELSEWHERE)
