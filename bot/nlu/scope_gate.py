@@ -22,6 +22,7 @@ It runs after the FallbackClassifier and before the language and safety gates, w
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Iterator, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -46,6 +47,8 @@ OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 FIND_RESOURCES = "find_resources"
 CONFIRM_OUTCOME = "confirm_outcome"
+INFORM = "inform"
+CALLED_A_CODE = re.compile(r"\bcode\b", re.IGNORECASE)
 TOPIC = "topic"
 SCOPE_KEY = "scope"
 # The content whose words are the coach's own subject (the safety examples are not: they are what people say).
@@ -159,9 +162,11 @@ def _find_named_resource(message: Message, doc: Doc) -> None:
 
 def _find_outcome_code(message: Message, text: str) -> None:
     """A message the NLU turned away that holds an outcome's code ("my manager gave me a code RSP 898") asks to
-    confirm that outcome: codes are made so that nothing else reads like one (no I, O, 0 or 1: not "NHS 111")."""
+    confirm that outcome: codes are made so that nothing else reads like one (no I, O, 0 or 1: not "NHS 111"). So does
+    one the NLU took for an answer that says it is a code: some codes' letters make the rest read as one."""
     intent = _intent_of(message)
-    if intent in (OUT_OF_SCOPE, FALLBACK) and find_code(text):
+    said_to_be_a_code = intent == INFORM and CALLED_A_CODE.search(text) is not None
+    if (intent in (OUT_OF_SCOPE, FALLBACK) or said_to_be_a_code) and find_code(text):
         _impose(message, CONFIRM_OUTCOME, intent)
         message.set(SCOPE_KEY, {"instead_of": intent, "code": True}, add_to_output=True)
 

@@ -177,3 +177,15 @@ def test_an_off_topic_message_about_things_the_coach_never_speaks_of_is_noted_wi
 def test_an_off_topic_guess_that_names_the_coach_s_own_things_or_none_is_not_noted(tmp_path: Path, text: str) -> None:
     [out] = gate(tmp_path).process([parsed(text, "out_of_scope")])
     assert out.get("scope") is None
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback", "inform"])
+def test_a_message_that_gives_an_outcomes_code_asks_to_confirm_it_whatever_the_nlu_made_of_its_letters(
+        tmp_path: Path, intent: str) -> None:
+    [out] = gate(tmp_path).process([parsed("my manager gave me a code XTZ 482", intent)])
+    assert out.get("intent") == {"name": "confirm_outcome", "confidence": 1.0}
+
+
+def test_an_answer_with_something_shaped_like_a_code_in_it_stays_an_answer(tmp_path: Path) -> None:
+    [out] = gate(tmp_path).process([parsed("I rang NHS 999 for a patient once", "inform")])
+    assert out.get("intent")["name"] == "inform"
