@@ -363,7 +363,7 @@ class Analysis:
 
 def analyse(text: str) -> Analysis:
     doc = _parse(text)
-    negations = set(vocabulary().negations)
+    negations = _negations()
     grammar = vocabulary().grammar
     found: List[Cue] = []
     covered: set[int] = set()
@@ -394,8 +394,7 @@ def analyse(text: str) -> Analysis:
         # A negation in the clause before turns nothing around ("so not yet, ask me the rest").
         window = doc[_clause_start(doc, start, max(0, start - 3)):start]
         before = [t for t in window if t.i not in filler]
-        negated = any(t.lower_ in negations or t.lemma_ in negations for t in before) and not (
-            doc[start].lower_ in negations or doc[start].lemma_ in negations)  # "not answering that"
+        negated = any(_negates(t) for t in before) and not _negates(doc[start])  # "not answering that"
         if label.startswith(SENSE):
             name, _, number = label[len(SENSE):].partition("#")
             # A negation turns the request itself around ("I don't want to skip"), not what it is about
@@ -658,8 +657,18 @@ def _second_look(message: Message, reading: Reading) -> Reading:
 
 
 def _negated(text: str) -> bool:
-    negations = set(vocabulary().negations)
-    return any(t.lower_ in negations or t.lemma_ in negations or t.dep_ == "neg" for t in _parse(text))
+    return any(_negates(t) for t in _parse(text))
+
+
+def _negates(token: Token) -> bool:
+    """A "not", "n't", "never" or "no" (as typed, or by its lemma: "dont" is "do" and "not")."""
+    negations = _negations()
+    return token.lower_ in negations or token.lemma_ in negations
+
+
+@cache
+def _negations() -> FrozenSet[str]:
+    return frozenset(vocabulary().negations)
 
 
 def only_unsure(text: str) -> bool:
