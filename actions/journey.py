@@ -99,6 +99,15 @@ class ActionGoOn(CoachAction):
         return journey().go_on(person_of(tracker), place_of(tracker), message_of(tracker))
 
 
+class ActionAnswerFaq(CoachAction):
+    """A question about Scope for Growth with nothing asked: its answer, or how far through the person is."""
+
+    action_name = "action_answer_faq"
+
+    def turn(self, tracker: Tracker) -> Turn:
+        return journey().answer_faq(person_of(tracker), message_of(tracker))
+
+
 class ActionOfferCarryOnAgain(CoachAction):
     """After a question answered at "Shall we carry on?": the offer again, with its buttons."""
 

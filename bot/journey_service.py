@@ -90,6 +90,7 @@ def carry_on_choices(following: Flow) -> List[Button]:
     return [button(f"Carry on to {stage_name(following)}", "where_was_i"), button("Stop for now", "stop")]
 
 
+ALL_PREPARED = "You've already prepared everything. You can review your answers, or ask me to send your plan."
 CARRY_ON_UNCLEAR = ("I wasn't sure whether you'd like to carry on now, so I've kept your place. Say \"where was I?\" "
                     "whenever you're ready.")
 
@@ -218,6 +219,28 @@ class JourneyService:
             return self.resume(person, place)
         return Turn().say(response="utter_menu").pause()
 
+    def answer_faq(self, person: str, message: Message) -> Turn:
+        """A question about Scope for Growth with nothing asked: the FAQ answer the NLU chose, unless the words ask how
+        far through the person is ("what's my progress"), which the NLU takes for the FAQ about not progressing."""
+        if intake.asks_where(message.text):
+            return self.where_you_are(person)
+        return Turn().say(response=f"utter_{message.faq}" if message.faq else "utter_faq")
+
+    def where_you_are(self, person: str) -> Turn:
+        """How far through their own journal and stages the person is, with nothing asked; nothing is started."""
+        answers = self.store.answers(person)
+        if not any(prompt.flow in _own_flows() for prompt in journeys.prompts_in_order(self.journey, list(answers))):
+            return Turn().say("You haven't started your journal yet.", [button("Start my journal", "start_journey")])
+        prompt = journeys.resume_point(self.journey, answers)
+        review = button("Review my answers", "review_journal")
+        if prompt is None:
+            return Turn().say(ALL_PREPARED, [review, button("Send my plan", "send_plan")])
+        flow = self.journey.flow(prompt.flow)
+        done, total = journeys.answered_count(flow, answers)
+        where = (f"You're part way through “{flow.title}” ({done} of {total} answered)." if done else
+                 f"Next is “{flow.title}”: you haven't begun it yet.")
+        return Turn().say(where, [button("Carry on where I was", "where_was_i"), review])
+
     def offer_again(self, person: str) -> Turn:
         """"Shall we carry on?" once more, after a question asked at the offer ("what's in stage 1?"), so its
         buttons are at hand again."""
@@ -245,7 +268,7 @@ class JourneyService:
             return turn.say(f"Welcome back. You're part way through “{flow.title}” ({done} of {total} answered). "
                             "Let's carry on.")
         if prompt is None:
-            turn.say("You've already prepared everything. You can review your answers, or ask me to send your plan.")
+            turn.say(ALL_PREPARED)
         return turn
 
     def resume(self, person: str, place: Place, unsure_words: Optional[str] = None) -> Turn:

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.journey import ActionAskAnswer, ActionResume, ActionStartJourney, ValidateCoachForm
+from actions.journey import ActionAnswerFaq, ActionAskAnswer, ActionResume, ActionStartJourney, ValidateCoachForm
 from bot.safety import assess
 from bot.store import CoachStore
 from tests.conftest import tracker_dict
@@ -132,6 +132,37 @@ def faq_message(text: str) -> Dict[str, Any]:
     # The shape Rasa sends: a ResponseSelector serving every retrieval intent files under "default".
     return {"response_selector": {"all_retrieval_intents": ["faq"],
                                   "default": {"response": {"intent_response_key": "faq/what_is_breadth"}}}}
+
+
+async def test_a_question_about_scope_for_growth_outside_a_form_gets_the_answer_the_nlu_chose(
+        action_store: CoachStore) -> None:
+    tracker_state = tracker("what does breadth mean?", intent="faq")
+    tracker_state.latest_message.update(faq_message("what does breadth mean?"))
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker_state, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq/what_is_breadth"]
+
+
+async def test_whats_my_progress_outside_a_form_says_how_far_not_the_faq_about_not_progressing(
+        action_store: CoachStore) -> None:
+    # The NLU reads "what's my progress" as the FAQ "what if I don't want to progress".
+    person = action_store.person_id(SENDER)
+    action_store.save_answer(person, "journal", "journal.details.role", "nurse")
+    tracker_state = tracker("what's my progress", intent="faq")
+    tracker_state.latest_message.update(faq_message("what's my progress"))
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerFaq().run(dispatcher, tracker_state, {})
+    assert "1 of 11 answered" in dispatcher.messages[0]["text"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/where_was_i", "/review_journal"]
+    assert not [e for e in events if e.get("name") == "flow"]  # nothing started: the person chooses
+
+
+async def test_whats_my_progress_before_starting_offers_the_journal(action_store: CoachStore) -> None:
+    tracker_state = tracker("whats my progress so far", intent="faq")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq().run(dispatcher, tracker_state, {})
+    assert dispatcher.messages[0]["text"] == "You haven't started your journal yet."
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/start_journey"
 
 
 async def test_a_question_mid_form_is_answered_and_asked_again_not_stored(action_store: CoachStore) -> None:

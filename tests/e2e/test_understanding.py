@@ -174,6 +174,19 @@ def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coac
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
+def test_asking_whats_my_progress_after_a_pause_says_how_far_and_starts_nothing(coach: CoachServers) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    coach.say(user, "stop")
+    replies = coach.say(user, "what's my progress")
+    reply = texts(replies)
+    assert "part way through “Personal reflection journal” (1 of 11 answered)" in reply, reply
+    assert "consolidate" not in reply, reply  # the FAQ about not wanting to progress, which the NLU picks
+    assert "/where_was_i" in button_payloads(replies)
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
+    assert "Section 2 of 6" in texts(coach.say(user, "/where_was_i"))
+
+
 @pytest.mark.parametrize("go_on", ["yes", "yep let's go"])
 def test_a_yes_typed_at_the_first_question_is_not_stored_as_the_role(coach: CoachServers, go_on: str) -> None:
     user = new_person(coach)

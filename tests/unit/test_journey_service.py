@@ -122,6 +122,27 @@ def test_where_was_i_from_someone_who_has_not_started_says_so_and_begins_the_jou
     assert turn.state["flow"] == "journal"
 
 
+def test_how_far_through_with_nothing_asked_names_the_next_part_once_one_is_finished(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:between")
+    for prompt in coach_journey().flow("journal").prompts:
+        coach_store.save_answer(person, "journal", prompt.id, "an answer")
+    turn = service.where_you_are(person)
+    assert texts(turn).startswith("Next is “Stage 1") and "haven't begun it" in texts(turn)
+    assert turn.state == {} and turn.leave is None  # told, not started: "Carry on where I was" starts it
+
+
+def test_how_far_through_when_everything_is_answered_offers_the_answers_and_the_plan(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:finished")
+    for flow in coach_journey().staff_flows():
+        for prompt in flow.prompts:
+            coach_store.save_answer(person, flow.id, prompt.id, "an answer")
+    turn = service.where_you_are(person)
+    assert "already prepared everything" in texts(turn)
+    assert [b["payload"] for b in turn.replies[0].buttons] == ["/review_journal", "/send_plan"]
+
+
 AT_THE_SECOND_QUESTION = Place("journal", prompt_id="journal.wellbeing.now")
 
 
