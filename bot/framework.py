@@ -80,6 +80,9 @@ class GrowthFocusEntry(Sourced):
     # How people say it in their own words when they type rather than press the button ("going deeper in my
     # field"), matched on lemmas; a message that names more than one focus picks none.
     said_as: List[str] = []
+    # Said to a line manager recording the agreed outcome: the first sentence in the third person ("They are ready to
+    # act on their growth now"). Optional: without it the manager reads the sentence staff read.
+    of_them: str = ""
 
     @validator("id")
     def _known_growth(cls, value: str) -> str:
@@ -100,6 +103,9 @@ class ImpactLevelEntry(BaseModel):
     id: str
     label: str
     description: str
+    # Said to a line manager recording the agreed outcome: the first sentence in the third person ("They are ready to
+    # act on their growth now"). Optional: without it the manager reads the sentence staff read.
+    of_them: str = ""
 
     @validator("id")
     def _known_impact(cls, value: str) -> str:
@@ -114,6 +120,9 @@ class ReadinessEntry(BaseModel):
     id: str
     label: str
     description: str
+    # Said to a line manager recording the agreed outcome: the first sentence in the third person ("They are ready to
+    # act on their growth now"). Optional: without it the manager reads the sentence staff read.
+    of_them: str = ""
 
     @validator("id")
     def _known_readiness(cls, value: str) -> str:
@@ -256,6 +265,7 @@ class GrowthOption:
     explanation: str
     examples: Tuple[str, ...]
     said_as: Tuple[str, ...] = ()
+    of_them: str = ""
 
 
 @dataclass(frozen=True)
@@ -373,7 +383,7 @@ def growth_options(source: Optional[Framework] = None) -> List[GrowthOption]:
     content = source or framework()
     return [
         GrowthOption(entry.id, entry.label, " ".join(entry.explanation.split()), tuple(entry.examples),
-                     tuple(entry.said_as))
+                     tuple(entry.said_as), " ".join(entry.of_them.split()))
         for entry in content.growth
     ]
 

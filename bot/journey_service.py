@@ -405,8 +405,10 @@ class JourneyService:
 
     def _ask_choice(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         options = plan.choice_options(prompt.options_from or "")
-        # The first sentence of each: the examples after it are a "what does depth mean?" away.
-        lines = "\n".join(f"• {o.label}: {first_sentence(o.explanation)}" for o in options)
+        # The first sentence of each: the examples after it are a "what does depth mean?" away. A line manager
+        # recording an outcome reads it said of the member of staff, not of themselves.
+        of_them = not self.in_plan(prompt)
+        lines = "\n".join(f"• {o.label}: {first_sentence((of_them and o.of_them) or o.explanation)}" for o in options)
         return self._question(prompt, header).say(lines, self._choices(options))
 
     def _ask_placement(self, prompt: Prompt, header: str, answers: Answers) -> Turn:

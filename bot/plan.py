@@ -38,6 +38,7 @@ class Choice:
     id: str
     label: str
     explanation: str
+    of_them: str = ""  # the first sentence said of the member of staff, to a line manager (bot/content/segments.yml)
 
 
 def choice_options(name: str) -> list[Choice]:
@@ -46,12 +47,11 @@ def choice_options(name: str) -> list[Choice]:
         return [Choice(e.id, e.label, " ".join(e.description.split())) for e in framework.career_stages()]
     content = framework.framework()
     if name == "growth":
-        return [Choice(o.id, o.label, f"{o.explanation} For example: {'; '.join(o.examples)}.")
+        return [Choice(o.id, o.label, f"{o.explanation} For example: {'; '.join(o.examples)}.", o.of_them)
                 for o in framework.growth_options()]
-    if name == "impact":
-        return [Choice(e.id, e.label, " ".join(e.description.split())) for e in content.impact]
-    if name == "readiness":
-        return [Choice(e.id, e.label, " ".join(e.description.split())) for e in content.readiness]
+    if name in ("impact", "readiness"):
+        return [Choice(e.id, e.label, " ".join(e.description.split()), " ".join(e.of_them.split()))
+                for e in (content.impact if name == "impact" else content.readiness)]
     raise KeyError(f"unknown choice list '{name}'")
 
 

@@ -143,6 +143,28 @@ def test_how_far_through_when_everything_is_answered_offers_the_answers_and_the_
     assert [b["payload"] for b in turn.replies[0].buttons] == ["/review_journal", "/send_plan"]
 
 
+@pytest.mark.parametrize("prompt_id", ["outcome.growth", "outcome.impact", "outcome.readiness"])
+def test_a_line_manager_recording_the_outcome_reads_each_option_said_of_the_member_of_staff(
+        coach_store: CoachStore, prompt_id: str) -> None:
+    service = JourneyService(coach_store)
+    manager = coach_store.person_id("web:manager")
+    for earlier in ["outcome.growth", "outcome.impact"][:["outcome.growth", "outcome.impact"].index(prompt_id)
+                                                        if prompt_id != "outcome.readiness" else 2]:
+        coach_store.save_answer(manager, "outcome", earlier, "solid" if earlier.endswith("impact") else "depth")
+    options = texts(service.ask(manager, Place("outcome"))).split("\n• ")[1:]
+    assert len(options) >= 3 and all(" their " in f" {o} " or "they" in o for o in options), options
+    assert not any(word in f" {o.lower()} " for o in options for word in (" you ", " your ", " you'd ")), options
+
+
+def test_staff_choosing_their_growth_focus_read_the_options_said_to_them(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:staff")
+    for prompt in coach_journey().flow("stage2").prompts[:[p.id for p in coach_journey().flow("stage2").prompts].index(
+            "stage2.growth")]:
+        coach_store.save_answer(person, "stage2", prompt.id, "an answer")
+    assert "• Depth: expanding your expertise" in texts(service.ask(person, Place("stage2")))
+
+
 AT_THE_SECOND_QUESTION = Place("journal", prompt_id="journal.wellbeing.now")
 
 
