@@ -26,6 +26,7 @@ from bot import (
     picking,
     plan,
     signposting,
+    staff,
     worries,
 )
 from bot import journey as journeys
@@ -59,6 +60,7 @@ CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. {choose
 DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 GUESSES = "guesses"  # in the kept words' value: the requests the NLU guessed at, offered as buttons
+NO_DETAILS = "no_details"  # in the kept words' value: a band and staff group were asked for, and neither was named
 # Prompts answered with a yes or a no: a "not now" there is a no, not a request to come back later.
 CONFIRMED_KINDS = frozenset({"placement", "summary"})
 
@@ -344,6 +346,11 @@ class JourneyService:
             return turn.say(f"That's fine: not knowing yet is an honest answer. Shall I leave this one for now, or "
                             f"save “{journeys.quote(pending.text, 40)}” as your answer?",
                             buttons([("skip", "Leave it for now"), ("keep", "Save it as my answer")]))
+        if pending is not None and (pending.value or {}).get(NO_DETAILS):
+            return turn.say(f"I couldn't find a band or a staff group in “{journeys.quote(pending.text, 40)}”. Shall I "
+                            "save it as written, or skip this question? Or type them, for example \"band 6 "
+                            "physiotherapist\".",
+                            buttons([("keep", "Save it as written"), ("skip", "Skip this question")]))
         if pending is not None:
             guesses = (pending.value or {}).get(GUESSES) or []
             return turn.say(f"You wrote: “{journeys.quote(pending.text, 40)}”\nI wasn't sure whether that was your "
@@ -465,8 +472,8 @@ class JourneyService:
                   else self.current_prompt(place, self.store.answers(person, place.flow)))
         if prompt is None:
             return Turn().set(answer="done")
-        message, reading = self._with_pending(person, prompt, message)
-        reading = reading or self.read(prompt, message)
+        message, decided = self._with_pending(person, prompt, message)
+        reading = decided or self.read(prompt, message)
         if reading.kind == intake.QUESTION:
             return answer_question(message, prompt).set(answer=None)
         if reading.kind == intake.REQUEST:
@@ -497,6 +504,10 @@ class JourneyService:
                 turn.say("No problem, we'll leave that one for now. You can come back to it from \"review my "
                          "journal\"." if reading.kind == intake.LATER else "No problem, we'll leave that one.")
             return turn.then(self._after(person, prompt, bool(place.editing)))
+        if decided is None and self._names_no_band_or_group(prompt, message):
+            # Kept, and asked about: a typo or a stray message, or a band and staff group in words not known.
+            self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text, value={NO_DETAILS: True})
+            return Turn().set(answer=None)
         if message.choice is None and len(message.text) > LONG_ANSWER:
             turn.say("That's a long answer. I've kept all of it; you can review or edit it later.")
         shared = list(self.store.shared_answers(person))
@@ -543,6 +554,14 @@ class JourneyService:
             return intake.Reading(intake.ANSWER)
         return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)),
                            own=prompt.flow in _own_flows(), written=prompt.kind not in TAKERS)
+
+    def _names_no_band_or_group(self, prompt: Prompt, message: Message) -> bool:
+        """A line manager asked for the member of staff's band and staff group, and the words name neither (the
+        outcome's summary and the reporting read them from these words)."""
+        if message.choice is not None or self.in_plan(prompt) or prompt.feeds != "details":
+            return False
+        details = staff.read_staff_details(message.text)
+        return details.band is None and details.staff_group is None
 
     def _with_pending(self, person: str, prompt: Prompt,
                       message: Message) -> Tuple[Message, Optional[intake.Reading]]:

@@ -110,3 +110,16 @@ def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach
     confirmed = [o for o in store.outcomes() if o.person_id == store.person_id(staff)]
     assert len(confirmed) == 1 and confirmed[0].confirmed_by_person
     assert confirmed[0].next_steps == "Arrange a secondment to the discharge team"
+
+
+def test_a_band_and_staff_group_that_names_neither_is_kept_and_asked_about(coach: CoachServers) -> None:
+    user = manager()
+    coach.say(user, "/record_outcome")
+    coach.say(user, '/choose{"choice": "depth"}')
+    coach.say(user, '/choose{"choice": "solid"}')
+    coach.say(user, '/choose{"choice": "ready_now"}')
+    asked = coach.say(user, "asdfgh")
+    assert "couldn't find a band or a staff group in “asdfgh”" in texts(asked), texts(asked)
+    assert button_payloads(asked) == ['/choose{"choice": "keep"}', '/choose{"choice": "skip"}']
+    # Typed again, the new words are taken, and the development actions follow.
+    assert suggestion_payloads(coach.say(user, "band 6 physio"))

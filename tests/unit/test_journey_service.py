@@ -143,26 +143,60 @@ def test_how_far_through_when_everything_is_answered_offers_the_answers_and_the_
     assert [b["payload"] for b in turn.replies[0].buttons] == ["/review_journal", "/send_plan"]
 
 
+def asked_at(coach_store: CoachStore, sender: str, flow: str, prompt_id: str) -> str:
+    """Someone part way through ``flow``: every question before ``prompt_id`` answered, that one next."""
+    person = coach_store.person_id(sender)
+    for prompt in coach_journey().flow(flow).prompts:
+        if prompt.id == prompt_id:
+            return person
+        coach_store.save_answer(person, flow, prompt.id, "an answer")
+    raise KeyError(prompt_id)
+
+
 @pytest.mark.parametrize("prompt_id", ["outcome.growth", "outcome.impact", "outcome.readiness"])
 def test_a_line_manager_recording_the_outcome_reads_each_option_said_of_the_member_of_staff(
         coach_store: CoachStore, prompt_id: str) -> None:
-    service = JourneyService(coach_store)
-    manager = coach_store.person_id("web:manager")
-    for earlier in ["outcome.growth", "outcome.impact"][:["outcome.growth", "outcome.impact"].index(prompt_id)
-                                                        if prompt_id != "outcome.readiness" else 2]:
-        coach_store.save_answer(manager, "outcome", earlier, "solid" if earlier.endswith("impact") else "depth")
-    options = texts(service.ask(manager, Place("outcome"))).split("\n• ")[1:]
+    manager = asked_at(coach_store, "web:manager", "outcome", prompt_id)
+    options = texts(JourneyService(coach_store).ask(manager, Place("outcome"))).split("\n• ")[1:]
     assert len(options) >= 3 and all(" their " in f" {o} " or "they" in o for o in options), options
     assert not any(word in f" {o.lower()} " for o in options for word in (" you ", " your ", " you'd ")), options
 
 
-def test_staff_choosing_their_growth_focus_read_the_options_said_to_them(coach_store: CoachStore) -> None:
+def at_the_outcome_details(coach_store: CoachStore) -> str:
+    """A line manager recording an outcome, asked for the member of staff's band and staff group."""
+    return asked_at(coach_store, "web:recording", "outcome", "outcome.details")
+
+
+@pytest.mark.parametrize("details", ["band 6 physiotherapist", "porter", "band 7", "pharmacist 8a"])
+def test_a_band_or_a_staff_group_given_for_the_outcome_is_taken(coach_store: CoachStore, details: str) -> None:
     service = JourneyService(coach_store)
-    person = coach_store.person_id("web:staff")
-    for prompt in coach_journey().flow("stage2").prompts[:[p.id for p in coach_journey().flow("stage2").prompts].index(
-            "stage2.growth")]:
-        coach_store.save_answer(person, "stage2", prompt.id, "an answer")
-    assert "• Depth: expanding your expertise" in texts(service.ask(person, Place("stage2")))
+    manager = at_the_outcome_details(coach_store)
+    service.take(manager, Place("outcome"), said(details))
+    assert coach_store.answers(manager, "outcome")["outcome.details"].text == details
+
+
+def test_words_that_name_no_band_or_staff_group_are_kept_and_asked_about_then_saved_if_the_manager_says(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    manager = at_the_outcome_details(coach_store)
+    assert service.take(manager, Place("outcome"), said("asdfgh")).state == {"answer": None}
+    assert "outcome.details" not in coach_store.answers(manager, "outcome")
+    asked = service.ask(manager, Place("outcome", prompt_id="outcome.details"))
+    assert "couldn't find a band or a staff group in “asdfgh”" in texts(asked)
+    service.take(manager, Place("outcome"), said("", choice="keep"))
+    assert coach_store.answers(manager, "outcome")["outcome.details"].text == "asdfgh"
+
+
+def test_a_member_of_staffs_own_role_is_taken_in_their_own_words(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = coach_store.person_id("web:own-words")
+    service.take(person, Place("journal"), said("I run the discharge lounge"))
+    assert coach_store.answers(person, "journal")["journal.details.role"].text == "I run the discharge lounge"
+
+
+def test_staff_choosing_their_growth_focus_read_the_options_said_to_them(coach_store: CoachStore) -> None:
+    person = asked_at(coach_store, "web:staff", "stage2", "stage2.growth")
+    assert "• Depth: expanding your expertise" in texts(JourneyService(coach_store).ask(person, Place("stage2")))
 
 
 AT_THE_SECOND_QUESTION = Place("journal", prompt_id="journal.wellbeing.now")
