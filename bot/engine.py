@@ -54,6 +54,9 @@ class InterventionEntry(Sourced):
     name: str
     description: str
     helps: str
+    # ``helps`` said to a line manager recording an outcome, of the member of staff ("lets them earn..."); optional:
+    # without it the manager reads the clause staff read.
+    helps_of_them: str = ""
     kind: str
     aimed_at: str
     status: Status
@@ -209,6 +212,7 @@ class Intervention:
     no_link: Optional[str]
     source: str
     last_checked: dt.date
+    helps_of_them: str = ""  # said of the member of staff, to a line manager (falls back to ``helps``)
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,7 @@ def _convert(entry: InterventionEntry) -> Intervention:
         no_link=entry.no_link,
         source=entry.source,
         last_checked=entry.last_checked,
+        helps_of_them=clean(entry.helps_of_them or entry.helps).rstrip("."),
     )
 
 
@@ -434,25 +439,44 @@ CONSOLIDATING = "consolidate"  # among what the reasons have said already
 FOCUS = "focus"  # and "Suits your focus on ..."
 
 
-def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quoted: set[str]) -> str:
+@dataclass(frozen=True)
+class Voice:
+    """Who a reason is said to: the member of staff ("you"), or their line manager recording the outcome ("they")."""
+
+    mentioned: str
+    chose: str
+    where: str
+    stage: str
+    focus: str
+    of_them: bool
+
+
+TO_STAFF = Voice("You mentioned", "You chose", "where you are", "At this stage of your career", "Suits your focus on",
+                 of_them=False)
+TO_MANAGER = Voice("They mentioned", "They chose", "where they are", "At this stage of their career",
+                   "Suits their focus on", of_them=True)
+
+
+def _reason(candidate: _Candidate, profile: Profile, placement: Placement, quoted: set[str], voice: Voice) -> str:
     item = candidate.item
+    helps = item.helps_of_them if voice.of_them else item.helps
     if candidate.snippet and candidate.snippet not in quoted:  # their words once, not five times over
         quoted.add(candidate.snippet)
-        text = f'You mentioned "{candidate.snippet}": this {item.helps}.'
+        text = f'{voice.mentioned} "{candidate.snippet}": this {helps}.'
     elif placement.readiness == "not_now" and item.kind in WELLBEING_KINDS:
-        text = f"As now is not the time for a change, this {item.helps}."
+        text = f"As now is not the time for a change, this {helps}."
     elif placement.growth == "consolidate" and placement.growth in item.growth:
-        chose = "You chose to consolidate" if profile.growth_given else "For consolidating"  # not when skipped
-        text = f"This {item.helps}." if CONSOLIDATING in quoted else f"{chose} where you are: this {item.helps}."
+        chose = f"{voice.chose} to consolidate" if profile.growth_given else "For consolidating"  # not when skipped
+        text = f"This {helps}." if CONSOLIDATING in quoted else f"{chose} {voice.where}: this {helps}."
         quoted.add(CONSOLIDATING)  # said once, not five times over
     elif _in_age_range(item, profile.age) or profile.career_stage in item.career_stages:
-        text = f"At this stage of your career, this {item.helps}."
+        text = f"{voice.stage}, this {helps}."
     elif placement.growth in item.growth:
-        suits = "This" if FOCUS in quoted else f"Suits your focus on {placement.growth}: this"
-        text = f"{suits} {item.helps}."
+        suits = "This" if FOCUS in quoted else f"{voice.focus} {placement.growth}: this"
+        text = f"{suits} {helps}."
         quoted.add(FOCUS)  # said once, not five times over
     else:
-        text = f"This {item.helps}."
+        text = f"This {helps}."
     return " ".join(text.split())
 
 
@@ -461,6 +485,7 @@ def suggest(
     placement: Placement,
     limit: int = 5,
     interventions: Optional[Sequence[Intervention]] = None,
+    voice: Voice = TO_STAFF,
 ) -> List[Suggestion]:
     """Ranked, varied, eligible interventions for one person; never empty.
 
@@ -504,7 +529,7 @@ def suggest(
             raise ContentError(f"{INTERVENTIONS_FILE}: no coaching or wellbeing intervention this person can take up")
         chosen = fallback[:limit]
     quoted: set[str] = set()
-    return [Suggestion(c.item, _reason(c, profile, placement, quoted)) for c in chosen]
+    return [Suggestion(c.item, _reason(c, profile, placement, quoted, voice)) for c in chosen]
 
 
 def standing(item: Intervention) -> str:

@@ -405,6 +405,10 @@ class JourneyService:
     def _choices(options: Sequence[Choice]) -> List[Button]:
         return buttons([(o.id, o.label) for o in options])
 
+    def _voice(self, prompt: Prompt) -> engine.Voice:
+        """Who a suggestion's reason is said to: the member of staff, or a line manager recording their outcome."""
+        return engine.TO_STAFF if self.in_plan(prompt) else engine.TO_MANAGER
+
     def _ask_bias_check(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         """Every trigger with its question and why it matters, each whole, then the question itself."""
         question = f"{header}\n{BIAS_QUESTION}" if header else BIAS_QUESTION
@@ -414,7 +418,7 @@ class JourneyService:
         options = plan.choice_options(prompt.options_from or "")
         # The first sentence of each: the examples after it are a "what does depth mean?" away. A line manager
         # recording an outcome reads it said of the member of staff, not of themselves.
-        of_them = not self.in_plan(prompt)
+        of_them = self._voice(prompt).of_them
         lines = "\n".join(f"• {o.label}: {first_sentence((of_them and o.of_them) or o.explanation)}" for o in options)
         return self._question(prompt, header).say(lines, self._choices(options))
 
@@ -428,7 +432,7 @@ class JourneyService:
 
     def _ask_suggestions(self, prompt: Prompt, header: str, answers: Answers) -> Turn:
         picked = set(draft(answers, prompt))
-        suggestions = plan.suggestions_for(answers, prompt.flow)
+        suggestions = plan.suggestions_for(answers, prompt.flow, voice=self._voice(prompt))
         # Each with why it is suggested, whether it can be taken up and who it is aimed at, never a name alone;
         # in as many bubbles as that takes. The detail is a "more about 2" away.
         lines = [f"{i}. {s.intervention.name}{' (added)' if s.intervention.id in picked else ''}: {s.reason} "

@@ -179,11 +179,11 @@ def placement_for(answers: Mapping[str, SavedAnswer], flow: str = "stage2") -> f
     return framework.place(profile_from_answers(answers, flow))
 
 
-def suggestions_for(answers: Mapping[str, SavedAnswer], flow: str = "stage3",
-                    limit: int = 5) -> list[engine.Suggestion]:
-    """Interventions suggested for the profile in ``flow`` and its placement."""
+def suggestions_for(answers: Mapping[str, SavedAnswer], flow: str = "stage3", limit: int = 5,
+                    voice: engine.Voice = engine.TO_STAFF) -> list[engine.Suggestion]:
+    """Interventions suggested for the profile in ``flow`` and its placement, each with its reason said in ``voice``."""
     profile = profile_from_answers(answers, flow)
-    return engine.suggest(profile, framework.place(profile), limit=limit)
+    return engine.suggest(profile, framework.place(profile), limit=limit, voice=voice)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any, List, Optional
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from bot.cli import main
 from bot.engine import (
     FALLBACK_KINDS,
+    TO_MANAGER,
     WELLBEING_KINDS,
     Intervention,
     Suggestion,
@@ -186,6 +188,29 @@ def test_the_focus_an_option_suits_is_said_once_not_for_every_option() -> None:
     reasons = " ".join(s.reason for s in suggestions_for(band="6", growth="stretch", impact="strong",
                                                         readiness="ready_now"))
     assert reasons.count("Suits your focus on stretch") == 1, reasons
+
+
+SAID_TO_SOMEONE = re.compile(r"\b(you|your|yours|yourself|you're|you'd)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("changes", [
+    dict(band="6", growth="stretch", impact="strong", readiness="ready_now"),
+    dict(band="3", staff_group="support", growth="consolidate", readiness="not_now"),
+    dict(growth="consolidate", readiness="ready_later", growth_given=False),
+    dict(band="7", growth="breadth", age=58, aspiration="thinking about retirement and my pension"),
+    dict(band="5", growth="depth", aspiration="I want to get better at wound care and teaching students"),
+])
+def test_a_line_manager_recording_an_outcome_reads_every_reason_said_of_the_member_of_staff(
+        changes: dict[str, Any]) -> None:
+    person = profile(**changes)
+    for suggestion in suggest(person, place(person), limit=8, voice=TO_MANAGER):
+        assert not SAID_TO_SOMEONE.search(suggestion.reason), suggestion.reason
+
+
+def test_every_intervention_reads_the_same_said_of_the_member_of_staff() -> None:
+    for item in catalogue():
+        assert not SAID_TO_SOMEONE.search(item.helps_of_them), item.id
+        assert item.helps_of_them == item.helps or SAID_TO_SOMEONE.search(item.helps), item.id
 
 
 def test_not_now_brings_wellbeing_forward() -> None:

@@ -187,6 +187,20 @@ def test_words_that_name_no_band_or_staff_group_are_kept_and_asked_about_then_sa
     assert coach_store.answers(manager, "outcome")["outcome.details"].text == "asdfgh"
 
 
+def test_a_line_manager_recording_the_outcome_reads_the_development_actions_said_of_the_member_of_staff(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    manager = coach_store.person_id("web:actions")
+    for prompt_id, choice in [("outcome.growth", "depth"), ("outcome.impact", "solid"),
+                              ("outcome.readiness", "ready_later")]:
+        coach_store.save_answer(manager, "outcome", prompt_id, choice, value=choice)
+    coach_store.save_answer(manager, "outcome", "outcome.details", "band 5 staff nurse")
+    listed = texts(service.ask(manager, Place("outcome")))
+    assert "Which development actions did you agree?" in listed and "Suits their focus on depth" in listed, listed
+    reasons = [line.split(": ", 1)[1] for line in listed.split("\n") if line[:1].isdigit()]  # after each name
+    assert len(reasons) >= 3 and not any(" you " in f" {r} " or " your " in f" {r} " for r in reasons), reasons
+
+
 def test_a_member_of_staffs_own_role_is_taken_in_their_own_words(coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
     person = coach_store.person_id("web:own-words")
