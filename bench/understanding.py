@@ -128,6 +128,9 @@ def as_meant(item: Dict[str, Any], reading: intake.Reading) -> bool:
     if expected == intake.REQUEST and item["intent"] == "where_was_i" and reading.kind == intake.QUESTION:
         # A question about how far through, answered with the place and the question again, as "where was I?" is.
         return intake.asks_where(item["text"])
+    if expected == intake.REQUEST and item["intent"] == "review_journal" and reading.kind == intake.QUESTION:
+        # Asking back what one wrote, answered with the answers and the question again (JourneyService._recalled).
+        return intake.recalls_an_answer(item["text"])
     if expected == intake.REQUEST:
         return reading.kind == intake.REQUEST and same(item["intent"], reading.intent)
     return reading.kind == expected

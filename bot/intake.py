@@ -147,6 +147,7 @@ class Grammar(BaseModel):
     naming_openers: FrozenSet[str]
     opener_corrections: FrozenSet[str]
     said_verbs: FrozenSet[str]
+    recalling: FrozenSet[str]
     said_now: FrozenSet[str]
     change_afters: FrozenSet[str]
     identity_names: FrozenSet[str]
@@ -647,8 +648,11 @@ def _second_look(message: Message, reading: Reading) -> Reading:
             return reading
         return Reading(UNCLEAR, offer=offer)
     if ({reading.kind, guess.kind} <= {SKIP, LATER}  # both leave the question for now; the rules say which
-            or reading.kind == QUESTION and (guess.intent == WHERE_WAS_I or guess.kind == CHANGE)):
-        return reading  # "how far through am i" gets the place shown; "should i put X or Y" is not a change
+            or reading.kind == QUESTION and (guess.intent == WHERE_WAS_I or guess.kind == CHANGE
+                                             or guess.intent == REVIEW and recalls_an_answer(text))):
+        # "how far through am i" gets the place shown, "what did i put for my role" the answer; "should i put X or Y"
+        # is not a change
+        return reading
     if guess.kind != REQUEST:
         return Reading(guess.kind)
     if REQUEST_FAMILY.get(message.intent or "", message.intent) == guess.intent and not message.held_back:
@@ -793,6 +797,12 @@ def _read(message: Message) -> Reading:
     changes = found.count <= READ_AS_CHANGE and changes_another_question(text)
     if message.intent == "other_language" and not (found.whole or found.opening or changes):
         return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
+    if recalls_an_answer(text) and len(clauses(text, "?")) == 1 and (
+            found.count <= BRIEF_ANSWER or found.count <= BRIEF and text.rstrip().endswith("?")):
+        # "what did i put for the first one?", "remind me what i wrote earlier"; not an answer that starts so ("what
+        # did i put in my appraisal is what matters"). A question, whatever the NLU saw: the answers are shown and the
+        # question asked again (JourneyService.take), rather than leaving it as a review would.
+        return Reading(QUESTION)
     if found.whole:  # "not sure, can we skip this one"
         cue = max(found.cues, key=lambda c: (c.end - c.start, c.kind != QUESTION, c.end))  # then the last said
         decided = [c for c in found.cues if c.kind in (SKIP, LATER, STOP) and c.start >= cue.end]
@@ -1429,6 +1439,12 @@ def _commands(text: str) -> bool:
 def asks_where(text: str) -> bool:
     """Whether a message asks where the person is up to ("how far through am i", "which bit am i on?")."""
     return PROGRESS in analyse(text).senses
+
+
+def recalls_an_answer(text: str) -> bool:
+    """Whether a message opens by asking back what the person wrote ("what did i put for the first one?")."""
+    said = " ".join(_bare(_typed(text)))
+    return any(said == phrase or said.startswith(phrase + " ") for phrase in vocabulary().grammar.recalling)
 
 
 def asks_to_clarify(text: str) -> bool:

@@ -478,6 +478,8 @@ class JourneyService:
             return Turn().set(answer="done")
         message, decided = self._with_pending(person, prompt, message)
         reading = decided or self.read(prompt, message)
+        if reading.kind == intake.QUESTION and intake.recalls_an_answer(message.text):
+            return self._recalled(person, message.text).set(answer=None)  # "what did i put for the first one?"
         if reading.kind == intake.QUESTION:
             return answer_question(message, prompt).set(answer=None)
         if reading.kind == intake.REQUEST:
@@ -778,6 +780,15 @@ class JourneyService:
             button("Answer it" if answer.skipped else "Edit it", "edit_answer", prompt=chosen.id),
             button("Delete it", "delete_answer", prompt=chosen.id),
             button("Back to the list", "review_journal", part=chosen.flow, page=str(page))])
+
+    def _recalled(self, person: str, text: str) -> Turn:
+        """Asked mid-form what they wrote: the answer they named ("for the first one"), else all of them so far; then
+        the question being asked comes again."""
+        answers = self.store.answers(person)
+        named = answer_lists.named(journeys.prompts_in_order(self.journey, list(answers)), intake.naming_words(text),
+                                   text)
+        shown = self.review(person, prompt_id=named[0].id) if len(named) == 1 else self.review(person)
+        return shown.say("Here's the question again.")
 
     def _to_change(self, person: str, text: str, intro: str) -> Turn:
         """The answers to choose from to change one: the one the person named ("the review date should be

@@ -174,6 +174,17 @@ def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coac
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
+@pytest.mark.parametrize("asked", ["what did i put for my role", "remind me what i wrote"])
+def test_asking_back_what_one_wrote_mid_form_shows_it_and_asks_the_question_again(coach: CoachServers,
+                                                                                 asked: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, asked))
+    assert "“Band 5 staff nurse”" in reply and "Section 2 of 6" in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+    assert coach.tracker(user).get("active_loop", {}).get("name") == "coach_form"
+
+
 def test_asking_whats_my_progress_after_a_pause_says_how_far_and_starts_nothing(coach: CoachServers) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")

@@ -455,6 +455,23 @@ def test_asking_how_far_through_in_other_words_is_a_question_answered_with_the_p
     assert reading(text, "nlu_fallback").kind == intake.QUESTION and intake.asks_where(text)
 
 
+@pytest.mark.parametrize("text", ["what did i put for the first one?", "what did i write for the last question",
+                                  "remind me what i wrote", "ok remind me what i said earlier", "what did i put"])
+def test_asking_back_what_one_wrote_is_a_question_answered_with_the_answers(text: str) -> None:
+    for intent in ("nlu_fallback", "review_journal", "inform"):  # whatever the NLU saw: the question stays
+        assert reading(text, intent).kind == intake.QUESTION and intake.recalls_an_answer(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("what do i put here?", intake.QUESTION),  # what to write: the same lemmas as "what did i put"
+    ("what do i write", intake.QUESTION),
+    ("what did i put in my appraisal is what matters", intake.ANSWER),
+    ("I stand by what i said at my appraisal", intake.ANSWER),
+])
+def test_asking_what_to_put_or_an_answer_that_opens_alike_is_not_asking_back(text: str, kind: str) -> None:
+    assert reading(text, "nlu_fallback" if kind == intake.QUESTION else "inform").kind == kind
+
+
 @pytest.mark.parametrize("text", ["how much is this going to matter for my band 6",
                                   "how many more years until i retire"])
 def test_how_much_or_how_many_about_something_else_is_not_asking_how_far_through(text: str) -> None:

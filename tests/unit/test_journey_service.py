@@ -223,6 +223,16 @@ def role_answered(coach_store: CoachStore, sender: str) -> str:
     return person
 
 
+def test_asking_back_what_one_wrote_mid_form_shows_that_answer_and_asks_the_question_again(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = role_answered(coach_store, "web:recall")
+    turn = service.take(person, AT_THE_SECOND_QUESTION, said("what did i put for my role", intent="nlu_fallback"))
+    assert "You said: “nurse”" in texts(turn) and texts(turn).endswith("Here's the question again.")
+    assert turn.state == {"answer": None} and turn.leave is None  # the form stays, and asks again
+    assert list(coach_store.answers(person)) == ["journal.details.role"]  # nothing stored
+
+
 def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is_asked_again(
         coach_store: CoachStore) -> None:
     service, place = JourneyService(coach_store), AT_THE_SECOND_QUESTION
