@@ -148,6 +148,7 @@ class Grammar(BaseModel):
     opener_corrections: FrozenSet[str]
     said_verbs: FrozenSet[str]
     recalling: FrozenSet[str]
+    undoing: FrozenSet[str]
     said_now: FrozenSet[str]
     change_afters: FrozenSet[str]
     identity_names: FrozenSet[str]
@@ -1445,6 +1446,11 @@ def recalls_an_answer(text: str) -> bool:
     """Whether a message opens by asking back what the person wrote ("what did i put for the first one?")."""
     said = " ".join(_bare(_typed(text)))
     return any(said == phrase or said.startswith(phrase + " ") for phrase in vocabulary().grammar.recalling)
+
+
+def undoes(text: str) -> bool:
+    """Whether a message only undoes the last answer ("undo", "undo that")."""
+    return " ".join(_bare(_typed(text))) in vocabulary().grammar.undoing
 
 
 def asks_to_clarify(text: str) -> bool:

@@ -82,6 +82,11 @@ def _own_flows() -> FrozenSet[str]:
     return frozenset(flow.id for flow in coach_journey().staff_flows())
 
 
+def _when(answer: StoredAnswer) -> float:
+    """When an answer was last given or changed, as a number to compare (0 when the store did not say)."""
+    return answer.updated_at.timestamp() if answer.updated_at is not None else 0.0
+
+
 def stage_name(flow: Flow) -> str:
     """What a button calls a flow: "stage 1" for "Stage 1: well-being and strengths"."""
     return flow.title.split(":")[0].lower()
@@ -193,9 +198,12 @@ class JourneyService:
 
     def carry_on(self, person: str, place: Place, message: Message) -> Turn:
         """A reply to "Shall we carry on?" that the NLU read as a yes, a "next" or nothing it knew. The words
-        decide first: a yes in any words ("Carry on to stage 2") goes on to the next stage, and words that stop
+        decide first: a change to an answer just given ("undo that", "wait, I want to change that") shows it; a yes
+        in any words ("Carry on to stage 2") goes on to the next stage, and words that stop
         for now ("later", which the NLU may read as a skip) pause. Words that say neither keep the NLU's yes;
         when the NLU knew nothing either, the place is kept and the person is told so."""
+        if intake.read(message).kind == intake.CHANGE:  # "undo that", which the NLU may take for a yes
+            return self._to_change(person, message.text, CHANGING).set(pending_confirmation=None).pause()
         carries_on = intake.carries_on(message.text, message.intent)
         if carries_on is False:
             return self.pause()
@@ -794,8 +802,12 @@ class JourneyService:
         """The answers to choose from to change one: the one the person named ("the review date should be
         september"), those their words fit ("the support bit": the journal's and stage 3's), or the whole list."""
         answers = self.store.answers(person)
-        named = answer_lists.named(journeys.prompts_in_order(self.journey, list(answers)), intake.naming_words(text),
-                               text)
+        written = journeys.prompts_in_order(self.journey, list(answers))
+        if written and intake.undoes(text):  # "undo": the answer given last
+            last = max(written, key=lambda prompt: _when(answers[prompt.id]))
+            return Turn().say(intro.format(choose="Here's your last answer.")).then(
+                self.review(person, prompt_id=last.id))
+        named = answer_lists.named(written, intake.naming_words(text), text)
         if len(named) == 1:
             return Turn().say(intro.format(choose="Here's that answer.")).then(
                 self.review(person, prompt_id=named[0].id))

@@ -101,8 +101,7 @@ def test_carrying_on_after_a_pause_picks_up_at_the_question_left(coach: CoachSer
 def test_leaving_with_no_question_open_pauses_rather_than_asking_did_you_mean(coach: CoachServers) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")
-    coach.say(user, "undo")
-    coach.say(user, "1")
+    coach.say(user, "undo")  # the last answer, with "Edit it"
     coach.say(user, "edit it")
     assert "Anything else?" in texts(coach.say(user, "Band 6 staff nurse"))  # no question open now
     left = texts(coach.say(user, "gotta go"))
@@ -125,7 +124,7 @@ def test_a_number_typed_at_the_list_of_answers_opens_that_answer(coach: CoachSer
     user = new_person(coach)
     for answer in ("Band 5 staff nurse", "tired but ok", "protected breaks"):
         coach.say(user, answer)
-    assert "choose the answer you'd like to change" in texts(coach.say(user, "undo"))
+    assert "choose the answer you'd like to change" in texts(coach.say(user, "I want to change an earlier answer"))
     reply = coach.say(user, picked)
     said = ("Band 5 staff nurse", "tired but ok", "protected breaks")[number - 1]
     assert f"You said: “{said}”" in texts(reply), reply
@@ -147,8 +146,7 @@ def test_a_buttons_label_typed_does_what_the_button_does_and_gets_no_check_in(co
     """"edit it" reads to the safety classifier like "end it": typed at the answer it edits, it is the button."""
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")
-    coach.say(user, "undo")
-    assert "You said: “Band 5 staff nurse”" in texts(coach.say(user, "1"))
+    assert "You said: “Band 5 staff nurse”" in texts(coach.say(user, "undo"))  # the last answer, to edit or delete
     reply = texts(coach.say(user, typed))
     assert "116 123" not in reply and "Editing your answer" in reply, reply
     coach.say(user, "Band 6 staff nurse")
@@ -159,7 +157,7 @@ def test_a_buttons_label_typed_does_what_the_button_does_and_gets_no_check_in(co
 def test_a_number_that_picks_no_answer_on_the_list_is_read_as_typed(coach: CoachServers, not_a_pick: str) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")
-    coach.say(user, "undo")
+    coach.say(user, "I want to change an earlier answer")
     assert "You said:" not in texts(coach.say(user, not_a_pick))
 
 
@@ -315,6 +313,17 @@ def test_yes_at_shall_we_carry_on_carries_on_to_the_next_stage(coach: CoachServe
     user = new_person(coach)
     assert "Shall we carry on?" in texts(finish_journal(coach, user))
     assert "Stage 1" in texts(coach.say(user, yes))
+
+
+@pytest.mark.parametrize("undo", ["undo that", "undo"])  # the NLU reads "undo that" as a yes
+def test_undo_at_shall_we_carry_on_shows_the_last_answer_and_does_not_carry_on(coach: CoachServers, undo: str) -> None:
+    user = new_person(coach)
+    assert "Shall we carry on?" in texts(finish_journal(coach, user))
+    replies = coach.say(user, undo)
+    reply = texts(replies)
+    assert "Here's your last answer" in reply and "You skipped it." in reply and "Stage 1" not in reply, reply
+    assert '/edit_answer{"prompt": "journal.career.steps"}' in button_payloads(replies)
+    assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
 @pytest.mark.parametrize("no", ["not now", "later", "maybe later", "carry on another day"])

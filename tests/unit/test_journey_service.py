@@ -233,6 +233,24 @@ def test_asking_back_what_one_wrote_mid_form_shows_that_answer_and_asks_the_ques
     assert list(coach_store.answers(person)) == ["journal.details.role"]  # nothing stored
 
 
+@pytest.mark.parametrize("undo", ["undo", "undo that", "Undo my last answer"])
+def test_undo_mid_form_shows_the_answer_given_last_to_edit_or_delete(coach_store: CoachStore, undo: str) -> None:
+    service = JourneyService(coach_store)
+    person = role_answered(coach_store, "web:undo")
+    coach_store.save_answer(person, "journal", "journal.wellbeing.now", "tired")
+    turn = service.take(person, Place("journal", prompt_id="journal.wellbeing.support"), said(undo, intent="affirm"))
+    assert "Here's your last answer" in texts(turn) and "You said: “tired”" in texts(turn)
+    assert [b["title"] for b in turn.replies[-1].buttons] == ["Edit it", "Delete it", "Back to the list"]
+
+
+def test_wanting_to_change_at_shall_we_carry_on_shows_the_answers_and_pauses(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = role_answered(coach_store, "web:carry-change")
+    turn = service.carry_on(person, Place("journal"), said("wait i want to change that", intent="nlu_fallback"))
+    assert "choose the answer you'd like to change" in texts(turn) and turn.leave == PAUSE
+    assert turn.state == {"pending_confirmation": None}
+
+
 def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is_asked_again(
         coach_store: CoachStore) -> None:
     service, place = JourneyService(coach_store), AT_THE_SECOND_QUESTION
