@@ -40,7 +40,7 @@ from bot.plan import Choice
 from bot.safety import STRAIN
 from bot.store import CoachStore
 from bot.store.repository import CODE_LIFETIME, TOO_MANY_MISSES, UNKNOWN, StoredAnswer, find_code
-from bot.turn import PAUSE, Button, Message, Turn, button, buttons
+from bot.turn import PAUSE, Button, Message, Turn, button, buttons, spoken_list
 
 MANAGER_FLOWS = {"manager_prep", "outcome"}
 LONG_ANSWER = 5000
@@ -651,8 +651,10 @@ class JourneyService:
         picked = message.choice if message.choice in options else (
             plan.match_choice(name, message.text) or plan.typed_choice(name, message.text))
         if picked is None:
-            return self._keep_note(person, prompt, message.text,
-                                   "I didn't catch which one fits best. Pick a button, or type its name.")
+            named = [options[option].label for option in plan.named_choices(name, message.text)]
+            unsure = (f"You named {spoken_list(named)}: which fits best for now?" if len(named) > 1 else
+                      "I didn't catch which one fits best.")
+            return self._keep_note(person, prompt, message.text, f"{unsure} Pick a button, or type its name.")
         self.store.save_answer(person, prompt.flow, prompt.id, options[picked].label, value=picked)
         return Turn().say(f"You chose: {options[picked].label}.")
 

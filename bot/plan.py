@@ -58,6 +58,8 @@ def choice_options(name: str) -> list[Choice]:
 def typed_choice(name: str, text: str) -> Optional[str]:
     """The option a short message names, or a short first or last clause of a longer one ("later on. 57 and
     wondering what comes next", "I need my degree first, so later on")."""
+    if len(named_choices(name, text)) > 1:
+        return None  # "solid, maybe strong": not the first named, but the person's choice
     parts = intake.clauses(text)  # "..." has no clause
     for part in (text, *parts[:1], *parts[1:][-1:]):
         picked = match_choice(name, part) if len(part.split()) <= 6 else None
@@ -66,15 +68,31 @@ def typed_choice(name: str, text: str) -> Optional[str]:
     return None
 
 
+# Words before an option that turn it down rather than name it.
+TURNED_DOWN = ("not", "no", "never", "than", "instead of", "rather than", "over", "not really", "not yet")
+
+
+def named_choices(name: str, text: str) -> list[str]:
+    """The options whose id or label a message names in full ("somewhere between solid and strong": both)."""
+    said = f" {' '.join(re.findall(r'[a-z]+', text.lower()))} "
+    named = []
+    for option in choice_options(name):
+        # In order, as said: "not now, maybe ready later" names "not now" and "ready later", not "ready now". One
+        # turned down is not named: "depth, not stretch", "breadth rather than depth".
+        forms = (option.id.replace("_", " "), " ".join(re.findall(r"[a-z]+", option.label.lower())))
+        if any(f" {form} " in said and not any(f" {no} {form} " in said for no in TURNED_DOWN) for form in forms):
+            named.append(option.id)
+    return named
+
+
 def match_choice(name: str, text: str) -> Optional[str]:
-    """The option a person typed, by its id or the words of its label ("I'd say depth"), or misspelt ("strech")."""
+    """The option a person typed, by its id or the words of its label ("I'd say depth"), or misspelt ("strech").
+    None when the words name more than one ("solid or strong"): the person chooses."""
+    named = named_choices(name, text)
+    if named:
+        return named[0] if len(named) == 1 else None
     words = set(re.findall(r"[a-z]+", text.lower()))
     options = choice_options(name)
-    for option in options:
-        option_words = set(re.findall(r"[a-z]+", option.id.replace("_", " ")))
-        label_words = set(re.findall(r"[a-z]+", option.label.lower())) - {"a", "the", "and", "or", "for", "i", "m"}
-        if option_words <= words or (label_words and label_words <= words):
-            return option.id
     if len(words) <= 3:  # a single word typed in a hurry: the closest option id, if it is close
         ids = {o.id: o.id for o in options if "_" not in o.id}
         for word in words:

@@ -141,6 +141,16 @@ def test_a_place_typed_at_a_choice_picks_that_button(coach: CoachServers, picked
     assert stored(coach, user)[CAREER_STAGE].text == label
 
 
+def test_naming_two_options_at_a_choice_picks_neither_and_asks_which_fits_best(coach: CoachServers) -> None:
+    user = new_person(coach)
+    for _ in range(8):  # to "Where are you in your career?"
+        coach.say(user, "skip")
+    reply = texts(coach.say(user, "somewhere between early and mid career"))
+    assert "You named Early in my career and Mid-career: which fits best for now?" in reply, reply
+    assert CAREER_STAGE not in stored(coach, user)
+    assert "You chose: Mid-career." in texts(coach.say(user, "mid"))
+
+
 @pytest.mark.parametrize("typed", ["edit it", "Edit it please"])
 def test_a_buttons_label_typed_does_what_the_button_does_and_gets_no_check_in(coach: CoachServers, typed: str) -> None:
     """"edit it" reads to the safety classifier like "end it": typed at the answer it edits, it is the button."""

@@ -6,7 +6,7 @@ from typing import Optional
 
 import pytest
 
-from bot.plan import match_choice
+from bot.plan import match_choice, named_choices, typed_choice
 
 
 @pytest.mark.parametrize(("typed", "option"), [
@@ -31,3 +31,26 @@ def test_a_typed_timing_is_read_as_the_readiness_it_means(typed: str, option: Op
 ])
 def test_a_growth_focus_typed_in_the_persons_own_words_picks_it(typed: str, option: Optional[str]) -> None:
     assert match_choice("growth", typed) == option
+
+
+@pytest.mark.parametrize(("name", "typed", "named"), [
+    ("impact", "somewhere between solid and strong i reckon", ["solid", "strong"]),
+    ("impact", "solid, maybe strong", ["solid", "strong"]),
+    ("growth", "depth or breadth, not sure", ["depth", "breadth"]),
+    ("readiness", "not now, maybe ready later", ["not_now", "ready_later"]),  # not "ready now": words in order
+])
+def test_naming_two_options_picks_neither_and_says_which_were_named(name: str, typed: str, named: list[str]) -> None:
+    assert named_choices(name, typed) == named
+    assert match_choice(name, typed) is None and typed_choice(name, typed) is None
+
+
+@pytest.mark.parametrize(("name", "typed", "option"), [
+    ("impact", "Solid", "solid"),
+    ("readiness", "I'm ready now", "ready_now"),
+    ("growth", "Consolidate / not now", "consolidate"),
+    ("career_stage", "Early in my career", "early"),
+    ("growth", "depth, not stretch", "depth"),  # the other turned down, not named
+    ("growth", "breadth rather than depth", "breadth"),
+])
+def test_one_option_named_by_its_label_or_id_is_picked(name: str, typed: str, option: str) -> None:
+    assert match_choice(name, typed) == option
