@@ -602,8 +602,9 @@ class JourneyService:
         return Turn().set(answer="done" if finished else None)
 
     def _keep_note(self, person: str, prompt: Prompt, text: str, hint: str) -> Turn:
-        """Keep words that did not answer a structured question, so nothing typed is lost; ask again."""
-        if text.strip():
+        """Keep words that did not answer a structured question, so nothing typed is lost; ask again. A bare yes or no
+        ("yeah sounds about right") says nothing to keep, and never replaces words kept before."""
+        if text.strip() and intake.confirmation(text) is None and not intake.only_goes_on(text):
             self.store.save_answer(person, prompt.flow, prompt.id + ".note", text)
             hint += " I've kept what you wrote as a note."
         return Turn().say(hint).set(answer=None)

@@ -105,7 +105,8 @@ def test_a_long_message_that_also_asks_to_skip_is_asked_about_not_guessed() -> N
     ("yes save it", True), ("yep", True), ("yes please save my plan", True), ("that feels rite", True),
     ("carry on", True), ("no not yet", False), ("nah", False), ("no, keep it", False),
     ("yes but change the goal", None), ("I'd like depth", None), ("yes that's me", True),
-    ("sounds good to me", True),
+    ("sounds good to me", True), ("yeah sounds about right", True), ("about right", True),
+    ("about right but i want breadth", None),
 ])
 def test_confirmations_understand_common_yes_and_no(text: str, meant: Optional[bool]) -> None:
     assert intake.confirmation(text) is meant

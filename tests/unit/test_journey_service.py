@@ -208,6 +208,18 @@ def test_a_member_of_staffs_own_role_is_taken_in_their_own_words(coach_store: Co
     assert coach_store.answers(person, "journal")["journal.details.role"].text == "I run the discharge lounge"
 
 
+def test_two_options_named_are_kept_as_a_note_that_a_later_yes_does_not_replace(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = asked_at(coach_store, "web:torn", "stage2", "stage2.impact")
+    torn = service.take(person, Place("stage2"), said("somewhere between solid and strong i reckon"))
+    assert "You named Solid and Strong: which fits best for now?" in texts(torn) and torn.state == {"answer": None}
+    yes = service.take(person, Place("stage2"), said("yeah sounds about right"))
+    assert "kept what you wrote" not in texts(yes)
+    note = coach_store.answers(person, "stage2")["stage2.impact.note"]
+    assert note.text == "somewhere between solid and strong i reckon"
+    assert "stage2.impact" not in coach_store.answers(person, "stage2")
+
+
 def test_staff_choosing_their_growth_focus_read_the_options_said_to_them(coach_store: CoachStore) -> None:
     person = asked_at(coach_store, "web:staff", "stage2", "stage2.growth")
     assert "• Depth: expanding your expertise" in texts(JourneyService(coach_store).ask(person, Place("stage2")))
