@@ -689,9 +689,12 @@ class JourneyService:
             self.store.save_plan(person, interventions=picked)
             return Turn().say(f"In your plan: {names}.")
         if choice is None and _MORE_ABOUT.search(text):
-            about = _named(text, suggestions)
-            if len(about) == 1 and about[0] in suggestions:
-                return Turn().set(answer=None).say_in_bubbles(engine.in_full(engine.item(about[0])))
+            about = [i for i in _named(text, suggestions) if i in suggestions]
+            if about:  # "more about acting up and mentoring": each in full, nothing added
+                turn = Turn().set(answer=None)
+                for item in about:
+                    turn.say_in_bubbles(engine.in_full(engine.item(item)))
+                return turn
         chosen = [choice] if choice is not None else _named(text, suggestions)
         if not chosen or any(c not in suggestions for c in chosen):
             return self._keep_note(person, prompt, text, "Pick an option with the buttons, or say \"done\".")
@@ -864,10 +867,13 @@ SUGGESTIONS_CLOSING = "Say \"more about 2\" for the details of one. Pick as many
 _MORE_ABOUT = re.compile(r"\b(?:more|details?|explain|what(?:'s| is| are)|tell me about|info(?:rmation)?)\b", re.I)
 
 
+_NAME_FILLER = frozenset({"a", "an", "the", "and", "or", "of", "in", "for", "your", "my", "to"})
+
+
 def _named(text: str, suggestions: Mapping[str, str]) -> List[str]:
     """The suggestions (id: name, in the order listed) a person typed: by their number or place ("add 1", "the first
-    and third", "the last one"), else the first whose name shares a word with what they typed. An unknown number
-    names nothing."""
+    and third", "the last one"); else each named in full ("add acting up and mentoring": both); else the first whose
+    name shares a word with what they typed. An unknown number names nothing."""
     ids = list(suggestions)
     words = re.findall(r"[\w']+", text.lower())
     numbers = picking.places(text, len(ids))
@@ -875,6 +881,10 @@ def _named(text: str, suggestions: Mapping[str, str]) -> List[str]:
         return [ids[n - 1] if 1 <= n <= len(ids) else "" for n in numbers]
     said = set(words) - {"the", "a", "and", "add", "remove", "please", "more", "about", "tell", "me", "what", "is",
                          "details", "of", "on", "in", "for"}
+    in_full = [i for i in ids
+               if set(re.findall(r"[\w']+", suggestions[i].split("(")[0].lower())) - _NAME_FILLER <= said]
+    if in_full:
+        return in_full
     named = next((i for i in ids if set(suggestions[i].lower().split()) & said), None)
     return [named] if named else []
 

@@ -230,19 +230,34 @@ def test_the_action_server_reads_an_answer_with_spacy_without_loading_tensorflow
     assert "tensorflow" not in loaded  # about 450 MB that no action uses (actions/__main__.py)
 
 
+def at_the_options(coach: CoachServers, user: str) -> List[dict]:
+    """A new member of staff who skips every question and carries on to every stage, until stage 3 lists the
+    development options; the replies that list them."""
+    replies = coach.say(user, "/start_journey")
+    for _ in range(40):
+        if "Which would you like in your plan?" in texts(replies):
+            return replies
+        replies = coach.say(user, "/where_was_i" if "Shall we carry on?" in texts(replies) else "skip")
+    pytest.fail("the development options were never offered")
+
+
 def test_the_last_option_typed_at_the_suggestions_adds_the_last_listed_even_after_more_about_one(
         coach: CoachServers) -> None:
     """The options' buttons are numbered as the list is, so "the last one" is never "None of these for now"."""
     user = f"staff-{uuid.uuid4().hex[:8]}"
-    replies = coach.say(user, "/start_journey")
-    for _ in range(40):  # every question skipped, every stage carried on to, until the options
-        if "Which would you like in your plan?" in texts(replies):
-            break
-        replies = coach.say(user, "/where_was_i" if "Shall we carry on?" in texts(replies) else "skip")
-    else:
-        pytest.fail("the development options were never offered")
+    replies = at_the_options(coach, user)
     last = [b["title"] for r in replies for b in r.get("buttons", []) if b["title"].startswith("Add ")][-1]
     coach.say(user, "more about 1")  # the question asked again in short: the buttons, not the list
     added = texts(coach.say(user, "the last one"))
     assert f"Added {last.split(': ', 1)[1]}." in added, added
     assert "In your plan: None for now" not in added
+
+
+def test_two_options_named_in_one_message_at_the_suggestions_are_both_added(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    replies = at_the_options(coach, user)
+    names = [b["title"].split(": ", 1)[1] for r in replies for b in r.get("buttons", [])
+             if b["title"].startswith("Add ")]
+    typed = f"add {names[0].split(' (')[0].lower()} and {names[-1].split(' (')[0].lower()} please"
+    added = texts(coach.say(user, typed))
+    assert f"Added {names[0]}." in added and f"Added {names[-1]}." in added, (typed, added)

@@ -577,6 +577,43 @@ def test_suggestions_can_be_picked_by_their_number_and_every_name_shows_within_t
     assert "Pick an option" in texts(nothing)
 
 
+def at_the_suggestions(coach_store: CoachStore, sender: str) -> str:
+    """A member of staff at stage 3's development options, having aimed to step up."""
+    person = coach_store.person_id(sender)
+    for prompt_id, value in [("stage2.growth", "stretch"), ("stage2.impact", "solid"),
+                             ("stage2.readiness", "ready_later")]:
+        coach_store.save_answer(person, "stage2", prompt_id, value, value=value)
+    coach_store.save_answer(person, "stage2", "stage2.aspiration", "band 6 charge nurse in a year or two")
+    coach_store.save_answer(person, "stage3", "stage3.goals", "lead the night team")
+    return person
+
+
+def test_two_suggestions_named_in_one_message_are_both_added(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = at_the_suggestions(coach_store, "web:two-names")
+    place = Place("stage3", prompt_id="stage3.interventions")
+    shown = {s.intervention.name: s.intervention.id for s in plan_suggestions(coach_store, person)}
+    assert {"Acting up", "Mentoring"} <= set(shown), shown
+    turn = service.take(person, place, said("add acting up and mentoring"))
+    assert texts(turn) == "Added Acting up.\nAdded Mentoring."
+    assert coach_store.answers(person)["stage3.interventions.draft"].value == [shown["Acting up"], shown["Mentoring"]]
+
+
+def test_asking_more_about_two_suggestions_shows_both_and_adds_neither(coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = at_the_suggestions(coach_store, "web:more-about")
+    turn = service.take(person, Place("stage3", prompt_id="stage3.interventions"),
+                        said("tell me more about acting up and mentoring"))
+    assert "Acting up" in texts(turn) and "Mentoring" in texts(turn) and "Added" not in texts(turn)
+    assert "stage3.interventions.draft" not in coach_store.answers(person)
+
+
+def plan_suggestions(coach_store: CoachStore, person: str) -> list:
+    from bot import plan
+
+    return plan.suggestions_for(coach_store.answers(person), "stage3")
+
+
 def test_a_manager_who_skipped_most_of_the_preparation_is_not_told_they_are_prepared(
         coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
