@@ -736,9 +736,25 @@ class JourneyService:
             self.store.save_answer(person, prompt.flow, prompt.id, "confirmed", value="confirmed")
             self.store.save_plan(person, confirmed=True)
             return Turn()
+        return self._change_at_summary(person, prompt, message)
+
+    def _change_at_summary(self, person: str, prompt: Prompt, message: Message) -> Turn:
+        """Not a yes at the summary: a date named with its new one ("make the review date june") is changed at once,
+        and the summary shown again; another answer named is shown, to edit; otherwise, how to change any."""
+        answers = self.store.answers(person, prompt.flow)
+        shown = [p for p in self.journey.flow(prompt.flow).prompts if p.id in answers]
+        named = answer_lists.named(shown, intake.naming_words(message.text), message.text)
+        if len(named) == 1 and named[0].kind == "date" and read_date(message.text) is not None:
+            return self._take_date(person, named[0], message).set(answer=None)
+        kept, save = (("Your plan stays a draft.", "save it") if self.in_plan(prompt) else
+                      ("Nothing is recorded yet.", "record it"))
+        if len(named) == 1:
+            return Turn().set(answer=None).say(f"Of course. {kept} Here's that answer; once it's changed, say \"where "
+                                               f"was I?\" to come back and {save}.").then(
+                self.review(person, prompt_id=named[0].id))
         return Turn().set(answer=None).say(
-            "Of course. Your plan stays a draft. Say \"review my journal\" to change any answer, then \"where was "
-            "I?\" to come back and save it.", [button("Review my answers", "review_journal")])
+            f"Of course. {kept} Say \"review my journal\" to change any answer, then \"where was I?\" to come back "
+            f"and {save}.", [button("Review my answers", "review_journal")])
 
     # -- after a flow, review and edit ------------------------------------------------------------
 

@@ -261,3 +261,14 @@ def test_two_options_named_in_one_message_at_the_suggestions_are_both_added(coac
     typed = f"add {names[0].split(' (')[0].lower()} and {names[-1].split(' (')[0].lower()} please"
     added = texts(coach.say(user, typed))
     assert f"Added {names[0]}." in added and f"Added {names[-1]}." in added, (typed, added)
+
+
+def test_a_new_review_date_asked_for_at_the_plan_summary_is_changed_without_retyping(coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    at_the_options(coach, user)
+    coach.say(user, '/choose{"choice": "done"}')
+    coach.say(user, "my manager")
+    assert "Shall I save it as your final draft?" in texts(coach.say(user, "in six months"))
+    changed = texts(coach.say(user, "looks good but make the review date june"))
+    assert "review date of 30 June" in changed and "Shall I save it as your final draft?" in changed, changed
+    assert "Your plan is saved" not in changed

@@ -614,6 +614,37 @@ def plan_suggestions(coach_store: CoachStore, person: str) -> list:
     return plan.suggestions_for(coach_store.answers(person), "stage3")
 
 
+def at_the_summary(coach_store: CoachStore, sender: str) -> str:
+    """A member of staff whose plan is drafted, asked whether to save it."""
+    person = at_the_suggestions(coach_store, sender)
+    coach_store.save_answer(person, "stage3", "stage3.interventions", "Acting up", value=["acting-up"])
+    coach_store.save_answer(person, "stage3", "stage3.support", "time off the rota")
+    coach_store.save_answer(person, "stage3", "stage3.review", "in the spring", value="2027-04-30")
+    return person
+
+
+@pytest.mark.parametrize("asked", ["looks good but make the review date june",
+                                   "can the review be in june instead"])
+def test_a_new_review_date_asked_for_at_the_summary_is_changed_at_once(coach_store: CoachStore, asked: str) -> None:
+    service = JourneyService(coach_store)
+    person = at_the_summary(coach_store, "web:new-date")
+    turn = service.take(person, Place("stage3", prompt_id="stage3.summary"), said(asked))
+    assert "review date of 30 June 2027" in texts(turn) and turn.state == {"answer": None}
+    assert coach_store.answers(person)["stage3.review"].value == "2027-06-30"
+    assert "stage3.summary" not in coach_store.answers(person)  # not saved: the summary is shown again
+    assert "30 June 2027" in texts(service.ask(person, Place("stage3")))
+
+
+def test_another_answer_named_at_the_summary_is_shown_to_edit_and_the_plan_stays_a_draft(
+        coach_store: CoachStore) -> None:
+    service = JourneyService(coach_store)
+    person = at_the_summary(coach_store, "web:change-support")
+    turn = service.take(person, Place("stage3", prompt_id="stage3.summary"), said("the support bit needs my mentor"))
+    assert "stays a draft" in texts(turn) and "You said: “time off the rota”" in texts(turn)
+    assert '/edit_answer{"prompt": "stage3.support"}' in [b["payload"] for r in turn.replies for b in r.buttons]
+    assert "stage3.summary" not in coach_store.answers(person)
+
+
 def test_a_manager_who_skipped_most_of_the_preparation_is_not_told_they_are_prepared(
         coach_store: CoachStore) -> None:
     service = JourneyService(coach_store)
