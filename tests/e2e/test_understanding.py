@@ -214,9 +214,11 @@ def test_a_yes_typed_at_the_first_question_is_not_stored_as_the_role(coach: Coac
     assert stored(coach, user) == {}
 
 
-def test_asking_what_the_question_means_gets_it_put_another_way_and_stores_nothing(coach: CoachServers) -> None:
+@pytest.mark.parametrize("unsure", ["hmm not sure what you mean", "i dont understand the question"])
+def test_asking_what_the_question_means_gets_it_put_another_way_and_stores_nothing(coach: CoachServers,
+                                                                                    unsure: str) -> None:
     user = new_person(coach)
-    reply = texts(coach.say(user, "hmm not sure what you mean"))
+    reply = texts(coach.say(user, unsure))
     assert "In other words" in reply and "For example" in reply and "Section 1 of 6" in reply, reply
     assert stored(coach, user) == {}
 

@@ -473,6 +473,11 @@ def test_asking_what_to_put_or_an_answer_that_opens_alike_is_not_asking_back(tex
     assert reading(text, "nlu_fallback" if kind == intake.QUESTION else "inform").kind == kind
 
 
+@pytest.mark.parametrize("text", ["i dont understand the question", "i don't get it", "you've lost me"])
+def test_not_understanding_the_question_asks_for_it_another_way(text: str) -> None:
+    assert intake.asks_to_clarify(text)
+
+
 @pytest.mark.parametrize("text", ["how much is this going to matter for my band 6",
                                   "how many more years until i retire"])
 def test_how_much_or_how_many_about_something_else_is_not_asking_how_far_through(text: str) -> None:
