@@ -70,7 +70,15 @@ BANDS: Tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "
 # --- content schemas ----------------------------------------------------------
 
 
-class GrowthFocusEntry(Sourced):
+class SaidOfThem(BaseModel):
+    """An option a line manager also reads when recording the agreed outcome: ``of_them`` is its first sentence said
+    of the member of staff ("They are ready to act on their growth now"). Optional: without it the manager reads the
+    sentence staff read."""
+
+    of_them: str = ""
+
+
+class GrowthFocusEntry(Sourced, SaidOfThem):
     """One growth focus as shown to staff when they choose."""
 
     id: str
@@ -80,9 +88,6 @@ class GrowthFocusEntry(Sourced):
     # How people say it in their own words when they type rather than press the button ("going deeper in my
     # field"), matched on lemmas; a message that names more than one focus picks none.
     said_as: List[str] = []
-    # Said to a line manager recording the agreed outcome: the first sentence in the third person ("They are ready to
-    # act on their growth now"). Optional: without it the manager reads the sentence staff read.
-    of_them: str = ""
 
     @validator("id")
     def _known_growth(cls, value: str) -> str:
@@ -97,15 +102,12 @@ class GrowthFocusEntry(Sourced):
         return value
 
 
-class ImpactLevelEntry(BaseModel):
+class ImpactLevelEntry(SaidOfThem):
     """One impact level with a plain description."""
 
     id: str
     label: str
     description: str
-    # Said to a line manager recording the agreed outcome: the first sentence in the third person ("They are ready to
-    # act on their growth now"). Optional: without it the manager reads the sentence staff read.
-    of_them: str = ""
 
     @validator("id")
     def _known_impact(cls, value: str) -> str:
@@ -114,15 +116,12 @@ class ImpactLevelEntry(BaseModel):
         return value
 
 
-class ReadinessEntry(BaseModel):
+class ReadinessEntry(SaidOfThem):
     """One readiness (timing) value with a plain description."""
 
     id: str
     label: str
     description: str
-    # Said to a line manager recording the agreed outcome: the first sentence in the third person ("They are ready to
-    # act on their growth now"). Optional: without it the manager reads the sentence staff read.
-    of_them: str = ""
 
     @validator("id")
     def _known_readiness(cls, value: str) -> str:

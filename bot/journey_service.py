@@ -215,8 +215,7 @@ class JourneyService:
         """Hello: the coach's greeting, or to someone part way through their own journal and stages, a hello that
         offers to carry on where they left off first (their answers are kept)."""
         answers = self.store.answers(person)
-        begun = any(p.flow in _own_flows() for p in journeys.prompts_in_order(self.journey, list(answers)))
-        if begun and journeys.resume_point(self.journey, answers) is not None:
+        if self._begun(answers) and journeys.resume_point(self.journey, answers) is not None:
             return Turn().say(response="utter_greet_back")
         return Turn().say(response="utter_greet")
 
@@ -239,7 +238,7 @@ class JourneyService:
     def where_you_are(self, person: str) -> Turn:
         """How far through their own journal and stages the person is, with nothing asked; nothing is started."""
         answers = self.store.answers(person)
-        if not any(prompt.flow in _own_flows() for prompt in journeys.prompts_in_order(self.journey, list(answers))):
+        if not self._begun(answers):
             return Turn().say("You haven't started your journal yet.", [button("Start my journal", "start_journey")])
         prompt = journeys.resume_point(self.journey, answers)
         review = button("Review my answers", "review_journal")
@@ -495,7 +494,7 @@ class JourneyService:
         if reading.kind == intake.STOP:
             return Turn().say(response="utter_paused").set(answer=None).pause()
         if reading.kind == intake.CHANGE:
-            if journeys.prompts_in_order(self.journey, list(self.store.answers(person))):
+            if self._written(person):
                 if reading.told:  # the words may also answer this question: kept, and asked about when it comes back
                     self.store.save_answer(person, prompt.flow, prompt.id + PENDING, message.text)
                 return self._to_change(person, message.text, CHANGING_TOLD if reading.told else CHANGING).set(
@@ -814,17 +813,23 @@ class JourneyService:
     def _recalled(self, person: str, text: str) -> Turn:
         """Asked mid-form what they wrote: the answer they named ("for the first one"), else all of them so far; then
         the question being asked comes again."""
-        answers = self.store.answers(person)
-        named = answer_lists.named(journeys.prompts_in_order(self.journey, list(answers)), intake.naming_words(text),
-                                   text)
+        named = answer_lists.named(self._written(person), intake.naming_words(text), text)
         shown = self.review(person, prompt_id=named[0].id) if len(named) == 1 else self.review(person)
         return shown.say("Here's the question again.")
+
+    def _begun(self, answers: Answers) -> bool:
+        """Whether the person has answered (or skipped) anything in their own journal and stages."""
+        return any(prompt.flow in _own_flows() for prompt in journeys.prompts_in_order(self.journey, list(answers)))
+
+    def _written(self, person: str) -> List[Prompt]:
+        """The prompts the person has answered (or skipped), in journey order."""
+        return journeys.prompts_in_order(self.journey, list(self.store.answers(person)))
 
     def _to_change(self, person: str, text: str, intro: str) -> Turn:
         """The answers to choose from to change one: the one the person named ("the review date should be
         september"), those their words fit ("the support bit": the journal's and stage 3's), or the whole list."""
         answers = self.store.answers(person)
-        written = journeys.prompts_in_order(self.journey, list(answers))
+        written = self._written(person)
         if written and intake.undoes(text):  # "undo": the answer given last
             last = max(written, key=lambda prompt: _when(answers[prompt.id]))
             return Turn().say(intro.format(choose="Here's your last answer.")).then(
