@@ -47,6 +47,7 @@ BACK = "back"
 SENSE = "sense:"
 PROGRESS = "progress"  # a sense of its own: asking how far through the questions the person is
 CLARIFY = "clarify"  # a sense of its own: asking what the question means, or for an example
+NOT_FOLLOWING = "not_following"  # a sense of its own: saying one does not follow the question ("dont understand")
 # Kinds the words alone can show, being about the question itself ("can we come back to this one later").
 SELF_EVIDENT = (CHANGE, LATER, SKIP)
 OPENING_WORD = (SKIP, STOP, CHANGE)
@@ -89,6 +90,7 @@ READ_AS_CHANGE = 30
 SECOND_LOOK_PROBABILITY = 0.6
 ASKED_ABOUT_PROBABILITY = 0.9
 BRIEF_ANSWER = 8
+NOT_FOLLOWING_WORDS = 4  # "i don't get it"; not "I don't follow the rules blindly", an answer
 # Offered first when the second look reads a change in words the rules took as the answer.
 REVIEW = "review_journal"
 # The words that may name a question: its things, its doings and its qualities ("the drains one", "the proud bit").
@@ -883,6 +885,8 @@ def _read(message: Message) -> Reading:
         return Reading(UNCLEAR)
     # A request the NLU saw that the words do not bear out gives way to a question about the answer ("how long
     # should my answer be").
+    if NOT_FOLLOWING in found.senses and found.count <= NOT_FOLLOWING_WORDS:
+        return Reading(QUESTION)  # "dont understand", "you've lost me": the question is put another way
     borne_out = meant == REQUEST and message.intent in found.senses
     if (meant == QUESTION or CLARIFY in found.senses and not borne_out or PROGRESS in found.senses
             or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)
@@ -1455,7 +1459,7 @@ def undoes(text: str) -> bool:
 
 def asks_to_clarify(text: str) -> bool:
     """Whether a question asks what the prompt means or for an example ("not sure what you mean", "example?")."""
-    return CLARIFY in analyse(text).senses
+    return bool({CLARIFY, NOT_FOLLOWING} & analyse(text).senses)
 
 
 def _asks_what(text: str) -> bool:

@@ -214,7 +214,7 @@ def test_a_yes_typed_at_the_first_question_is_not_stored_as_the_role(coach: Coac
     assert stored(coach, user) == {}
 
 
-@pytest.mark.parametrize("unsure", ["hmm not sure what you mean", "i dont understand the question"])
+@pytest.mark.parametrize("unsure", ["hmm not sure what you mean", "i dont understand the question", "dont understand"])
 def test_asking_what_the_question_means_gets_it_put_another_way_and_stores_nothing(coach: CoachServers,
                                                                                     unsure: str) -> None:
     user = new_person(coach)

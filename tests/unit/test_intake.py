@@ -473,9 +473,16 @@ def test_asking_what_to_put_or_an_answer_that_opens_alike_is_not_asking_back(tex
     assert reading(text, "nlu_fallback" if kind == intake.QUESTION else "inform").kind == kind
 
 
-@pytest.mark.parametrize("text", ["i dont understand the question", "i don't get it", "you've lost me"])
+@pytest.mark.parametrize("text", ["i dont understand the question", "i don't get it", "you've lost me",
+                                  "dont understand", "i don't follow"])
 def test_not_understanding_the_question_asks_for_it_another_way(text: str) -> None:
-    assert intake.asks_to_clarify(text)
+    assert intake.asks_to_clarify(text) and reading(text).kind == intake.QUESTION
+
+
+@pytest.mark.parametrize("text", ["I don't follow the rules blindly", "I don't understand why my manager never listens",
+                                  "i understand my role well"])
+def test_an_answer_that_says_it_does_not_follow_or_understand_something_is_an_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
 
 
 @pytest.mark.parametrize("text", ["how much is this going to matter for my band 6",
