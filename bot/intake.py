@@ -883,10 +883,10 @@ def _read(message: Message) -> Reading:
         # but are not about the question, and that the NLU reads as a statement, are an answer ("Move on to a
         # team leader role").
         return Reading(UNCLEAR)
-    # A request the NLU saw that the words do not bear out gives way to a question about the answer ("how long
-    # should my answer be").
     if NOT_FOLLOWING in found.senses and found.count <= NOT_FOLLOWING_WORDS:
         return Reading(QUESTION)  # "dont understand", "you've lost me": the question is put another way
+    # A request the NLU saw that the words do not bear out gives way to a question about the answer ("how long
+    # should my answer be").
     borne_out = meant == REQUEST and message.intent in found.senses
     if (meant == QUESTION or CLARIFY in found.senses and not borne_out or PROGRESS in found.senses
             or message.intent == "nlu_fallback" and _about_the_prompt(text) and _asks_what(text)
@@ -1448,13 +1448,13 @@ def asks_where(text: str) -> bool:
 
 def recalls_an_answer(text: str) -> bool:
     """Whether a message opens by asking back what the person wrote ("what did i put for the first one?")."""
-    said = " ".join(_bare(_typed(text)))
+    said = _plainly(text)
     return any(said == phrase or said.startswith(phrase + " ") for phrase in vocabulary().grammar.recalling)
 
 
 def undoes(text: str) -> bool:
     """Whether a message only undoes the last answer ("undo", "undo that")."""
-    return " ".join(_bare(_typed(text))) in vocabulary().grammar.undoing
+    return _plainly(text) in vocabulary().grammar.undoing
 
 
 def asks_to_clarify(text: str) -> bool:
@@ -1546,6 +1546,11 @@ def _bare(text: str) -> List[str]:
     """The words said, without the one-word filler around them ("next please" is "next")."""
     filler = _one_word_filler()
     return [word for word in _said(text).split() if word not in filler]
+
+
+def _plainly(text: str) -> str:
+    """The words said, typed short forms read and one-word filler dropped ("ok undo it pls" is "undo")."""
+    return " ".join(_bare(_typed(text)))
 
 
 def _said(text: str) -> str:
