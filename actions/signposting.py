@@ -20,7 +20,9 @@ class ActionFindResources(Action):
         return "action_find_resources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        turn = signposting.resources_turn(tracker.get_slot("topic"), entity(tracker, "page"),
+        # The topic of this request alone: the slot also fills from an answer that happens to name one ("band 5 staff
+        # nurse"), which must not steer a later request that named none.
+        turn = signposting.resources_turn(entity(tracker, "topic"), entity(tracker, "page"),
                                           after_disclosure=bool(tracker.get_slot("risk_disclosed")))
         return [*send(dispatcher, turn), SlotSet("topic", None)]
 
