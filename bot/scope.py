@@ -26,6 +26,13 @@ from bot.intake import MISSPELT_FROM
 # starts a form from cold is here): an off-topic message must never reach them.
 FLOW_STARTERS = frozenset({"start_journey", "where_was_i", "restart", "manager_mode", "manager_prepare",
                            "rehearse", "record_outcome", "edit_answer", "choose"})
+# The intents whose reply answers about the coach itself (an FAQ, what it keeps, the plan, its help): asked about
+# things the coach never speaks of ("how do bees make honey", "do you like pizza"), that answer would be meant for
+# something else. Signposting (resources, a person, stress) is for anyone, whatever their words are about.
+ANSWERS_ABOUT_THE_COACH = frozenset({"faq", "privacy_what_kept", "who_has_seen", "help", "ask_why", "bot_challenge",
+                                     "show_checklist", "send_plan", "share_with_manager", "review_journal",
+                                     "delete_data", "download_my_data", "stop_sharing", "share_answer",
+                                     "delete_answer"})
 THINGS = ("NOUN", "PROPN")
 RESUME = "where_was_i"
 # A misspelling shares the first letter and is this close (difflib's ratio) to a known word: "carrer" is 0.83
@@ -73,9 +80,15 @@ class Vocabulary:
         return found if found and len(found) == len(_things(doc)) else []
 
     def elsewhere(self, intent: str, doc: Doc) -> List[str]:
-        """What a message the NLU reads as starting a flow is about that the coach does not do: its strangers,
-        none when the intent starts no flow (the spelling check is not run for other messages)."""
-        return self.strangers(doc) if intent in FLOW_STARTERS else []
+        """What a message is about that the coach does not do: its strangers, when its intent would start a flow,
+        or would answer about the coach and the message names nothing of the coach's subject ("how many time zones
+        does russia have") or no thing the coach speaks of ("help me plan my wedding"); none for other intents (the
+        spelling check is not run for them)."""
+        if intent in FLOW_STARTERS:
+            return self.strangers(doc)
+        if intent not in ANSWERS_ABOUT_THE_COACH:
+            return []
+        return self.strangers(doc) if not sure_start().names_the_subject(doc) else self.only_strangers(doc)
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,15 @@ class Message:
 
     @classmethod
     def parsed(cls, text: str, parse: Dict[str, Any]) -> Message:
-        """The message as the NLU's parse data gives it: the intent, or the start the scope gate held back, and
-        the FAQ answer the ResponseSelector chose (filed under the retrieval intent, or "default")."""
+        """The message as the NLU's parse data gives it: the intent, or the start the scope gate held back, or the
+        question it turned away only from cold, and the FAQ answer the ResponseSelector chose (filed under the
+        retrieval intent, or "default")."""
         scope = parse.get("scope") or {}
         held_back = scope.get("held_back")
+        at_a_question = scope.get("at_a_question")  # the intent the scope gate turned away only from cold
         selectors = parse.get("response_selector") or {}
         faq = (selectors.get("faq") or selectors.get("default") or {}).get("response", {}).get("intent_response_key")
-        intent = held_back or (parse.get("intent") or {}).get("name")
+        intent = held_back or at_a_question or (parse.get("intent") or {}).get("name")
         return cls(text, intent, None, None, faq, held_back=bool(held_back),
                    elsewhere=tuple(str(thing) for thing in scope.get("about") or ()),
                    ranking=ranked(parse.get("intent_ranking") or ()))

@@ -4,6 +4,10 @@
   the last of us" reads to DIET like "where was I?", and would resume the journal. ``bot.scope`` decides from
   the message's nouns; this component learns the coach's words from its training examples (when the model is
   trained) and its content (when it loads, so edited content counts at once).
+* A message the NLU reads as a question about the coach (an FAQ, what it keeps, its help) that names things the
+  coach never speaks of and nothing of its subject ("how do bees make honey") gets ``out_of_scope``: the answer
+  would be meant for something else. When it also names something of the coach's, it is turned away only from
+  cold: at a question the intake reads it by the NLU's intent (``scope.at_a_question``).
 * A message that would start a flow from cold, that the NLU is unsure of and that names nothing of the coach's
   subject ("continue the story"), gets the fallback with that start still in the ranking, so the coach asks
   "did you mean…?" with the flow as a button (``bot.scope.SureStart``). The start held back is kept in the
@@ -37,7 +41,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import language, signposting
 from bot.content import content_path, read_yaml
 from bot.nlu.safety_gate import own_parse
-from bot.scope import Vocabulary, sure_start
+from bot.scope import ANSWERS_ABOUT_THE_COACH, Vocabulary, sure_start
 from bot.store.repository import find_code
 
 if TYPE_CHECKING:
@@ -122,9 +126,15 @@ class ScopeGate(GraphComponent, IntentClassifier):
 def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> None:
     intent = _intent_of(message)
     about = vocabulary.elsewhere(intent, doc)
-    if about:
-        _impose(message, OUT_OF_SCOPE, intent)
-        message.set(SCOPE_KEY, {"instead_of": intent, "about": about}, add_to_output=True)
+    if not about:
+        return
+    _impose(message, OUT_OF_SCOPE, intent)
+    scope = {"instead_of": intent, "about": about}
+    if intent in ANSWERS_ABOUT_THE_COACH and not vocabulary.only_strangers(doc):
+        # Said at a question, words that also name something of the coach's may be the answer, or ask about it
+        # ("known for my spreadsheets lol"): the intake reads them by the NLU's intent, as before the gate.
+        scope = {"instead_of": intent, "at_a_question": intent}
+    message.set(SCOPE_KEY, scope, add_to_output=True)
 
 
 def _note_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> None:

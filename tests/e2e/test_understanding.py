@@ -7,6 +7,7 @@ labelled sets.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import List
 
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.servers
 
 FIRST_PROMPT = "journal.details.role"
 CAREER_STAGE = "journal.career.stage"
+# The plain "that is outside what I do" (utter_out_of_scope, and its words mid-form).
+OUTSIDE = re.compile(r"can't help with that|outside what I can")
 ACKNOWLEDGEMENTS = read_yaml(content_path("listening.yml"))["acknowledgements"]  # what an answer taken in gets
 
 
@@ -387,6 +390,18 @@ def test_off_topic_is_told_plainly_and_starts_nothing(coach: CoachServers, messa
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
+@pytest.mark.parametrize("message", ["how do bees make honey", "do you like pizza", "what wine goes with roast lamb"])
+def test_a_question_about_other_things_gets_no_answer_meant_for_the_coach(coach: CoachServers, message: str) -> None:
+    """Whatever answer about the coach the NLU reaches for (an FAQ, what is kept, help), the words name only other
+    things: the person is told plainly, from cold and mid-journal, and nothing is stored."""
+    user = f"offtopic-{uuid.uuid4().hex[:8]}"
+    assert OUTSIDE.search(texts(coach.say(user, message))), message
+    coach.say(user, "start my journal")
+    reply = texts(coach.say(user, message))
+    assert OUTSIDE.search(reply) and "Section 1 of 6" in reply, reply
+    assert not stored(coach, user)
+
+
 # Questions the coach answers that the NLU, on these machines, could not place (bench/understanding.py, "offered").
 UNPLACED = ["is my journal saved somewhere", "can I get all my data wiped once I'm done",
             "can my ward manager have a copy of my plan", "i need to fill in my personal reflection before my meeting"]
@@ -557,10 +572,16 @@ def test_changing_an_answer_the_words_fit_in_two_places_offers_just_those_two(co
 
 def test_a_request_put_to_the_coach_that_the_nlu_could_not_name_is_kept_and_its_guess_offered(
         coach: CoachServers) -> None:
+    """How sure the trained NLU is of "send my plan" here differs between the machines that train it: sure, the
+    request is acted on; unsure, the words are kept and the guess offered. Never is the request the answer."""
     user = new_person(coach)
-    request_ = "email me the plan when we're done"  # the NLU is unsure; "send my plan" is its strongest guess
+    request_ = "email me the plan when we're done"
     asked = coach.say(user, request_)
-    assert "I wasn't sure whether that was your answer" in texts(asked) and "/send_plan" in button_payloads(asked)
+    assert FIRST_PROMPT not in stored(coach, user)
+    if "I wasn't sure whether that was your answer" not in texts(asked):
+        assert "nothing in your plan yet" in texts(asked), texts(asked)  # acted on, as "send my plan" is
+        return
+    assert "/send_plan" in button_payloads(asked)
     store = open_store(coach.database_url)
     kept = store.answers(store.person_id(user))
     assert FIRST_PROMPT not in kept and kept[FIRST_PROMPT + ".pending"].text == request_

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.language import nlp
 from bot.nlu.scope_gate import ScopeGate
 from bot.scope import FLOW_STARTERS, Vocabulary, sure_start
+from bot.turn import Message as CoachMessage
 
 COACH_SAYS = ["where was I", "carry on with my reflection journal", "help me prepare for my career conversation",
               "I'm a nurse and I want to plan my next step before my review", "rehearse a career conversation",
@@ -45,11 +46,31 @@ def test_the_coach_s_own_subject_is_never_elsewhere(vocabulary: Vocabulary, text
         nlp()(text))
 
 
-def test_only_flow_starting_intents_are_ever_replaced(vocabulary: Vocabulary) -> None:
-    """An FAQ or a request for resources about another subject is for their own rules to answer."""
+def test_signposting_about_another_subject_is_never_replaced(vocabulary: Vocabulary) -> None:
+    """A request for resources is for anyone, whatever it is about: its own rules answer it."""
     doc = nlp()("where can I get help with my allotment")
     assert vocabulary.strangers(doc) == ["allotment"]
     assert not vocabulary.elsewhere("find_resources", doc) and vocabulary.elsewhere("where_was_i", doc)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("how do bees make honey", "faq"), ("do you like pizza", "privacy_what_kept"),
+    ("what wine goes with roast lamb", "help"),
+])
+def test_a_question_about_the_coach_that_names_only_other_things_is_elsewhere(vocabulary: Vocabulary, text: str,
+                                                                              intent: str) -> None:
+    """The answer the NLU chose would be about the coach, and meant for something else."""
+    assert vocabulary.elsewhere(intent, nlp()(text))
+
+
+@pytest.mark.parametrize("text", [
+    "how long does the conversation take", "is my journal kept private",
+    "can my union rep come to the conversation",  # one thing of the coach's is enough
+    "how long does it take",  # names nothing at all
+])
+def test_a_question_that_names_something_of_the_coach_s_or_nothing_is_answered(vocabulary: Vocabulary,
+                                                                               text: str) -> None:
+    assert not vocabulary.elsewhere("faq", nlp()(text))
 
 
 def gate(tmp_path: Path) -> ScopeGate:
@@ -105,6 +126,22 @@ def test_a_topic_the_nlu_found_and_any_other_intent_are_left_alone(tmp_path: Pat
     found.set("entities", [{"entity": "topic", "value": "pensions"}])
     [out] = loaded.process([found])
     assert [e["value"] for e in out.get("entities")] == ["pensions"]
+
+
+def test_a_question_about_other_things_only_is_out_of_scope_even_at_a_question(tmp_path: Path) -> None:
+    [out] = gate(tmp_path).process([parsed("how do bees make honey", "faq")])
+    assert out.get("intent")["name"] == "out_of_scope"
+    assert out.get("scope") == {"instead_of": "faq", "about": ["bee", "honey"]}
+    said = CoachMessage.parsed(out.get("text"), out.as_dict(only_output_properties=False))
+    assert said.intent == "out_of_scope" and said.elsewhere == ("bee", "honey")
+
+
+def test_a_question_that_also_names_a_thing_of_the_coach_s_is_turned_away_only_from_cold(tmp_path: Path) -> None:
+    """"nurse" is a word the coach uses, though not its subject: said at a question, the words may be the answer."""
+    [out] = gate(tmp_path).process([parsed("how does a nurse get a parking permit", "faq")])
+    assert out.get("intent")["name"] == "out_of_scope"
+    said = CoachMessage.parsed(out.get("text"), out.as_dict(only_output_properties=False))
+    assert said.intent == "faq" and not said.elsewhere
 
 
 def test_a_flow_request_about_something_else_that_names_nothing_stays_out_of_scope(tmp_path: Path) -> None:
