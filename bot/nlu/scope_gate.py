@@ -55,9 +55,11 @@ INFORM = "inform"
 CALLED_A_CODE = re.compile(r"\bcode\b", re.IGNORECASE)
 TOPIC = "topic"
 SCOPE_KEY = "scope"
-# The content whose words are the coach's own subject (the safety examples are not: they are what people say).
+# The content whose words are the coach's own subject (the safety examples are not: they are what people say), and
+# the intake's words for what people say to it at a question: the shorthand ("idk, being useful?", "tbh") and
+# the reasons for stopping ("my bus is here") are never things the coach does not speak of.
 CONTENT = ("journey.yml", "interventions.yml", "resources.yml", "personas.yml", "segments.yml",
-           "manager_preparation.yml", "welcome_back.yml")
+           "manager_preparation.yml", "welcome_back.yml", "intake.yml")
 WORDS_FILE = "words.json"
 
 

@@ -74,6 +74,18 @@ def test_an_answer_with_command_words_is_stored_and_the_journal_carries_on(coach
     assert stored(coach, user)[FIRST_PROMPT].text == answer
 
 
+@pytest.mark.parametrize("answer", ["idk, being useful?", "tbh the patients lol"])
+def test_an_answer_in_chat_shorthand_is_never_told_it_is_off_topic_and_is_not_lost(coach: CoachServers,
+                                                                                 answer: str) -> None:
+    """Shorthand is no subject of its own: "idk" is not a thing the coach never speaks of."""
+    user = new_person(coach)
+    reply = texts(coach.say(user, answer))
+    assert not OUTSIDE.search(reply), reply
+    store = open_store(coach.database_url)
+    kept = store.answers(store.person_id(user))
+    assert answer in {kept[key].text for key in (FIRST_PROMPT, FIRST_PROMPT + ".pending") if key in kept}, kept
+
+
 @pytest.mark.parametrize("stop", ["gotta go, the ward's kicking off",
                                   "pause pls, manager just walked in",
                                   "I need to go now, keep my place",  # the NLU guesses "where was I" for this one
