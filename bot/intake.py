@@ -1453,8 +1453,8 @@ def recalls_an_answer(text: str) -> bool:
 
 
 def undoes(text: str) -> bool:
-    """Whether a message only undoes the last answer ("undo", "undo that")."""
-    return _plainly(text) in vocabulary().grammar.undoing
+    """Whether a message only undoes the last answer, or goes back a question ("undo", "undo that", "go back one")."""
+    return _plainly(text) in {_plainly(said) for said in vocabulary().grammar.undoing}
 
 
 def asks_to_clarify(text: str) -> bool:

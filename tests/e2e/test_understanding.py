@@ -166,6 +166,15 @@ def test_naming_two_options_at_a_choice_picks_neither_and_asks_which_fits_best(c
     assert "You chose: Mid-career." in texts(coach.say(user, "mid"))
 
 
+@pytest.mark.parametrize("back", ["can u go back one", "previous question pls"])
+def test_going_back_a_question_shows_the_answer_given_last_and_stores_nothing(coach: CoachServers, back: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = coach.say(user, back)
+    assert "You said: “Band 5 staff nurse”" in texts(replies) and "Edit it" in str(replies), texts(replies)
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
 @pytest.mark.parametrize("typed", ["edit it", "Edit it please"])
 def test_a_buttons_label_typed_does_what_the_button_does_and_gets_no_check_in(coach: CoachServers, typed: str) -> None:
     """"edit it" reads to the safety classifier like "end it": typed at the answer it edits, it is the button."""

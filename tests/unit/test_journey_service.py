@@ -246,7 +246,8 @@ def test_asking_back_what_one_wrote_mid_form_shows_that_answer_and_asks_the_ques
     assert list(coach_store.answers(person)) == ["journal.details.role"]  # nothing stored
 
 
-@pytest.mark.parametrize("undo", ["undo", "undo that", "Undo my last answer"])
+@pytest.mark.parametrize("undo", ["undo", "undo that", "Undo my last answer", "can u go back one",
+                                  "previous question pls"])
 def test_undo_mid_form_shows_the_answer_given_last_to_edit_or_delete(coach_store: CoachStore, undo: str) -> None:
     service = JourneyService(coach_store)
     person = role_answered(coach_store, "web:undo")
