@@ -451,7 +451,7 @@ def test_answers_that_open_like_a_question_or_name_a_request_are_answers(text: s
 
 
 @pytest.mark.parametrize("text", ["how many more questions are there", "which stage am i on",
-                                  "is this the last question?"])
+                                  "is this the last question?", "nearly done?", "are we almost finished?"])
 def test_asking_how_far_through_in_other_words_is_a_question_answered_with_the_place(text: str) -> None:
     assert reading(text, "nlu_fallback").kind == intake.QUESTION and intake.asks_where(text)
 
@@ -1475,6 +1475,12 @@ def test_saying_only_that_one_does_not_know_is_told_from_an_answer_that_says_mor
 ])
 def test_asking_how_far_through_is_told_from_talk_of_progressing(text: str, asks: bool) -> None:
     assert intake.asks_where(text) is asks
+
+
+@pytest.mark.parametrize("text", ["almost done my NVQ", "I have almost finished my degree",
+                                  "nearly done with this one, it was hard"])
+def test_saying_one_has_nearly_done_something_is_an_answer(text: str) -> None:
+    assert reading(text, "inform").kind == intake.ANSWER
 
 
 def test_how_far_through_read_by_the_nlu_as_where_was_i_shows_the_place_rather_than_leaving_the_question() -> None:
