@@ -1454,7 +1454,13 @@ def recalls_an_answer(text: str) -> bool:
 
 def undoes(text: str) -> bool:
     """Whether a message only undoes the last answer, or goes back a question ("undo", "undo that", "go back one")."""
-    return _plainly(text) in {_plainly(said) for said in vocabulary().grammar.undoing}
+    return _plainly(text) in _undoing()
+
+
+@cache
+def _undoing() -> FrozenSet[str]:
+    """The undo phrases as a message is read (filler dropped), once: "undo that" is "undo"."""
+    return frozenset(_plainly(said) for said in vocabulary().grammar.undoing)
 
 
 def asks_to_clarify(text: str) -> bool:

@@ -77,7 +77,12 @@ class Vocabulary:
     def only_strangers(self, doc: Doc) -> List[str]:
         """The nouns of a message when the coach speaks of none of them ("convert 20 yen to dollars"), else none."""
         found = self.strangers(doc)
-        return found if found and len(found) == len(_things(doc)) else []
+        return found if self.every_thing(doc, found) else []
+
+    @staticmethod
+    def every_thing(doc: Doc, strangers: List[str]) -> bool:
+        """Whether a message's strangers (from ``strangers``) are every thing it names."""
+        return bool(strangers) and len(strangers) == len(_things(doc))
 
     def elsewhere(self, intent: str, doc: Doc) -> List[str]:
         """What a message is about that the coach does not do: its strangers, when its intent would start a flow,

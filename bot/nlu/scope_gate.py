@@ -132,7 +132,7 @@ def _turn_away_elsewhere(vocabulary: Vocabulary, message: Message, doc: Doc) -> 
         return
     _impose(message, OUT_OF_SCOPE, intent)
     scope = {"instead_of": intent, "about": about}
-    if intent in ANSWERS_ABOUT_THE_COACH and not vocabulary.only_strangers(doc):
+    if intent in ANSWERS_ABOUT_THE_COACH and not Vocabulary.every_thing(doc, about):
         # Said at a question, words that also name something of the coach's may be the answer, or ask about it
         # ("known for my spreadsheets lol"): the intake reads them by the NLU's intent, as before the gate.
         scope = {"instead_of": intent, "at_a_question": intent}
