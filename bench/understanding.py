@@ -14,6 +14,8 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
   typed choices  what people type instead of pressing a button, acted on as the button would
+  career stages  an answer typed at the career stage question in one's own words ("somewhere in the middle", "im 58"):
+                 the stage it names, or none when it names none clearly (tests/data/career_stages*.yml)
   typed picks    a number or place typed at a numbered list ("3", "the third one"): the button it picks, or none
   menu words     a few words typed at a menu instead of pressing a button ("prepare pls", "rehearse"): the button it
                  picks, or none; a wrong pick is one the person did not mean
@@ -176,6 +178,15 @@ def typed_choice(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     return did == item["expect"], did
 
 
+def career_stage(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    """The stage taken from a message typed at the career stage question (JourneyService._take_choice), or what
+    else the coach reads it as."""
+    reading = JourneyService.read(coach_journey().find_prompt("journal.career.stage"), message(p))
+    picked = (plan.match_choice("career_stage", item["text"]) or plan.typed_choice("career_stage", item["text"])
+              if reading.is_answer else None)
+    return picked == item["expect"], picked or f"none ({reading.kind})"
+
+
 def load(name: str, key: str = "examples") -> List[Dict[str, Any]]:
     return yaml.safe_load((DATA / name).read_text())[key]
 
@@ -311,9 +322,11 @@ def main() -> None:
     choices = load("understanding_openers.yml", "typed_choices")
     picks = [dict(i, held_out="held_out" in name) for name in ("typed_picks.yml", "typed_picks_held_out.yml")
              for i in load(name, "picks")]
+    stages = [dict(i, held_out="held_out" in name) for name in ("career_stages.yml", "career_stages_held_out.yml")
+              for i in load(name, "stages")]
     off = load("off_topic.yml")
     scope = load("in_scope.yml")
-    everything = [i["text"] for i in [*in_form_items, *openers, *choices, *off, *scope]]
+    everything = [i["text"] for i in [*in_form_items, *openers, *choices, *stages, *off, *scope]]
     model = trained_model()
     print(f"model {model.name}; {len(set(everything))} messages")
     parsed = asyncio.run(parse_all(model, everything))
@@ -333,6 +346,7 @@ def main() -> None:
                 if parsed[i["text"]].intent == "nlu_fallback"]
     score("  offered", unplaced, parsed, offered, seen, show, by="intent")
     score("typed choices", choices, parsed, typed_choice, seen, show)
+    score("career stages", stages, parsed, career_stage, seen, show)
     score("typed picks", picks, {i["text"]: Parsed(i["text"], "none") for i in picks}, typed_pick, set(), show)
     typed_at_menus = [dict(i, held_out="held_out" in name, buttons=data["menus"][i["menu"]])
                       for name in ("menu_words.yml", "menu_words_held_out.yml")

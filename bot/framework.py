@@ -175,6 +175,9 @@ class CareerStageEntry(BaseModel):
     id: str
     label: str
     description: str
+    said_as: List[str] = []  # in people's own words, matched on lemmas
+    ages: Optional[Tuple[int, int]] = None  # the ages it points to, from and to
+    years_in: Optional[Tuple[int, int]] = None  # the years of service it points to, from and to
 
     @validator("id")
     def _known_stage(cls, value: str) -> str:  # noqa: N805 - pydantic validator

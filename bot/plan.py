@@ -86,22 +86,25 @@ def named_choices(name: str, text: str) -> list[str]:
 
 
 def match_choice(name: str, text: str) -> Optional[str]:
-    """The option a person typed, by its id or the words of its label ("I'd say depth"), or misspelt ("strech").
-    None when the words name more than one ("solid or strong"): the person chooses."""
-    named = named_choices(name, text)
-    if named:
-        return named[0] if len(named) == 1 else None
+    """The option a person typed, by its id or the words of its label ("I'd say depth"), misspelt ("strech"), or in
+    their own words ("somewhere in the middle"). None when the words name more than one ("solid or strong", "mid to
+    late"): the person chooses."""
+    named, own_words = named_choices(name, text), _own_words(name, text)
+    if name == "career_stage" and "retiring" in own_words:
+        return "retiring"  # "take my pension early", "retiring later this year"
+    if named or len(own_words) == 1:
+        chosen = set(named) | own_words
+        return chosen.pop() if len(chosen) == 1 else None
     words = set(re.findall(r"[a-z]+", text.lower()))
     options = choice_options(name)
-    if len(words) <= 3:  # a single word typed in a hurry: the closest option id, if it is close
-        ids = {o.id: o.id for o in options if "_" not in o.id}
+    if len(words) <= 3:  # a single word typed in a hurry: the closest option, if it is close ("strech", "retirment")
+        close_to = {o.id: o.id for o in options if "_" not in o.id} | {
+            phrase: option for option, phrases in _said_as(name) for phrase in phrases
+            if " " not in phrase and len(phrase) >= intake.MISSPELT_FROM}
         for word in words:
-            close = difflib.get_close_matches(word, list(ids), n=1, cutoff=0.8)
+            close = difflib.get_close_matches(word, list(close_to), n=1, cutoff=0.8)
             if close:
-                return ids[close[0]]
-    own_words = _in_own_words(name, text)
-    if own_words is not None:
-        return own_words
+                return close_to[close[0]]
     said = " ".join(re.findall(r"[a-z']+", text.lower()))
     described = [o.id for o in options if len(said.split()) >= 3 and said in o.explanation.lower()]
     if len(described) == 1:  # the option's own words: "in a year or two" is how "ready later" is explained
@@ -113,27 +116,76 @@ def match_choice(name: str, text: str) -> Optional[str]:
         if len(words) <= 3 and timing is not None and not intake.points_at_the_question(text):
             return timing
         return _readiness_by_date(text)
+    if name == "career_stage":
+        return _career_stage_by_numbers(text)
     return None
 
 
-def _in_own_words(name: str, text: str) -> Optional[str]:
-    """The growth focus a person names in their own words ("going deeper in my own field" is depth), when the
-    words name one focus only; the other choice lists are picked by their labels."""
-    if name != "growth":
-        return None
-    strings = nlp().vocab.strings
-    found = {strings[match_id] for match_id, _, _ in _growth_matcher()(lemmas(text))}
-    return found.pop() if len(found) == 1 else None
+def _own_words(name: str, text: str) -> set[str]:
+    """The options a person names in their own words ("going deeper in my own field" is depth, "somewhere in the
+    middle" is mid-career): those the phrases of ``said_as`` name, the longest phrase where two overlap ("late
+    starter", not "late"), and none said after a "not" ("not new, not old")."""
+    from spacy.util import filter_spans
+
+    matcher = _said_as_matcher(name)
+    if matcher is None:
+        return set()
+    doc = lemmas(_AGES.sub(" ", text.lower()) if name == "career_stage" else text)  # "mid 40s": an age, not "mid"
+    strings, negations = nlp().vocab.strings, set(intake.vocabulary().negations)
+    matches = matcher(doc)
+    kept = {(span.start, span.end) for span in filter_spans([doc[start:end] for _, start, end in matches])}
+    return {strings[match_id] for match_id, start, end in matches if (start, end) in kept
+            and not any(token.lower_ in negations for token in doc[max(0, start - 3):start])}
+
+
+def _said_as(name: str) -> list[tuple[str, Sequence[str]]]:
+    """Each option with the phrases people name it by (``said_as``): growth focuses and career stages only; the
+    other choice lists are picked by their labels."""
+    if name == "growth":
+        return [(o.id, o.said_as) for o in framework.growth_options()]
+    if name == "career_stage":
+        return [(e.id, e.said_as) for e in framework.career_stages()]
+    return []
 
 
 @cache
-def _growth_matcher() -> PhraseMatcher:
+def _said_as_matcher(name: str) -> Optional[PhraseMatcher]:
     from spacy.matcher import PhraseMatcher
 
+    said_as = _said_as(name)
+    if not said_as:
+        return None
     matcher = PhraseMatcher(nlp().vocab, attr="LEMMA")
-    for option in framework.growth_options():
-        matcher.add(option.id, [lemmas(phrase) for phrase in option.said_as])
+    for option, phrases in said_as:
+        matcher.add(option, [lemmas(phrase) for phrase in phrases])
     return matcher
+
+
+# An age or years of service, said at the career stage question: "15 yrs in", "40 yrs service" (not "40 years
+# old"); "im 58", "late 50s", "60 next birthday", "over 55", or a number said alone ("getting on a bit, 57").
+_YEARS_IN = re.compile(r"\b(\d{1,2})\s*(?:years?|yrs?)\b(?!\s*old)")
+_DECADE = re.compile(r"\b(?:(early|mid|late)[\s-]*)?([1-7])0'?s\b")
+_AGE = re.compile(r"\b(?:i'?m|i am|aged?|over)\s+(\d{2})\b"
+                  r"|\b(\d{2})\s*(?:this year|next year|next birthday|years? old|yrs? old|yo)\b")
+_AGES = re.compile(f"{_DECADE.pattern}|{_AGE.pattern}")
+_ALONE = re.compile(r"^\D*?\b(\d{2})\b\D*$")
+_DECADE_PART = {"early": 2, "mid": 5, "late": 7}
+
+
+def _career_stage_by_numbers(text: str) -> Optional[str]:
+    """The one career stage that an age or years of service point to (``ages`` and ``years_in`` in journey.yml)."""
+    said = text.lower()
+    years = [int(found) for found in _YEARS_IN.findall(said)]
+    said = _YEARS_IN.sub(" ", said)
+    ages = [int(tens) * 10 + _DECADE_PART.get(part, 5) for part, tens in _DECADE.findall(said)]
+    said = _DECADE.sub(" ", said)
+    ages += [int(first or second) for first, second in _AGE.findall(said)]
+    alone = _ALONE.match(_AGE.sub(" ", said)) if not ages and not years else None
+    ages += [int(alone.group(1))] if alone else []
+    pointed = {stage.id for stage in framework.career_stages()
+               for within, numbers in ((stage.ages, ages), (stage.years_in, years)) if within is not None
+               for number in numbers if within[0] <= number <= within[1]}
+    return pointed.pop() if len(pointed) == 1 else None
 
 
 SOON = dt.timedelta(days=120)  # a step within about four months is "ready now"; later, "ready later"

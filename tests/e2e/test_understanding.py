@@ -166,6 +166,17 @@ def test_naming_two_options_at_a_choice_picks_neither_and_asks_which_fits_best(c
     assert "You chose: Mid-career." in texts(coach.say(user, "mid"))
 
 
+@pytest.mark.parametrize("typed, label", [("about 12 years in so middle i guess", "Mid-career"),
+                                          ("im 58", "Later in my career"),
+                                          ("retirment", "Thinking about retirement")])
+def test_a_career_stage_in_ones_own_words_is_taken_as_its_button(coach: CoachServers, typed: str, label: str) -> None:
+    user = new_person(coach)
+    for _ in range(8):  # to "Where are you in your career?"
+        coach.say(user, "skip")
+    assert f"You chose: {label}." in texts(coach.say(user, typed))
+    assert stored(coach, user)[CAREER_STAGE].text == label
+
+
 @pytest.mark.parametrize("back", ["can u go back one", "previous question pls"])
 def test_going_back_a_question_shows_the_answer_given_last_and_stores_nothing(coach: CoachServers, back: str) -> None:
     user = new_person(coach)

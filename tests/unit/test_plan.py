@@ -54,3 +54,36 @@ def test_naming_two_options_picks_neither_and_says_which_were_named(name: str, t
 ])
 def test_one_option_named_by_its_label_or_id_is_picked(name: str, typed: str, option: str) -> None:
     assert match_choice(name, typed) == option
+
+
+@pytest.mark.parametrize(("typed", "stage"), [
+    ("somewhere in the middle", "mid"),
+    ("about 12 years in so middle i guess", "mid"),
+    ("just qualified", "early"),
+    ("late starter, career changer at 45 but new to nursing", "early"),  # "late starter", not "late"
+    ("not new, not old, just in the thick of it", "mid"),  # a phrase after a "not" names nothing
+    ("winding down", "later"),
+    ("take my pension early", "retiring"),  # retiring, whatever else is said
+    ("nearly retired", "retiring"),  # not "early", which "nearly" is spelt close to
+    ("retirment", "retiring"),
+    ("mid to late", None),  # two stages: the person picks
+    ("i'm a nurse", None),
+])
+def test_a_career_stage_typed_in_the_persons_own_words_picks_it(typed: str, stage: Optional[str]) -> None:
+    assert match_choice("career_stage", typed) == stage
+
+
+@pytest.mark.parametrize(("typed", "stage"), [
+    ("im 58", "later"),
+    ("late 50s", "later"),
+    ("mid 40s", "mid"),  # an age, not "mid"
+    ("40 this year", "mid"),
+    ("40 yrs service this year", "later"),  # years of service, not an age
+    ("15 yrs in", "mid"),
+    ("2 yrs in", "early"),
+    ("getting on a bit, 57", "later"),
+    ("im 52", None),  # between the ages the stages point to
+    ("40 years old", "mid"),
+])
+def test_an_age_or_years_of_service_point_to_a_career_stage(typed: str, stage: Optional[str]) -> None:
+    assert match_choice("career_stage", typed) == stage
