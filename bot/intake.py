@@ -176,6 +176,7 @@ class Grammar(BaseModel):
     their_team: FrozenSet[str]
     their_conversations: FrozenSet[str]
     manager_versions: FrozenSet[str]
+    rehearsing: FrozenSet[str]
 
 
 class Vocabulary(BaseModel):
@@ -737,6 +738,15 @@ def prepares_for_a_team(text: str) -> bool:
     words = _typed_words(start)
     return _says(words, grammar.manager_versions) or (
         _says(words, grammar.their_conversations) and bool(_team_matcher()(lemmas(_lowered(start)))))
+
+
+def prepares_for_their_conversation(text: str) -> bool:
+    """Whether a line manager's words ask to prepare for a conversation of their team's ("I want to prepare for a
+    conversation with one of my team"), not for the manager's side as such ("is there a manager version") or to
+    rehearse it ("practise a chat with one of my staff")."""
+    grammar, words = vocabulary().grammar, _typed_words(text[:READ_LIMIT])
+    return (prepares_for_a_team(text) and not _says(words, grammar.manager_versions)
+            and not _says(words, grammar.rehearsing))
 
 
 @cache

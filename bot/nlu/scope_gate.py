@@ -17,6 +17,10 @@
   away (``out_of_scope``, or the fallback) or asked for resources without saying which
   (``bot.signposting.named_resource``). The coach suggests these programmes itself, so it must not then say
   they are outside what it does.
+* A request for manager mode or to prepare that asks to prepare for a conversation of the person's team's ("I want
+  to prepare for a conversation with one of my team", "help me get ready for my staff's appraisals") asks for a
+  manager's preparation (``manager_prepare``): the menu would only offer it again, and "whose conversation?" is
+  already said. At a question, the intake reads it by the NLU's intent, as before.
 * A message the NLU turned away that holds an outcome's code ("my manager gave me a code RSP 898") asks to
   confirm that outcome (``confirm_outcome``).
 
@@ -38,7 +42,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import language, signposting
+from bot import intake, language, signposting
 from bot.content import content_path, read_yaml
 from bot.nlu.safety_gate import own_parse
 from bot.scope import ANSWERS_ABOUT_THE_COACH, Vocabulary, sure_start
@@ -51,6 +55,7 @@ OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 FIND_RESOURCES = "find_resources"
 CONFIRM_OUTCOME = "confirm_outcome"
+MANAGER_MODE, MANAGER_PREPARE, START_JOURNEY = "manager_mode", "manager_prepare", "start_journey"
 INFORM = "inform"
 CALLED_A_CODE = re.compile(r"\bcode\b", re.IGNORECASE)
 TOPIC = "topic"
@@ -84,7 +89,7 @@ def content_words() -> FrozenSet[str]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class ScopeGate(GraphComponent, IntentClassifier):
-    """Replaces a flow-starting intent with ``out_of_scope`` when the message names things the coach never does."""
+    """Replaces the NLU's intent where the words show it would mislead (the module's docstring says when)."""
 
     def __init__(self, model_storage: ModelStorage, resource: Resource, trained: FrozenSet[str]) -> None:
         self._storage, self._resource = model_storage, resource
@@ -120,6 +125,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
             _hold_back_an_unsure_start(message, doc)
             _find_named_resource(message, doc)
             _find_outcome_code(message, text)
+            _prepare_for_the_team(message, text)
             if self._vocabulary is not None:
                 _note_elsewhere(self._vocabulary, message, doc)
         return messages
@@ -181,6 +187,15 @@ def _find_outcome_code(message: Message, text: str) -> None:
     if (intent in (OUT_OF_SCOPE, FALLBACK) or said_to_be_a_code) and find_code(text):
         _impose(message, CONFIRM_OUTCOME, intent)
         message.set(SCOPE_KEY, {"instead_of": intent, "code": True}, add_to_output=True)
+
+
+def _prepare_for_the_team(message: Message, text: str) -> None:
+    intent = _intent_of(message)
+    if intent in (MANAGER_MODE, START_JOURNEY) and intake.prepares_for_their_conversation(text):
+        _impose(message, MANAGER_PREPARE, intent)
+        # At a question, the intake reads the words as before, by the NLU's intent: whether the words are a manager
+        # in the wrong place or an answer is the intake's to say.
+        message.set(SCOPE_KEY, {"instead_of": intent, "at_a_question": intent}, add_to_output=True)
 
 
 def _intent_of(message: Message) -> str:

@@ -46,6 +46,16 @@ def test_a_few_words_of_a_button_typed_at_the_manager_menu_do_what_it_does(coach
     assert expected in texts(coach.say(user, typed))
 
 
+@pytest.mark.parametrize("asked", ["I want to prepare for a conversation with one of my team",
+                                   "help me get ready for my staff's appraisals"])
+def test_asking_at_the_manager_menu_to_prepare_for_ones_teams_conversation_starts_the_preparation(
+        coach: CoachServers, asked: str) -> None:
+    user = manager()
+    coach.say(user, "/manager_mode")
+    reply = texts(coach.say(user, asked))
+    assert "bias check" in reply and "Section 1 of 2" in reply, reply
+
+
 def test_a_question_asked_before_picking_a_practice_colleague_says_how_to_pick_one(coach: CoachServers) -> None:
     user = manager()
     coach.say(user, "/rehearse")

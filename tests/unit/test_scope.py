@@ -226,3 +226,25 @@ def test_a_message_that_gives_an_outcomes_code_asks_to_confirm_it_whatever_the_n
 def test_an_answer_with_something_shaped_like_a_code_in_it_stays_an_answer(tmp_path: Path) -> None:
     [out] = gate(tmp_path).process([parsed("I rang NHS 999 for a patient once", "inform")])
     assert out.get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize("text", ["I want to prepare for a conversation with one of my team",
+                                  "help me get ready for my staff's appraisals"])
+@pytest.mark.parametrize("intent", ["manager_mode", "start_journey"])
+def test_a_manager_who_asks_to_prepare_for_their_teams_conversation_gets_the_preparation(tmp_path: Path, text: str,
+                                                                                          intent: str) -> None:
+    [out] = gate(tmp_path).process([parsed(text, intent)])
+    assert out.get("intent") == {"name": "manager_prepare", "confidence": 1.0}
+    assert intent not in [r["name"] for r in out.get("intent_ranking")]
+    said = CoachMessage.parsed(out.get("text"), out.as_dict(only_output_properties=False))
+    assert said.intent == intent  # at a question, read as before
+
+
+@pytest.mark.parametrize("text, intent", [("I'm a line manager", "manager_mode"),
+                                          ("is there a manager version of this", "manager_mode"),
+                                          ("practise a chat with one of my staff", "manager_mode"),
+                                          ("help me prepare for my career conversation", "start_journey")])
+def test_a_request_for_the_manager_side_a_rehearsal_or_ones_own_preparation_is_left_alone(tmp_path: Path, text: str,
+                                                                                          intent: str) -> None:
+    [out] = gate(tmp_path).process([parsed(text, intent)])
+    assert out.get("intent")["name"] == intent and out.get("scope") is None
