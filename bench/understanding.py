@@ -16,6 +16,9 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
   typed choices  what people type instead of pressing a button, acted on as the button would
   career stages  an answer typed at the career stage question in one's own words ("somewhere in the middle", "im 58"):
                  the stage it names, or none when it names none clearly (tests/data/career_stages*.yml)
+  coping         a short answer that mentions strain and says the person is managing ("tired but good, the allotment
+                 keeps me sane"): the lighter reply, else the fuller one (tests/data/coping*.yml; bot.listening.copes,
+                 the NLU plays no part); a not-coping answer given the lighter reply is the mistake that matters
   typed picks    a number or place typed at a numbered list ("3", "the third one"): the button it picks, or none
   menu words     a few words typed at a menu instead of pressing a button ("prepare pls", "rehearse"): the button it
                  picks, or none; a wrong pick is one the person did not mean
@@ -46,7 +49,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot import answer_lists, clarifying, intake, picking, plan, reading_model, safety  # noqa: E402
+from bot import answer_lists, clarifying, intake, listening, picking, plan, reading_model, safety  # noqa: E402
 from bot.content import content_path  # noqa: E402
 from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
@@ -185,6 +188,11 @@ def career_stage(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     picked = (plan.match_choice("career_stage", item["text"]) or plan.typed_choice("career_stage", item["text"])
               if reading.is_answer else None)
     return picked == item["expect"], picked or f"none ({reading.kind})"
+
+
+def coping(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    said = listening.copes(item["text"])
+    return said == item["copes"], "lighter reply" if said else "fuller reply"
 
 
 def load(name: str, key: str = "examples") -> List[Dict[str, Any]]:
@@ -347,6 +355,10 @@ def main() -> None:
     score("  offered", unplaced, parsed, offered, seen, show, by="intent")
     score("typed choices", choices, parsed, typed_choice, seen, show)
     score("career stages", stages, parsed, career_stage, seen, show)
+    coping_answers = [dict(i, held_out="held_out" in name) for name in ("coping.yml", "coping_held_out.yml")
+                      for i in load(name, "answers")]
+    score("coping", coping_answers, {i["text"]: Parsed(i["text"], "none") for i in coping_answers}, coping, set(),
+          show, by="copes")
     score("typed picks", picks, {i["text"]: Parsed(i["text"], "none") for i in picks}, typed_pick, set(), show)
     typed_at_menus = [dict(i, held_out="held_out" in name, buttons=data["menus"][i["menu"]])
                       for name in ("menu_words.yml", "menu_words_held_out.yml")

@@ -1,5 +1,5 @@
 """How the coach listens: a brief, varied acknowledgement of each answer, now and then its gist, and whether a
-short answer that mentions strain ends by saying the person is managing ("tired but ok").
+short answer that mentions strain says the person is managing ("tired but ok").
 
 The gist is a phrase the person used, found with spaCy: a verb with what it acts on ("starting a falls audit",
 "think about partial retirement"), else a noun phrase of two words or more ("more predictable shifts"). It is
@@ -13,6 +13,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Optional
 
+from bot import safety
 from bot.content import content_path, read_yaml
 from bot.language import nlp
 
@@ -38,7 +39,7 @@ def _listening() -> dict[str, tuple[str, ...]]:
 @cache
 def _coping_endings() -> tuple[str, ...]:
     """Every way the coping vocabulary lets a short answer end: "but ok", "otherwise i'm fine", "ok though"."""
-    coping = read_yaml(content_path("listening.yml"))["coping"]
+    coping = _coping()
     ends = [f"{turn} {subject} {state}".replace("  ", " ")
             for turn in coping["turns"] for subject in ("", *coping["subjects"]) for state in coping["states"]]
     ends += [f"{state} {after}" for state in coping["states"] for after in coping["trailing"]]
@@ -126,13 +127,46 @@ def acknowledge(text: str, answered_before: int) -> str:
 
 
 def copes(text: str) -> bool:
-    """Whether a short answer ends by saying the person is managing ("tired but ok", "stressed, but getting there
-    tbh"): the strain it mentions then gets a word and the well-being button, not the fuller reply."""
+    """Whether a short answer that mentions strain says the person is managing: the strain then gets a word and the
+    well-being button, not the fuller reply. It ends by saying so ("tired but ok", "stressed, but getting there
+    tbh"); or says so after its last contrast, with no strain after it ("stressed but coping, my allotment keeps me
+    sane"); or says so first, and makes light of the strain after ("fine thanks, a bit tired after a run of lates")."""
     words = re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
     if len(words) > COPING_WORDS:
         return False
     listening = _listening()
+    said = " ".join(words)
     while words and words[-1] in listening["coping_after"]:
         words.pop()
-    said = " " + " ".join(words)
-    return any(said.endswith(" " + ending) for ending in _coping_endings())
+    if any(f" {' '.join(words)}".endswith(" " + ending) for ending in _coping_endings()):
+        return True
+    return _copes_after_the_contrast(said) or _copes_first(said)
+
+
+def _copes_after_the_contrast(said: str) -> bool:
+    coping = _coping()
+    contrasts = [m.end() for contrast in coping["contrasts"] for m in re.finditer(rf"\b{contrast}\b", said)]
+    if not contrasts:
+        return False
+    after = f" {said[max(contrasts):].strip()} "
+    named = [phrase for phrase in (*coping["states"], *coping["going_on"]) if f" {phrase} " in after]
+    return (bool(named) and not any(f" not {phrase} " in after for phrase in named)
+            and safety.assess(after, second_opinion=False).level == safety.NONE)
+
+
+def _copes_first(said: str) -> bool:
+    rest = next((said[len(o):] for o in _coping_openings() if said.startswith(o + " ")), None)
+    return rest is not None and any(rest.startswith(f" {light} ") for light in _coping()["made_light"])
+
+
+@cache
+def _coping_openings() -> tuple[str, ...]:
+    """Every way the coping vocabulary lets an answer open by saying so: "fine thanks", "i'm ok overall"."""
+    coping = _coping()
+    return tuple(f"{subject} {state} {then}".strip() for subject in ("", *coping["subjects"])
+                 for state in coping["states"] for then in coping["said_first_with"])
+
+
+@cache
+def _coping() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(words) for key, words in read_yaml(content_path("listening.yml"))["coping"].items()}

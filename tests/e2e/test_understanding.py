@@ -277,7 +277,9 @@ def test_an_off_topic_question_mid_journal_is_told_plainly_and_not_kept_as_the_a
     assert list(stored(coach, user)) == [FIRST_PROMPT]
 
 
-@pytest.mark.parametrize("coping", ["tired but ok", "bit tired, otherwise ok"])
+@pytest.mark.parametrize("coping", ["tired but ok", "bit tired, otherwise ok",
+                                    "tired but good, the allotment keeps me sane",
+                                    "fine thanks, a bit tired after a run of lates"])
 def test_tired_but_ok_gets_a_word_and_the_well_being_button_not_the_fuller_reply(coach: CoachServers,
                                                                                  coping: str) -> None:
     user = new_person(coach)
@@ -286,6 +288,14 @@ def test_tired_but_ok_gets_a_word_and_the_well_being_button_not_the_fuller_reply
     assert "Thanks for being honest" in texts(replies) and "lot to carry" not in texts(replies), texts(replies)
     assert "Section 2 of 6: Health and well-being (question 2 of 2)" in texts(replies)
     assert stored(coach, user)["journal.wellbeing.now"].text == coping
+
+
+@pytest.mark.parametrize("strained", ["ok but exhausted", "im ok i suppose but so tired all the time"])
+def test_strain_that_the_answer_ends_on_gets_the_fuller_reply(coach: CoachServers, strained: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = texts(coach.say(user, strained))
+    assert "lot to carry" in replies and "Thanks for being honest" not in replies, replies
 
 
 @pytest.mark.parametrize("unsure", ["hmm not sure", "no idea tbh"])

@@ -84,3 +84,25 @@ def test_any_text_gets_a_gist_from_its_own_words_or_none(text: str) -> None:
 ])
 def test_a_short_answer_that_ends_by_saying_the_person_is_managing_copes(answer: str, coping: bool) -> None:
     assert copes(answer) is coping
+
+
+@pytest.mark.parametrize(("answer", "coping"), [
+    ("tired but good, the allotment keeps me sane", True),  # said after the contrast, then what helps
+    ("exhausted but honestly loving the new role", True),
+    ("bit overwhelmed with the new system but getting the hang of it", True),
+    ("fine thanks, a bit tired after a run of lates", True),  # said first, the strain made light of
+    ("im ok i suppose but so tired all the time", False),  # the strain after the contrast
+    ("i'm coping but only because i have to, feel burnt out", False),
+    ("alright on paper but i feel like im drowning", False),  # nothing of coping after the contrast
+    ("busy but not good, not good at all", False),  # "not" undoes it
+    ("ok I guess. tired. stressed. same as always", False),  # said first, the strain not made light of
+])
+def test_an_answer_that_says_the_person_is_managing_before_the_end_copes(answer: str, coping: bool) -> None:
+    assert copes(answer) is coping
+
+
+def test_no_labelled_answer_that_ends_on_strain_is_taken_as_coping() -> None:
+    """The lighter reply to someone who is not managing is the mistake that matters: none among the tuning answers.
+    `make bench` gives both kinds of mistake, tuning and held out."""
+    answers = yaml.safe_load((DATA / "coping.yml").read_text(encoding="utf-8"))["answers"]
+    assert [a["text"] for a in answers if not a["copes"] and copes(a["text"])] == []
