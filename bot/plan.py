@@ -89,6 +89,9 @@ def match_choice(name: str, text: str) -> Optional[str]:
     """The option a person typed, by its id or the words of its label ("I'd say depth"), misspelt ("strech"), or in
     their own words ("somewhere in the middle"). None when the words name more than one ("solid or strong", "mid to
     late"): the person chooses."""
+    said_as_typed = text
+    if name == "career_stage":  # "mid 50s" is an age, read by _career_stage_by_numbers, not "mid"
+        text = _AGES.sub(" ", text.lower())
     named, own_words = named_choices(name, text), _own_words(name, text)
     if name == "career_stage" and "retiring" in own_words:
         return "retiring"  # "take my pension early", "retiring later this year"
@@ -117,7 +120,7 @@ def match_choice(name: str, text: str) -> Optional[str]:
             return timing
         return _readiness_by_date(text)
     if name == "career_stage":
-        return _career_stage_by_numbers(text)
+        return _career_stage_by_numbers(said_as_typed)
     return None
 
 
@@ -130,7 +133,7 @@ def _own_words(name: str, text: str) -> set[str]:
     matcher = _said_as_matcher(name)
     if matcher is None:
         return set()
-    doc = lemmas(_AGES.sub(" ", text.lower()) if name == "career_stage" else text)  # "mid 40s": an age, not "mid"
+    doc = lemmas(text)
     strings, negations = nlp().vocab.strings, set(intake.vocabulary().negations)
     matches = matcher(doc)
     kept = {(span.start, span.end) for span in filter_spans([doc[start:end] for _, start, end in matches])}

@@ -77,6 +77,8 @@ def test_a_career_stage_typed_in_the_persons_own_words_picks_it(typed: str, stag
     ("im 58", "later"),
     ("late 50s", "later"),
     ("mid 40s", "mid"),  # an age, not "mid"
+    ("mid 50s", "later"),
+    ("Im 58", "later"),
     ("40 this year", "mid"),
     ("40 yrs service this year", "later"),  # years of service, not an age
     ("15 yrs in", "mid"),
