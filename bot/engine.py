@@ -57,6 +57,11 @@ class InterventionEntry(Sourced):
     # ``helps`` said to a line manager recording an outcome, of the member of staff ("lets them earn..."); optional:
     # without it the manager reads the clause staff read.
     helps_of_them: str = ""
+    # The description, status note and provider said to a line manager, of the member of staff ("with you (their line
+    # manager), HR and occupational health"), where the staff wording speaks to them; optional, as helps_of_them.
+    description_of_them: str = ""
+    status_note_of_them: str = ""
+    provider_of_them: Optional[str] = None
     kind: str
     aimed_at: str
     status: Status
@@ -213,6 +218,9 @@ class Intervention:
     source: str
     last_checked: dt.date
     helps_of_them: str = ""  # said of the member of staff, to a line manager (falls back to ``helps``)
+    description_of_them: str = ""  # the same for the details (each falls back to the staff wording)
+    status_note_of_them: str = ""
+    provider_of_them: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -261,6 +269,9 @@ def _convert(entry: InterventionEntry) -> Intervention:
         source=entry.source,
         last_checked=entry.last_checked,
         helps_of_them=clean(entry.helps_of_them or entry.helps).rstrip("."),
+        description_of_them=clean(entry.description_of_them or entry.description),
+        status_note_of_them=clean(entry.status_note_of_them or entry.status_note),
+        provider_of_them=entry.provider_of_them or entry.provider,
     )
 
 
@@ -537,12 +548,15 @@ def standing(item: Intervention) -> str:
     return f"{STATUS_WORDS[item.status].capitalize()}. Aimed at {item.aimed_at}."
 
 
-def in_full(item: Intervention) -> str:
-    """Everything the catalogue says about an item, for "tell me more"."""
-    facts = [f"{item.name}. {item.description}", f"Aimed at {item.aimed_at}.",
-             f"{STATUS_WORDS[item.status].capitalize()}: {item.status_note} (checked {item.status_checked:%B %Y})"]
+def in_full(item: Intervention, voice: Voice = TO_STAFF) -> str:
+    """Everything the catalogue says about an item, for "tell me more", said to the member of staff or, of them, to
+    their line manager."""
+    description, note, provider = ((item.description_of_them, item.status_note_of_them, item.provider_of_them)
+                                   if voice.of_them else (item.description, item.status_note, item.provider))
+    facts = [f"{item.name}. {description}", f"Aimed at {item.aimed_at}.",
+             f"{STATUS_WORDS[item.status].capitalize()}: {note} (checked {item.status_checked:%B %Y})"]
     facts += [f"{label}: {value}" for label, value in
-              (("Provider", item.provider), ("Time", item.time), ("Cost", item.cost), ("More at", item.link)) if value]
+              (("Provider", provider), ("Time", item.time), ("Cost", item.cost), ("More at", item.link)) if value]
     return "\n".join(facts)
 
 

@@ -692,7 +692,7 @@ class JourneyService:
             if about:  # "more about acting up and mentoring": each in full, nothing added
                 turn = Turn().set(answer=None)
                 for item in about:
-                    turn.say_in_bubbles(engine.in_full(engine.item(item)))
+                    turn.say_in_bubbles(engine.in_full(engine.item(item), self._voice(prompt)))
                 return turn
         chosen = [choice] if choice is not None else _named(text, suggestions)
         if not chosen or any(c not in suggestions for c in chosen):

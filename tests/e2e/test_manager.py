@@ -122,6 +122,18 @@ def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach
     assert confirmed[0].next_steps == "Arrange a secondment to the discharge team"
 
 
+def test_a_manager_recording_an_outcome_reads_the_details_of_an_action_said_of_the_person(coach: CoachServers) -> None:
+    user = manager()
+    coach.say(user, "/record_outcome")
+    coach.say(user, '/choose{"choice": "consolidate"}')
+    coach.say(user, '/choose{"choice": "solid"}')
+    coach.say(user, '/choose{"choice": "not_now"}')
+    listed = texts(coach.say(user, "band 6 staff nurse"))
+    assert "1. " in listed, listed
+    details = texts(coach.say(user, "more about 1"))
+    assert "Aimed at" in details and not re.search(r"\byour\b", details, re.IGNORECASE), details
+
+
 def test_a_band_and_staff_group_that_names_neither_is_kept_and_asked_about(coach: CoachServers) -> None:
     user = manager()
     coach.say(user, "/record_outcome")

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from typing import Any, List
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.content_audit import Checked, audit, routes_table
-from bot.engine import catalogue, in_full, suggest, suggestion_as_dict
+from bot.engine import TO_MANAGER, catalogue, in_full, suggest, suggestion_as_dict
 from bot.framework import BANDS, CAREER_STAGES, GROWTH_FOCUSES, READINESS_VALUES, STAFF_GROUPS, Profile, place
 from bot.journey_service import JourneyService, Place
 from bot.safety import assess
@@ -203,6 +204,16 @@ def test_in_full_says_everything_the_catalogue_knows() -> None:
     item = next(i for i in catalogue() if i.id == "nhs-pensions-advice")
     text = in_full(item)
     assert item.description in text and "https://www.nhsbsa.nhs.uk/member-hub" in text and "Aimed at" in text
+
+
+def test_the_details_a_line_manager_reads_speak_of_the_member_of_staff() -> None:
+    """A manager recording an outcome who asks "more about 1" reads the details said of the person ("with you (their
+    line manager)"), not to them ("with your line manager")."""
+    item = next(i for i in catalogue() if i.id == "mid-career-conversation")
+    assert "your line manager" in in_full(item)
+    for each in catalogue():
+        said = in_full(each, TO_MANAGER).removeprefix(each.name)  # a name is a name ("... in your role")
+        assert not re.search(r"\byour(s|self)?\b", said, re.IGNORECASE), (each.id, said)
 
 
 def test_the_plan_document_says_what_to_check_locally_for_each_option() -> None:
