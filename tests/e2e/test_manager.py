@@ -93,13 +93,17 @@ def test_a_manager_rehearses_with_each_persona_and_gets_a_review(coach: CoachSer
     assert coach.tracker(user).get("active_loop", {}).get("name") is None
 
 
+def agree_placement(coach: CoachServers, manager_id: str, growth: str, impact: str, readiness: str) -> None:
+    """Start recording an outcome, and press the buttons for the placement agreed."""
+    coach.say(manager_id, "/record_outcome")
+    for choice in (growth, impact, readiness):
+        coach.say(manager_id, f'/choose{{"choice": "{choice}"}}')
+
+
 @pytest.mark.parametrize("asked", ["confirm outcome {code}", "my manager gave me a code {spaced}"])
 def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach: CoachServers, asked: str) -> None:
     user, staff = manager(), f"staff-{uuid.uuid4().hex[:8]}"
-    coach.say(user, "/record_outcome")
-    coach.say(user, '/choose{"choice": "breadth"}')
-    coach.say(user, '/choose{"choice": "solid"}')
-    coach.say(user, '/choose{"choice": "ready_later"}')
+    agree_placement(coach, user, "breadth", "solid", "ready_later")
     suggestions = coach.say(user, "band 5 staff nurse")
     picks = suggestion_payloads(suggestions)
     assert picks, "suggestions should come as buttons"
@@ -124,10 +128,7 @@ def test_an_outcome_is_recorded_by_the_manager_and_confirmed_by_the_person(coach
 
 def test_a_manager_recording_an_outcome_reads_the_details_of_an_action_said_of_the_person(coach: CoachServers) -> None:
     user = manager()
-    coach.say(user, "/record_outcome")
-    coach.say(user, '/choose{"choice": "consolidate"}')
-    coach.say(user, '/choose{"choice": "solid"}')
-    coach.say(user, '/choose{"choice": "not_now"}')
+    agree_placement(coach, user, "consolidate", "solid", "not_now")
     listed = texts(coach.say(user, "band 6 staff nurse"))
     assert "1. " in listed, listed
     details = texts(coach.say(user, "more about 1"))
@@ -136,10 +137,7 @@ def test_a_manager_recording_an_outcome_reads_the_details_of_an_action_said_of_t
 
 def test_a_band_and_staff_group_that_names_neither_is_kept_and_asked_about(coach: CoachServers) -> None:
     user = manager()
-    coach.say(user, "/record_outcome")
-    coach.say(user, '/choose{"choice": "depth"}')
-    coach.say(user, '/choose{"choice": "solid"}')
-    coach.say(user, '/choose{"choice": "ready_now"}')
+    agree_placement(coach, user, "depth", "solid", "ready_now")
     asked = coach.say(user, "asdfgh")
     assert "couldn't find a band or a staff group in “asdfgh”" in texts(asked), texts(asked)
     assert button_payloads(asked) == ['/choose{"choice": "keep"}', '/choose{"choice": "skip"}']
