@@ -10,6 +10,8 @@ tests/e2e/test_understanding.py checks a sample of each through the running serv
                  check-ins among them once the person says "I'm safe": a skip, "later" or stop in them done; the
                  messages meant otherwise that were stored as the answer, and the messages kept and asked about, with
                  what was meant one press away (the save or skip button, or the request or "Review my answers" offered)
+  self-answered  a question asked back and answered at once ("what do I enjoy? teaching the new starters"), kept as the
+                 answer, beside real questions followed by a remark (tests/data/self_answered*.yml, judged as in-form)
   off-topic      told plainly it is outside what the coach does; a flow started (must be none)
   in-scope       questions the coach should answer, turned away
   openers        first messages that reach the right intent
@@ -330,11 +332,14 @@ def main() -> None:
     choices = load("understanding_openers.yml", "typed_choices")
     picks = [dict(i, held_out="held_out" in name) for name in ("typed_picks.yml", "typed_picks_held_out.yml")
              for i in load(name, "picks")]
+    self_answered = [dict(i, held_out="held_out" in name) for name in ("self_answered.yml",
+                                                                       "self_answered_held_out.yml")
+                     for i in load(name)]
     stages = [dict(i, held_out="held_out" in name) for name in ("career_stages.yml", "career_stages_held_out.yml")
               for i in load(name, "stages")]
     off = load("off_topic.yml")
     scope = load("in_scope.yml")
-    everything = [i["text"] for i in [*in_form_items, *openers, *choices, *stages, *off, *scope]]
+    everything = [i["text"] for i in [*in_form_items, *self_answered, *openers, *choices, *stages, *off, *scope]]
     model = trained_model()
     print(f"model {model.name}; {len(set(everything))} messages")
     parsed = asyncio.run(parse_all(model, everything))
@@ -346,6 +351,7 @@ def main() -> None:
     for name, items in batches.items():  # each batch alone, for its figure at first sight
         batch = name.removeprefix("understanding_in_form").removeprefix("in_form_examples").strip("_")
         score(f"  {batch or 'batch 1'}", items, parsed, in_form, seen, (False, False))
+    score("self-answered", self_answered, parsed, in_form, seen, show)
     offs = score("off-topic", off, parsed, off_topic, seen, show, by="domain")
     print(f"  {'':14} flows started by an off-topic message: {flows_started(offs)}")
     score("in-scope", scope, parsed, in_scope, seen, show, by="intent")

@@ -169,6 +169,8 @@ class Grammar(BaseModel):
     tentative_openers: FrozenSet[str]
     waiting: FrozenSet[str]
     speaker: FrozenSet[str]
+    self_words: FrozenSet[str]
+    addressed: FrozenSet[str]
     answering_verbs: FrozenSet[str]
     deferring_times: FrozenSet[str]
     heading_for: FrozenSet[str]
@@ -870,6 +872,8 @@ def _read(message: Message) -> Reading:
         return Reading(final.kind)  # "let me check my payslip and come back to it"
     if found.waits is not None and found.count <= READ_AS_CHANGE:
         return Reading(found.waits)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
+    if answers_itself(text):
+        return Reading(ANSWER)  # "what do I enjoy? teaching the new starters"
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
         # The NLU saw a request, and the words bear it out ("can you send my answers to my line manager").
         sense = message.intent if meant == REQUEST else meant
@@ -1476,6 +1480,28 @@ def _undoing() -> FrozenSet[str]:
 def asks_to_clarify(text: str) -> bool:
     """Whether a question asks what the prompt means or for an example ("not sure what you mean", "example?")."""
     return bool({CLARIFY, NOT_FOLLOWING} & analyse(text).senses)
+
+
+def answers_itself(text: str) -> bool:
+    """Whether a message asks the question of the person themselves and answers it: "what do I enjoy? teaching the
+    new starters", "how's work? better than last month". The words before the question mark name the person, or
+    are a few put to nobody else, and ask for nothing of the coach's; the words after it say something, not ask."""
+    asked, mark, said = text.partition("?")
+    said = said.lstrip("?!").strip()
+    grammar = vocabulary().grammar
+    words, after = _after_filler(asked), re.findall(r"[\w']+", said.lower())
+    if not mark or "?" in said or not after or not words or len(words) > ASKED_FIRST:
+        return False
+    # "what's Our Leadership Way?", "what is breadth?": a term asked about, not the question asked back
+    defines = words[0] in grammar.wh_contracted and words[0].startswith("what") or (
+        len(words) > 1 and words[0] in grammar.wh_words and words[1] in ("is", "are", "does", "do"))
+    # "what do I enjoy" names "where was I?" as the intake's words have it; "where am i up to" asks it
+    named = requests_named(asked) - ({WHERE_WAS_I} if words[0] in ("what", "how") else set())
+    return (not set(words) & grammar.addressed and words[0] not in grammar.yes_no_openers
+            and words[-1] not in grammar.wh_words and not _says(words, grammar.about_the_answer)
+            and (bool(set(words) & grammar.self_words) or len(words) <= 4 and not defines)
+            and not named and not asks_where(asked)
+            and not reads_as_question(said) and not only_unsure(said) and NOT_FOLLOWING not in analyse(said).senses)
 
 
 def _asks_what(text: str) -> bool:

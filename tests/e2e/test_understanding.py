@@ -298,6 +298,16 @@ def test_strain_that_the_answer_ends_on_gets_the_fuller_reply(coach: CoachServer
     assert "lot to carry" in replies and "Thanks for being honest" not in replies, replies
 
 
+@pytest.mark.parametrize("answered", ["how do i feel about work? better than last month, we're finally fully staffed",
+                                      "how am i feeling? proud of the team this week"])
+def test_a_question_asked_back_and_answered_at_once_is_kept_as_the_answer(coach: CoachServers, answered: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    replies = texts(coach.say(user, answered))
+    assert "Section 2 of 6: Health and well-being (question 2 of 2)" in replies, replies
+    assert stored(coach, user)["journal.wellbeing.now"].text == answered
+
+
 @pytest.mark.parametrize("unsure", ["hmm not sure", "no idea tbh"])
 def test_saying_only_not_sure_is_not_saved_as_the_answer_and_the_person_can_leave_it_for_now(
         coach: CoachServers, unsure: str) -> None:

@@ -1486,3 +1486,25 @@ def test_saying_one_has_nearly_done_something_is_an_answer(text: str) -> None:
 def test_how_far_through_read_by_the_nlu_as_where_was_i_shows_the_place_rather_than_leaving_the_question() -> None:
     assert intake.read(Message("how far through am i", "where_was_i")).kind == intake.QUESTION
     assert intake.read(Message("where was i", "where_was_i")).kind == intake.REQUEST
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("what do I like? cycling, pottery and my grandkids", "faq"),
+    ("how am i feeling? knackered tbh, three nights in a row", "inform"),
+    ("steps? getting my mentorship qual done first", "inform"),
+])
+def test_a_question_asked_back_and_answered_at_once_is_the_answer(text: str, intent: str) -> None:
+    assert intake.answers_itself(text) and reading(text, intent).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", [
+    "what do you mean by energy? physically?",  # put to the coach, and asked again
+    "what do i write? my job or my life",  # about the answer
+    "what's Our Leadership Way? never heard of it",  # a term asked about
+    "is this about my current job? i've only been here 2 weeks",
+    "get where? i havent said where yet",
+    "where am i up to? lost track",  # "where was I?"
+    "where can I find courses? want to upskill",  # a request
+])
+def test_a_real_question_with_a_remark_after_it_is_not_taken_as_answered(text: str) -> None:
+    assert not intake.answers_itself(text)
