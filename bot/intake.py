@@ -825,6 +825,8 @@ def _read(message: Message) -> Reading:
             cue = max(decided, key=lambda c: (c.end, c.end - c.start))
         if cue.kind == LATER and _leaves_then_comes_back(found):
             return Reading(STOP)
+        if cue.kind == CHANGE and PROGRESS in found.senses and found.count <= 2 and text.rstrip().endswith("?"):
+            return Reading(QUESTION)  # "last question?" asks how far through; "last question" goes back one
         if cue.kind == REQUEST and meant == REQUEST and message.intent != cue.intent:
             return _as_reading(REQUEST, message.intent)  # the NLU names the request more exactly
         return _as_reading(cue.kind, cue.intent, message.intent)

@@ -207,7 +207,7 @@ def test_a_number_that_picks_no_answer_on_the_list_is_read_as_typed(coach: Coach
 
 
 @pytest.mark.parametrize("asked", ["how far through am i", "how many questions are left", "which stage am i on",
-                                   "what's my progress", "nearly done?"])
+                                   "what's my progress", "nearly done?", "last question?"])
 def test_asking_how_far_through_mid_form_shows_the_place_and_stores_nothing(coach: CoachServers, asked: str) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")

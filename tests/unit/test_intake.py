@@ -451,9 +451,15 @@ def test_answers_that_open_like_a_question_or_name_a_request_are_answers(text: s
 
 
 @pytest.mark.parametrize("text", ["how many more questions are there", "which stage am i on",
-                                  "is this the last question?", "nearly done?", "are we almost finished?"])
+                                  "is this the last question?", "nearly done?", "are we almost finished?",
+                                  "last question?", "last one?"])
 def test_asking_how_far_through_in_other_words_is_a_question_answered_with_the_place(text: str) -> None:
     assert reading(text, "nlu_fallback").kind == intake.QUESTION and intake.asks_where(text)
+
+
+@pytest.mark.parametrize("text", ["last question", "can we go back to the last question?", "previous question?"])
+def test_going_back_to_the_last_question_is_still_a_change(text: str) -> None:
+    assert reading(text, "where_was_i").kind == intake.CHANGE
 
 
 @pytest.mark.parametrize("text", ["what did i put for the first one?", "what did i write for the last question",
