@@ -187,8 +187,7 @@ def career_stage(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     """The stage taken from a message typed at the career stage question (JourneyService._take_choice), or what
     else the coach reads it as."""
     reading = JourneyService.read(coach_journey().find_prompt("journal.career.stage"), message(p))
-    picked = (plan.match_choice("career_stage", item["text"]) or plan.typed_choice("career_stage", item["text"])
-              if reading.is_answer else None)
+    picked = plan.picked_option("career_stage", item["text"]) if reading.is_answer else None
     return picked == item["expect"], picked or f"none ({reading.kind})"
 
 

@@ -1497,12 +1497,13 @@ def answers_itself(text: str) -> bool:
     # "what's Our Leadership Way?", "what is breadth?": a term asked about, not the question asked back
     defines = words[0] in grammar.wh_contracted and words[0].startswith("what") or (
         len(words) > 1 and words[0] in grammar.wh_words and words[1] in ("is", "are", "does", "do"))
-    # "what do I enjoy" names "where was I?" as the intake's words have it; "where am i up to" asks it
+    # "what do I enjoy" names "where was I?" as the intake's words have it; "where am i up to" asks it. The senses
+    # named include how far through ("which bit am i on"), so that is asked too.
     named = requests_named(asked) - ({WHERE_WAS_I} if words[0] in ("what", "how") else set())
     return (not set(words) & grammar.addressed and words[0] not in grammar.yes_no_openers
             and words[-1] not in grammar.wh_words and not _says(words, grammar.about_the_answer)
             and (bool(set(words) & grammar.self_words) or len(words) <= 4 and not defines)
-            and not named and not asks_where(asked)
+            and not named
             and not reads_as_question(said) and not only_unsure(said) and NOT_FOLLOWING not in analyse(said).senses)
 
 

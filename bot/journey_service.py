@@ -648,8 +648,7 @@ class JourneyService:
     def _take_choice(self, person: str, prompt: Prompt, message: Message) -> Turn:
         name = prompt.options_from or ""
         options = {o.id: o for o in plan.choice_options(name)}
-        picked = message.choice if message.choice in options else (
-            plan.match_choice(name, message.text) or plan.typed_choice(name, message.text))
+        picked = message.choice if message.choice in options else plan.picked_option(name, message.text)
         if picked is None:
             named = [options[option].label for option in plan.named_choices(name, message.text)]
             unsure = (f"You named {spoken_list(named)}: which fits best for now?" if len(named) > 1 else

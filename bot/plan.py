@@ -85,6 +85,11 @@ def named_choices(name: str, text: str) -> list[str]:
     return named
 
 
+def picked_option(name: str, text: str) -> Optional[str]:
+    """The option a typed answer picks: named anywhere in it, or in a short first or last clause of it."""
+    return match_choice(name, text) or typed_choice(name, text)
+
+
 def match_choice(name: str, text: str) -> Optional[str]:
     """The option a person typed, by its id or the words of its label ("I'd say depth"), misspelt ("strech"), or in
     their own words ("somewhere in the middle"). None when the words name more than one ("solid or strong", "mid to
@@ -183,7 +188,7 @@ def _career_stage_by_numbers(text: str) -> Optional[str]:
     ages = [int(tens) * 10 + _DECADE_PART.get(part, 5) for part, tens in _DECADE.findall(said)]
     said = _DECADE.sub(" ", said)
     ages += [int(first or second) for first, second in _AGE.findall(said)]
-    alone = _ALONE.match(_AGE.sub(" ", said)) if not ages and not years else None
+    alone = _ALONE.match(said) if not ages and not years else None
     ages += [int(alone.group(1))] if alone else []
     pointed = {stage.id for stage in framework.career_stages()
                for within, numbers in ((stage.ages, ages), (stage.years_in, years)) if within is not None
