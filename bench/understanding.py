@@ -230,9 +230,9 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
 
 def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     """The in-form messages the safety check-in met, once the person says they are safe: those from the classifiers
-    alone are read again (actions.base.unsure_words), and a skip, "later" or stop among them is then done
-    (JourneyService._after_check_in; a skip and a "later" are done alike). Answers are never kept: the person types
-    them again."""
+    alone are read again (actions.base.unsure_words), and a skip, "later", stop, question about the question or
+    change of an earlier answer among them is then done (JourneyService._after_check_in; a skip and a "later" are
+    done alike). Answers are never kept: the person types them again."""
     counts = []
     for part, r in result.items():
         met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
@@ -243,7 +243,7 @@ def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
                                                       Message(item["text"], "inform")))
                    for item in asked_off if item in unsure)
         counts.append(f"{part} {len(met)} met ({len(unsure)} by the classifiers alone), {done} of the "
-                      f"{len(asked_off)} skips, 'later' and stops then done")
+                      f"{len(asked_off)} skips, 'later', stops, questions and changes then done")
     return "; ".join(counts)
 
 

@@ -56,8 +56,9 @@ CHANGING = "Of course. {choose} Only you can see it."
 CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. {choose} Only you can see it. If you meant "
                  "that as your answer to this question, I've kept it, and I'll ask you about it when we come back to "
                  "this question.")
-# Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in).
-DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP)
+# Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in):
+# none keeps the words.
+DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP, intake.QUESTION, intake.CHANGE)
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 GUESSES = "guesses"  # in the kept words' value: the requests the NLU guessed at, offered as buttons
 NO_DETAILS = "no_details"  # in the kept words' value: a band and staff group were asked for, and neither was named
@@ -284,27 +285,33 @@ class JourneyService:
         """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey.
 
         ``unsure_words`` are what the person typed at the question when the safety check-in met them, only the
-        classifiers having been uneasy, and they have since said they are safe: a skip, "later" or a stop in them
-        is done (:meth:`_after_check_in`), so they need not say it again. A stop pauses here: the turn leaves
-        with ``pause()`` and nothing is asked.
+        classifiers having been uneasy, and they have since said they are safe: a skip, "later", stop, question
+        about the question or change of an earlier answer in them is done (:meth:`_after_check_in`), so they need
+        not say it again. A stop or a change pauses here: the turn leaves with ``pause()`` and the question is not
+        asked.
         """
-        done = self._after_check_in(person, place, unsure_words)
-        return done if done.leave == PAUSE else done.then(self._resume(person, place))
+        done, asked_again = self._after_check_in(person, place, unsure_words)
+        return done if done.leave == PAUSE or asked_again else done.then(self._resume(person, place))
 
-    def _after_check_in(self, person: str, place: Place, words: Optional[str]) -> Turn:
-        """Words the check-in met, at the question still being asked: a skip, "later" or a stop is done as it
-        would have been, which keeps no words. Anything else is let go and the question is asked again: the
-        classifier alone meets many disclosures the lexicon misses ("2 weeks clean from sh and I just broke it"), so
-        the words are never kept nor offered back as an answer (docs/safety.md, H20)."""
+    def _after_check_in(self, person: str, place: Place, words: Optional[str]) -> Tuple[Turn, bool]:
+        """Words the check-in met, at the question still being asked: a skip, "later", stop, question about the
+        question ("what counts as a goal?") or change of an earlier answer is done as it would have been, keeping
+        no words. Anything else is let go and the question is asked again: the classifier alone meets many
+        disclosures the lexicon misses ("2 weeks clean from sh and I just broke it"), so the words are never kept
+        nor offered back as an answer (docs/safety.md, H20). Also says whether the question is then asked again
+        as it is after any question about it, with no "picking up where you left off"."""
         if not words or not place.flow or not place.prompt_id or place.editing:
-            return Turn()
+            return Turn(), False
         asked = self.current_prompt(place, self.store.answers(person, place.flow))
         if asked is None or asked.id != place.prompt_id:
-            return Turn()
+            return Turn(), False
         message = Message(words, "inform")
-        if self.read(asked, message).kind in DONE_AFTER_CHECK_IN:
-            return self.take(person, place, message)
-        return Turn()
+        kind = self.read(asked, message).kind
+        if kind == intake.CHANGE and self._written(person):  # not take(): it keeps words that may be the answer
+            return self._to_change(person, words, CHANGING).set(answer=None).pause(), False
+        if kind in DONE_AFTER_CHECK_IN and kind != intake.CHANGE:
+            return self.take(person, place, message), kind == intake.QUESTION
+        return Turn(), False
 
     def _resume(self, person: str, place: Place) -> Turn:
         answers = self.store.answers(person)

@@ -116,6 +116,23 @@ def test_im_safe_after_a_check_in_on_a_skip_skips_the_question(coach: CoachServe
     assert answers["journal.wellbeing.now"].skipped
 
 
+@pytest.mark.parametrize(("met", "done", "then_asked"), [
+    ("which stage is this? feel like ive been going forever lol", "Here's where you are:", True),
+    ("my role answer... i undersold myself there, can i redo it", "Here's that answer.", False),
+])
+def test_im_safe_after_a_check_in_on_a_question_or_a_change_does_it_and_keeps_none_of_the_words(
+        coach: CoachServers, met: str, done: str, then_asked: bool) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    assert "Are you safe at the moment?" in texts(coach.say(user, met))  # the classifier alone
+    carried_on = texts(coach.say(user, "im safe, just tired"))
+    assert done in carried_on and "Picking up" not in carried_on, carried_on
+    assert ("How are you feeling about work" in carried_on) == then_asked, carried_on
+    store = open_store(coach.database_url)
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+
+
 @pytest.mark.parametrize("safe", ["/where_was_i", "im safe, just tired"])  # the button, and in words
 def test_im_safe_after_a_check_in_on_a_stop_pauses_and_keeps_the_place(coach: CoachServers, safe: str) -> None:
     user = f"staff-{uuid.uuid4().hex[:8]}"

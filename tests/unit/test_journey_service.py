@@ -292,6 +292,30 @@ def test_a_stop_the_check_in_met_pauses_after_im_safe_and_asks_nothing(coach_sto
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]
 
 
+def test_a_question_the_check_in_met_is_answered_after_im_safe_and_the_question_follows(
+        coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:unsure-question")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION, unsure_words="why are you asking?")
+    assert texts(turn).endswith("Here's the question again.") and "Picking up" not in texts(turn)
+    assert turn.leave != PAUSE and sorted(coach_store.answers(person)) == ["journal.details.role"]
+
+
+def test_a_change_the_check_in_met_offers_the_answer_after_im_safe_and_keeps_none_of_the_words(
+        coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:unsure-change")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
+                                              unsure_words="can i redo my role answer, i undersold myself")
+    assert "Here's that answer." in texts(turn) and "/edit_answer" in str(turn.replies) and turn.leave == PAUSE
+    assert sorted(coach_store.answers(person)) == ["journal.details.role"]  # nothing kept to ask about later
+
+
+def test_a_change_the_check_in_met_with_nothing_written_yet_is_let_go(coach_store: CoachStore) -> None:
+    person = coach_store.person_id("web:unsure-change-first")
+    turn = JourneyService(coach_store).resume(person, Place("journal", prompt_id="journal.details.role"),
+                                              unsure_words="can i change my answer")
+    assert turn.leave != PAUSE and coach_store.answers(person) == {}
+
+
 @pytest.mark.parametrize("place", [Place("journal", prompt_id="journal.details.role"),  # answered since
                                    Place("journal", editing="journal.details.role", prompt_id="journal.details.role"),
                                    Place()])  # said outside the journey
