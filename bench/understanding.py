@@ -53,7 +53,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot import answer_lists, clarifying, intake, listening, picking, plan, reading_model, safety  # noqa: E402
 from bot.content import content_path  # noqa: E402
-from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, coach_journey  # noqa: E402
+from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, asks_who_sees, coach_journey  # noqa: E402
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
 from tests.e2e.servers import ROOT, trained_model  # noqa: E402
@@ -141,6 +141,32 @@ def as_meant(item: Dict[str, Any], reading: intake.Reading) -> bool:
     if expected == intake.REQUEST:
         return reading.kind == intake.REQUEST and same(item["intent"], reading.intent)
     return reading.kind == expected
+
+
+# Requests a question about who sees the journal may also be (answered by saying what is kept, or who has seen it),
+# and other requests said in the same words.
+TELLS_WHO_SEES = intake.TELL_WHO_SEES
+OTHER_PRIVACY = {"delete_data", "download_my_data", "stop_sharing", "share_with_manager", "review_journal",
+                 *TELLS_WHO_SEES}
+
+
+def who_sees(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
+    """Typed at a journey question: a question about who sees the journal is answered in place
+    (JourneyService._who_sees) or by the request that says who has; an answer in the same words is stored; another
+    privacy request is acted on."""
+    if p.intent in ("risk_of_harm", "risk_unclear"):
+        return False, p.intent
+    reading = JourneyService.read(coach_journey().find_prompt(item["prompt"]), message(p))
+    if reading.kind == intake.QUESTION and asks_who_sees(message(p)):
+        did = "who_sees"
+    else:
+        did = reading.kind + (f":{reading.intent}" if reading.intent else "")
+    expected = item["expect"]
+    if expected == "who_sees":
+        return did == "who_sees" or reading.kind == intake.REQUEST and reading.intent in TELLS_WHO_SEES, did
+    if expected == "answer":
+        return reading.is_answer, did
+    return reading.kind == intake.REQUEST and reading.intent in OTHER_PRIVACY, did
 
 
 def off_topic(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
@@ -336,9 +362,13 @@ def main() -> None:
                      for i in load(name)]
     stages = [dict(i, held_out="held_out" in name) for name in ("career_stages.yml", "career_stages_held_out.yml")
               for i in load(name, "stages")]
+    privacy = [dict(i, held_out="held_out" in name) for name in ("privacy_questions.yml",
+                                                                 "privacy_questions_held_out.yml")
+               for i in load(name)]
     off = load("off_topic.yml")
     scope = load("in_scope.yml")
-    everything = [i["text"] for i in [*in_form_items, *self_answered, *openers, *choices, *stages, *off, *scope]]
+    everything = [i["text"] for i in [*in_form_items, *self_answered, *privacy, *openers, *choices, *stages, *off,
+                                      *scope]]
     model = trained_model()
     print(f"model {model.name}; {len(set(everything))} messages")
     parsed = asyncio.run(parse_all(model, everything))
@@ -351,6 +381,7 @@ def main() -> None:
         batch = name.removeprefix("understanding_in_form").removeprefix("in_form_examples").strip("_")
         score(f"  {batch or 'batch 1'}", items, parsed, in_form, seen, (False, False))
     score("self-answered", self_answered, parsed, in_form, seen, show)
+    score("who sees it", privacy, parsed, who_sees, seen, show)
     offs = score("off-topic", off, parsed, off_topic, seen, show, by="domain")
     print(f"  {'':14} flows started by an off-topic message: {flows_started(offs)}")
     score("in-scope", scope, parsed, in_scope, seen, show, by="intent")

@@ -65,6 +65,8 @@ REQUEST_INTENTS = frozenset({
 REQUEST_FAMILY = {"manager_mode": "manager_mode", "manager_prepare": "manager_mode", "rehearse": "manager_mode",
                   "record_outcome": "manager_mode"}
 # What each of the NLU's intents would mean at a question, if the words bear it out.
+# Requests whose replies also say who sees what the person writes.
+TELL_WHO_SEES = frozenset({"who_has_seen", "privacy_what_kept"})
 INTENT_KINDS: Dict[str, str] = {
     "skip": SKIP, "stop": STOP, "goodbye": STOP, "faq": QUESTION, "ask_why": QUESTION, "help": QUESTION,
     "out_of_scope": QUESTION, "bot_challenge": QUESTION, **{intent: REQUEST for intent in REQUEST_INTENTS},
@@ -171,6 +173,9 @@ class Grammar(BaseModel):
     speaker: FrozenSet[str]
     self_words: FrozenSet[str]
     addressed: FrozenSet[str]
+    seers: FrozenSet[str]
+    seeing_verbs: FrozenSet[str]
+    kept_private: FrozenSet[str]
     answering_verbs: FrozenSet[str]
     deferring_times: FrozenSet[str]
     heading_for: FrozenSet[str]
@@ -655,9 +660,10 @@ def _second_look(message: Message, reading: Reading) -> Reading:
         return Reading(UNCLEAR, offer=offer)
     if ({reading.kind, guess.kind} <= {SKIP, LATER}  # both leave the question for now; the rules say which
             or reading.kind == QUESTION and (guess.intent == WHERE_WAS_I or guess.kind == CHANGE
-                                             or guess.intent == REVIEW and recalls_an_answer(text))):
-        # "how far through am i" gets the place shown, "what did i put for my role" the answer; "should i put X or Y"
-        # is not a change
+                                             or guess.intent == REVIEW and recalls_an_answer(text)
+                                             or asks_who_sees(text))):
+        # "how far through am i" gets the place shown, "what did i put for my role" the answer, "who else can see my
+        # answers" who sees them; "should i put X or Y" is not a change
         return reading
     if guess.kind != REQUEST:
         return Reading(guess.kind)
@@ -810,7 +816,7 @@ def _read(message: Message) -> Reading:
         return _as_reading(meant, message.intent)
     found = analyse(text)
     changes = found.count <= READ_AS_CHANGE and changes_another_question(text)
-    if message.intent == "other_language" and not (found.whole or found.opening or changes):
+    if message.intent == "other_language" and not (found.whole or found.opening or changes or asks_who_sees(text)):
         return Reading(ANSWER)  # the person's own words, unless they are the coach's ("pause pls, school run")
     if recalls_an_answer(text) and len(clauses(text, "?")) == 1 and (
             found.count <= BRIEF_ANSWER or found.count <= BRIEF and text.rstrip().endswith("?")):
@@ -874,6 +880,9 @@ def _read(message: Message) -> Reading:
         return Reading(final.kind)  # "let me check my payslip and come back to it"
     if found.waits is not None and found.count <= READ_AS_CHANGE:
         return Reading(found.waits)  # "I'll come back to it when I've asked a couple of colleagues what they'd say"
+    if asks_who_sees(text):  # "will my manager see this", "hw private is this": answered in place, or by the
+        # request the NLU saw that also says who has ("has my manager looked at any of this yet?")
+        return _as_reading(REQUEST, message.intent) if message.intent in TELL_WHO_SEES else Reading(QUESTION)
     if answers_itself(text):
         return Reading(ANSWER)  # "what do I enjoy? teaching the new starters"
     if found.count <= BRIEF or (found.count <= 30 and reads_as_question(text)):
@@ -1477,6 +1486,31 @@ def undoes(text: str) -> bool:
 def _undoing() -> FrozenSet[str]:
     """The undo phrases as a message is read (filler dropped), once: "undo that" is "undo"."""
     return frozenset(_plainly(said) for said in vocabulary().grammar.undoing)
+
+
+def asks_who_sees(text: str) -> bool:
+    """Whether a message asks who sees what the person writes ("will my manager see this", "is this anonymous?",
+    "sorry my english not so good - this answers, who is reading them?"): a clause of it that reads as a question
+    names someone seeing it, or its being kept private. Not an answer's "my manager sees me as reliable", nor "can
+    you share my answers with my manager", which asks the coach to."""
+    marks = re.escape(CLAUSE_MARKS)
+    asked = re.findall(rf"[^?{marks}]+\?*", _typed(text))  # each clause with its question mark ("confidential??")
+    return any(reads_as_question(clause) and not puts_a_request_to_the_coach(clause)  # "can you share it with her"
+               and bool(_seeing_matcher()(_parse(clause))) for clause in asked)
+
+
+@cache
+def _seeing_matcher() -> Matcher:
+    from spacy.matcher import Matcher
+
+    grammar = vocabulary().grammar
+    seer: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.seers)}}
+    seeing: Dict[str, Any] = {"LEMMA": {"IN": sorted(grammar.seeing_verbs)}}
+    between: Dict[str, Any] = {"IS_ALPHA": True, "OP": "{0,5}"}
+    matcher = Matcher(nlp().vocab)
+    matcher.add("seen", [[seer, between, seeing], [seeing, between, seer]])
+    matcher.add("private", [[{"LOWER": word} for word in phrase.split()] for phrase in grammar.kept_private])
+    return matcher
 
 
 def asks_to_clarify(text: str) -> bool:

@@ -31,7 +31,9 @@ from bot import (
 )
 from bot import journey as journeys
 from bot.answer_lists import FIRST_PAGE, AnswerList, Listing
+from bot.audit import AuditReport
 from bot.dates import read_date
+from bot.documents import SHARE
 from bot.framework import first_sentence
 from bot.journey import Flow, Journey, Prompt
 from bot.manager import BIAS_CHECK, BIAS_HEADING, BIAS_QUESTION, bias_check_blocks, calibration_text, preparation_flow
@@ -49,6 +51,7 @@ HELP_IN_FORM = ("You can answer in your own words, say \"skip\" to move on, \"st
 USE_EARLIER = "use_earlier"  # the button that takes an earlier answer for a prompt that recalls it
 RECALLED_CHARS = 300  # how much of an earlier answer is shown when it is offered again
 SHOWN_CHARS = 350  # and of an answer opened from the review, under its question
+WHO_SEES = "faq/who_sees_journal"  # the FAQ answer to who sees the journal, true only while nothing is shared
 OUTSIDE = "That's outside what I can help with, I'm afraid: I'm here for your career conversation."
 # Asked to change an earlier answer, mid-question: the journal, with the way to change one.
 # {choose}: the whole list, the one answer the person named, or the few their words fit (JourneyService._to_change).
@@ -154,6 +157,12 @@ def offered(prompt: Prompt, text: str) -> bool:
     return options is not None and plan.typed_choice(options, text) is not None
 
 
+def asks_who_sees(message: Message) -> bool:
+    """A question about the prompt that asks who sees the journal ("is this anonymous?"), whichever FAQ the NLU
+    chose, or that FAQ."""
+    return intake.asks_who_sees(message.text) or message.faq == WHO_SEES
+
+
 def answer_question(message: Message, prompt: Prompt) -> Turn:
     """A question about the prompt, answered in place; the prompt is then asked again."""
     if intake.asks_where(message.text):  # "how far through am i", "which stage am i on", whatever the NLU guessed
@@ -231,9 +240,12 @@ class JourneyService:
 
     def answer_faq(self, person: str, message: Message) -> Turn:
         """A question about Scope for Growth with nothing asked: the FAQ answer the NLU chose, unless the words ask how
-        far through the person is ("what's my progress"), which the NLU takes for the FAQ about not progressing."""
+        far through the person is ("what's my progress"), which the NLU takes for the FAQ about not progressing, or who
+        sees the journal, which is only the person while nothing is shared."""
         if intake.asks_where(message.text):
             return self.where_you_are(person)
+        if asks_who_sees(message):
+            return self._who_sees(person)
         return Turn().say(response=f"utter_{message.faq}" if message.faq else "utter_faq")
 
     def where_you_are(self, person: str) -> Turn:
@@ -494,6 +506,8 @@ class JourneyService:
         reading = decided or self.read(prompt, message)
         if reading.kind == intake.QUESTION and intake.recalls_an_answer(message.text):
             return self._recalled(person, message.text).set(answer=None)  # "what did i put for the first one?"
+        if reading.kind == intake.QUESTION and asks_who_sees(message):
+            return self._who_sees(person).set(answer=None)
         if reading.kind == intake.QUESTION:
             return answer_question(message, prompt).set(answer=None)
         if reading.kind == intake.REQUEST:
@@ -830,6 +844,13 @@ class JourneyService:
     def _written(self, person: str) -> List[Prompt]:
         """The prompts the person has answered (or skipped), in journey order."""
         return journeys.prompts_in_order(self.journey, list(self.store.answers(person)))
+
+    def _who_sees(self, person: str) -> Turn:
+        """Who sees what the person writes: only them, while they have shared nothing; else what they shared and who
+        opened it, so that "only you" is never said of a journal shared with a manager."""
+        if self.store.shared_answers(person) or self.store.documents(person, SHARE):
+            return AuditReport(self.store, self.journey).report(person)
+        return Turn().say(response=f"utter_{WHO_SEES}")
 
     def _to_change(self, person: str, text: str, intro: str) -> Turn:
         """The answers to choose from to change one: the one the person named ("the review date should be

@@ -228,6 +228,19 @@ def test_asking_back_what_one_wrote_mid_form_shows_it_and_asks_the_question_agai
     assert coach.tracker(user).get("active_loop", {}).get("name") == "coach_form"
 
 
+@pytest.mark.parametrize("asked", ["is this anonymous?", "will my manager see this", "hw private is this",
+                                   "r u sharing this w anyone"])
+def test_asking_who_sees_the_journal_mid_form_says_only_you_and_asks_the_question_again(coach: CoachServers,
+                                                                                      asked: str) -> None:
+    user = new_person(coach)
+    coach.say(user, "Band 5 staff nurse")
+    reply = texts(coach.say(user, asked))
+    # The answer about who sees the journal, or the report of who has seen it (the NLU's "who has seen my answers")
+    assert "Only you" in reply or "No one has seen your answers" in reply, reply
+    assert "How are you feeling about work" in reply and "You can answer in your own words" not in reply, reply
+    assert list(stored(coach, user)) == [FIRST_PROMPT]
+
+
 def test_asking_whats_my_progress_after_a_pause_says_how_far_and_starts_nothing(coach: CoachServers) -> None:
     user = new_person(coach)
     coach.say(user, "Band 5 staff nurse")

@@ -1514,3 +1514,32 @@ def test_a_question_asked_back_and_answered_at_once_is_the_answer(text: str, int
 ])
 def test_a_real_question_with_a_remark_after_it_is_not_taken_as_answered(text: str) -> None:
     assert not intake.answers_itself(text)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("is this anonymous?", "faq"),
+    ("confidential??", "inform"),
+    ("will my manager see this", "share_with_manager"),
+    ("hw private is this", "inform"),
+    ("r u sharing this w anyone", "inform"),
+    ("sorry my english not so good - this answers, who is reading them?", "other_language"),
+    ("if I say my manager is part of the problem, will she see that?", "inform"),
+])
+def test_a_question_about_who_sees_the_journal_is_a_question_about_the_prompt(text: str, intent: str) -> None:
+    assert intake.asks_who_sees(text) and reading(text, intent).kind == intake.QUESTION
+
+
+def test_who_sees_asked_in_the_words_of_a_request_that_also_says_who_has_is_left_to_it() -> None:
+    assert reading("has my manager looked at any of this yet?", "who_has_seen") == intake.Reading(
+        intake.REQUEST, "who_has_seen")
+
+
+@pytest.mark.parametrize("text", [
+    "my manager sees me as reliable",
+    "I value confidentiality, patients trust us with private things",
+    "can you share my answers with my manager before our 1:1",  # asks the coach to
+    "please don't share any of this with my manager",
+    "i'd like to read more about leadership",
+])
+def test_words_about_seeing_and_privacy_that_ask_nothing_of_it_are_not_a_question_about_who_sees(text: str) -> None:
+    assert not intake.asks_who_sees(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import pytest
@@ -13,6 +14,7 @@ from bot.journey_service import JourneyService, Place, coach_journey, takes_earl
 from bot.plan import choice_options, suggestions_for
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.safety import assess
+from bot.sharing import SharingService
 from bot.store import CoachStore
 from bot.turn import PAUSE, Message, Turn
 
@@ -314,6 +316,26 @@ def test_a_change_the_check_in_met_with_nothing_written_yet_is_let_go(coach_stor
     turn = JourneyService(coach_store).resume(person, Place("journal", prompt_id="journal.details.role"),
                                               unsure_words="can i change my answer")
     assert turn.leave != PAUSE and coach_store.answers(person) == {}
+
+
+def test_who_sees_the_journal_asked_at_a_question_is_only_you_while_nothing_is_shared(
+        coach_store: CoachStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    monkeypatch.setenv("COACH_PUBLIC_URL", "https://coach.example.nhs.uk")
+    person = role_answered(coach_store, "web:who-sees")
+    service = JourneyService(coach_store)
+    turn = service.take(person, AT_THE_SECOND_QUESTION, Message("is this anonymous?", "faq"))
+    assert [reply.response for reply in turn.replies] == ["utter_faq/who_sees_journal"]
+    assert turn.state["answer"] is None and sorted(coach_store.answers(person)) == ["journal.details.role"]
+    SharingService(coach_store).share(person, "journal.details.role")
+    shared = service.take(person, AT_THE_SECOND_QUESTION, Message("will my manager see this", "share_with_manager"))
+    assert "utter_faq/who_sees_journal" not in [reply.response for reply in shared.replies]  # "Only you" is untrue
+    assert "Here's what you've shared" in texts(shared)
+    assert sorted(coach_store.answers(person)) == ["journal.details.role"]
+    asked_from_cold = Message.parsed("who can see my journal", {
+        "intent": {"name": "faq"}, "response_selector": {"faq": {"response": {"intent_response_key":
+                                                                               "faq/who_sees_journal"}}}})
+    assert "Here's what you've shared" in texts(service.answer_faq(person, asked_from_cold))
 
 
 @pytest.mark.parametrize("place", [Place("journal", prompt_id="journal.details.role"),  # answered since
