@@ -15,8 +15,9 @@ whatever the NLU makes of them.
 from __future__ import annotations
 
 import difflib
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
@@ -101,6 +102,9 @@ NAMING_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 UNSURE_WORDS = 12
 # Requests are said early and briefly: only the start of a long message is read for them.
 READ_LIMIT = 600
+# Markup typed or pasted round the words ("<b>skip</b>"): a tag opens with a letter or "/", so "pay < 30k and hours
+# > 40" is read as typed.
+_MARKUP = re.compile(r"</?[a-z][^<>]{0,300}>", re.IGNORECASE)
 # What ends a clause, for reading the first and the last one on their own.
 CLAUSE_MARKS = ",.;:!-–—…"
 
@@ -594,6 +598,14 @@ def _as_reading(kind: str, intent: Optional[str], nlu_intent: Optional[str] = No
         # words, and ask what to do with them.
         return Reading(UNCLEAR)
     return Reading(kind, intent if kind == REQUEST else None)
+
+
+def as_read(message: Message) -> Message:
+    """The message as its words are read: without HTML tags or entities ("<b>skip</b>" is "skip"). What is stored is
+    what was typed."""
+    if "<" not in message.text and "&" not in message.text:
+        return message
+    return replace(message, text=_MARKUP.sub(" ", html.unescape(message.text)).strip())
 
 
 def read(message: Message, steps: bool = False, asking: FrozenSet[str] = frozenset(), own: bool = False,

@@ -504,12 +504,13 @@ class JourneyService:
             return Turn().set(answer="done")
         message, decided = self._with_pending(person, prompt, message)
         reading = decided or self.read(prompt, message)
-        if reading.kind == intake.QUESTION and intake.recalls_an_answer(message.text):
-            return self._recalled(person, message.text).set(answer=None)  # "what did i put for the first one?"
-        if reading.kind == intake.QUESTION and asks_who_sees(message):
+        said = intake.as_read(message)  # stored as typed, read without markup
+        if reading.kind == intake.QUESTION and intake.recalls_an_answer(said.text):
+            return self._recalled(person, said.text).set(answer=None)  # "what did i put for the first one?"
+        if reading.kind == intake.QUESTION and asks_who_sees(said):
             return self._who_sees(person).set(answer=None)
         if reading.kind == intake.QUESTION:
-            return answer_question(message, prompt).set(answer=None)
+            return answer_question(said, prompt).set(answer=None)
         if reading.kind == intake.REQUEST:
             return Turn().set(answer=None).hand_over()
         if reading.kind == intake.STOP:
@@ -584,6 +585,7 @@ class JourneyService:
     @staticmethod
     def read(prompt: Prompt, message: Message) -> intake.Reading:
         """Answer or request, where a yes or a no, or one of the options offered, is always the answer."""
+        message = intake.as_read(message)
         if message.choice is None and offered(prompt, message.text):
             return intake.Reading(intake.ANSWER)
         return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)),

@@ -39,6 +39,16 @@ def test_odd_answers_mid_form_are_stored_exactly_as_typed(coach: CoachServers, a
     assert store.answers(store.person_id(person))["journal.details.role"].text == answer
 
 
+@pytest.mark.parametrize("wrapped", ["<b>skip</b>", "<p>next question please</p>"])
+def test_a_request_wrapped_in_markup_mid_form_is_done_not_stored(coach: CoachServers, wrapped: str) -> None:
+    person = user()
+    coach.say(person, "/start_journey")
+    said = texts(coach.say(person, wrapped))
+    assert "we'll leave that one" in said and "How are you feeling about work" in said, said
+    store = open_store(coach.database_url)
+    assert store.answers(store.person_id(person))["journal.details.role"].skipped
+
+
 def test_an_empty_answer_mid_form_gets_a_nudge_and_the_question_again(coach: CoachServers) -> None:
     person = user()
     coach.say(person, "/start_journey")

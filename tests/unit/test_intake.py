@@ -1543,3 +1543,15 @@ def test_who_sees_asked_in_the_words_of_a_request_that_also_says_who_has_is_left
 ])
 def test_words_about_seeing_and_privacy_that_ask_nothing_of_it_are_not_a_question_about_who_sees(text: str) -> None:
     assert not intake.asks_who_sees(text)
+
+
+@pytest.mark.parametrize("typed, kind", [
+    ("<b>skip</b>", intake.SKIP),
+    ("<i>can we come back to this later?</i>", intake.LATER),
+    ("&lt;b&gt;skip&lt;/b&gt;", intake.SKIP),
+    ("<b>who can see this</b>", intake.QUESTION),
+    ("pay < 30k and hours > 40 would help", intake.ANSWER),  # not markup: read as typed
+])
+def test_markup_round_the_words_is_read_past(typed: str, kind: str) -> None:
+    prompt = coach_journey().find_prompt("journal.wellbeing.now")
+    assert JourneyService.read(prompt, Message(typed, "inform")).kind == kind

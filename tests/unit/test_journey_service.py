@@ -338,6 +338,16 @@ def test_who_sees_the_journal_asked_at_a_question_is_only_you_while_nothing_is_s
     assert "Here's what you've shared" in texts(service.answer_faq(person, asked_from_cold))
 
 
+def test_markup_is_read_past_and_an_answer_with_it_is_stored_as_typed(coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:markup")
+    service = JourneyService(coach_store)
+    service.take(person, AT_THE_SECOND_QUESTION, Message("<b>skip</b>", "inform"))
+    assert coach_store.answers(person)["journal.wellbeing.now"].skipped
+    at_the_third = Place("journal", prompt_id="journal.wellbeing.support")
+    service.take(person, at_the_third, Message("<i>protected breaks</i> & a chair", "inform"))
+    assert coach_store.answers(person)["journal.wellbeing.support"].text == "<i>protected breaks</i> & a chair"
+
+
 @pytest.mark.parametrize("place", [Place("journal", prompt_id="journal.details.role"),  # answered since
                                    Place("journal", editing="journal.details.role", prompt_id="journal.details.role"),
                                    Place()])  # said outside the journey
