@@ -65,9 +65,9 @@ REQUEST_INTENTS = frozenset({
 # of the manager's requests it is.
 REQUEST_FAMILY = {"manager_mode": "manager_mode", "manager_prepare": "manager_mode", "rehearse": "manager_mode",
                   "record_outcome": "manager_mode"}
-# What each of the NLU's intents would mean at a question, if the words bear it out.
 # Requests whose replies also say who sees what the person writes.
 TELL_WHO_SEES = frozenset({"who_has_seen", "privacy_what_kept"})
+# What each of the NLU's intents would mean at a question, if the words bear it out.
 INTENT_KINDS: Dict[str, str] = {
     "skip": SKIP, "stop": STOP, "goodbye": STOP, "faq": QUESTION, "ask_why": QUESTION, "help": QUESTION,
     "out_of_scope": QUESTION, "bot_challenge": QUESTION, **{intent: REQUEST for intent in REQUEST_INTENTS},

@@ -23,6 +23,10 @@
   already said. At a question, the intake reads it by the NLU's intent, as before.
 * A message the NLU turned away that holds an outcome's code ("my manager gave me a code RSP 898") asks to
   confirm that outcome (``confirm_outcome``).
+* A message the NLU turned away, or took for an answer, that asks who sees what the person writes ("will anyone
+  else see this", ``bot.intake.asks_who_sees``) and names nothing the coach never speaks of (not "who can see my
+  instagram posts") asks who has seen it (``who_has_seen``), whose reply says so truly whether or not anything is
+  shared. At a question, the intake reads it by the NLU's intent, as before.
 
 It runs after the FallbackClassifier and before the language and safety gates, which keep the last word.
 """
@@ -57,6 +61,10 @@ FIND_RESOURCES = "find_resources"
 CONFIRM_OUTCOME = "confirm_outcome"
 MANAGER_MODE, MANAGER_PREPARE, START_JOURNEY = "manager_mode", "manager_prepare", "start_journey"
 INFORM = "inform"
+WHO_HAS_SEEN = "who_has_seen"
+# What the NLU makes of "will my manager see this?" that its words do not ask for: turned away, or an answer outside
+# a form. Not a request to share: "how can i let my clinical lead see a couple of my answers" is one.
+WHO_SEES_INSTEAD_OF = frozenset({OUT_OF_SCOPE, FALLBACK, INFORM})
 CALLED_A_CODE = re.compile(r"\bcode\b", re.IGNORECASE)
 TOPIC = "topic"
 SCOPE_KEY = "scope"
@@ -127,6 +135,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
             _find_outcome_code(message, text)
             _prepare_for_the_team(message, text)
             if self._vocabulary is not None:
+                _ask_who_sees(self._vocabulary, message, doc)
                 _note_elsewhere(self._vocabulary, message, doc)
         return messages
 
@@ -195,6 +204,15 @@ def _prepare_for_the_team(message: Message, text: str) -> None:
         _impose(message, MANAGER_PREPARE, intent)
         # At a question, the intake reads the words as before, by the NLU's intent: whether the words are a manager
         # in the wrong place or an answer is the intake's to say.
+        message.set(SCOPE_KEY, {"instead_of": intent, "at_a_question": intent}, add_to_output=True)
+
+
+def _ask_who_sees(vocabulary: Vocabulary, message: Message, doc: Doc) -> None:
+    intent = _intent_of(message)
+    if intent not in WHO_SEES_INSTEAD_OF or message.get(SCOPE_KEY) or vocabulary.strangers(doc):
+        return
+    if intake.asks_who_sees(doc.text):
+        _impose(message, WHO_HAS_SEEN, intent)
         message.set(SCOPE_KEY, {"instead_of": intent, "at_a_question": intent}, add_to_output=True)
 
 

@@ -134,6 +134,19 @@ def test_who_has_seen_my_answers_counts_the_openings_of_the_share_link_mid_form_
     assert not any("share link" in a.text for a in store.answers(store.person_id(user)).values())
 
 
+def test_who_sees_my_journal_is_only_you_until_something_is_shared_and_then_what_was(coach: CoachServers) -> None:
+    from tests.e2e.test_document_links import share_role
+
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    # Turned away by the NLU from cold, or taken for an answer: the scope gate asks who has seen it.
+    assert "No one has seen your answers" in texts(coach.say(user, "can people at work see this"))
+    share_role(coach, user, "Band 5 nurse who mentors the students")
+    coach.say(user, "where was I?")  # back in the journal's questions
+    asked = texts(coach.say(user, "is this anonymous?"))
+    assert "Only you" not in asked and "Here's what you've shared" in asked, asked
+    assert "Only you" not in texts(coach.say(user, "who can see my journal"))  # the FAQ, from a question
+
+
 def test_a_persons_words_are_nowhere_in_plain_text_in_the_database_documents_or_logs(coach: CoachServers) -> None:
     """Tried as a new user would: a journal answer, a stage note and a copy of their data, over the real servers;
     then every file the coach keeps (the database and its log, the documents folder, the server logs) is read raw."""

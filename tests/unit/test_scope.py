@@ -248,3 +248,20 @@ def test_a_request_for_the_manager_side_a_rehearsal_or_ones_own_preparation_is_l
                                                                                           intent: str) -> None:
     [out] = gate(tmp_path).process([parsed(text, intent)])
     assert out.get("intent")["name"] == intent and out.get("scope") is None
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback", "inform"])
+def test_a_question_about_who_sees_the_journal_the_nlu_turned_away_asks_who_has_seen_it(tmp_path: Path,
+                                                                                          intent: str) -> None:
+    [out] = gate(tmp_path).process([parsed("will anyone else see this", intent)])
+    assert out.get("intent") == {"name": "who_has_seen", "confidence": 1.0}
+    said = CoachMessage.parsed(out.get("text"), out.as_dict(only_output_properties=False))
+    assert said.intent == intent  # at a question, read as before
+
+
+@pytest.mark.parametrize("text, intent", [("who can see my instagram posts", "out_of_scope"),  # another thing
+                                          ("will anyone else see this", "risk_unclear"),  # the safety gate's to say
+                                          ("anyone fancy a coffee", "nlu_fallback")])  # asks nothing about seeing
+def test_other_questions_about_seeing_are_left_alone(tmp_path: Path, text: str, intent: str) -> None:
+    [out] = gate(tmp_path).process([parsed(text, intent)])
+    assert out.get("intent")["name"] == intent
