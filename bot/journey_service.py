@@ -645,7 +645,8 @@ class JourneyService:
             # "yes" to "What is your current role?" says "go on", often to the journal's welcome: it answers nothing.
             return Turn().say("Great. This one needs a few words of your own, or say \"skip\" to move on.").set(
                 answer=None)
-        if message.choice is None and not any(c.isalnum() for c in text):  # "👍", "😊😊", "?!": no words to keep
+        if message.choice is None and not any(c.isalnum() for c in intake.as_read(message).text):
+            # "👍", "😊😊", "?!", "<br><br>": no words to keep
             return Turn().say("Thanks! Could you put that into a few words? Or say \"skip\" to move on.").set(
                 answer=None)
         if message.choice is not None:  # a button from an earlier question: its id is not this one's answer

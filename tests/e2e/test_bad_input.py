@@ -58,8 +58,8 @@ def test_an_empty_answer_mid_form_gets_a_nudge_and_the_question_again(coach: Coa
     assert store.answers(store.person_id(person)) == {}
 
 
-@pytest.mark.parametrize("marks", ["😊😊😊", "👍", "?!?!", "😀" * 5000],
-                         ids=["emoji", "thumbs-up", "punctuation", "wall-of-emoji"])
+@pytest.mark.parametrize("marks", ["😊😊😊", "👍", "?!?!", "😀" * 5000, "<br><br>"],
+                         ids=["emoji", "thumbs-up", "punctuation", "wall-of-emoji", "markup"])
 def test_emoji_or_marks_alone_mid_form_get_a_nudge_and_nothing_is_stored(coach: CoachServers, marks: str) -> None:
     person = user()
     coach.say(person, "/start_journey")
