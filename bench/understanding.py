@@ -143,11 +143,10 @@ def as_meant(item: Dict[str, Any], reading: intake.Reading) -> bool:
     return reading.kind == expected
 
 
-# Requests a question about who sees the journal may also be (answered by saying what is kept, or who has seen it),
-# and other requests said in the same words.
-TELLS_WHO_SEES = intake.TELL_WHO_SEES
+# Other requests said in the words of a question about who sees the journal, or answering it
+# (intake.TELL_WHO_SEES: saying what is kept, or who has seen it).
 OTHER_PRIVACY = {"delete_data", "download_my_data", "stop_sharing", "share_with_manager", "review_journal",
-                 *TELLS_WHO_SEES}
+                 *intake.TELL_WHO_SEES}
 
 
 def who_sees(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
@@ -156,14 +155,15 @@ def who_sees(item: Dict[str, Any], p: Parsed) -> Tuple[bool, str]:
     privacy request is acted on."""
     if p.intent in ("risk_of_harm", "risk_unclear"):
         return False, p.intent
-    reading = JourneyService.read(coach_journey().find_prompt(item["prompt"]), message(p))
-    if reading.kind == intake.QUESTION and asks_who_sees(message(p)):
+    said = message(p)
+    reading = JourneyService.read(coach_journey().find_prompt(item["prompt"]), said)
+    if reading.kind == intake.QUESTION and asks_who_sees(said):
         did = "who_sees"
     else:
         did = reading.kind + (f":{reading.intent}" if reading.intent else "")
     expected = item["expect"]
     if expected == "who_sees":
-        return did == "who_sees" or reading.kind == intake.REQUEST and reading.intent in TELLS_WHO_SEES, did
+        return did == "who_sees" or reading.kind == intake.REQUEST and reading.intent in intake.TELL_WHO_SEES, did
     if expected == "answer":
         return reading.is_answer, did
     return reading.kind == intake.REQUEST and reading.intent in OTHER_PRIVACY, did

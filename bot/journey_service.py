@@ -319,9 +319,11 @@ class JourneyService:
             return Turn(), False
         message = Message(words, "inform")
         kind = self.read(asked, message).kind
-        if kind == intake.CHANGE and self._written(person):  # not take(): it keeps words that may be the answer
+        if kind == intake.CHANGE:  # not take(): it keeps words that may be the answer
+            if not self._written(person):
+                return Turn(), False  # nothing written yet to change: let go
             return self._to_change(person, words, CHANGING).set(answer=None).pause(), False
-        if kind in DONE_AFTER_CHECK_IN and kind != intake.CHANGE:
+        if kind in DONE_AFTER_CHECK_IN:
             return self.take(person, place, message), kind == intake.QUESTION
         return Turn(), False
 
