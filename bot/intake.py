@@ -133,6 +133,7 @@ class Grammar(BaseModel):
     light_verbs: FrozenSet[str]
     naming_determiners: FrozenSet[str]
     demonstratives: FrozenSet[str]
+    times_in_order: FrozenSet[str]
     changing: FrozenSet[str]
     record_names: FrozenSet[str]
     changing_verbs: FrozenSet[str]
@@ -169,6 +170,9 @@ class Grammar(BaseModel):
     to_the_coach: FrozenSet[str]
     correcting: FrozenSet[str]
     correcting_openers: FrozenSet[str]
+    returning_openers: FrozenSet[str]
+    counted_records: FrozenSet[str]
+    counts: FrozenSet[str]
     second_thoughts: FrozenSet[str]
     wishing_otherwise: FrozenSet[str]
     yes_no_openers: FrozenSet[str]
@@ -553,12 +557,16 @@ def _leaving(label: str) -> bool:
 
 
 def _determines_a_noun(doc: Doc, start: int, end: int) -> bool:
-    """Whether the words matched are a demonstrative alone that determines the noun after it ("that specialty"), not
-    one that points at the question ("come back to that", "skip this one")."""
+    """Whether the words matched are a demonstrative alone that determines the noun after it ("that specialty"), or a
+    word of order that says when ("changing last minute", "since I changed teams last month"), not one that points at
+    the question or an answer ("come back to that", "skip this one", "change my last answer")."""
     grammar = vocabulary().grammar
-    following = doc[end] if end < len(doc) else None
-    return (end - start == 1 and doc[start].lower_ in grammar.demonstratives and following is not None
-            and following.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") and following.lower_ not in grammar.question_nouns)
+    following = next((t for t in doc[end:] if t.text != "-"), None)  # "last-minute"
+    if end - start != 1 or following is None or following.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return False
+    if doc[start].lower_ in grammar.times_in_order:  # "my last goal" is an answer's name
+        return following.lower_ not in grammar.question_nouns | grammar.question_names | grammar.record_names
+    return doc[start].lower_ in grammar.demonstratives and following.lower_ not in grammar.question_nouns
 
 
 def _reasons_given(words: Span) -> FrozenSet[str]:
@@ -629,7 +637,8 @@ def _by_rules(message: Message, steps: bool, asking: FrozenSet[str], own: bool, 
         return Reading(QUESTION)  # "how far through am i": the place shown, and the question asked again
     if message.held_back and reading.kind == REQUEST:
         reading = Reading(UNCLEAR)  # a start the NLU was unsure of is never acted on: keep the words, and ask
-    if reading.kind in (ANSWER, QUESTION, UNCLEAR) and asks_to_edit_another_answer(message.text, asking):
+    if reading.kind in (ANSWER, QUESTION, UNCLEAR) and (asks_to_edit_another_answer(message.text, asking)
+                                                        or returns_to_another_question(message.text, asking)):
         return Reading(CHANGE)
     if reading.kind == ANSWER and (tells_another_answer_wrong(message.text, asking)
                                    or corrects_in_a_last_clause(message.text)):
@@ -671,6 +680,7 @@ def _second_look(message: Message, reading: Reading) -> Reading:
             return reading
         return Reading(UNCLEAR, offer=offer)
     if ({reading.kind, guess.kind} <= {SKIP, LATER}  # both leave the question for now; the rules say which
+            or (reading.kind, guess.kind) == (STOP, LATER)  # "I'll carry on with it later": the rules' stop stands
             or reading.kind == QUESTION and (guess.intent == WHERE_WAS_I or guess.kind == CHANGE
                                              or guess.intent == REVIEW and recalls_an_answer(text)
                                              or asks_who_sees(text))):
@@ -1128,6 +1138,35 @@ def changes_another_question(text: str) -> bool:
             or _says(words, grammar.second_thoughts))
 
 
+def returns_to_another_question(text: str, asking: FrozenSet[str]) -> bool:
+    """Whether a short message goes back to another question than the one being asked (``asking``) and changes its
+    answer: opening on it by name ("the goals - take out the third one"), or in the person's words ("going back to
+    what support I'd need, add my supervisor", "re: what helps me be at my best - scrap 'more staff'"), or counting
+    one of its answers just after a word that changes it ("swap goal two for my ILM 5", "take out the 2nd step"). Not
+    "the goals: change teams and get my ILM" at the goals question, nor "my first goal is to change teams"."""
+    if not _brief_enough_to_change(text):
+        return False
+    grammar = vocabulary().grammar
+    said = _lowered(text)
+    words = re.findall(r"[a-z0-9']+", said)
+    if not _says(words, grammar.changing):
+        return False
+    asked = {word.rstrip("s") for word in asking}
+    heading = re.match(r"\W*the ([a-z]+)\s*[:,;\-–—]", said)
+    if heading is not None and heading.group(1) in grammar.question_names:
+        return heading.group(1).rstrip("s") not in asked
+    returning = "|".join(re.escape(opener) for opener in sorted(grammar.returning_openers))
+    if re.match(rf"\W*(?:{returning})\W*\s*(?:(?:what|how|where|when|why)\b|the (?:bit|one|question|part) "
+                r"(?:about|on|where)\b)", said):
+        return True  # "what I'd like to develop" cannot name the question being asked: that needs no going back
+    for i, word in enumerate(words):
+        counts = {*words[i - 1:i], *words[i + 1:i + 2]} & grammar.counts  # "goal two", "the 2nd step"
+        if word in grammar.counted_records and counts and word.rstrip("s") not in asked and _says(
+                words[max(0, i - 4):i], grammar.changing):
+            return True
+    return False
+
+
 def _names_an_answer(words: Sequence[str]) -> bool:
     """Whether "my" names an answer by what it was about: "my proud moment answer", "my feelings answer"."""
     return any(word == "answer" and "my" in words[max(0, i - 3):i - 1] for i, word in enumerate(words))
@@ -1263,7 +1302,11 @@ def _told_matcher() -> Matcher:
     record: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.record_names | grammar.identity_names)}}
     # "my title should be ...", "the review date should be ...": not "the review process should be fairer"
     named_as: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_nouns | {"date"})}, "OP": "?"}
-    matcher.add("should", [[record, named_as, {"LOWER": "should"}, {"LOWER": {"IN": ["be", "say", "read"]}}]])
+    # "my band changed to 6 last week": a record a person is, told to be something new
+    identity: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.identity_names)}}
+    matcher.add("should", [[record, named_as, {"LOWER": "should"}, {"LOWER": {"IN": ["be", "say", "read"]}}],
+                           [{"LOWER": "my"}, identity, {"LOWER": {"IN": ["has", "have", "'s"]}, "OP": "?"},
+                            {"LOWER": "changed"}, {"LOWER": "to"}]])
     return matcher
 
 

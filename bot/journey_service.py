@@ -590,7 +590,10 @@ class JourneyService:
         message = intake.as_read(message)
         if message.choice is None and offered(prompt, message.text):
             return intake.Reading(intake.ANSWER)
-        return intake.read(message, steps=prompt.steps, asking=frozenset(re.split(r"[._]", prompt.id)),
+        asking = frozenset(re.split(r"[._]", prompt.id))
+        if prompt.feeds == "details":  # the band, title and staff group are this question's own
+            asking |= intake.vocabulary().grammar.identity_names
+        return intake.read(message, steps=prompt.steps, asking=asking,
                            own=prompt.flow in _own_flows(), written=prompt.kind not in TAKERS)
 
     def _names_no_band_or_group(self, prompt: Prompt, message: Message) -> bool:

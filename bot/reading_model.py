@@ -25,7 +25,7 @@ from bot.content import content_path, read_yaml
 # Batches of labelled messages, each written by a different hand (see each file's header); the held-out batches,
 # never learnt from, are in tests/data.
 EXAMPLES_FILES = ("in_form_examples.yml",) + tuple(
-    f"in_form_examples_{n}.yml" for n in (2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+    f"in_form_examples_{n}.yml" for n in (2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16))
 REQUEST = "request"
 # Part of the cache's name: change it whenever ReadingModel.train changes.
 TRAINING_VERSION = 1

@@ -599,7 +599,9 @@ def test_a_step_that_sounds_like_a_request_is_stored_at_the_question_about_steps
                                     "can I redo behaviours, I rushed it", "could I remove the second goal please",
                                     "wait I said depth but I meant breadth",
                                     "i said stepping up for the growth thing but moving sideways is more me i think",
-                                    "my proud moment answer had a patients name in it, can u take that out"])
+                                    "my proud moment answer had a patients name in it, can u take that out",
+                                    "going back to what support I'd need, add my clinical supervisor",
+                                    "swap goal two for getting my ILM 5", "could i tweak my proud moment answer"])
 def test_changing_an_earlier_answer_named_by_its_topic_offers_the_answers_and_stores_nothing(
         coach: CoachServers, change: str) -> None:
     user = new_person(coach)

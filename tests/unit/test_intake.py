@@ -1555,3 +1555,62 @@ def test_words_about_seeing_and_privacy_that_ask_nothing_of_it_are_not_a_questio
 def test_markup_round_the_words_is_read_past(typed: str, kind: str) -> None:
     prompt = coach_journey().find_prompt("journal.wellbeing.now")
     assert JourneyService.read(prompt, Message(typed, "inform")).kind == kind
+
+
+@pytest.mark.parametrize("text", ["going back to what I'd like to develop, add public speaking",
+                                  "re: what gives me energy - swap nights for teaching",
+                                  "back to the bit about support, put my practice educator",
+                                  "the goals - take out the last one, it's too much",
+                                  "swap step two for shadowing a band 7",
+                                  "can you remove the 2nd goal"])
+def test_going_back_to_another_question_and_changing_its_answer_is_a_change(text: str) -> None:
+    assert intake.read(Message(text, "inform"), asking=frozenset({"stage1", "motivation"})).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text, asking", [
+    ("the goals: change teams and finish my degree", {"stage3", "goals"}),
+    ("my first goal is to change teams, my second is to finish my degree", {"stage3", "goals"}),
+    ("going back to uni would change everything for me", {"journal", "career", "steps"}),
+    ("back to basics: fix my IT skills and add a bit of confidence", {"journal", "strengths", "challenges"})])
+def test_an_answer_that_names_its_own_question_or_goes_back_in_life_is_the_answer(text: str, asking: set) -> None:
+    assert intake.read(Message(text, "inform"), asking=frozenset(asking)).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", ["could i tweak my proud moment answer",
+                                  "in the energy question I mixed up the two, teaching gives me energy",
+                                  "I want to change how I described my strengths",
+                                  "I skipped the question about what I find hard earlier, can I fill it in now?"])
+def test_editing_words_in_other_forms_name_a_change(text: str) -> None:
+    assert intake.read(Message(text, "inform"), asking=frozenset({"stage1", "motivation"})).kind == intake.CHANGE
+
+
+def test_saving_to_come_back_another_day_is_a_stop() -> None:
+    assert reading("can i save and come back another day", "deny").kind == intake.STOP  # as the NLU read it
+
+
+@pytest.mark.parametrize("text", ["the off-duty keeps changing last minute",
+                                  "better since I changed teams last month",
+                                  "fewer last-minute changes to the rota and earlier shifts on a Friday"])
+def test_a_change_at_work_said_with_when_it_happened_is_the_answer(text: str) -> None:
+    assert reading(text).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", ["can i change my last answer", "change the last one please"])
+def test_a_word_of_order_pointing_at_an_answer_is_still_a_change(text: str) -> None:
+    assert reading(text).kind == intake.CHANGE
+
+
+def test_a_record_told_to_have_changed_is_a_change_told_and_at_its_own_question_the_answer() -> None:
+    said = Message("oh before I forget, my band changed to 6 last week", "inform")
+    journey = coach_journey()
+    assert JourneyService.read(journey.find_prompt("journal.wellbeing.now"), said) == intake.Reading(
+        intake.CHANGE, told=True)
+    assert JourneyService.read(journey.find_prompt("journal.details.role"), said).kind == intake.ANSWER
+    assert JourneyService.read(journey.find_prompt("journal.details.role"),
+                               Message("my title should be team lead", "inform")).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", ["stop sharing my stuff with my line manager pls",
+                                  "can you stop sharing the lot with my boss"])
+def test_stopping_sharing_with_the_manager_in_everyday_words_is_that_request(text: str) -> None:
+    assert reading(text, "stop_sharing") == intake.Reading(intake.REQUEST, "stop_sharing")
