@@ -46,10 +46,11 @@ def last_buttons(tracker: Tracker) -> List[Dict[str, str]]:
 JOURNEY_FORM = "coach_form"
 
 
-def unsure_words(tracker: Tracker) -> Optional[str]:
+def unsure_words(tracker: Tracker) -> Optional[Message]:
     """The words the safety check-in just met, when the person's latest message replies to that check-in and only
     the classifiers were uneasy about the words (no words of risk): "I'm safe, carry on" does a skip or "later" in
-    them (``JourneyService.resume``). None otherwise, and always for a button or words in which the lexicon found
+    them (``JourneyService.resume``). They carry the intent the NLU chose before the gate imposed the check-in, so
+    a request in them can be offered. None otherwise, and always for a button or words in which the lexicon found
     risk."""
     said = [index for index, event in enumerate(tracker.events) if event.get("event") == "user"]
     if len(said) < 2:
@@ -66,7 +67,7 @@ def unsure_words(tracker: Tracker) -> Optional[str]:
         return None
     if (parsed.get("intent") or {}).get("name") != "risk_unclear" or safety.verdict(words, parsed).names_risk:
         return None
-    return words
+    return Message(words, safety.nlu_guess(parsed) or "inform")
 
 
 def checked_again(tracker: Tracker, doing: str) -> Turn:

@@ -53,7 +53,13 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot import answer_lists, clarifying, intake, listening, picking, plan, reading_model, safety  # noqa: E402
 from bot.content import content_path  # noqa: E402
-from bot.journey_service import DONE_AFTER_CHECK_IN, JourneyService, asks_who_sees, coach_journey  # noqa: E402
+from bot.journey_service import (  # noqa: E402
+    DONE_AFTER_CHECK_IN,
+    JourneyService,
+    asks_who_sees,
+    coach_journey,
+    offered_after_check_in,
+)
 from bot.scope import FLOW_STARTERS  # noqa: E402
 from bot.turn import Message  # noqa: E402
 from tests.e2e.servers import ROOT, trained_model  # noqa: E402
@@ -256,20 +262,24 @@ def score(title: str, items: List[Dict[str, Any]], parsed: Dict[str, Parsed],
 
 def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     """The in-form messages the safety check-in met, once the person says they are safe: those from the classifiers
-    alone are read again (actions.base.unsure_words), and a skip, "later", stop, question about the question or
-    change of an earlier answer among them is then done (JourneyService._after_check_in; a skip and a "later" are
-    done alike). Answers are never kept: the person types them again."""
+    alone are read again (actions.base.unsure_words), with the intent the NLU chose before the gate imposed the
+    check-in; a skip, "later", stop, question about the question or change of an earlier answer among them is then
+    done (JourneyService._after_check_in; a skip and a "later" are done alike), and a request offered as its button.
+    Answers are never kept: the person types them again."""
     counts = []
     for part, r in result.items():
         met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
         unsure = [item for item in met if not safety.verdict(item["text"], parsed[item["text"]].data).names_risk]
+        readings = {item["text"]: JourneyService.read(coach_journey().find_prompt(item["prompt"]), Message(
+            item["text"], safety.nlu_guess(parsed[item["text"]].data) or "inform")) for item in unsure}
         asked_off = [item for item in met if item["expect"] in DONE_AFTER_CHECK_IN]
-        # Read again as the coach does after "I'm safe": from the words alone (JourneyService._after_check_in).
-        done = sum(as_meant(item, JourneyService.read(coach_journey().find_prompt(item["prompt"]),
-                                                      Message(item["text"], "inform")))
-                   for item in asked_off if item in unsure)
+        done = sum(as_meant(item, readings[item["text"]]) for item in asked_off if item in unsure)
+        requests = [item for item in met if item["expect"] == intake.REQUEST]
+        offered = sum(item in unsure and one_press(item, offered_after_check_in(readings[item["text"]]))
+                      for item in requests)
         counts.append(f"{part} {len(met)} met ({len(unsure)} by the classifiers alone), {done} of the "
-                      f"{len(asked_off)} skips, 'later', stops, questions and changes then done")
+                      f"{len(asked_off)} skips, 'later', stops, questions and changes then done, {offered} of the "
+                      f"{len(requests)} requests offered")
     return "; ".join(counts)
 
 

@@ -62,6 +62,8 @@ CHANGING_TOLD = ("It sounds like you'd like to change an earlier answer. {choose
 # Done once the person says they are safe, when the safety check-in met them (JourneyService._after_check_in):
 # none keeps the words.
 DONE_AFTER_CHECK_IN = (intake.SKIP, intake.LATER, intake.STOP, intake.QUESTION, intake.CHANGE)
+# A request the check-in met, offered once the person says they are safe; the question is asked again after it.
+OFFERED_AFTER_CHECK_IN = "If you wanted this first, it's here. Otherwise, here's the question again."
 PENDING = ".pending"  # words kept while the coach asks whether they are the answer (see bot.intake)
 GUESSES = "guesses"  # in the kept words' value: the requests the NLU guessed at, offered as buttons
 NO_DETAILS = "no_details"  # in the kept words' value: a band and staff group were asked for, and neither was named
@@ -155,6 +157,14 @@ def offered(prompt: Prompt, text: str) -> bool:
         return True
     options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
     return options is not None and plan.typed_choice(options, text) is not None
+
+
+def offered_after_check_in(reading: intake.Reading) -> List[str]:
+    """The request offered as its button once the person says they are safe, when the words the check-in met read
+    as one, or were to be kept and asked about with one offered; only those "did you mean…?" may offer (never
+    deleting or starting again)."""
+    request = {intake.REQUEST: reading.intent, intake.UNCLEAR: reading.offer}.get(reading.kind)
+    return [request] if request in clarifying.offers().offers else []
 
 
 def asks_who_sees(message: Message) -> bool:
@@ -293,38 +303,42 @@ class JourneyService:
             turn.say(ALL_PREPARED)
         return turn
 
-    def resume(self, person: str, place: Place, unsure_words: Optional[str] = None) -> Turn:
+    def resume(self, person: str, place: Place, unsure_words: Optional[Message] = None) -> Turn:
         """"Where was I?": the paused flow first (a manager's preparation, say), else the staff journey.
 
         ``unsure_words`` are what the person typed at the question when the safety check-in met them, only the
         classifiers having been uneasy, and they have since said they are safe: a skip, "later", stop, question
         about the question or change of an earlier answer in them is done (:meth:`_after_check_in`), so they need
-        not say it again. A stop or a change pauses here: the turn leaves with ``pause()`` and the question is not
-        asked.
+        not say it again, and a request in them is offered. A stop or a change pauses here: the turn leaves with
+        ``pause()`` and the question is not asked.
         """
         done, asked_again = self._after_check_in(person, place, unsure_words)
         return done if done.leave == PAUSE or asked_again else done.then(self._resume(person, place))
 
-    def _after_check_in(self, person: str, place: Place, words: Optional[str]) -> Tuple[Turn, bool]:
+    def _after_check_in(self, person: str, place: Place, said: Optional[Message]) -> Tuple[Turn, bool]:
         """Words the check-in met, at the question still being asked: a skip, "later", stop, question about the
         question ("what counts as a goal?") or change of an earlier answer is done as it would have been, keeping
-        no words. Anything else is let go and the question is asked again: the classifier alone meets many
+        no words, and a request the words and the NLU name ("can you email me the plan when it's done") is offered
+        as its button. Anything else is let go and the question is asked again: the classifier alone meets many
         disclosures the lexicon misses ("2 weeks clean from sh and I just broke it"), so the words are never kept
         nor offered back as an answer (docs/safety.md, H20). Also says whether the question is then asked again
         as it is after any question about it, with no "picking up where you left off"."""
-        if not words or not place.flow or not place.prompt_id or place.editing:
+        if not said or not said.text or not place.flow or not place.prompt_id or place.editing:
             return Turn(), False
         asked = self.current_prompt(place, self.store.answers(person, place.flow))
         if asked is None or asked.id != place.prompt_id:
             return Turn(), False
-        message = Message(words, "inform")
-        kind = self.read(asked, message).kind
-        if kind == intake.CHANGE:  # not take(): it keeps words that may be the answer
+        reading = self.read(asked, said)
+        if reading.kind == intake.CHANGE:  # not take(): it keeps words that may be the answer
             if not self._written(person):
                 return Turn(), False  # nothing written yet to change: let go
-            return self._to_change(person, words, CHANGING).set(answer=None).pause(), False
-        if kind in DONE_AFTER_CHECK_IN:
-            return self.take(person, place, message), kind == intake.QUESTION
+            return self._to_change(person, said.text, CHANGING).set(answer=None).pause(), False
+        if reading.kind in DONE_AFTER_CHECK_IN:
+            return self.take(person, place, said), reading.kind == intake.QUESTION
+        # The request cannot be handed to its rules now: the turn replies to "I'm safe". Its button does it.
+        request = clarifying.guess_buttons(offered_after_check_in(reading))
+        if request:
+            return Turn().say(OFFERED_AFTER_CHECK_IN, buttons=request).set(answer=None), True
         return Turn(), False
 
     def _resume(self, person: str, place: Place) -> Turn:

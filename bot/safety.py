@@ -135,6 +135,21 @@ class SafetyAssessment:
                 "explained_away": self.explained_away, "score": self.score, "reassured": self.reassured}
 
 
+# The intents only the safety gate imposes (bot/nlu/safety_gate.py): a crisis, and the check-in.
+RISK_INTENTS = ("risk_of_harm", "risk_unclear")
+# Where the gate keeps the NLU classifiers' own best intent beside its verdict.
+NLU_GUESS_KEY = "diet_guess"
+
+
+def nlu_guess(parse_data: Dict[str, Any]) -> Optional[str]:
+    """The intent the NLU's classifiers chose for a message before the safety gate imposed its own, unless it was
+    a guess of risk, which is the gate's alone to weigh."""
+    given = parse_data.get("safety")
+    guess = given.get(NLU_GUESS_KEY) if isinstance(given, dict) else None
+    name = guess.get("name") if isinstance(guess, dict) else None
+    return str(name) if name and name not in RISK_INTENTS else None
+
+
 def verdict(text: str, parse_data: Dict[str, Any]) -> SafetyAssessment:
     """The safety gate's verdict carried in a message's parse data; assessed afresh only if it is missing."""
     given = parse_data.get("safety")

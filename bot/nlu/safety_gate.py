@@ -39,13 +39,12 @@ from bot.risk_classifier import UNSURE_PROBABILITY
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RISK_INTENT = "risk_of_harm"
-UNCLEAR_INTENT = "risk_unclear"
+RISK_INTENT, UNCLEAR_INTENT = safety.RISK_INTENTS
 FALLBACK_INTENT = "nlu_fallback"
 RISK_GUESSES = (RISK_INTENT, UNCLEAR_INTENT)
 GENTLE_INTENT = "feeling_stressed"
 SAFETY_KEY = "safety"
-DIET_GUESS_KEY = "diet_guess"
+DIET_GUESS_KEY = safety.NLU_GUESS_KEY
 
 
 def classifier_guess(ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from bot.journey import load_journey
+from bot.journey_service import OFFERED_AFTER_CHECK_IN
 from bot.plan import choice_options
 from bot.store import open_store
 from tests.e2e.servers import CoachServers, button_payloads, texts
@@ -84,6 +85,21 @@ def test_are_you_safe_answered_in_own_words_carries_on_only_when_it_says_safe(
     else:
         assert "116 123" in answer and "999" in answer and "/talk_to_person" in button_payloads(replies), answer
         assert "How are you feeling about work" not in answer and "your plan" not in answer.lower(), answer
+    store = open_store(coach.database_url)
+    assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
+
+
+def test_im_safe_after_a_check_in_on_a_request_offers_it_then_asks_the_question_and_keeps_none_of_the_words(
+        coach: CoachServers) -> None:
+    user = f"staff-{uuid.uuid4().hex[:8]}"
+    coach.say(user, "/start_journey")
+    coach.say(user, "Band 5 nurse")
+    met = "send me the plan when its all done please, to my work email"
+    assert "Are you safe at the moment?" in texts(coach.say(user, met))  # the classifier alone
+    replies = coach.say(user, "im safe, just tired")
+    carried_on = texts(replies)
+    assert OFFERED_AFTER_CHECK_IN in carried_on and "How are you feeling about work" in carried_on, carried_on
+    assert "/send_plan" in button_payloads(replies) and "Picking up" not in carried_on, carried_on
     store = open_store(coach.database_url)
     assert [a.text for a in store.answers(store.person_id(user)).values()] == ["Band 5 nurse"]
 

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from bot.dates import read_date
 from bot.journey import Prompt
-from bot.journey_service import JourneyService, Place, coach_journey, takes_earlier
+from bot.journey_service import OFFERED_AFTER_CHECK_IN, JourneyService, Place, coach_journey, takes_earlier
 from bot.plan import choice_options, suggestions_for
 from bot.rehearsal_service import Practice, RehearsalService
 from bot.safety import assess
@@ -273,7 +273,7 @@ def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is
     person = role_answered(coach_store, "web:unsure")
     # The classifier alone meets disclosures the lexicon misses, as well as everyday answers.
     for words in ["delegating. i try to do everything myself", "2 weeks clean from sh and I just broke it"]:
-        service.resume(person, place, unsure_words=words)
+        service.resume(person, place, unsure_words=Message(words, "inform"))
         assert sorted(coach_store.answers(person)) == ["journal.details.role"]
         assert "How are you feeling about work" in texts(service.ask(person, place))
 
@@ -281,7 +281,7 @@ def test_words_the_check_in_met_are_never_kept_after_im_safe_and_the_question_is
 def test_a_skip_the_check_in_met_is_done_after_im_safe(coach_store: CoachStore) -> None:
     person = role_answered(coach_store, "web:unsure-skip")
     turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
-                                              unsure_words="cant think of anything, skip it")
+                                              unsure_words=Message("cant think of anything, skip it", "inform"))
     assert texts(turn).startswith("No problem, we'll leave that one.")
     assert coach_store.answers(person)["journal.wellbeing.now"].skipped
 
@@ -289,7 +289,7 @@ def test_a_skip_the_check_in_met_is_done_after_im_safe(coach_store: CoachStore) 
 def test_a_stop_the_check_in_met_pauses_after_im_safe_and_asks_nothing(coach_store: CoachStore) -> None:
     person = role_answered(coach_store, "web:unsure-stop")
     turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
-                                              unsure_words="i'm done, i can't face this, stop please")
+                                              unsure_words=Message("i'm done, i can't face this, stop please"))
     assert [reply.response for reply in turn.replies] == ["utter_paused"] and turn.leave == PAUSE
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]
 
@@ -297,7 +297,8 @@ def test_a_stop_the_check_in_met_pauses_after_im_safe_and_asks_nothing(coach_sto
 def test_a_question_the_check_in_met_is_answered_after_im_safe_and_the_question_follows(
         coach_store: CoachStore) -> None:
     person = role_answered(coach_store, "web:unsure-question")
-    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION, unsure_words="why are you asking?")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
+                                              unsure_words=Message("why are you asking?", "inform"))
     assert texts(turn).endswith("Here's the question again.") and "Picking up" not in texts(turn)
     assert turn.leave != PAUSE and sorted(coach_store.answers(person)) == ["journal.details.role"]
 
@@ -306,15 +307,35 @@ def test_a_change_the_check_in_met_offers_the_answer_after_im_safe_and_keeps_non
         coach_store: CoachStore) -> None:
     person = role_answered(coach_store, "web:unsure-change")
     turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
-                                              unsure_words="can i redo my role answer, i undersold myself")
+                                              unsure_words=Message("can i redo my role answer, i undersold myself"))
     assert "Here's that answer." in texts(turn) and "/edit_answer" in str(turn.replies) and turn.leave == PAUSE
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]  # nothing kept to ask about later
+
+
+def test_a_request_the_check_in_met_is_offered_after_im_safe_and_the_question_follows(
+        coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:unsure-request")
+    said = Message("send me the plan when its all done please, to my work email", "send_plan")  # as the NLU chose
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION, unsure_words=said)
+    assert texts(turn) == OFFERED_AFTER_CHECK_IN and "Picking up" not in texts(turn)
+    assert [b["payload"] for reply in turn.replies for b in reply.buttons] == ["/send_plan"] and turn.leave != PAUSE
+    assert sorted(coach_store.answers(person)) == ["journal.details.role"]
+
+
+@pytest.mark.parametrize("said", [Message("wipe everything ive written pls", "delete_data"),
+                                  Message("can we start the whole thing again from the top", "restart")])
+def test_deleting_or_starting_again_the_check_in_met_is_never_offered_after_im_safe(
+        coach_store: CoachStore, said: Message) -> None:
+    person = role_answered(coach_store, f"web:unsure-{said.intent}")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION, unsure_words=said)
+    assert OFFERED_AFTER_CHECK_IN not in texts(turn) and "Picking up" in texts(turn)
+    assert not [b for reply in turn.replies for b in reply.buttons if b["payload"] == f"/{said.intent}"]
 
 
 def test_a_change_the_check_in_met_with_nothing_written_yet_is_let_go(coach_store: CoachStore) -> None:
     person = coach_store.person_id("web:unsure-change-first")
     turn = JourneyService(coach_store).resume(person, Place("journal", prompt_id="journal.details.role"),
-                                              unsure_words="can i change my answer")
+                                              unsure_words=Message("can i change my answer", "inform"))
     assert turn.leave != PAUSE and coach_store.answers(person) == {}
 
 
@@ -354,7 +375,7 @@ def test_markup_is_read_past_and_an_answer_with_it_is_stored_as_typed(coach_stor
 def test_a_skip_the_check_in_met_is_done_only_at_the_question_still_being_asked(coach_store: CoachStore,
                                                                                place: Place) -> None:
     person = role_answered(coach_store, "web:unsure-elsewhere")
-    JourneyService(coach_store).resume(person, place, unsure_words="cant think of anything, skip it")
+    JourneyService(coach_store).resume(person, place, unsure_words=Message("cant think of anything, skip it"))
     assert sorted(coach_store.answers(person)) == ["journal.details.role"]
     assert not coach_store.answers(person)["journal.details.role"].skipped
 

@@ -149,3 +149,12 @@ def test_prose_as_long_as_a_message_may_be_is_classified_whole() -> None:
     text = ("I look after patients. " * 217).strip()
     [m] = component.process([Message(data={"text": text})], component.provide())
     assert m.get("text_spacy_doc").text == text
+
+
+def test_the_nlu_guess_kept_beside_the_verdict_is_read_back_unless_it_was_risk() -> None:
+    def kept(name: str) -> Dict[str, Any]:
+        return {"safety": {"level": "concern", "diet_guess": {"name": name, "confidence": 0.7}}}
+
+    assert safety.nlu_guess(kept("send_plan")) == "send_plan"
+    assert safety.nlu_guess(kept("risk_unclear")) is None and safety.nlu_guess(kept("risk_of_harm")) is None
+    assert safety.nlu_guess({}) is None and safety.nlu_guess({"safety": "odd"}) is None
