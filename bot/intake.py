@@ -1154,17 +1154,24 @@ def returns_to_another_question(text: str, asking: FrozenSet[str]) -> bool:
     asked = {word.rstrip("s") for word in asking}
     heading = re.match(r"\W*the ([a-z]+)\s*[:,;\-–—]", said)
     if heading is not None and heading.group(1) in grammar.question_names:
-        return heading.group(1).rstrip("s") not in asked
+        return heading.group(1).rstrip("s") not in asked and _changes_after(said, heading.end())
     returning = "|".join(re.escape(opener) for opener in sorted(grammar.returning_openers))
-    if re.match(rf"\W*(?:{returning})\W*\s*(?:(?:what|how|where|when|why)\b|the (?:bit|one|question|part) "
-                r"(?:about|on|where)\b)", said):
-        return True  # "what I'd like to develop" cannot name the question being asked: that needs no going back
+    back = re.match(rf"\W*(?:{returning})\W*\s*(?:(?:what|how|where|when|why)\b|the (?:bit|one|question|part) "
+                    r"(?:about|on|where)\b)", said)
+    if back is not None:
+        # "what I'd like to develop" cannot name the question being asked: that needs no going back. The change is
+        # said after it: "going back to where I trained" is a wish.
+        return _changes_after(said, back.end())
     for i, word in enumerate(words):
         counts = {*words[i - 1:i], *words[i + 1:i + 2]} & grammar.counts  # "goal two", "the 2nd step"
         if word in grammar.counted_records and counts and word.rstrip("s") not in asked and _says(
                 words[max(0, i - 4):i], grammar.changing):
             return True
     return False
+
+
+def _changes_after(said: str, start: int) -> bool:
+    return _says(re.findall(r"[a-z0-9']+", said[start:]), vocabulary().grammar.changing)
 
 
 def _names_an_answer(words: Sequence[str]) -> bool:

@@ -1614,3 +1614,10 @@ def test_a_record_told_to_have_changed_is_a_change_told_and_at_its_own_question_
                                   "can you stop sharing the lot with my boss"])
 def test_stopping_sharing_with_the_manager_in_everyday_words_is_that_request(text: str) -> None:
     assert reading(text, "stop_sharing") == intake.Reading(intake.REQUEST, "stop_sharing")
+
+
+@pytest.mark.parametrize("text", ["going back to where I trained, a community team",
+                                  "back to what I love, hands-on nursing",
+                                  "going back to how things were before covid would help"])
+def test_going_back_in_life_said_in_the_words_of_a_question_is_the_answer(text: str) -> None:
+    assert intake.read(Message(text, "inform"), asking=frozenset({"journal", "career", "vision"})).kind == intake.ANSWER
