@@ -1163,9 +1163,11 @@ def returns_to_another_question(text: str, asking: FrozenSet[str]) -> bool:
         # said after it: "going back to where I trained" is a wish.
         return _changes_after(said, back.end())
     for i, word in enumerate(words):
-        counts = {*words[i - 1:i], *words[i + 1:i + 2]} & grammar.counts  # "goal two", "the 2nd step"
-        if word in grammar.counted_records and counts and word.rstrip("s") not in asked and _says(
-                words[max(0, i - 4):i], grammar.changing):
+        # "goal two", "the 2nd step", "the second of my steps"
+        of = 3 if words[i - 2:i] in (["of", "my"], ["of", "the"]) else 2 if words[i - 1:i] == ["of"] else 0
+        counts = {*words[i - 1:i], *words[i + 1:i + 2], *(words[i - of:i - of + 1] if of else [])}
+        if word in grammar.counted_records and counts & grammar.counts and word.rstrip("s") not in asked and _says(
+                words[max(0, i - 6):i], grammar.changing):
             return True
     return False
 
@@ -1462,7 +1464,10 @@ def _change_matcher() -> Matcher:
     record = [determiner, any_word, {"LOWER": {"IN": sorted(grammar.record_names)}}]
     name: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.question_names)}}
     matcher = Matcher(nlp().vocab)
-    matcher.add("verb", [[{"LOWER": {"IN": sorted(grammar.changing_verbs)}}, *record]])
+    # A verb that only edits words needs no "my" ("redo goals pls").
+    editing: Dict[str, Any] = {"LOWER": {"IN": sorted(grammar.editing_verbs)}}
+    matcher.add("verb", [[{"LOWER": {"IN": sorted(grammar.changing_verbs)}}, *record],
+                         [editing, {"LOWER": {"IN": sorted(grammar.record_names)}}]])
     # Going back to any question by its name, with nothing after ("go back to motivation pls", "revisit values, I
     # want to add fairness"); not "go back to studying", nor "revisit my goals every quarter".
     # "Come back to" puts a question off; it is not this.

@@ -1621,3 +1621,14 @@ def test_stopping_sharing_with_the_manager_in_everyday_words_is_that_request(tex
                                   "going back to how things were before covid would help"])
 def test_going_back_in_life_said_in_the_words_of_a_question_is_the_answer(text: str) -> None:
     assert intake.read(Message(text, "inform"), asking=frozenset({"journal", "career", "vision"})).kind == intake.ANSWER
+
+
+@pytest.mark.parametrize("text", ["redo goals pls", "could you change the second of my steps to asking for a mentor?",
+                                  "swap the first of the goals for my ILM"])
+def test_a_goal_or_step_counted_or_named_bare_after_an_editing_verb_is_a_change(text: str) -> None:
+    assert intake.read(Message(text, "inform"), asking=frozenset({"stage1", "motivation"})).kind == intake.CHANGE
+
+
+@pytest.mark.parametrize("text", ["my first step is to change teams", "one of my goals is to change teams"])
+def test_a_goal_or_step_counted_in_an_answer_is_the_answer(text: str) -> None:
+    assert intake.read(Message(text, "inform"), asking=frozenset({"journal", "career", "steps"})).kind == intake.ANSWER
