@@ -164,7 +164,8 @@ def offered_after_check_in(reading: intake.Reading) -> List[str]:
     as one, or were to be kept and asked about with one offered; only those "did you mean…?" may offer (never
     deleting or starting again)."""
     request = {intake.REQUEST: reading.intent, intake.UNCLEAR: reading.offer}.get(reading.kind)
-    return [request] if request in clarifying.offers().offers else []
+    # "where was I?" is done already: the question follows.
+    return [request] if request in clarifying.offers().offers and request != intake.WHERE_WAS_I else []
 
 
 def asks_who_sees(message: Message) -> bool:

@@ -984,3 +984,12 @@ def test_not_sure_with_more_said_is_the_answer(coach_store: CoachStore) -> None:
     person = coach_store.person_id("web:unsure-but")
     service.take(person, Place("journal", prompt_id="journal.career.steps"), said("not sure, maybe a secondment"))
     assert coach_store.answers(person)["journal.career.steps"].text == "not sure, maybe a secondment"
+
+
+def test_where_was_i_the_check_in_met_is_not_offered_after_im_safe_since_the_question_follows(
+        coach_store: CoachStore) -> None:
+    person = role_answered(coach_store, "web:unsure-where")
+    turn = JourneyService(coach_store).resume(person, AT_THE_SECOND_QUESTION,
+                                              unsure_words=Message("carry on where i left off", "where_was_i"))
+    assert OFFERED_AFTER_CHECK_IN not in texts(turn) and "Picking up" in texts(turn)
+    assert "/where_was_i" not in [b["payload"] for reply in turn.replies for b in reply.buttons]
