@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions.store import store
 from bot import safety
 from bot.answer_lists import Listing
-from bot.journey_service import JourneyService, Place
+from bot.journey_service import JourneyService, Place, met_by_check_in
 from bot.turn import BOOKKEEPING_ACTIONS, HAND_OVER, PAUSE, Message, Turn
 
 # How the message just taken leaves the form (a Turn's ``leave``); set within one validation call.
@@ -67,7 +67,7 @@ def unsure_words(tracker: Tracker) -> Optional[Message]:
         return None
     if (parsed.get("intent") or {}).get("name") != "risk_unclear" or safety.verdict(words, parsed).names_risk:
         return None
-    return Message(words, safety.nlu_guess(parsed) or "inform")
+    return met_by_check_in(words, parsed)
 
 
 def checked_again(tracker: Tracker, doing: str) -> Turn:

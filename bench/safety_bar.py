@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.understanding import parse_all  # noqa: E402
 from bot.content import content_path, read_yaml  # noqa: E402
-from bot.nlu.safety_gate import DIET_GUESS_KEY, SAFETY_KEY, SafetyGate, diet_guess_counts  # noqa: E402
+from bot.nlu.safety_gate import SAFETY_KEY, SafetyGate, diet_guess_counts  # noqa: E402
 from bot.risk_classifier import EXAMPLES_FILES, RiskClassifier, load_everyday, parse_examples  # noqa: E402
-from bot.safety import CONCERN, CRISIS, SafetyAssessment, assess, with_score  # noqa: E402
+from bot.safety import CONCERN, CRISIS, NLU_GUESS_KEY, SafetyAssessment, assess, with_score  # noqa: E402
 from tests.e2e.servers import trained_model  # noqa: E402
 
 IDIOM_ALARMS_ALLOWED = 1 / 25
@@ -60,7 +60,7 @@ def left_out_items() -> List[LeftOut]:
         classifier = RiskClassifier.train(others + everyday)
         for e in batch:
             lexicon = dataclasses.replace(assess(e.text, second_opinion=False), score=classifier.probability(e.text))
-            diet_guess = (parsed[e.text].data.get(SAFETY_KEY) or {}).get(DIET_GUESS_KEY)
+            diet_guess = (parsed[e.text].data.get(SAFETY_KEY) or {}).get(NLU_GUESS_KEY)
             items.append(LeftOut(e.risk, e.is_idiom_or_stress, lexicon, diet_guess))
         print(f"{name}: scored by a classifier trained without it", file=sys.stderr)
     return items

@@ -58,6 +58,7 @@ from bot.journey_service import (  # noqa: E402
     JourneyService,
     asks_who_sees,
     coach_journey,
+    met_by_check_in,
     offered_after_check_in,
 )
 from bot.scope import FLOW_STARTERS  # noqa: E402
@@ -270,8 +271,8 @@ def after_check_in(result: Dict[str, Any], parsed: Dict[str, Parsed]) -> str:
     for part, r in result.items():
         met = [item for item, _, did in r["outcomes"] if did == "risk_unclear"]
         unsure = [item for item in met if not safety.verdict(item["text"], parsed[item["text"]].data).names_risk]
-        readings = {item["text"]: JourneyService.read(coach_journey().find_prompt(item["prompt"]), Message(
-            item["text"], safety.nlu_guess(parsed[item["text"]].data) or "inform")) for item in unsure}
+        readings = {item["text"]: JourneyService.read(coach_journey().find_prompt(item["prompt"]), met_by_check_in(
+            item["text"], parsed[item["text"]].data)) for item in unsure}
         asked_off = [item for item in met if item["expect"] in DONE_AFTER_CHECK_IN]
         done = sum(as_meant(item, readings[item["text"]]) for item in asked_off if item in unsure)
         requests = [item for item in met if item["expect"] == intake.REQUEST]

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from bot import (
     answer_lists,
@@ -25,6 +25,7 @@ from bot import (
     personal_documents,
     picking,
     plan,
+    safety,
     signposting,
     staff,
     worries,
@@ -157,6 +158,12 @@ def offered(prompt: Prompt, text: str) -> bool:
         return True
     options = prompt.options_from or ("growth" if prompt.kind == "placement" else None)
     return options is not None and plan.typed_choice(options, text) is not None
+
+
+def met_by_check_in(text: str, parse_data: Mapping[str, Any]) -> Message:
+    """Words the safety check-in met, read with the intent the NLU chose before the gate imposed the check-in (never
+    a guess of risk), so that a request in them can be offered once the person says they are safe."""
+    return Message(text, safety.nlu_guess(parse_data) or "inform")
 
 
 def offered_after_check_in(reading: intake.Reading) -> List[str]:

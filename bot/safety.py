@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Literal, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Literal, Mapping, Optional, Sequence, Set, Tuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -141,7 +141,7 @@ RISK_INTENTS = ("risk_of_harm", "risk_unclear")
 NLU_GUESS_KEY = "diet_guess"
 
 
-def nlu_guess(parse_data: Dict[str, Any]) -> Optional[str]:
+def nlu_guess(parse_data: Mapping[str, Any]) -> Optional[str]:
     """The intent the NLU's classifiers chose for a message before the safety gate imposed its own, unless it was
     a guess of risk, which is the gate's alone to weigh."""
     given = parse_data.get("safety")

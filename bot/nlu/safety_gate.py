@@ -41,10 +41,9 @@ if TYPE_CHECKING:
 
 RISK_INTENT, UNCLEAR_INTENT = safety.RISK_INTENTS
 FALLBACK_INTENT = "nlu_fallback"
-RISK_GUESSES = (RISK_INTENT, UNCLEAR_INTENT)
+RISK_GUESSES = safety.RISK_INTENTS
 GENTLE_INTENT = "feeling_stressed"
 SAFETY_KEY = "safety"
-DIET_GUESS_KEY = safety.NLU_GUESS_KEY
 
 
 def classifier_guess(ranking: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -127,7 +126,7 @@ class SafetyGate(GraphComponent, IntentClassifier):
             # chooses the unsure bar from how that guess fares on the tuning batches.
             guess = classifier_guess(ranking) or {}
             diet_guess = {"name": guess.get("name"), "confidence": guess.get("confidence")}
-            message.set(SAFETY_KEY, {**assessment.as_dict(), DIET_GUESS_KEY: diet_guess}, add_to_output=True)
+            message.set(SAFETY_KEY, {**assessment.as_dict(), safety.NLU_GUESS_KEY: diet_guess}, add_to_output=True)
             imposed = verdict_intent(assessment, ranking, self._min_guess)
             if imposed is not None:
                 # The imposed intent stands alone: nothing can read a close second as ambiguity.
