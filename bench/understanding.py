@@ -376,8 +376,10 @@ def main() -> None:
     privacy = [dict(i, held_out="held_out" in name) for name in ("privacy_questions.yml",
                                                                  "privacy_questions_held_out.yml")
                for i in load(name)]
-    off = load("off_topic.yml")
-    scope = load("in_scope.yml")
+    off_sets = {name: load(name) for name in ("off_topic.yml", "off_topic_2.yml")}
+    scope_sets = {name: load(name) for name in ("in_scope.yml", "in_scope_2.yml")}
+    off = [item for items in off_sets.values() for item in items]
+    scope = [item for items in scope_sets.values() for item in items]
     everything = [i["text"] for i in [*in_form_items, *self_answered, *privacy, *openers, *choices, *stages, *off,
                                       *scope]]
     model = trained_model()
@@ -395,7 +397,11 @@ def main() -> None:
     score("who sees it", privacy, parsed, who_sees, seen, show)
     offs = score("off-topic", off, parsed, off_topic, seen, show, by="domain")
     print(f"  {'':14} flows started by an off-topic message: {flows_started(offs)}")
+    for name, items in off_sets.items():  # each set alone, for its figure at first sight
+        score(f"  {Path(name).stem}", items, parsed, off_topic, seen, (False, False), by="domain")
     score("in-scope", scope, parsed, in_scope, seen, show, by="intent")
+    for name, items in scope_sets.items():
+        score(f"  {Path(name).stem}", items, parsed, in_scope, seen, (False, False), by="intent")
     score("openers", openers, parsed, opener, seen, show)
     unplaced = [dict(i, intent=i.get("intent") or i["expect"]) for i in [*scope, *openers]
                 if parsed[i["text"]].intent == "nlu_fallback"]
