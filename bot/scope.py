@@ -34,7 +34,6 @@ ANSWERS_ABOUT_THE_COACH = frozenset({"faq", "privacy_what_kept", "who_has_seen",
                                      "delete_data", "download_my_data", "stop_sharing", "share_answer",
                                      "delete_answer"})
 THINGS = ("NOUN", "PROPN")
-RESUME = "where_was_i"
 # A misspelling shares the first letter and is this close (difflib's ratio) to a known word: "carrer" is 0.83
 # to "career". Shorter words than intake's are too near too many others ("meal" is 0.89 to "metal"), and
 # a looser ratio lets a different word through ("basket" is 0.8 to "base").
@@ -107,16 +106,17 @@ class SureStart:
     def names_the_subject(self, doc: Doc) -> bool:
         return any(_spelt_like(token, self.subject) for token in doc)
 
-    def resumes_something_else(self, intent: str, doc: Doc) -> bool:
-        """A request to carry on that names things, none of them the journey's ("continue the story")."""
+    def names_something_else(self, doc: Doc) -> bool:
+        """Whether a message names things, none of them the journey's own ("continue the story", "let's go to the
+        theatre"); checked where it names nothing of the subject."""
         things = _things(doc)
-        return intent == RESUME and bool(things) and not any(_spelt_like(t, self.resumed) for t in things)
+        return bool(things) and not any(_spelt_like(t, self.resumed) for t in things)
 
     def held_back(self, intent: str, confidence: float, doc: Doc) -> bool:
         """A flow's start, in a message that names nothing of the coach's subject, that the NLU is unsure of or
-        that asks to carry on with something else."""
+        that asks to start or carry on with something else, however sure the NLU."""
         return intent in FLOW_STARTERS and not self.names_the_subject(doc) and (
-            confidence < self.bar or self.resumes_something_else(intent, doc))
+            confidence < self.bar or self.names_something_else(doc))
 
 
 @cache

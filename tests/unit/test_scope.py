@@ -172,9 +172,12 @@ def test_every_rule_that_starts_a_form_from_cold_is_guarded_by_the_gate() -> Non
     ("continue the story", "where_was_i", 0.8),
     ("let's go through my monthly budget", "start_journey", 0.88),
     ("can we play twenty questions", "rehearse", 0.37),
-    # carrying on with something else, however sure the NLU
+    # starting or carrying on with something else, however sure the NLU
     ("continue the story", "where_was_i", 0.96),
     ("carry on with the crossword", "where_was_i", 0.99),
+    ("let's go to the theatre, what's on", "start_journey", 0.97),
+    ("help me get ready for my driving test", "start_journey", 0.95),
+    ("start a new knitting pattern", "restart", 0.93),
 ])
 def test_a_start_that_names_nothing_of_the_coach_s_subject_is_held_back_when_unsure_or_about_something_else(
         text: str, intent: str, confidence: float) -> None:
@@ -188,7 +191,13 @@ def test_a_start_that_names_nothing_of_the_coach_s_subject_is_held_back_when_uns
     ("take me through the three stages", "start_journey", 0.64),  # names the subject
     ("help me prep as the manager, not the employee", "manager_prepare", 0.41),
     ("begin the jornal please", "start_journey", 0.6),  # a misspelling of a subject word
-    ("where was I?", "where_was_i", 0.99),  # sure
+    ("where was I?", "where_was_i", 0.99),  # sure, and names no things
+    ("ok im ready, lets start", "start_journey", 0.97),
+    ("can we do the next bit", "start_journey", 0.95),  # the journey's own things
+    ("restart", "restart", 0.99),  # the flows' own requests, taken for nouns
+    ("start from scratch", "restart", 0.97),
+    ("can i start again from the very beginning", "restart", 0.98),
+    ("record", "record_outcome", 0.95),
     ("is choosing 'not now' going to look bad", "faq", 0.62),  # starts no flow
 ])
 def test_a_sure_start_or_one_about_the_coach_s_subject_goes_ahead(text: str, intent: str, confidence: float) -> None:
