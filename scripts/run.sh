@@ -39,6 +39,9 @@ fi
 # when the data keys are missing or do not open the stored data.
 .venv/bin/python -m bot.cli migrate > /dev/null
 
+# The Rasa server calls the action server on ACTIONS_PORT: endpoints.yml names the default one.
+sed "s#127.0.0.1:5055/#127.0.0.1:$ACTIONS_PORT/#" endpoints.yml > var/endpoints.yml
+
 pids=()
 stop() {
   local status=$?
@@ -58,7 +61,7 @@ start=$(date +%s%N)
 SANIC_HOST=127.0.0.1 .venv/bin/python -m actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/python -m bot.channels.server run --model "$model" --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --auth-token="$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &
+  --credentials credentials.yml --endpoints var/endpoints.yml --auth-token="$COACH_API_TOKEN" > var/log/rasa.log 2>&1 &
 pids+=($!)
 
 # Loading TensorFlow and the model takes about a minute, several on a busy machine.
