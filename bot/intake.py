@@ -312,7 +312,8 @@ def _form_matcher() -> Matcher:
 
 
 @cache
-def _one_word_filler() -> FrozenSet[str]:
+def one_word_filler() -> FrozenSet[str]:
+    """The filler's single words ("please", "pls", "ok"): never what a message is about."""
     return frozenset(word for word in vocabulary().filler if " " not in word)
 
 
@@ -345,7 +346,7 @@ def _quoted(doc: Doc, longest: int = 4) -> set[int]:
     marks = [t.i for t in doc if t.is_quote]  # paired in turn: an odd one left at the end pairs with nothing
     inside = {i for opening, closing in zip(marks[::2], marks[1::2], strict=False) if closing - opening <= longest + 1
               for i in range(opening + 1, closing)}
-    filler = _one_word_filler()
+    filler = one_word_filler()
     return inside if any(t.i not in inside and t.is_alpha and t.lower_ not in filler for t in doc) else set()
 
 
@@ -731,7 +732,7 @@ def _unsure_phrases() -> Tuple[Tuple[Tuple[str, ...], bool], ...]:
     unsure = vocabulary().unsure
     phrases = [(tuple(_said(p).split()), True) for p in unsure["phrases"]]
     phrases += [(tuple(_said(p).split()), False) for p in unsure["also"]]
-    phrases += [((word,), False) for word in _one_word_filler()]
+    phrases += [((word,), False) for word in one_word_filler()]
     return tuple(sorted(phrases, key=lambda p: -len(p[0])))
 
 
@@ -1075,7 +1076,7 @@ def _asks(text: str) -> bool:
 
 
 def _clause_asks(clause: str) -> bool:
-    filler = _one_word_filler()
+    filler = one_word_filler()
     said = [t for t in _parse(clause) if not (t.is_punct or t.is_space or t.lower_ in filler)]
     if not said:
         return False
@@ -1195,7 +1196,7 @@ def tells_another_answer_wrong(text: str, asking: FrozenSet[str]) -> bool:
         return False
     # Nothing after but filler or the change asked again ("goals wrong pls change").
     grammar = vocabulary().grammar
-    filler = _one_word_filler() | grammar.changing_verbs
+    filler = one_word_filler() | grammar.changing_verbs
     for match_id, start, end in _told_matcher()(doc):
         form = nlp().vocab.strings[match_id]
         named = [t.lower_ for t in doc[start:end] if t.lower_ in _answer_names() | grammar.question_nouns]
@@ -1274,7 +1275,7 @@ def corrects_in_a_last_clause(text: str) -> bool:
         return False
     grammar = vocabulary().grammar
     said = _typed_words(parts[-1])
-    last = [w for w in said if w not in _one_word_filler()]
+    last = [w for w in said if w not in one_word_filler()]
     before = lemmas(" ".join(parts[:-1]))
     if not any(t.lower_ in grammar.contrasts for t in before):
         return False  # no value set against another: "more staff, fix that" asks for it on the ward
@@ -1348,7 +1349,7 @@ def _changes_by_name(said: str, words: Sequence[str]) -> bool:
     named and asked to be changed to a new value ("change my first goal to ...", "update my hours to 0.8")."""
     doc = nlp().make_doc(said)
     grammar = vocabulary().grammar
-    filler, corrected = _one_word_filler(), _says(words, grammar.opener_corrections)
+    filler, corrected = one_word_filler(), _says(words, grammar.opener_corrections)
     for match_id, start, end in _change_matcher()(doc):
         form = nlp().vocab.strings[match_id]
         rest = [t for t in doc[end:] if t.lower_ not in filler and t.lower_ not in grammar.change_afters]
@@ -1366,7 +1367,7 @@ def _asks_to_replace(said: str) -> bool:
     IT skills, can you swap it"). Asked, not told: "I forget what I said in my last appraisal" is an answer."""
     doc = lemmas(said)
     grammar = vocabulary().grammar
-    filler = _one_word_filler()
+    filler = one_word_filler()
     for match_id, start, end in _replace_matcher()(doc):
         if nlp().vocab.strings[match_id] != "replaced":
             if _asking_words(doc, start) is not None:
@@ -1529,7 +1530,7 @@ def _says(words: Sequence[str], phrases: Iterable[str]) -> bool:
 def _commands(text: str) -> bool:
     """Whether a message starts with a bare verb, as an errand does ("convert 20 yen to dollars"), not an account
     ("turned a complaint into a compliment") or a statement ("I talk a lot, make tea for everyone")."""
-    said = [t for t in _parse(text) if not (t.is_punct or t.is_space or t.lower_ in _one_word_filler())]
+    said = [t for t in _parse(text) if not (t.is_punct or t.is_space or t.lower_ in one_word_filler())]
     return bool(said) and said[0].tag_ == "VB"
 
 
@@ -1618,7 +1619,7 @@ def _asks_what(text: str) -> bool:
 def _after_filler(text: str, filler: Optional[FrozenSet[str]] = None) -> List[str]:
     """The lower-cased words of a message from the first that is not one-word filler ("sorry what do you mean"), or
     not one of ``filler``."""
-    skipped = _one_word_filler() if filler is None else filler
+    skipped = one_word_filler() if filler is None else filler
     words = re.findall(r"[\w']+", text.lower())
     while words and words[0] in skipped:
         words = words[1:]
@@ -1690,7 +1691,7 @@ def _only_confirming(rest: List[str], answer: bool, offered: Sequence[str] = ())
 
 def _bare(text: str) -> List[str]:
     """The words said, without the one-word filler around them ("next please" is "next")."""
-    filler = _one_word_filler()
+    filler = one_word_filler()
     return [word for word in _said(text).split() if word not in filler]
 
 

@@ -20,7 +20,7 @@ from typing import FrozenSet, Iterable, List
 from spacy.tokens import Doc, Token
 
 from bot.content import content_path, read_yaml
-from bot.intake import MISSPELT_FROM
+from bot.intake import MISSPELT_FROM, one_word_filler
 
 # The intents whose rules start a flow or a mode (data/rules; tests/unit/test_scope.py checks every rule that
 # starts a form from cold is here): an off-topic message must never reach them.
@@ -53,9 +53,11 @@ def _spelt_like(token: Token, words: FrozenSet[str]) -> bool:
 
 
 def _things(doc: Doc) -> List[Token]:
-    """The nouns a message is about: not days, times or numbers, nor stray letters."""
+    """The nouns a message is about: not days, times or numbers, nor stray letters, nor the filler around a request
+    that the tagger takes for a noun ("begin pls")."""
     return [token for token in doc if token.pos_ in THINGS and len(token.lemma_) >= SHORTEST_WORD
-            and token.lemma_.lower().isalpha() and token.ent_type_ not in WHEN]
+            and token.lemma_.lower().isalpha() and token.ent_type_ not in WHEN
+            and token.lower_ not in one_word_filler()]
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,7 @@ def test_a_start_that_names_nothing_of_the_coach_s_subject_is_held_back_when_uns
     ("start from scratch", "restart", 0.97),
     ("can i start again from the very beginning", "restart", 0.98),
     ("record", "record_outcome", 0.95),
+    ("begin pls", "start_journey", 0.96),  # the filler around a request, taken for a noun
     ("is choosing 'not now' going to look bad", "faq", 0.62),  # starts no flow
 ])
 def test_a_sure_start_or_one_about_the_coach_s_subject_goes_ahead(text: str, intent: str, confidence: float) -> None:
