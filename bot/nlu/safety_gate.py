@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 RISK_INTENT, UNCLEAR_INTENT = safety.RISK_INTENTS
 FALLBACK_INTENT = "nlu_fallback"
-RISK_GUESSES = safety.RISK_INTENTS
 GENTLE_INTENT = "feeling_stressed"
 SAFETY_KEY = "safety"
 
@@ -68,13 +67,13 @@ def diet_guess_counts(assessment: safety.SafetyAssessment, guess: Optional[Dict[
     """DIET's guess of risk counts only where the detector is unsure: its classifier scored the message at the unsure
     bar or above (below the check-in bar, or the detector would have asked already) and nothing was explained away."""
     return ((assessment.score or 0.0) >= unsure and not assessment.explained_away and guess is not None
-            and guess.get("name") in RISK_GUESSES and (guess.get("confidence") or 0.0) >= min_guess)
+            and guess.get("name") in safety.RISK_INTENTS and (guess.get("confidence") or 0.0) >= min_guess)
 
 
 def without_risk_guess(assessment: safety.SafetyAssessment, ranking: List[Dict[str, Any]],
                        fallback_threshold: float) -> List[Dict[str, Any]]:
     """The ranking once a risk guess the gate did not confirm is taken out of it."""
-    rest = [r for r in ranking if r.get("name") not in (*RISK_GUESSES, FALLBACK_INTENT)]
+    rest = [r for r in ranking if r.get("name") not in (*safety.RISK_INTENTS, FALLBACK_INTENT)]
     if assessment.level == safety.STRAIN:
         return [{"name": GENTLE_INTENT, "confidence": 1.0}, *[r for r in rest if r.get("name") != GENTLE_INTENT]]
     if rest and rest[0].get("confidence", 0.0) >= fallback_threshold:
@@ -131,7 +130,7 @@ class SafetyGate(GraphComponent, IntentClassifier):
             if imposed is not None:
                 # The imposed intent stands alone: nothing can read a close second as ambiguity.
                 ranking = [{"name": imposed, "confidence": 1.0}]
-            elif guess.get("name") in RISK_GUESSES:
+            elif guess.get("name") in safety.RISK_INTENTS:
                 ranking = without_risk_guess(assessment, ranking, self._fallback_threshold)
             else:
                 continue

@@ -8,10 +8,11 @@
   coach never speaks of and nothing of its subject ("how do bees make honey") gets ``out_of_scope``: the answer
   would be meant for something else. When it also names something of the coach's, it is turned away only from
   cold: at a question the intake reads it by the NLU's intent (``scope.at_a_question``).
-* A message that would start a flow from cold, that the NLU is unsure of and that names nothing of the coach's
-  subject ("continue the story"), gets the fallback with that start still in the ranking, so the coach asks
-  "did you mean…?" with the flow as a button (``bot.scope.SureStart``). The start held back is kept in the
-  parse (``scope.held_back``): at a question, the intake still reads the message by it.
+* A message that would start a flow from cold and names nothing of the coach's subject, that the NLU is unsure of
+  or that names only other things ("continue the story", "let's go to the theatre"), gets the fallback with that
+  start still in the ranking, so the coach asks "did you mean…?" with the flow as a button
+  (``bot.scope.SureStart``). The start held back is kept in the parse (``scope.held_back``): at a question, the
+  intake still reads the message by it.
 * A message that names a resource of the coach's catalogue ("tell me about the Mary Seacole programme") is a
   request for it (``find_resources``, with the resource as its ``topic``) when the NLU would have turned it
   away (``out_of_scope``, or the fallback) or asked for resources without saying which
